@@ -1,0 +1,31 @@
+package algorithms
+
+import "github.com/annbench/annbench/datasets"
+
+// Factory makes an empty index for vectors of dimension dim compared with
+// metric, configured by index-time parameters that Spec.Normalize checked.
+type Factory func(metric datasets.Metric, dim int, index Params) (Index, error)
+
+// Algorithm describes one adapter for the registry.
+type Algorithm struct {
+	// Name is the key used in configs, e.g. "hnsw".
+	Name string
+	// Doc is a one-line description shown by `annbench list algorithms`.
+	Doc string
+	// Metrics lists the metrics the adapter supports.
+	Metrics []datasets.Metric
+	// Params lists every index-time and query-time parameter.
+	Params Spec
+	// New makes an unbuilt index.
+	New Factory
+}
+
+// Supports reports whether the algorithm handles metric m.
+func (a Algorithm) Supports(m datasets.Metric) bool {
+	for _, x := range a.Metrics {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,71 @@
+// Package algorithms defines what an approximate nearest neighbour index
+// adapter is: the Index interface every adapter implements, the optional
+// one-method interfaces the runner discovers by type assertion, and the
+// parameter specs that make adapters configurable from YAML.
+//
+// Adapters live in sub-packages (flat, hnsw, ivfflat, ...); the explicit list
+// of them is in the registry sub-package.
+package algorithms
+
+import (
+	"context"
+	"io"
+
+	"github.com/annbench/annbench/datasets"
+)
+
+// Index is what every adapter implements.
+type Index interface {
+	// Build trains the index if it needs training and adds all base
+	// vectors. The index must not keep base after Build returns unless it
+	// copies it: base may be a memory mapping that is closed later.
+	Build(ctx context.Context, base datasets.Matrix) error
+	// Search writes the ids of up to k base vectors nearest to q into
+	// dst[:0], nearest first, and returns the slice. It must not allocate
+	// in steady state when cap(dst) >= k, and it is safe for concurrent use
+	// after Build. A query of the wrong dimension returns no results.
+	Search(q []float32, k int, dst []int32) []int32
+}
+
+// QueryTuner is implemented by indexes whose query-time parameters (ef,
+// nprobe, rerank, ...) can change without rebuilding. SetQuery is not called
+// concurrently with Search.
+type QueryTuner interface {
+	SetQuery(p Params) error
+}
+
+// Saver is implemented by indexes that can persist themselves in a
+// versioned binary format.
+type Saver interface {
+	Save(w io.Writer) error
+}
+
+// Loader is implemented by indexes that can restore what Save wrote. Load
+// is called on a fresh index made by the same factory with the same
+// parameters.
+type Loader interface {
+	Load(r io.Reader) error
+}
+
+// Sizer is implemented by indexes that know how many bytes their structure
+// holds (vectors, codes, graph), excluding transient scratch space.
+type Sizer interface {
+	SizeBytes() int64
+}
+
+// Counter is implemented by indexes that count distance computations.
+type Counter interface {
+	// DistanceCount returns the number of distance computations since the
+	// last ResetDistanceCount.
+	DistanceCount() int64
+	// ResetDistanceCount sets the count to zero.
+	ResetDistanceCount()
+}
+
+// BatchSearcher is implemented by indexes with a faster path for many
+// queries at once (blocked computation). SearchBatch writes the results of
+// query i to dst[i*k : i*k+k], padding missing results with -1, using up to
+// threads goroutines.
+type BatchSearcher interface {
+	SearchBatch(ctx context.Context, queries datasets.Matrix, k, threads int, dst []int32) error
+}

@@ -1,0 +1,41 @@
+// Package registry is the explicit list of algorithm adapters annbench
+// knows. Adding an adapter means adding one line to All.
+package registry
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/annbench/annbench/algorithms"
+)
+
+// All lists every registered algorithm in display order.
+var All = []algorithms.Algorithm{}
+
+var byName = func() map[string]algorithms.Algorithm {
+	m := make(map[string]algorithms.Algorithm, len(All))
+	for _, a := range All {
+		m[a.Name] = a
+	}
+	return m
+}()
+
+// Lookup returns the algorithm called name, or an error listing the valid
+// names.
+func Lookup(name string) (algorithms.Algorithm, error) {
+	if a, ok := byName[name]; ok {
+		return a, nil
+	}
+	return algorithms.Algorithm{}, fmt.Errorf("unknown algorithm %q (valid: %s)", name, strings.Join(Names(), ", "))
+}
+
+// Names returns the registered names, sorted.
+func Names() []string {
+	out := make([]string, 0, len(All))
+	for _, a := range All {
+		out = append(out, a.Name)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,85 @@
+package datasets
+
+import "fmt"
+
+// Matrix is a row-major set of float32 vectors. Row i occupies
+// Data[i*Stride : i*Stride+Dim]; Stride is at least Dim and lets a Matrix
+// view a memory-mapped file whose rows carry headers (fvecs) without copying.
+type Matrix struct {
+	// Data holds the elements. It may be a read-only memory-mapped region.
+	Data []float32
+	// Rows is the number of vectors.
+	Rows int
+	// Dim is the number of elements per vector.
+	Dim int
+	// Stride is the distance in elements between the starts of two rows.
+	Stride int
+}
+
+// NewMatrix returns a zeroed, contiguous rows×dim matrix.
+func NewMatrix(rows, dim int) Matrix {
+	return Matrix{Data: make([]float32, rows*dim), Rows: rows, Dim: dim, Stride: dim}
+}
+
+// Row returns vector i. The slice aliases the matrix storage and has
+// capacity Dim, so appending to it never overwrites the next row.
+func (m Matrix) Row(i int) []float32 {
+	off := i * m.Stride
+	return m.Data[off : off+m.Dim : off+m.Dim]
+}
+
+// Contiguous reports whether rows are packed with no gap between them.
+func (m Matrix) Contiguous() bool { return m.Stride == m.Dim }
+
+// Slice returns the view of rows [from, to).
+func (m Matrix) Slice(from, to int) Matrix {
+	if from == to {
+		return Matrix{Rows: 0, Dim: m.Dim, Stride: m.Stride}
+	}
+	end := (to-1)*m.Stride + m.Dim
+	return Matrix{Data: m.Data[from*m.Stride : end], Rows: to - from, Dim: m.Dim, Stride: m.Stride}
+}
+
+// Compact returns a contiguous copy of m, or m itself when it is already
+// contiguous and owned (copy is false).
+func (m Matrix) Compact(copyAlways bool) Matrix {
+	if m.Contiguous() && !copyAlways {
+		return m
+	}
+	out := NewMatrix(m.Rows, m.Dim)
+	for i := 0; i < m.Rows; i++ {
+		copy(out.Row(i), m.Row(i))
+	}
+	return out
+}
+
+// Validate checks that the shape fields agree with the length of Data.
+func (m Matrix) Validate() error {
+	if m.Rows < 0 || m.Dim < 0 || m.Stride < m.Dim {
+		return fmt.Errorf("invalid matrix shape rows=%d dim=%d stride=%d", m.Rows, m.Dim, m.Stride)
+	}
+	if m.Rows > 0 && len(m.Data) < (m.Rows-1)*m.Stride+m.Dim {
+		return fmt.Errorf("matrix data holds %d elements, shape rows=%d dim=%d stride=%d needs %d",
+			len(m.Data), m.Rows, m.Dim, m.Stride, (m.Rows-1)*m.Stride+m.Dim)
+	}
+	return nil
+}
+
+// IDMatrix is a row-major set of int32 rows, used for ground-truth neighbour
+// lists. Row i occupies Data[i*Stride : i*Stride+Dim].
+type IDMatrix struct {
+	// Data holds the ids. It may be a read-only memory-mapped region.
+	Data []int32
+	// Rows is the number of lists.
+	Rows int
+	// Dim is the number of ids per list.
+	Dim int
+	// Stride is the distance in elements between the starts of two rows.
+	Stride int
+}
+
+// Row returns list i, aliasing the storage.
+func (m IDMatrix) Row(i int) []int32 {
+	off := i * m.Stride
+	return m.Data[off : off+m.Dim : off+m.Dim]
+}

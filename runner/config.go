@@ -1,0 +1,67 @@
+package runner
+
+import "github.com/annbench/annbench/algorithms"
+
+// Config is a run configuration as read from YAML and overrides. See
+// configs/quickstart.yaml for an annotated example.
+type Config struct {
+	// Datasets lists catalogue names; each is run with each algorithm.
+	Datasets []string `yaml:"datasets"`
+	// K is the number of neighbours requested and scored (default 10).
+	K int `yaml:"k"`
+	// Trials is the number of timed passes per query setting (default 5).
+	Trials int `yaml:"trials"`
+	// Mode is single (one query at a time, one thread), batch (all queries
+	// in one call) or parallel (queries spread over Threads goroutines).
+	Mode string `yaml:"mode"`
+	// Threads is the number of search goroutines for batch and parallel.
+	Threads int `yaml:"threads"`
+	// Queries limits the number of queries used (0 = all).
+	Queries int `yaml:"queries"`
+	// Algorithms lists the algorithms to run with their parameter grids.
+	Algorithms []AlgorithmConfig `yaml:"algorithms"`
+	// Output is the directory result files and plots are written to.
+	Output string `yaml:"output"`
+	// Cache is the directory built indexes are cached in ("" disables).
+	Cache string `yaml:"cache"`
+
+	// Source is the config file path ("" for the embedded quickstart).
+	Source string `yaml:"-"`
+	// ConfigDir is where configs/algorithms and configs/specialized are
+	// looked up before the embedded copies.
+	ConfigDir string `yaml:"-"`
+}
+
+// AlgorithmConfig is one entry of Config.Algorithms.
+type AlgorithmConfig struct {
+	// Name is the registry name.
+	Name string `yaml:"name"`
+	// Index lists index-parameter sets; each is built once. Empty means
+	// the per-dataset specialization or the per-algorithm defaults.
+	Index []map[string]any `yaml:"index"`
+	// Query maps each query parameter to the values to sweep; the sweep is
+	// the cartesian product. Empty means specialization or defaults.
+	Query map[string][]any `yaml:"query"`
+}
+
+// Job is one dataset × algorithm × index-parameter set with its query
+// sweep, the unit that produces one result file.
+type Job struct {
+	// Dataset is the catalogue name.
+	Dataset string
+	// Algorithm is the registry entry.
+	Algorithm algorithms.Algorithm
+	// Index holds the normalized index-time parameters.
+	Index algorithms.Params
+	// Queries holds the normalized query-time parameter sets, in sweep
+	// order.
+	Queries []algorithms.Params
+}
+
+// Plan is an expanded configuration: every job of the run.
+type Plan struct {
+	// Config is the configuration the plan was expanded from.
+	Config *Config
+	// Jobs lists the jobs in run order (dataset-major).
+	Jobs []Job
+}

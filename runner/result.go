@@ -1,0 +1,119 @@
+package runner
+
+import "time"
+
+// Schema identifies the result file format; it changes when a field's
+// meaning changes.
+const Schema = "annbench/result/v1"
+
+// Result is the content of one result file: one dataset × algorithm ×
+// index-parameter set, with one point per query-parameter setting.
+type Result struct {
+	// Schema is always the Schema constant.
+	Schema string `json:"schema"`
+	// Dataset is the catalogue name of the dataset.
+	Dataset string `json:"dataset"`
+	// Metric is the dataset's metric.
+	Metric string `json:"metric"`
+	// Algorithm is the registry name of the algorithm.
+	Algorithm string `json:"algorithm"`
+	// IndexParams holds the normalized index-time parameters.
+	IndexParams map[string]any `json:"index_params"`
+	// K is the number of neighbours requested and scored.
+	K int `json:"k"`
+	// Mode is single, batch or parallel.
+	Mode string `json:"mode"`
+	// Threads is the number of search goroutines (1 in single mode).
+	Threads int `json:"threads"`
+	// Trials is the number of timed passes per point.
+	Trials int `json:"trials"`
+	// Queries is the number of queries in one pass.
+	Queries int `json:"queries"`
+	// Build describes how the index was made.
+	Build Build `json:"build"`
+	// Points holds one entry per query-parameter setting.
+	Points []Point `json:"points"`
+	// Machine describes where the run happened.
+	Machine Machine `json:"machine"`
+	// Started and Finished bound the run of this file's job.
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+}
+
+// Build describes the index construction of a result.
+type Build struct {
+	// Seconds is the wall time of Build, or of Load when Cached is true.
+	Seconds float64 `json:"seconds"`
+	// Cached is true when the index was loaded from the cache; Seconds
+	// then repeats the original build time and LoadSeconds holds the load.
+	Cached bool `json:"cached,omitempty"`
+	// LoadSeconds is the wall time of loading a cached index.
+	LoadSeconds float64 `json:"load_seconds,omitempty"`
+	// IndexBytes is what the index reports through Sizer, or 0.
+	IndexBytes int64 `json:"index_bytes"`
+	// PeakRSS is the peak resident set size of the process after the
+	// build, in bytes.
+	PeakRSS int64 `json:"peak_rss"`
+	// DistanceCount is the number of distance computations of the build,
+	// when the index counts them.
+	DistanceCount int64 `json:"distance_count,omitempty"`
+}
+
+// Point is the measurement of one query-parameter setting.
+type Point struct {
+	// QueryParams holds the normalized query-time parameters.
+	QueryParams map[string]any `json:"query_params"`
+	// Recall is the tie-aware recall@k averaged over queries.
+	Recall float64 `json:"recall"`
+	// RecallAt1 is the fraction of queries whose first result is a true
+	// nearest neighbour (a tie with it counts).
+	RecallAt1 float64 `json:"recall_at_1"`
+	// QPS is queries per second of the median timed pass.
+	QPS float64 `json:"qps"`
+	// QPSMin and QPSMax are the slowest and fastest passes.
+	QPSMin float64 `json:"qps_min"`
+	QPSMax float64 `json:"qps_max"`
+	// CV is the coefficient of variation (stddev/mean) of the passes' QPS.
+	CV float64 `json:"cv"`
+	// PassQPS lists every timed pass, for later statistics.
+	PassQPS []float64 `json:"pass_qps"`
+	// LatencyUS holds per-query latency percentiles in microseconds
+	// (single mode only; in batch mode every query shares the pass time).
+	LatencyUS Latency `json:"latency_us"`
+	// DistanceCount is distance computations per query, when counted.
+	DistanceCount float64 `json:"distance_count,omitempty"`
+	// Invalid counts adapter output problems; they never raise recall.
+	Invalid Invalid `json:"invalid"`
+}
+
+// Latency holds latency percentiles in microseconds.
+type Latency struct {
+	P50 float64 `json:"p50"`
+	P95 float64 `json:"p95"`
+	P99 float64 `json:"p99"`
+}
+
+// Invalid counts malformed results returned by an adapter in the scored
+// pass.
+type Invalid struct {
+	// Duplicates is the number of repeated ids within one query's result.
+	Duplicates int `json:"duplicates"`
+	// OutOfRange is the number of ids outside [0, base rows).
+	OutOfRange int `json:"out_of_range"`
+	// TooMany is the number of queries that returned more than k ids.
+	TooMany int `json:"too_many"`
+}
+
+// Machine describes the computer and build that produced a result.
+type Machine struct {
+	CPU        string `json:"cpu"`
+	Cores      int    `json:"cores"`
+	GOMAXPROCS int    `json:"gomaxprocs"`
+	GoVersion  string `json:"go_version"`
+	OS         string `json:"os"`
+	Arch       string `json:"arch"`
+	Kernels    string `json:"kernels"`
+	Commit     string `json:"commit,omitempty"`
+	Version    string `json:"version"`
+	Hostname   string `json:"hostname,omitempty"`
+}
