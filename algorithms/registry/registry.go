@@ -8,10 +8,13 @@ import (
 	"strings"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/flat"
 )
 
 // All lists every registered algorithm in display order.
-var All = []algorithms.Algorithm{}
+var All = []algorithms.Algorithm{
+	flat.Algorithm,
+}
 
 var byName = func() map[string]algorithms.Algorithm {
 	m := make(map[string]algorithms.Algorithm, len(All))
