@@ -1,0 +1,195 @@
+package kmeans
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+
+	"github.com/annbench/annbench/algorithms/distance"
+	"github.com/annbench/annbench/datasets"
+)
+
+// update moves every centroid to the mean of its assigned points and
+// records the cluster sizes in counts. Centroids of empty clusters are left
+// unchanged for repairEmpty. Points are summed in index order in float64,
+// so the result does not depend on the number of threads.
+func update(x datasets.Matrix, assign []int32, cent datasets.Matrix, counts []int, threads int) {
+	k, d := cent.Rows, cent.Dim
+	for i := range counts {
+		counts[i] = 0
+	}
+	for _, c := range assign {
+		counts[c]++
+	}
+	// Counting sort of point indexes by cluster.
+	start := make([]int, k+1)
+	for c := 0; c < k; c++ {
+		start[c+1] = start[c] + counts[c]
+	}
+	order := make([]int32, len(assign))
+	fill := append([]int(nil), start[:k]...)
+	for i, c := range assign {
+		order[fill[c]] = int32(i)
+		fill[c]++
+	}
+	sums := make([][]float64, max(1, threads))
+	for i := range sums {
+		sums[i] = make([]float64, d)
+	}
+	parallelRange(k, threads, func(lo, hi, w int) {
+		sum := sums[w]
+		for c := lo; c < hi; c++ {
+			members := order[start[c]:start[c+1]]
+			if len(members) == 0 {
+				continue
+			}
+			for j := range sum {
+				sum[j] = 0
+			}
+			for _, p := range members {
+				row := x.Row(int(p))
+				row = row[:len(sum)]
+				for j, v := range row {
+					sum[j] += float64(v)
+				}
+			}
+			inv := 1 / float64(len(members))
+			out := cent.Row(c)
+			for j := range out {
+				out[j] = float32(sum[j] * inv)
+			}
+		}
+	})
+}
+
+// parallelRange splits [0, n) into contiguous ranges, one per goroutine.
+func parallelRange(n, threads int, fn func(lo, hi, worker int)) {
+	threads = max(1, min(threads, n))
+	per := (n + threads - 1) / threads
+	done := make(chan struct{}, threads)
+	for w := 0; w < threads; w++ {
+		lo, hi := w*per, min((w+1)*per, n)
+		go func(w int) {
+			if lo < hi {
+				fn(lo, hi, w)
+			}
+			done <- struct{}{}
+		}(w)
+	}
+	for w := 0; w < threads; w++ {
+		<-done
+	}
+}
+
+// splitEps is the relative perturbation that separates the two halves of
+// a split cluster.
+const splitEps = 1.0 / 1024
+
+// repairEmpty gives every empty cluster half of the largest cluster: the
+// empty centroid becomes a copy of the largest one, and the two are pushed
+// apart by a small symmetric perturbation so the next assignment splits
+// the points between them.
+func repairEmpty(cent datasets.Matrix, counts []int, rng *rand.Rand) int {
+	repaired := 0
+	for i := range counts {
+		if counts[i] != 0 {
+			continue
+		}
+		big := 0
+		for j, c := range counts {
+			if c > counts[big] {
+				big = j
+			}
+		}
+		if counts[big] < 2 {
+			break // nothing left to split
+		}
+		src, dst := cent.Row(big), cent.Row(i)
+		var scale float64
+		for _, v := range src {
+			scale += math.Abs(float64(v))
+		}
+		scale /= float64(len(src))
+		if scale == 0 {
+			scale = 1
+		}
+		for j, v := range src {
+			delta := float32(splitEps * math.Max(math.Abs(float64(v)), scale))
+			if rng.Uint64()&1 == 0 {
+				delta = -delta
+			}
+			dst[j] = v + delta
+			src[j] = v - delta
+		}
+		counts[i] = counts[big] / 2
+		counts[big] -= counts[i]
+		repaired++
+	}
+	return repaired
+}
+
+// initPlusPlus picks k centroids by k-means++: the first uniformly, each
+// next one with probability proportional to the squared distance to the
+// nearest centroid chosen so far.
+func initPlusPlus(ctx context.Context, x datasets.Matrix, k int, rng *rand.Rand, threads int) datasets.Matrix {
+	n := x.Rows
+	cent := datasets.NewMatrix(k, x.Dim)
+	minD := make([]float32, n)
+	for i := range minD {
+		minD[i] = float32(math.Inf(1))
+	}
+	chunks := (n + chunkSize - 1) / chunkSize
+	chunkSum := make([]float64, chunks)
+	chosen := rng.IntN(n)
+	for c := 0; c < k; c++ {
+		copy(cent.Row(c), x.Row(chosen))
+		if c == k-1 || ctx.Err() != nil {
+			// On cancellation the remaining centroids are filled by
+			// uniform choice; Train reports the error right after.
+			if c < k-1 {
+				rest := initRandom(x, k, rng)
+				copy(cent.Data[(c+1)*x.Dim:], rest.Data[(c+1)*x.Dim:])
+			}
+			break
+		}
+		cr := cent.Row(c)
+		parallelChunks(n, threads, func(ch, lo, hi, _ int) {
+			var s float64
+			for i := lo; i < hi; i++ {
+				if d := distance.L2Sq(x.Row(i), cr); d < minD[i] {
+					minD[i] = d
+				}
+				s += float64(minD[i])
+			}
+			chunkSum[ch] = s
+		})
+		var total float64
+		for _, s := range chunkSum {
+			total += s
+		}
+		if !(total > 0) {
+			chosen = rng.IntN(n) // every point coincides with a centroid
+			continue
+		}
+		r := rng.Float64() * total
+		chosen = n - 1
+		for ch, s := range chunkSum {
+			if r >= s {
+				r -= s
+				continue
+			}
+			lo := ch * chunkSize
+			hi := min(lo+chunkSize, n)
+			chosen = hi - 1
+			for i := lo; i < hi; i++ {
+				r -= float64(minD[i])
+				if r < 0 {
+					chosen = i
+					break
+				}
+			}
+			break
+		}
+	}
+	return cent
+}
