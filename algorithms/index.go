@@ -69,3 +69,11 @@ type Counter interface {
 type BatchSearcher interface {
 	SearchBatch(ctx context.Context, queries datasets.Matrix, k, threads int, dst []int32) error
 }
+
+// Trainer is implemented by indexes that learn from data (k-means
+// centroids, PQ codebooks). When the dataset has a separate learn/train
+// split, the runner hands it over before Build, and the index trains on it
+// instead of a sample of the base.
+type Trainer interface {
+	SetTrainingData(train datasets.Matrix)
+}
