@@ -1,0 +1,175 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/datasets"
+)
+
+// jobEnv is what the jobs of one dataset share.
+type jobEnv struct {
+	cfg     *Config
+	ds      *datasets.Dataset
+	truth   *truth
+	opt     Options
+	log     io.Writer
+	machine Machine
+}
+
+// run measures one job and returns its result file path. Points already on
+// disk are kept and skipped unless Options.Force is set.
+func (e *jobEnv) run(ctx context.Context, job Job) (string, error) {
+	cfg, ds := e.cfg, e.ds
+	label := fmt.Sprintf("%s %s %s", job.Dataset, job.Algorithm.Name, job.Index.Slug())
+	if !job.Algorithm.Supports(ds.Metric) {
+		fmt.Fprintf(e.log, "%s: skipped: %s does not support metric %s\n", label, job.Algorithm.Name, ds.Metric)
+		return "", nil
+	}
+	path := ResultPath(cfg.Output, job.Dataset, job.Algorithm.Name, job.Index)
+	threads := cfg.Threads
+	if cfg.Mode == ModeSingle {
+		threads = 1
+	}
+	var res *Result
+	if !e.opt.Force {
+		r, err := existingResult(path, cfg.K, cfg.Mode, threads, ds.Query.Rows)
+		if err != nil {
+			return "", err
+		}
+		res = r
+	}
+	var todo []algorithms.Params
+	for _, qp := range job.Queries {
+		if res == nil || res.findPoint(qp) < 0 {
+			todo = append(todo, qp)
+		}
+	}
+	if len(todo) == 0 {
+		fmt.Fprintf(e.log, "%s: all %d points already in %s (use --force to re-measure)\n", label, len(job.Queries), path)
+		return path, nil
+	}
+
+	idx, build, err := e.obtainIndex(ctx, job, label)
+	if err != nil {
+		return "", err
+	}
+	if res == nil {
+		res = &Result{Schema: Schema, Dataset: job.Dataset, Metric: string(ds.Metric), Algorithm: job.Algorithm.Name,
+			IndexParams: job.Index, K: cfg.K, Mode: cfg.Mode, Threads: threads, Trials: cfg.Trials,
+			Queries: ds.Query.Rows, Started: time.Now().UTC()}
+	}
+	res.Build, res.Machine, res.Trials = build, e.machine, cfg.Trials
+	s := newSearcher(idx, ds.Query, cfg.K, cfg.Mode, threads)
+	for _, qp := range todo {
+		if err := ctx.Err(); err != nil {
+			return path, err
+		}
+		pt, err := e.measure(ctx, idx, s, qp)
+		if err != nil {
+			return path, fmt.Errorf("%s %v: %w", label, map[string]any(qp), err)
+		}
+		if i := res.findPoint(qp); i >= 0 {
+			res.Points[i] = pt
+		} else {
+			res.Points = append(res.Points, pt)
+		}
+		res.Finished = time.Now().UTC()
+		if err := WriteResult(path, res); err != nil {
+			return path, err
+		}
+		fmt.Fprintf(e.log, "%s %s: recall@%d %.4f  recall@1 %.4f  qps %.0f (cv %.1f%%)\n",
+			label, algorithms.Params(qp).Slug(), cfg.K, pt.Recall, pt.RecallAt1, pt.QPS, 100*pt.CV)
+	}
+	return path, nil
+}
+
+// obtainIndex loads the index from the cache or builds (and caches) it.
+func (e *jobEnv) obtainIndex(ctx context.Context, job Job, label string) (algorithms.Index, Build, error) {
+	ds := e.ds
+	idx, err := job.Algorithm.New(ds.Metric, ds.Base.Dim, job.Index)
+	if err != nil {
+		return nil, Build{}, fmt.Errorf("%s: %w", label, err)
+	}
+	cache := indexCache{dir: e.cfg.Cache}
+	start := time.Now()
+	b, ok, err := cache.load(idx, job, ds.Base)
+	if err != nil {
+		fmt.Fprintf(e.log, "%s: warning: ignoring index cache: %v\n", label, err)
+		if idx, err = job.Algorithm.New(ds.Metric, ds.Base.Dim, job.Index); err != nil {
+			return nil, Build{}, fmt.Errorf("%s: %w", label, err)
+		}
+	}
+	if ok {
+		b.Cached, b.LoadSeconds = true, time.Since(start).Seconds()
+		fmt.Fprintf(e.log, "%s: loaded from cache in %.2fs (built in %.2fs)\n", label, b.LoadSeconds, b.Seconds)
+		return idx, b, nil
+	}
+	if t, ok := idx.(algorithms.Trainer); ok && ds.Train.Rows > 0 {
+		t.SetTrainingData(ds.Train)
+	}
+	fmt.Fprintf(e.log, "%s: building on %d×%d\n", label, ds.Base.Rows, ds.Base.Dim)
+	start = time.Now()
+	if err := idx.Build(ctx, ds.Base); err != nil {
+		return nil, Build{}, fmt.Errorf("%s: build: %w", label, err)
+	}
+	b = Build{Seconds: time.Since(start).Seconds(), PeakRSS: peakRSS()}
+	if s, ok := idx.(algorithms.Sizer); ok {
+		b.IndexBytes = s.SizeBytes()
+	}
+	if c, ok := idx.(algorithms.Counter); ok {
+		b.DistanceCount = c.DistanceCount()
+	}
+	fmt.Fprintf(e.log, "%s: built in %.2fs\n", label, b.Seconds)
+	if err := cache.store(idx, job, ds.Base, b); err != nil {
+		fmt.Fprintf(e.log, "%s: warning: %v\n", label, err)
+	}
+	return idx, b, nil
+}
+
+// measure runs one warm-up pass and cfg.Trials timed passes with query
+// parameters qp and scores the last pass.
+func (e *jobEnv) measure(ctx context.Context, idx algorithms.Index, s *searcher, qp algorithms.Params) (Point, error) {
+	if qt, ok := idx.(algorithms.QueryTuner); ok {
+		if err := qt.SetQuery(qp); err != nil {
+			return Point{}, fmt.Errorf("set query parameters: %w", err)
+		}
+	} else if len(qp) > 0 {
+		return Point{}, fmt.Errorf("index takes no query parameters")
+	}
+	if _, err := s.pass(ctx); err != nil { // warm-up
+		return Point{}, err
+	}
+	counter, counts := idx.(algorithms.Counter)
+	if counts {
+		counter.ResetDistanceCount()
+	}
+	nq := s.queries.Rows
+	trials := e.cfg.Trials
+	qps := make([]float64, trials)
+	var lat []float64
+	if s.mode == ModeSingle {
+		lat = make([]float64, 0, nq*trials)
+	}
+	for t := 0; t < trials; t++ {
+		d, err := s.pass(ctx)
+		if err != nil {
+			return Point{}, err
+		}
+		qps[t] = float64(nq) / d.Seconds()
+		if lat != nil {
+			lat = append(lat, s.lat...)
+		}
+	}
+	pt := Point{QueryParams: qp, PassQPS: qps}
+	pt.QPS, pt.QPSMin, pt.QPSMax, pt.CV = passStats(qps)
+	pt.LatencyUS = latencyPercentiles(lat)
+	if counts {
+		pt.DistanceCount = float64(counter.DistanceCount()) / float64(nq*trials)
+	}
+	pt.Recall, pt.RecallAt1, pt.Invalid = e.truth.score(s.queries, s.snapshot())
+	return pt, nil
+}

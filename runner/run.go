@@ -1,0 +1,144 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/annbench/annbench/datasets"
+)
+
+// Options control how a plan is run.
+type Options struct {
+	// Open opens a dataset by catalogue name. Required.
+	Open func(ctx context.Context, name string) (*datasets.Dataset, error)
+	// StoreGroundTruth, when set, caches computed ground truth (ids and
+	// published distances) for the dataset; errors are reported as
+	// warnings.
+	StoreGroundTruth func(ds *datasets.Dataset, ids datasets.IDMatrix, dists datasets.Matrix) error
+	// Force re-measures points already present in result files.
+	Force bool
+	// Log receives progress lines; nil discards them.
+	Log io.Writer
+}
+
+// Run executes every job of the plan, writing one result file per job
+// under plan.Config.Output. Finished points are on disk as soon as they are
+// measured, so a cancelled context (Ctrl-C) loses only the point in
+// progress. It returns the paths of the result files written or kept.
+func Run(ctx context.Context, plan *Plan, opt Options) ([]string, error) {
+	if opt.Open == nil {
+		return nil, errors.New("run: no dataset opener")
+	}
+	log := opt.Log
+	if log == nil {
+		log = io.Discard
+	}
+	machine := CurrentMachine()
+	var paths []string
+	for _, group := range byDataset(plan.Jobs) {
+		if err := ctx.Err(); err != nil {
+			return paths, err
+		}
+		ds, err := openForRun(ctx, plan.Config, group[0].Dataset, opt, log)
+		if err != nil {
+			return paths, err
+		}
+		env := &jobEnv{cfg: plan.Config, ds: ds, opt: opt, log: log, machine: machine}
+		env.truth = newTruth(ds.Metric, ds.Base, ds.Query, ds.GroundTruth, plan.Config.K)
+		for _, job := range group {
+			p, err := env.run(ctx, job)
+			if p != "" {
+				paths = append(paths, p)
+			}
+			if err != nil {
+				ds.Close()
+				return paths, err
+			}
+		}
+		ds.Close()
+	}
+	return paths, nil
+}
+
+// byDataset groups jobs by dataset, keeping the plan's order.
+func byDataset(jobs []Job) [][]Job {
+	var out [][]Job
+	pos := map[string]int{}
+	for _, j := range jobs {
+		i, ok := pos[j.Dataset]
+		if !ok {
+			i = len(out)
+			pos[j.Dataset] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], j)
+	}
+	return out
+}
+
+// openForRun opens a dataset, limits its queries as configured and makes
+// sure it has at least k ground-truth neighbours per query.
+func openForRun(ctx context.Context, cfg *Config, name string, opt Options, log io.Writer) (*datasets.Dataset, error) {
+	ds, err := opt.Open(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("open dataset %s: %w", name, err)
+	}
+	if ds.Base.Rows == 0 || ds.Query.Rows == 0 {
+		ds.Close()
+		return nil, fmt.Errorf("dataset %s: %d base and %d query vectors; both must be non-empty", name, ds.Base.Rows, ds.Query.Rows)
+	}
+	if ds.Base.Dim != ds.Query.Dim {
+		ds.Close()
+		return nil, fmt.Errorf("dataset %s: base dimension %d, query dimension %d", name, ds.Base.Dim, ds.Query.Dim)
+	}
+	if cfg.Queries > 0 && cfg.Queries < ds.Query.Rows {
+		ds.Query = ds.Query.Slice(0, cfg.Queries)
+		if ds.GroundTruth.Rows > cfg.Queries {
+			ds.GroundTruth.Rows = cfg.Queries
+		}
+	}
+	need := min(cfg.K, ds.Base.Rows)
+	if ds.GroundTruth.Rows >= ds.Query.Rows && ds.GroundTruth.Dim >= need {
+		if err := checkGroundTruth(ds); err != nil {
+			ds.Close()
+			return nil, err
+		}
+		return ds, nil
+	}
+	depth := max(cfg.K, 100)
+	fmt.Fprintf(log, "%s: computing exact ground truth (%d queries × %d base, top %d)\n", name, ds.Query.Rows, ds.Base.Rows, depth)
+	start := time.Now()
+	ids, dists, err := ExactNeighbors(ctx, ds.Metric, ds.Base, ds.Query, depth, 0)
+	if err != nil {
+		ds.Close()
+		return nil, fmt.Errorf("dataset %s: ground truth: %w", name, err)
+	}
+	fmt.Fprintf(log, "%s: ground truth took %.1fs\n", name, time.Since(start).Seconds())
+	ds.GroundTruth, ds.GroundTruthDist = ids, dists
+	if opt.StoreGroundTruth != nil {
+		if err := opt.StoreGroundTruth(ds, ids, dists); err != nil {
+			fmt.Fprintf(log, "%s: warning: ground truth not cached: %v\n", name, err)
+		}
+	}
+	return ds, nil
+}
+
+// checkGroundTruth rejects ground truth whose ids point outside the base.
+func checkGroundTruth(ds *datasets.Dataset) error {
+	for i := 0; i < ds.Query.Rows; i++ {
+		for j, id := range ds.GroundTruth.Row(i) {
+			if id < 0 || int(id) >= ds.Base.Rows {
+				return fmt.Errorf("dataset %s: ground truth row %d, column %d: id %d outside [0,%d)", ds.Name, i, j, id, ds.Base.Rows)
+			}
+		}
+	}
+	return nil
+}
+
+// stderr is where warnings go when no log is configured; a variable so
+// tests can capture it.
+var stderr io.Writer = os.Stderr
