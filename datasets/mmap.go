@@ -1,0 +1,75 @@
+package datasets
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// MmapThreshold is the file size in bytes from which readers memory-map a
+// file read-only instead of reading it into memory. Float32 and int32 files
+// at or above it become zero-copy views of the mapping; byte-valued files are
+// converted to float32 from the mapping and then unmapped. Set it to a
+// negative value to map every file, or to a very large one to never map.
+var MmapThreshold int64 = 4 << 20
+
+// fileBytes holds the contents of a file, either in ordinary memory or in a
+// read-only mapping that must be released with Close.
+type fileBytes struct {
+	data   []byte
+	mapped bool
+	unmap  func() error
+}
+
+// Close releases the mapping, if any. It is safe to call more than once.
+func (f *fileBytes) Close() error {
+	if f.unmap == nil {
+		return nil
+	}
+	err := f.unmap()
+	f.unmap = nil
+	f.data = nil
+	return err
+}
+
+var _ io.Closer = (*fileBytes)(nil)
+
+// loadFile returns the first limit bytes of path (all of it when limit < 0),
+// memory-mapped when the amount is at least MmapThreshold and mapping is
+// available, read into memory otherwise. size is the full file size.
+func loadFile(path string, limit int64) (fb *fileBytes, size int64, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, 0, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, 0, fmt.Errorf("%s: not a regular file", path)
+	}
+	size = st.Size()
+	n := size
+	if limit >= 0 && limit < n {
+		n = limit
+	}
+	if n != int64(int(n)) {
+		return nil, size, fmt.Errorf("%s: %d bytes do not fit in memory on this platform", path, n)
+	}
+	if n > 0 && n >= MmapThreshold {
+		data, unmap, err := mmapFile(f, int(n))
+		if err == nil {
+			return &fileBytes{data: data, mapped: true, unmap: unmap}, size, nil
+		}
+		if err != errMmapUnsupported {
+			return nil, size, fmt.Errorf("%s: memory-map: %w", path, err)
+		}
+	}
+	data := make([]byte, n)
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, size, fmt.Errorf("%s: read: %w", path, err)
+	}
+	return &fileBytes{data: data}, size, nil
+}

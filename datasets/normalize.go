@@ -1,0 +1,44 @@
+package datasets
+
+import (
+	"math"
+	"os"
+)
+
+// Normalize scales every row of m to unit Euclidean length in place. Rows
+// of length zero are left as they are. m must not be a read-only mapping.
+func Normalize(m Matrix) {
+	for i := 0; i < m.Rows; i++ {
+		row := m.Row(i)
+		var s float64
+		for _, v := range row {
+			s += float64(float64(v) * float64(v)) // no FMA: same bits everywhere
+		}
+		if s == 0 {
+			continue
+		}
+		inv := 1 / math.Sqrt(s)
+		for j, v := range row {
+			row[j] = float32(float64(v) * inv)
+		}
+	}
+}
+
+// normalized returns m with unit-length rows, copying it first unless owned
+// says m is private writable memory.
+func normalized(m Matrix, owned bool) Matrix {
+	if m.Rows == 0 {
+		return m
+	}
+	if !owned {
+		m = m.Compact(true)
+	}
+	Normalize(m)
+	return m
+}
+
+// exists reports whether path names an existing regular file.
+func exists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
+}

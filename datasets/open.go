@@ -1,0 +1,273 @@
+package datasets
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+)
+
+// Options tunes Open.
+type Options struct {
+	// DataDir is where datasets are looked for first; default
+	// DefaultDataDir() ($ANNBENCH_DATA, else ./data).
+	DataDir string
+	// CacheDir is where computed ground truth is stored when it cannot be
+	// written beside the data (built-in data, read-only directories);
+	// default <DataDir>/cache.
+	CacheDir string
+	// MaxQueries, when positive, keeps only the first MaxQueries queries
+	// (and the matching ground-truth rows and labels).
+	MaxQueries int
+	// MaxBase, when positive, keeps only the first MaxBase base vectors.
+	// Ground truth that refers to the full base is then dropped, and the
+	// runner must compute it for the subset.
+	MaxBase int
+}
+
+// withDefaults fills in the default directories.
+func (o Options) withDefaults() Options {
+	if o.DataDir == "" {
+		o.DataDir = DefaultDataDir()
+	}
+	if o.CacheDir == "" {
+		o.CacheDir = filepath.Join(o.DataDir, "cache")
+	}
+	return o
+}
+
+// part is what one file contributed to a dataset.
+type part struct {
+	vecs   Matrix
+	ids    IDMatrix
+	labels []int32
+	closer io.Closer
+	// owned is true when vecs lives in ordinary writable memory that no one
+	// else references, so it may be normalized in place.
+	owned bool
+}
+
+// fileReaders maps each format to its reader; a reader returns vectors,
+// ids or labels depending on the role. Supporting a new format is adding a
+// line here.
+var fileReaders = map[Format]func(path string, f File, maxRows int) (part, error){
+	FormatFvecs: func(path string, f File, n int) (part, error) {
+		m, c, err := ReadFvecs(path, n)
+		return part{vecs: m, closer: c}, err
+	},
+	FormatIvecs: func(path string, f File, n int) (part, error) {
+		m, c, err := ReadIvecs(path, n)
+		return part{ids: m, closer: c}, err
+	},
+	FormatBvecs: func(path string, f File, n int) (part, error) {
+		m, err := ReadBvecs(path, n)
+		return part{vecs: m, owned: true}, err
+	},
+	FormatFbin: func(path string, f File, n int) (part, error) {
+		m, c, err := ReadFbin(path, n)
+		return part{vecs: m, closer: c}, err
+	},
+	FormatIbin: func(path string, f File, n int) (part, error) {
+		m, c, err := ReadIbin(path, n)
+		return part{ids: m, closer: c}, err
+	},
+	FormatU8bin: func(path string, f File, n int) (part, error) {
+		m, err := ReadU8bin(path, n)
+		return part{vecs: m, owned: true}, err
+	},
+	FormatI8bin: func(path string, f File, n int) (part, error) {
+		m, err := ReadI8bin(path, n)
+		return part{vecs: m, owned: true}, err
+	},
+	FormatIDX: func(path string, f File, n int) (part, error) {
+		if f.Role == RoleBaseLabels || f.Role == RoleQueryLabels {
+			l, err := ReadIDXLabelsFile(path, n)
+			return part{labels: l}, err
+		}
+		m, err := ReadIDXVectorsFile(path, n)
+		return part{vecs: m, owned: true}, err
+	},
+}
+
+// Open loads the dataset called name (see Lookup for the names). File-based
+// datasets are looked for under opt.DataDir/<dir> and then in the entry's
+// system directories. Ground truth computed earlier and stored with
+// StoreGroundTruth is used when the shipped one is missing or shorter.
+// Angular datasets come back with unit-length vectors. The caller must Close
+// the dataset.
+func Open(ctx context.Context, name string, opt Options) (*Dataset, error) {
+	e, err := Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	return e.Open(ctx, opt)
+}
+
+// Open loads the entry's data; see the package-level Open.
+func (e Entry) Open(ctx context.Context, opt Options) (*Dataset, error) {
+	opt = opt.withDefaults()
+	var d *Dataset
+	var err error
+	if e.Builtin() {
+		d, err = e.synth.generate(ctx, opt)
+	} else {
+		d, err = e.openFiles(ctx, opt)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := d.loadStoredGroundTruth(opt.CacheDir); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// openFiles reads a file-based entry.
+func (e Entry) openFiles(ctx context.Context, opt Options) (*Dataset, error) {
+	dir, missing := e.Locate(opt.DataDir)
+	if dir == "" {
+		return nil, fmt.Errorf("dataset %s: missing %s (looked in %s); run `annbench download %s` or set ANNBENCH_DATA to the directory that holds %s/",
+			e.Name, strings.Join(missing, ", "), strings.Join(e.SearchDirs(opt.DataDir), ", "), e.Name, e.dirName())
+	}
+	d := &Dataset{Name: e.Name, Metric: e.Metric, Dir: dir}
+	ok := false
+	defer func() {
+		if !ok {
+			d.Close()
+		}
+	}()
+	owned := map[Role]bool{}
+	src := map[Role]string{}
+	for _, f := range e.Files {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("dataset %s: %w", e.Name, err)
+		}
+		path := filepath.Join(dir, f.Name)
+		if f.Optional && !exists(path) {
+			continue
+		}
+		if (f.Role == RoleGroundTruth || f.Role == RoleGroundTruthDistances) && opt.MaxBase > 0 && opt.MaxBase < e.BaseCount {
+			continue // refers to the full base
+		}
+		read, found := fileReaders[f.Format]
+		if !found {
+			return nil, fmt.Errorf("dataset %s: file %s: no reader for format %q", e.Name, path, f.Format)
+		}
+		limit := 0
+		switch f.Role {
+		case RoleBase, RoleBaseLabels:
+			limit = opt.MaxBase
+		case RoleQuery, RoleQueryLabels, RoleGroundTruth, RoleGroundTruthDistances:
+			limit = opt.MaxQueries
+		}
+		p, err := read(path, f, limit)
+		if err != nil {
+			return nil, fmt.Errorf("dataset %s: %w", e.Name, err)
+		}
+		if p.closer != nil {
+			d.AddCloser(p.closer)
+		}
+		src[f.Role] = path
+		owned[f.Role] = p.owned
+		switch f.Role {
+		case RoleBase:
+			d.Base = p.vecs
+		case RoleQuery:
+			d.Query = p.vecs
+		case RoleLearn:
+			d.Train = p.vecs
+		case RoleGroundTruth:
+			d.GroundTruth = p.ids
+		case RoleGroundTruthDistances:
+			d.GroundTruthDist = p.vecs
+		case RoleBaseLabels:
+			d.BaseLabels = p.labels
+		case RoleQueryLabels:
+			d.QueryLabels = p.labels
+		default:
+			return nil, fmt.Errorf("dataset %s: file %s: unknown role %q", e.Name, path, f.Role)
+		}
+	}
+	if err := e.check(d, src, opt); err != nil {
+		return nil, err
+	}
+	if e.Metric == Angular {
+		d.Base = normalized(d.Base, owned[RoleBase])
+		d.Query = normalized(d.Query, owned[RoleQuery])
+		d.Train = normalized(d.Train, owned[RoleLearn])
+	}
+	ok = true
+	return d, nil
+}
+
+// check verifies that the files of a dataset agree with each other and with
+// the catalogue.
+func (e Entry) check(d *Dataset, src map[Role]string, opt Options) error {
+	fail := func(role Role, format string, args ...any) error {
+		return fmt.Errorf("dataset %s: %s: %s", e.Name, src[role], fmt.Sprintf(format, args...))
+	}
+	wantRows := func(full, limit int) int {
+		if limit > 0 && limit < full {
+			return limit
+		}
+		return full
+	}
+	if d.Base.Rows == 0 {
+		return fail(RoleBase, "holds no vectors")
+	}
+	if d.Query.Rows == 0 {
+		return fail(RoleQuery, "holds no vectors")
+	}
+	if e.Dim > 0 && d.Base.Dim != e.Dim {
+		return fail(RoleBase, "vectors have dimension %d, the catalogue says %d", d.Base.Dim, e.Dim)
+	}
+	if d.Query.Dim != d.Base.Dim {
+		return fail(RoleQuery, "queries have dimension %d but base vectors have %d", d.Query.Dim, d.Base.Dim)
+	}
+	if d.Train.Rows > 0 && d.Train.Dim != d.Base.Dim {
+		return fail(RoleLearn, "training vectors have dimension %d but base vectors have %d", d.Train.Dim, d.Base.Dim)
+	}
+	if e.BaseCount > 0 && d.Base.Rows != wantRows(e.BaseCount, opt.MaxBase) {
+		return fail(RoleBase, "holds %d vectors, the catalogue says %d (partial or wrong file?)", d.Base.Rows, e.BaseCount)
+	}
+	if e.QueryCount > 0 && d.Query.Rows != wantRows(e.QueryCount, opt.MaxQueries) {
+		return fail(RoleQuery, "holds %d vectors, the catalogue says %d (partial or wrong file?)", d.Query.Rows, e.QueryCount)
+	}
+	if d.BaseLabels != nil && len(d.BaseLabels) != d.Base.Rows {
+		return fail(RoleBaseLabels, "holds %d labels for %d base vectors", len(d.BaseLabels), d.Base.Rows)
+	}
+	if d.QueryLabels != nil && len(d.QueryLabels) != d.Query.Rows {
+		return fail(RoleQueryLabels, "holds %d labels for %d queries", len(d.QueryLabels), d.Query.Rows)
+	}
+	if d.GroundTruth.Rows > 0 {
+		if d.GroundTruth.Rows != d.Query.Rows {
+			return fail(RoleGroundTruth, "holds %d neighbour lists for %d queries", d.GroundTruth.Rows, d.Query.Rows)
+		}
+		if err := checkIDs(d.GroundTruth, d.Base.Rows); err != nil {
+			return fail(RoleGroundTruth, "%v", err)
+		}
+	}
+	if d.GroundTruthDist.Rows > 0 {
+		if d.GroundTruth.Rows == 0 {
+			d.GroundTruthDist = Matrix{}
+		} else if d.GroundTruthDist.Rows != d.GroundTruth.Rows || d.GroundTruthDist.Dim != d.GroundTruth.Dim {
+			return fail(RoleGroundTruthDistances, "shape %d×%d does not match ground truth %d×%d",
+				d.GroundTruthDist.Rows, d.GroundTruthDist.Dim, d.GroundTruth.Rows, d.GroundTruth.Dim)
+		}
+	}
+	return nil
+}
+
+// checkIDs reports the first id outside [0, n).
+func checkIDs(m IDMatrix, n int) error {
+	for i := 0; i < m.Rows; i++ {
+		for j, id := range m.Row(i) {
+			if id < 0 || int(id) >= n {
+				return fmt.Errorf("row %d, column %d: id %d is outside the %d base vectors", i, j, id, n)
+			}
+		}
+	}
+	return nil
+}

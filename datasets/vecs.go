@@ -1,0 +1,151 @@
+package datasets
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+)
+
+// The TEXMEX formats (fvecs, ivecs, bvecs) store each vector as a record: a
+// little-endian int32 dimension d followed by d values of 4 bytes (float32 for
+// fvecs, int32 for ivecs) or 1 byte (uint8 for bvecs). Every record of a file
+// must have the same d.
+
+// vecsLayout checks the record structure of a TEXMEX file held in b and
+// returns the number of records to use (at most maxRows when maxRows > 0)
+// and the dimension. An empty input is zero records of dimension 0.
+func vecsLayout(b []byte, elemSize, maxRows int) (rows, dim int, err error) {
+	if len(b) == 0 {
+		return 0, 0, nil
+	}
+	if len(b) < 4 {
+		return 0, 0, errorf("%d bytes is too short for a record header of 4 bytes", len(b))
+	}
+	d := int64(int32(binary.LittleEndian.Uint32(b)))
+	if err := checkDim(d); err != nil {
+		return 0, 0, errorf("record 0: %v", err)
+	}
+	rec := 4 + d*int64(elemSize)
+	size := int64(len(b))
+	if size%rec != 0 {
+		return 0, 0, errorf("size %d bytes is not a whole number of %d-byte records of dimension %d (%d records and %d bytes left over; truncated file or dimension changing between records?)",
+			size, rec, d, size/rec, size%rec)
+	}
+	n := size / rec
+	if maxRows > 0 && int64(maxRows) < n {
+		n = int64(maxRows)
+	}
+	for i := int64(1); i < n; i++ {
+		if got := int64(int32(binary.LittleEndian.Uint32(b[i*rec:]))); got != d {
+			return 0, 0, errorf("record %d: dimension %d differs from dimension %d of record 0", i, got, d)
+		}
+	}
+	return int(n), int(d), nil
+}
+
+// ParseFvecs decodes fvecs records held in b, at most maxRows of them when
+// maxRows > 0. On little-endian machines the result is a zero-copy view of b
+// (Stride d+1, skipping the record headers), so b must outlive it and stay
+// unchanged.
+func ParseFvecs(b []byte, maxRows int) (Matrix, error) {
+	n, d, err := vecsLayout(b, 4, maxRows)
+	if err != nil {
+		return Matrix{}, err
+	}
+	if n == 0 {
+		return Matrix{Dim: d, Stride: d}, nil
+	}
+	used := b[:n*(d+1)*4]
+	if v, ok := float32View(used); ok {
+		return Matrix{Data: v[1:], Rows: n, Dim: d, Stride: d + 1}, nil
+	}
+	m := NewMatrix(n, d)
+	for i := 0; i < n; i++ {
+		decodeFloat32s(m.Row(i), used[(i*(d+1)+1)*4:])
+	}
+	return m, nil
+}
+
+// ParseIvecs decodes ivecs records held in b, at most maxRows of them when
+// maxRows > 0. Like ParseFvecs it returns a view of b when it can.
+func ParseIvecs(b []byte, maxRows int) (IDMatrix, error) {
+	n, d, err := vecsLayout(b, 4, maxRows)
+	if err != nil {
+		return IDMatrix{}, err
+	}
+	if n == 0 {
+		return IDMatrix{Dim: d, Stride: d}, nil
+	}
+	used := b[:n*(d+1)*4]
+	if v, ok := int32View(used); ok {
+		return IDMatrix{Data: v[1:], Rows: n, Dim: d, Stride: d + 1}, nil
+	}
+	m := IDMatrix{Data: make([]int32, n*d), Rows: n, Dim: d, Stride: d}
+	for i := 0; i < n; i++ {
+		decodeInt32s(m.Row(i), used[(i*(d+1)+1)*4:])
+	}
+	return m, nil
+}
+
+// ParseBvecs decodes bvecs records (uint8 components) held in b, at most
+// maxRows of them when maxRows > 0, into a new contiguous float32 matrix.
+func ParseBvecs(b []byte, maxRows int) (Matrix, error) {
+	n, d, err := vecsLayout(b, 1, maxRows)
+	if err != nil {
+		return Matrix{}, err
+	}
+	m := NewMatrix(n, d)
+	for i := 0; i < n; i++ {
+		src := b[i*(d+4)+4 : (i+1)*(d+4)]
+		row := m.Row(i)
+		for j, v := range src {
+			row[j] = float32(v)
+		}
+	}
+	return m, nil
+}
+
+// ReadFvecs reads an fvecs file, at most maxRows records when maxRows > 0.
+// Large files are memory-mapped and the Matrix views the mapping; the
+// returned Closer releases it (and is harmless to call for small files).
+func ReadFvecs(path string, maxRows int) (Matrix, io.Closer, error) {
+	fb, _, err := loadFile(path, -1)
+	if err != nil {
+		return Matrix{}, nil, fmt.Errorf("read fvecs: %w", err)
+	}
+	m, err := ParseFvecs(fb.data, maxRows)
+	if err != nil {
+		fb.Close()
+		return Matrix{}, nil, fmt.Errorf("read fvecs %s: %w", path, err)
+	}
+	return m, fb, nil
+}
+
+// ReadIvecs reads an ivecs file like ReadFvecs.
+func ReadIvecs(path string, maxRows int) (IDMatrix, io.Closer, error) {
+	fb, _, err := loadFile(path, -1)
+	if err != nil {
+		return IDMatrix{}, nil, fmt.Errorf("read ivecs: %w", err)
+	}
+	m, err := ParseIvecs(fb.data, maxRows)
+	if err != nil {
+		fb.Close()
+		return IDMatrix{}, nil, fmt.Errorf("read ivecs %s: %w", path, err)
+	}
+	return m, fb, nil
+}
+
+// ReadBvecs reads a bvecs file, at most maxRows records when maxRows > 0,
+// converting the components to float32 once.
+func ReadBvecs(path string, maxRows int) (Matrix, error) {
+	fb, _, err := loadFile(path, -1)
+	if err != nil {
+		return Matrix{}, fmt.Errorf("read bvecs: %w", err)
+	}
+	defer fb.Close()
+	m, err := ParseBvecs(fb.data, maxRows)
+	if err != nil {
+		return Matrix{}, fmt.Errorf("read bvecs %s: %w", path, err)
+	}
+	return m, nil
+}

@@ -1,0 +1,67 @@
+package datasets
+
+import (
+	"encoding/binary"
+	"math"
+	"unsafe"
+)
+
+// MaxDim is the largest vector dimension a reader accepts. Headers claiming
+// more are treated as corrupt rather than trusted with an allocation.
+const MaxDim = 1 << 20
+
+// hostLittleEndian reports whether the machine stores integers little-endian,
+// which is what lets float32 and int32 files be used in place.
+var hostLittleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()
+
+// float32View returns b reinterpreted as float32 values without copying, or
+// ok == false when that is impossible (big-endian host or misaligned b).
+// len(b) must be a multiple of 4.
+func float32View(b []byte) (v []float32, ok bool) {
+	if len(b) == 0 {
+		return []float32{}, true
+	}
+	if !hostLittleEndian || uintptr(unsafe.Pointer(&b[0]))%4 != 0 {
+		return nil, false
+	}
+	return unsafe.Slice((*float32)(unsafe.Pointer(&b[0])), len(b)/4), true
+}
+
+// int32View is float32View for int32 values.
+func int32View(b []byte) (v []int32, ok bool) {
+	if len(b) == 0 {
+		return []int32{}, true
+	}
+	if !hostLittleEndian || uintptr(unsafe.Pointer(&b[0]))%4 != 0 {
+		return nil, false
+	}
+	return unsafe.Slice((*int32)(unsafe.Pointer(&b[0])), len(b)/4), true
+}
+
+// decodeFloat32s copies little-endian float32 values from b into dst.
+func decodeFloat32s(dst []float32, b []byte) {
+	for i := range dst {
+		dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+}
+
+// decodeInt32s copies little-endian int32 values from b into dst.
+func decodeInt32s(dst []int32, b []byte) {
+	for i := range dst {
+		dst[i] = int32(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+}
+
+// checkDim reports a dimension that no real file has.
+func checkDim(d int64) error {
+	if d <= 0 {
+		return errorf("dimension %d is not positive", d)
+	}
+	if d > MaxDim {
+		return errorf("dimension %d exceeds the limit of %d (corrupt header?)", d, MaxDim)
+	}
+	return nil
+}
