@@ -19,6 +19,8 @@ func newRootCmd() *cobra.Command {
 		return usageError{fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
 	root.AddCommand(
+		newRunCmd(),
+		newListCmd(),
 		newVersionCmd(),
 	)
 	return root

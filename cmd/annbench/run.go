@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/report"
+	"github.com/annbench/annbench/runner"
+	"github.com/spf13/cobra"
+)
+
+func newRunCmd() *cobra.Command {
+	var (
+		force, noPlots, noDownload bool
+		dataDir                    string
+	)
+	c := &cobra.Command{
+		Use:   "run [CONFIG] [key=value ...]",
+		Short: "Build, sweep and measure every configured index; write results and plots",
+		Long: `Run reads a YAML config (the embedded configs/quickstart.yaml when CONFIG
+is omitted), applies key=value overrides, builds each index once per
+index-parameter set (cached under 'cache'), sweeps the query parameters and
+writes one result file per dataset × algorithm × index parameters under
+'output', then renders plots there.
+
+Overrides use dotted paths and YAML values:
+  annbench run configs/quickstart.yaml trials=5 mode=batch threads=2
+  annbench run my.yaml datasets=[siftsmall,fashion-mnist] 'algorithms.hnsw.query.ef=[10,40,160]'
+
+Points already measured are skipped unless --force. Ctrl-C stops after the
+point in progress is abandoned; finished points stay on disk.`,
+		RunE: func(c *cobra.Command, args []string) error {
+			path, overrides := splitRunArgs(args)
+			cfg, err := runner.LoadConfig(path, overrides)
+			if err != nil {
+				return err
+			}
+			plan, err := cfg.Expand()
+			if err != nil {
+				return err
+			}
+			opts := datasets.Options{DataDir: dataDir, CacheDir: cfg.Cache}
+			log := c.ErrOrStderr()
+			ropt := runner.Options{
+				Force: force,
+				Log:   log,
+				Open: func(ctx context.Context, name string) (*datasets.Dataset, error) {
+					return openDataset(ctx, name, opts, !noDownload, log)
+				},
+				StoreGroundTruth: func(ds *datasets.Dataset, ids datasets.IDMatrix, dists datasets.Matrix) error {
+					return ds.StoreGroundTruth(ids.Dim, ids, dists, cfg.Cache)
+				},
+			}
+			_, runErr := runner.Run(c.Context(), plan, ropt)
+			if noPlots {
+				return runErr
+			}
+			// Plots are rendered from whatever is on disk, also after Ctrl-C.
+			results, err := report.Load(cfg.Output)
+			if err != nil {
+				return errors.Join(runErr, err)
+			}
+			if len(results) == 0 {
+				return runErr
+			}
+			if err := report.Render(cfg.Output, results, report.Options{Warn: log}); err != nil {
+				return errors.Join(runErr, fmt.Errorf("render plots: %w", err))
+			}
+			if runErr == nil {
+				fmt.Fprintf(c.OutOrStdout(), "results, plots and summary in %s\n", cfg.Output)
+			}
+			return runErr
+		},
+	}
+	c.Flags().BoolVar(&force, "force", false, "re-measure points already present in result files")
+	c.Flags().BoolVar(&noPlots, "no-plots", false, "do not render plots at the end")
+	c.Flags().BoolVar(&noDownload, "no-download", false, "fail instead of downloading missing datasets")
+	c.Flags().StringVar(&dataDir, "data", "", "data directory (default $ANNBENCH_DATA, else ./data)")
+	return c
+}
+
+// splitRunArgs separates the optional config path from key=value
+// overrides: an argument with '=' is an override.
+func splitRunArgs(args []string) (path string, overrides []string) {
+	for i, a := range args {
+		if i == 0 && !strings.Contains(a, "=") {
+			path = a
+			continue
+		}
+		overrides = append(overrides, a)
+	}
+	return path, overrides
+}
