@@ -30,6 +30,12 @@ type Config struct {
 	// ConfigDir is where configs/algorithms and configs/specialized are
 	// looked up before the embedded copies.
 	ConfigDir string `yaml:"-"`
+
+	// file names the config in problems; locs holds where each top-level
+	// key and dataset item was set. Both are empty for a Config built in
+	// code.
+	file string
+	locs map[string]site
 }
 
 // AlgorithmConfig is one entry of Config.Algorithms.
@@ -42,6 +48,16 @@ type AlgorithmConfig struct {
 	// Query maps each query parameter to the values to sweep; the sweep is
 	// the cartesian product. Empty means specialization or defaults.
 	Query map[string][]any `yaml:"query"`
+
+	// indexPatch and queryPatch hold single-parameter overrides
+	// (algorithms.NAME.index.P=V, algorithms.NAME.query.P=[...]) applied
+	// on top of the resolved index sets and query sweep.
+	indexPatch map[string]any
+	queryPatch map[string][]any
+	// locs holds where each value was set, keyed "name", "index[i].P",
+	// "query.P", "query.P[j]" ("" is the entry itself); patchLocs the
+	// same for the patches ("index.P", "query.P", "query.P[j]").
+	locs, patchLocs map[string]site
 }
 
 // Job is one dataset × algorithm × index-parameter set with its query

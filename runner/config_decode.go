@@ -1,0 +1,489 @@
+package runner
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Keys accepted at each level of a config, in the order error messages list
+// them.
+var (
+	configKeys    = []string{"datasets", "k", "trials", "mode", "threads", "queries", "algorithms", "output", "cache"}
+	algorithmKeys = []string{"name", "index", "query"}
+	paramFileKeys = []string{"index", "query"}
+)
+
+// decoder walks yaml.Node trees strictly: it knows the config schema,
+// reports unknown keys and wrong value types with their position, and keeps
+// going so that every problem is reported at once.
+type decoder struct {
+	// file is the file name shown in problems.
+	file string
+	// origin maps nodes that came from a command-line override to the
+	// override's text, so problems in them name the override.
+	origin map[*yaml.Node]string
+	// entries maps each algorithm entry node to its index in
+	// Config.Algorithms, for applying overrides of single parameters.
+	entries map[*yaml.Node]int
+	ps      *problems
+}
+
+func newDecoder(file string, ps *problems) *decoder {
+	return &decoder{file: file, origin: map[*yaml.Node]string{}, entries: map[*yaml.Node]int{}, ps: ps}
+}
+
+// site returns where node n is, shown with key path path.
+func (d *decoder) site(n *yaml.Node, path string) site {
+	if o, ok := d.origin[n]; ok {
+		return site{override: o, path: path}
+	}
+	return site{file: d.file, line: n.Line, path: path}
+}
+
+// bad records a problem at node n.
+func (d *decoder) bad(n *yaml.Node, path, format string, args ...any) {
+	d.ps.add(d.site(n, path).problem(format, args...))
+}
+
+// where describes the position of n for "first at ..." hints.
+func (d *decoder) where(n *yaml.Node) string {
+	if o, ok := d.origin[n]; ok {
+		return fmt.Sprintf("override '%s'", o)
+	}
+	return fmt.Sprintf("line %d", n.Line)
+}
+
+// resolve follows aliases to the node they name.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
+		n = n.Alias
+	}
+	if n == nil || n.Kind == yaml.AliasNode {
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null"}
+	}
+	return n
+}
+
+// describe names the type and value of n for "got ..." messages.
+func describe(n *yaml.Node) string {
+	n = resolve(n)
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a map"
+	case yaml.ScalarNode:
+		v := n.Value
+		if len(v) > 40 {
+			v = v[:37] + "..."
+		}
+		switch n.Tag {
+		case "!!null":
+			return "nothing (null)"
+		case "!!int":
+			return "integer " + v
+		case "!!float":
+			return "number " + v
+		case "!!bool":
+			return "boolean " + v
+		case "!!str":
+			return fmt.Sprintf("string %q", v)
+		}
+		return fmt.Sprintf("%q", v)
+	}
+	return "an unsupported YAML node"
+}
+
+// join appends key to a dotted path.
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// fields checks that n is a map whose keys are names in valid (any name
+// when valid is nil), given once each, and calls fn for each in file
+// order. It reports false when n is not a map.
+func (d *decoder) fields(n *yaml.Node, path, want string, valid []string, fn func(key string, v *yaml.Node)) bool {
+	n = resolve(n)
+	if n.Kind != yaml.MappingNode {
+		d.bad(n, path, "want %s, got %s", want, describe(n))
+		return false
+	}
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := resolve(n.Content[i]), n.Content[i+1]
+		if k.Kind != yaml.ScalarNode || k.Tag == "!!null" {
+			d.bad(k, path, "keys must be names, got %s", describe(k))
+			continue
+		}
+		key := k.Value
+		kp := join(path, key)
+		if first, dup := seen[key]; dup {
+			d.bad(k, kp, "key given twice (first at %s)", d.where(first))
+			continue
+		}
+		seen[key] = k
+		if valid != nil && !contains(valid, key) {
+			d.bad(k, kp, "unknown key%s; valid keys: %s", suggest(key, valid), quoteList(valid))
+			continue
+		}
+		if strings.Contains(key, ":") && resolve(v).Tag == "!!null" {
+			d.bad(k, kp, "key contains ':' and has no value; write a space after the colon, e.g. {M: 16}")
+			continue
+		}
+		fn(key, v)
+	}
+	return true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// intValue decodes an integer scalar.
+func (d *decoder) intValue(n *yaml.Node, path string) (int, bool) {
+	r := resolve(n)
+	if r.Kind == yaml.ScalarNode && r.Tag == "!!int" {
+		var x int64
+		if err := r.Decode(&x); err == nil && x >= math.MinInt && x <= math.MaxInt {
+			return int(x), true
+		}
+		d.bad(n, path, "integer %s is out of range", r.Value)
+		return 0, false
+	}
+	d.bad(n, path, "want an integer, got %s", describe(r))
+	return 0, false
+}
+
+// stringValue decodes a scalar as text; numbers and booleans are taken as
+// written, null is an error.
+func (d *decoder) stringValue(n *yaml.Node, path, want string) (string, bool) {
+	r := resolve(n)
+	if r.Kind == yaml.ScalarNode && r.Tag != "!!null" {
+		return r.Value, true
+	}
+	d.bad(n, path, "want %s, got %s", want, describe(r))
+	return "", false
+}
+
+// stringList decodes a list of names; a single name is a one-element
+// list. Each item's site is stored in locs under "<key>[i]".
+func (d *decoder) stringList(n *yaml.Node, path, key, want string, locs map[string]site) []string {
+	r := resolve(n)
+	var items []*yaml.Node
+	switch {
+	case r.Kind == yaml.SequenceNode:
+		items = r.Content
+	case r.Kind == yaml.ScalarNode && r.Tag != "!!null":
+		items = []*yaml.Node{n}
+	default:
+		d.bad(n, path, "want a list of %s, got %s", want, describe(r))
+		return nil
+	}
+	out := []string{}
+	for i, it := range items {
+		ip := fmt.Sprintf("%s[%d]", path, i)
+		if s, ok := d.stringValue(it, ip, "a name"); ok {
+			locs[fmt.Sprintf("%s[%d]", key, len(out))] = d.site(it, ip)
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// paramValue decodes one parameter value: an integer, number, boolean or
+// string scalar.
+func (d *decoder) paramValue(n *yaml.Node, path string) (any, bool) {
+	r := resolve(n)
+	if r.Kind != yaml.ScalarNode {
+		d.bad(n, path, "want a single value (number, string or boolean), got %s", describe(r))
+		return nil, false
+	}
+	switch r.Tag {
+	case "!!int":
+		var x int64
+		if err := r.Decode(&x); err != nil || x < math.MinInt || x > math.MaxInt {
+			d.bad(n, path, "integer %s is out of range", r.Value)
+			return nil, false
+		}
+		return int(x), true
+	case "!!float":
+		var x float64
+		if err := r.Decode(&x); err != nil {
+			d.bad(n, path, "invalid number %s", r.Value)
+			return nil, false
+		}
+		return x, true
+	case "!!bool":
+		var x bool
+		if err := r.Decode(&x); err != nil {
+			d.bad(n, path, "invalid boolean %s", r.Value)
+			return nil, false
+		}
+		return x, true
+	case "!!null":
+		d.bad(n, path, "missing value")
+		return nil, false
+	}
+	return r.Value, true
+}
+
+// valueList decodes the values of one swept query parameter: a list of
+// scalars, or one scalar as a one-element list. Sites are stored in locs
+// under rel and "rel[j]".
+func (d *decoder) valueList(n *yaml.Node, path, rel string, locs map[string]site) ([]any, bool) {
+	r := resolve(n)
+	locs[rel] = d.site(n, path)
+	if r.Kind == yaml.MappingNode {
+		d.bad(n, path, "want a list of values such as [10, 20, 40], got %s", describe(r))
+		return nil, false
+	}
+	items := []*yaml.Node{n}
+	if r.Kind == yaml.SequenceNode {
+		items = r.Content
+		if len(items) == 0 {
+			d.bad(n, path, "empty list; give at least one value")
+			return nil, false
+		}
+	}
+	out := make([]any, 0, len(items))
+	ok := true
+	for j, it := range items {
+		ip := path
+		if r.Kind == yaml.SequenceNode {
+			ip = fmt.Sprintf("%s[%d]", path, j)
+		}
+		v, good := d.paramValue(it, ip)
+		if !good {
+			ok = false
+			continue
+		}
+		locs[fmt.Sprintf("%s[%d]", rel, len(out))] = d.site(it, ip)
+		out = append(out, v)
+	}
+	return out, ok
+}
+
+// indexSets decodes a list of index-parameter maps (a single map is a
+// one-element list). Each value's site is stored in locs under
+// "index[i].name".
+func (d *decoder) indexSets(n *yaml.Node, path string, locs map[string]site) []map[string]any {
+	r := resolve(n)
+	var items []*yaml.Node
+	switch r.Kind {
+	case yaml.SequenceNode:
+		items = r.Content
+		if len(items) == 0 {
+			d.bad(n, path, "empty list; omit the key to use the default index parameters")
+			return nil
+		}
+	case yaml.MappingNode:
+		items = []*yaml.Node{n}
+	default:
+		d.bad(n, path, "want a list of parameter maps such as [{M: 16, ef_construction: 200}], got %s", describe(r))
+		return nil
+	}
+	out := make([]map[string]any, 0, len(items))
+	for i, it := range items {
+		ip := fmt.Sprintf("%s[%d]", path, i)
+		set := map[string]any{}
+		d.fields(it, ip, "a map of parameter values such as {M: 16}", nil, func(name string, v *yaml.Node) {
+			vp := ip + "." + name
+			if x, ok := d.paramValue(v, vp); ok {
+				set[name] = x
+				locs[fmt.Sprintf("index[%d].%s", i, name)] = d.site(v, vp)
+			}
+		})
+		out = append(out, set)
+	}
+	return out
+}
+
+// querySweep decodes a map of query parameter to values.
+func (d *decoder) querySweep(n *yaml.Node, path string, locs map[string]site) map[string][]any {
+	out := map[string][]any{}
+	ok := d.fields(n, path, "a map of query parameter to values such as {ef: [10, 20, 40]}", nil, func(name string, v *yaml.Node) {
+		if vals, ok := d.valueList(v, path+"."+name, "query."+name, locs); ok {
+			out[name] = vals
+		}
+	})
+	if ok && len(resolve(n).Content) == 0 {
+		d.bad(n, path, "empty map; omit the key to use the default query parameters")
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// config decodes the top level of a config file into c, whose defaults are
+// already set.
+func (d *decoder) config(root *yaml.Node, c *Config) {
+	d.fields(root, "", "a map with keys "+quoteList(configKeys), configKeys, func(key string, v *yaml.Node) {
+		c.locs[key] = d.site(v, key)
+		switch key {
+		case "datasets":
+			c.Datasets = d.stringList(v, key, key, "dataset names such as [siftsmall, synthetic-20k-64]", c.locs)
+		case "k":
+			c.K, _ = d.keepInt(v, key, c.K)
+		case "trials":
+			c.Trials, _ = d.keepInt(v, key, c.Trials)
+		case "threads":
+			c.Threads, _ = d.keepInt(v, key, c.Threads)
+		case "queries":
+			c.Queries, _ = d.keepInt(v, key, c.Queries)
+		case "mode":
+			if s, ok := d.stringValue(v, key, "one of "+quoteList(modes)); ok {
+				c.Mode = s
+			}
+		case "output":
+			if s, ok := d.stringValue(v, key, "a directory name"); ok {
+				c.Output = s
+			}
+		case "cache":
+			r := resolve(v)
+			if r.Kind == yaml.ScalarNode && r.Tag == "!!null" {
+				c.Cache = ""
+			} else if s, ok := d.stringValue(v, key, "a directory name (or \"\" to disable caching)"); ok {
+				c.Cache = s
+			}
+		case "algorithms":
+			c.Algorithms = d.algorithms(v, key)
+		}
+	})
+}
+
+// keepInt decodes an integer, returning old when the value is invalid.
+func (d *decoder) keepInt(n *yaml.Node, path string, old int) (int, bool) {
+	if x, ok := d.intValue(n, path); ok {
+		return x, true
+	}
+	return old, false
+}
+
+// algorithms decodes the algorithm list; a bare name is an entry with
+// defaults, and a single name or entry is a one-element list.
+func (d *decoder) algorithms(n *yaml.Node, path string) []AlgorithmConfig {
+	r := resolve(n)
+	var items []*yaml.Node
+	switch {
+	case r.Kind == yaml.SequenceNode:
+		items = r.Content
+	case r.Kind == yaml.MappingNode, r.Kind == yaml.ScalarNode && r.Tag != "!!null":
+		items = []*yaml.Node{n}
+	default:
+		d.bad(n, path, "want a list of algorithms such as [{name: hnsw, index: [{M: 16}], query: {ef: [10, 40]}}], got %s", describe(r))
+		return nil
+	}
+	out := make([]AlgorithmConfig, 0, len(items))
+	for i, it := range items {
+		d.entries[resolve(it)] = len(out)
+		out = append(out, d.algorithm(it, fmt.Sprintf("%s[%d]", path, i)))
+	}
+	return out
+}
+
+// entryName returns the name of an algorithm entry node, if it has a
+// plain one.
+func entryName(n *yaml.Node) string {
+	n = resolve(n)
+	if n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
+		return n.Value
+	}
+	if n.Kind != yaml.MappingNode {
+		return ""
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := resolve(n.Content[i]); k.Kind == yaml.ScalarNode && k.Value == "name" {
+			if v := resolve(n.Content[i+1]); v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
+				return v.Value
+			}
+		}
+	}
+	return ""
+}
+
+// entryPath is how problems show an algorithm entry: algorithms.NAME when
+// it has a usable name, algorithms[i] otherwise.
+func entryPath(name, indexed string) string {
+	if name == "" || strings.ContainsAny(name, ".[] \t\n") {
+		return indexed
+	}
+	return "algorithms." + name
+}
+
+// algorithm decodes one algorithm entry.
+func (d *decoder) algorithm(n *yaml.Node, indexed string) AlgorithmConfig {
+	a := AlgorithmConfig{locs: map[string]site{}}
+	r := resolve(n)
+	path := entryPath(entryName(r), indexed)
+	a.locs[""] = d.site(n, path)
+	if r.Kind == yaml.ScalarNode && r.Tag != "!!null" {
+		a.Name = r.Value
+		a.locs["name"] = d.site(n, path)
+		return a
+	}
+	d.fields(n, path, "an algorithm entry such as {name: hnsw, index: [{M: 16}], query: {ef: [10, 40]}}", algorithmKeys, func(key string, v *yaml.Node) {
+		switch key {
+		case "name":
+			if s, ok := d.stringValue(v, path+".name", "an algorithm name"); ok {
+				a.Name = s
+				a.locs["name"] = d.site(v, path+".name")
+			}
+		case "index":
+			a.Index = d.indexSets(v, path+".index", a.locs)
+		case "query":
+			a.Query = d.querySweep(v, path+".query", a.locs)
+		}
+	})
+	return a
+}
+
+// paramFile is a decoded configs/algorithms/<algorithm>.yaml or
+// configs/specialized/<dataset>_<algorithm>.yaml file.
+type paramFile struct {
+	// name is the file as shown in problems.
+	name  string
+	index []map[string]any
+	query map[string][]any
+	locs  map[string]site
+	// bad is set when the file has problems; it is still used so that the
+	// problems of one file do not hide those of another.
+	bad bool
+}
+
+// decodeParamFile strictly decodes a parameter-grid file.
+func decodeParamFile(name string, data []byte, ps *problems) *paramFile {
+	f := &paramFile{name: name, locs: map[string]site{}}
+	before := len(ps.list)
+	root, p := parseYAML(name, data)
+	if p != nil {
+		ps.add(*p)
+		f.bad = true
+		return f
+	}
+	if root == nil {
+		return f
+	}
+	d := newDecoder(name, ps)
+	d.fields(root, "", "a map with keys index and query", paramFileKeys, func(key string, v *yaml.Node) {
+		switch key {
+		case "index":
+			f.index = d.indexSets(v, "index", f.locs)
+		case "query":
+			f.query = d.querySweep(v, "query", f.locs)
+		}
+	})
+	f.bad = len(ps.list) > before
+	return f
+}

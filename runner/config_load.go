@@ -1,0 +1,144 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/annbench/annbench/configs"
+)
+
+// Defaults applied before a config file is read; a key present in the file
+// or an override replaces them.
+const (
+	DefaultK       = 10
+	DefaultTrials  = 5
+	DefaultMode    = "single"
+	DefaultThreads = 1
+	DefaultOutput  = "results"
+	DefaultCache   = "interim"
+)
+
+// modes lists the valid values of Config.Mode.
+var modes = []string{"single", "batch", "parallel"}
+
+// embeddedQuickstart is how problems name the embedded default config.
+const embeddedQuickstart = "configs/quickstart.yaml (embedded)"
+
+// defaultsFS holds the embedded configs; tests may replace it.
+var defaultsFS fs.FS = configs.FS
+
+// LoadConfig reads the YAML config at path ("" means the embedded
+// configs/quickstart.yaml), applies the defaults and then the key=value
+// overrides, and validates the result as a whole, including every dataset
+// name, algorithm name and parameter, and the per-algorithm default and
+// per-dataset specialization files the config relies on. Every problem
+// found is reported at once in a *ConfigError.
+//
+// Overrides use dotted key paths and YAML values: trials=3,
+// datasets=[siftsmall,fashion-mnist], algorithms.hnsw.query.ef=[10,40],
+// algorithms.hnsw.index=[{M: 16}], algorithms.hnsw.index.M=32 (M in every
+// index set). Entries of the algorithms list are addressed by name (or by
+// position, algorithms.0); naming an algorithm the config does not list
+// appends an entry for it. algorithms.NAME.index.P=V and
+// algorithms.NAME.query.P=[...] change one parameter on top of whatever
+// the file or the defaults give for that algorithm.
+func LoadConfig(path string, overrides []string) (*Config, error) {
+	if path == "" {
+		data, err := fs.ReadFile(defaultsFS, configs.Quickstart)
+		if err != nil {
+			return nil, fmt.Errorf("read embedded quickstart config: %w", err)
+		}
+		return loadConfig(embeddedQuickstart, "", data, "", overrides)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		msg := err.Error()
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			msg = pe.Err.Error()
+		}
+		return nil, &ConfigError{Problems: []Problem{{File: path, Msg: "cannot read config: " + msg}}}
+	}
+	return loadConfig(path, path, data, filepath.Dir(path), overrides)
+}
+
+// loadConfig is LoadConfig on data already read: file names the data in
+// problems, source and dir fill Config.Source and Config.ConfigDir.
+func loadConfig(file, source string, data []byte, dir string, overrides []string) (*Config, error) {
+	ps := &problems{overrides: map[string]int{}}
+	for i, o := range overrides {
+		if _, seen := ps.overrides[o]; !seen {
+			ps.overrides[o] = i
+		}
+	}
+	c := &Config{
+		K:         DefaultK,
+		Trials:    DefaultTrials,
+		Mode:      DefaultMode,
+		Threads:   DefaultThreads,
+		Output:    DefaultOutput,
+		Cache:     DefaultCache,
+		Source:    source,
+		ConfigDir: dir,
+		file:      file,
+		locs:      map[string]site{},
+	}
+	root, p := parseYAML(file, data)
+	if p != nil {
+		ps.add(*p)
+		return nil, ps.err(file)
+	}
+	if root == nil {
+		root = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	}
+	d := newDecoder(file, ps)
+	patches := d.applyOverrides(root, overrides)
+	d.config(root, c)
+	d.applyPatches(c, patches)
+	if c.Mode == "single" {
+		c.Threads = 1
+	}
+	_, planProblems := c.expand()
+	ps.addAll(planProblems.list)
+	if err := ps.err(file); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parseYAML parses one YAML document and returns its top node, nil for an
+// empty document, or a problem naming the line of a syntax error.
+func parseYAML(file string, data []byte) (root *yaml.Node, prob *Problem) {
+	defer func() {
+		if r := recover(); r != nil {
+			root, prob = nil, &Problem{File: file, Msg: fmt.Sprintf("invalid YAML: %v", r)}
+		}
+	}()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		msg := err.Error()
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			return nil, &Problem{File: file, Line: line, Msg: "invalid YAML: " + m[2]}
+		}
+		return nil, &Problem{File: file, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, nil
+	}
+	n := doc.Content[0]
+	if r := resolve(n); r.Kind == yaml.ScalarNode && r.Tag == "!!null" {
+		return nil, nil
+	}
+	return n, nil
+}
