@@ -203,3 +203,15 @@ func normalizeRows(m datasets.Matrix) {
 		}
 	}
 }
+
+// Sample returns size rows of data chosen uniformly without replacement by
+// a generator seeded with seed, as a contiguous matrix in their original
+// order. When size <= 0 or data has at most size rows, data itself is
+// returned (not copied).
+func Sample(data datasets.Matrix, size int, seed uint64) datasets.Matrix {
+	if size <= 0 || data.Rows <= size {
+		return data
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x73616d706c65))
+	return sample(data, size, 1, rng)
+}

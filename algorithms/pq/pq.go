@@ -1,0 +1,206 @@
+// Package pq is product quantization without partitioning: every base
+// vector is stored as an M-byte code and a query scans all codes with a
+// per-query lookup table (asymmetric distance computation, ADC), optionally
+// re-scoring the best candidates with exact distances.
+//
+// The Quantizer, Table and Scan are exported for the other quantizing
+// indexes (ivfpq, scann).
+package pq
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/kmeans"
+	"github.com/annbench/annbench/algorithms/topk"
+	"github.com/annbench/annbench/datasets"
+)
+
+// Algorithm is the registry entry of the PQ index.
+var Algorithm = algorithms.Algorithm{
+	Name:    "pq",
+	Doc:     "product quantization: 8-bit codes per sub-vector, exhaustive ADC scan, optional exact re-ranking",
+	Metrics: datasets.Metrics,
+	Params: algorithms.Spec{
+		{Name: "M", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 0, Min: 0, Max: 65536,
+			Doc: "number of sub-quantizers (bytes per code); must divide the dimension; 0 picks dim/4, dim/8, dim/2 or dim, the first that divides"},
+		{Name: "nbits", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 8,
+			Doc: "bits per sub-quantizer code; only 8 is supported"},
+		{Name: "training_sample_size", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100000, Min: 1, Max: 1 << 30,
+			Doc: "vectors sampled from the train split (or the base when there is none) to learn the codebooks"},
+		{Name: "seed", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 1, Min: 0, Max: 1 << 62,
+			Doc: "seed of sampling and k-means"},
+		{Name: "store_vectors", Kind: algorithms.Bool, Stage: algorithms.IndexTime, Default: true,
+			Doc: "keep the full vectors so rerank can re-score candidates exactly (costs dim*4 bytes per vector)"},
+		{Name: "rerank", Kind: algorithms.Int, Stage: algorithms.QueryTime, Default: 0, Min: 0, Max: 1 << 20,
+			Doc: "re-score this many ADC candidates with exact distances (0 = return ADC order; needs store_vectors)"},
+	},
+	New: func(metric datasets.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
+		return New(metric, dim, Config{
+			M:                  p.Int("M", 0),
+			NBits:              p.Int("nbits", 8),
+			TrainingSampleSize: p.Int("training_sample_size", 100000),
+			Seed:               uint64(p.Int("seed", 1)),
+			StoreVectors:       p.Bool("store_vectors", true),
+		})
+	},
+}
+
+// Config holds the index-time settings of a PQ index.
+type Config struct {
+	// M is the number of sub-quantizers; 0 picks DefaultM(dim).
+	M int
+	// NBits is the code width per sub-quantizer; only 8 is supported.
+	NBits int
+	// TrainingSampleSize caps the training vectors (default 100000).
+	TrainingSampleSize int
+	// Seed seeds sampling and k-means (default 1).
+	Seed uint64
+	// StoreVectors keeps the full vectors for exact re-ranking.
+	StoreVectors bool
+}
+
+// DefaultM returns the first of dim/4, dim/8, dim/2 and dim that is
+// positive and divides dim, the choice the faiss peer script makes.
+func DefaultM(dim int) int {
+	for _, m := range []int{dim / 4, dim / 8, dim / 2, dim} {
+		if m > 0 && dim%m == 0 {
+			return m
+		}
+	}
+	return dim
+}
+
+// Index is a PQ index. Build, SetQuery and Load must not run concurrently
+// with Search.
+type Index struct {
+	metric datasets.Metric
+	dim    int
+	cfg    Config
+	rerank int
+
+	q       *Quantizer
+	codes   []byte
+	vectors []float32
+	n       int
+
+	train datasets.Matrix
+	count atomic.Int64
+	pool  sync.Pool
+}
+
+var (
+	_ algorithms.Index      = (*Index)(nil)
+	_ algorithms.QueryTuner = (*Index)(nil)
+	_ algorithms.Saver      = (*Index)(nil)
+	_ algorithms.Loader     = (*Index)(nil)
+	_ algorithms.Sizer      = (*Index)(nil)
+	_ algorithms.Counter    = (*Index)(nil)
+	_ algorithms.Trainer    = (*Index)(nil)
+)
+
+// New returns an empty PQ index for dim-dimensional vectors.
+func New(metric datasets.Metric, dim int, cfg Config) (*Index, error) {
+	if !metric.Valid() {
+		return nil, fmt.Errorf("pq: unknown metric %q", metric)
+	}
+	if dim <= 0 {
+		return nil, fmt.Errorf("pq: dimension must be positive, got %d", dim)
+	}
+	if cfg.M == 0 {
+		cfg.M = DefaultM(dim)
+	}
+	if cfg.NBits == 0 {
+		cfg.NBits = 8
+	}
+	if cfg.NBits != 8 {
+		return nil, fmt.Errorf("pq: nbits=%d is not supported (only 8)", cfg.NBits)
+	}
+	if cfg.TrainingSampleSize <= 0 {
+		cfg.TrainingSampleSize = 100000
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = 1
+	}
+	q, err := NewQuantizer(dim, cfg.M)
+	if err != nil {
+		return nil, err
+	}
+	x := &Index{metric: metric, dim: dim, cfg: cfg, q: q}
+	x.pool.New = func() any { return &scratch{tab: NewTable(cfg.M), dis: make([]float32, scanBlock)} }
+	return x, nil
+}
+
+// SetTrainingData makes Build learn the codebooks from train (a learn
+// split) instead of the base. train is used only during Build.
+func (x *Index) SetTrainingData(train datasets.Matrix) { x.train = train }
+
+// Build learns the codebooks and encodes every base vector.
+func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
+	if base.Dim != x.dim {
+		return fmt.Errorf("pq: base dimension %d, index dimension %d", base.Dim, x.dim)
+	}
+	if err := base.Validate(); err != nil {
+		return fmt.Errorf("pq: base: %w", err)
+	}
+	x.n, x.codes, x.vectors = 0, nil, nil
+	if base.Rows == 0 {
+		return nil
+	}
+	train := base
+	if x.train.Rows > 0 {
+		if x.train.Dim != x.dim {
+			return fmt.Errorf("pq: training data dimension %d, index dimension %d", x.train.Dim, x.dim)
+		}
+		train = x.train
+	}
+	train = kmeans.Sample(train, x.cfg.TrainingSampleSize, x.cfg.Seed)
+	if err := x.q.Train(ctx, train, TrainOptions{Seed: x.cfg.Seed}); err != nil {
+		return err
+	}
+	codes := make([]byte, base.Rows*x.cfg.M)
+	x.q.EncodeMatrix(base, codes, 0)
+	if x.cfg.StoreVectors {
+		x.vectors = base.Compact(true).Data
+	}
+	x.codes, x.n = codes, base.Rows
+	x.train = datasets.Matrix{}
+	return ctx.Err()
+}
+
+// SetQuery applies the query-time parameter rerank.
+func (x *Index) SetQuery(p algorithms.Params) error {
+	r := p.Int("rerank", 0)
+	if r < 0 {
+		return fmt.Errorf("pq: rerank must be >= 0, got %d", r)
+	}
+	if r > 0 && !x.cfg.StoreVectors {
+		return fmt.Errorf("pq: rerank=%d needs the index built with store_vectors=true", r)
+	}
+	x.rerank = r
+	return nil
+}
+
+// SizeBytes returns the bytes of codebooks, codes and stored vectors.
+func (x *Index) SizeBytes() int64 {
+	return x.q.SizeBytes() + int64(len(x.codes)) + 4*int64(len(x.vectors))
+}
+
+// DistanceCount returns the ADC and exact distances computed since the
+// last reset.
+func (x *Index) DistanceCount() int64 { return x.count.Load() }
+
+// ResetDistanceCount sets the distance count to zero.
+func (x *Index) ResetDistanceCount() { x.count.Store(0) }
+
+// scratch is the per-search working memory, recycled through a sync.Pool.
+type scratch struct {
+	tab   Table
+	dis   []float32
+	heap  topk.Heap
+	exact topk.Heap
+	cand  []int32
+}

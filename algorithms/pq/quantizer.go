@@ -1,0 +1,205 @@
+package pq
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/annbench/annbench/algorithms/kmeans"
+	"github.com/annbench/annbench/datasets"
+)
+
+// Ksub is the number of centroids per sub-quantizer: codes use 8 bits per
+// sub-vector.
+const Ksub = 256
+
+// DefaultIterations is the number of k-means iterations per sub-space
+// codebook (faiss trains its PQ codebooks with 25 as well).
+const DefaultIterations = 25
+
+// Quantizer is a trained product quantizer: the vector is cut into M
+// sub-vectors of Dsub elements, and each sub-vector is encoded as the index
+// of the nearest of Ksub centroids of its sub-space.
+type Quantizer struct {
+	// Dim is the vector dimension, M*Dsub.
+	Dim int
+	// M is the number of sub-quantizers (bytes per code).
+	M int
+	// Dsub is the dimension of each sub-space.
+	Dsub int
+	// Centroids holds the codebooks: centroid j of sub-space m starts at
+	// (m*Ksub+j)*Dsub.
+	Centroids []float32
+	// norms holds the squared norm of every centroid, index m*Ksub+j.
+	norms []float32
+}
+
+// TrainOptions tunes TrainQuantizer.
+type TrainOptions struct {
+	// Iterations is the number of k-means iterations per sub-space
+	// (default DefaultIterations).
+	Iterations int
+	// Seed seeds the k-means of every sub-space (default 1).
+	Seed uint64
+	// Threads is the number of sub-spaces trained at once (default
+	// runtime.GOMAXPROCS(0)).
+	Threads int
+}
+
+// NewQuantizer checks that m divides dim and returns an untrained
+// quantizer.
+func NewQuantizer(dim, m int) (*Quantizer, error) {
+	if dim <= 0 {
+		return nil, fmt.Errorf("pq: dimension must be positive, got %d", dim)
+	}
+	if m <= 0 || dim%m != 0 {
+		return nil, fmt.Errorf("pq: M=%d sub-quantizers must be positive and divide the dimension %d", m, dim)
+	}
+	return &Quantizer{Dim: dim, M: m, Dsub: dim / m}, nil
+}
+
+// Train learns the M codebooks from the rows of data. With fewer than Ksub
+// rows, every row becomes a centroid and the rest of the codebook repeats
+// them (those entries are never chosen).
+func (q *Quantizer) Train(ctx context.Context, data datasets.Matrix, opt TrainOptions) error {
+	if data.Dim != q.Dim {
+		return fmt.Errorf("pq: training data dimension %d, quantizer dimension %d", data.Dim, q.Dim)
+	}
+	if data.Rows == 0 {
+		return fmt.Errorf("pq: no training data")
+	}
+	if opt.Iterations <= 0 {
+		opt.Iterations = DefaultIterations
+	}
+	if opt.Seed == 0 {
+		opt.Seed = 1
+	}
+	if opt.Threads <= 0 {
+		opt.Threads = runtime.GOMAXPROCS(0)
+	}
+	cents := make([]float32, q.M*Ksub*q.Dsub)
+	errs := make([]error, q.M)
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for w := 0; w < min(opt.Threads, q.M); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for m := range work {
+				errs[m] = q.trainSub(ctx, data, m, opt, cents[m*Ksub*q.Dsub:(m+1)*Ksub*q.Dsub])
+			}
+		}()
+	}
+	for m := 0; m < q.M; m++ {
+		work <- m
+	}
+	close(work)
+	wg.Wait()
+	for m, err := range errs {
+		if err != nil {
+			return fmt.Errorf("pq: sub-space %d: %w", m, err)
+		}
+	}
+	q.Centroids = cents
+	q.computeNorms()
+	return nil
+}
+
+func (q *Quantizer) trainSub(ctx context.Context, data datasets.Matrix, m int, opt TrainOptions, out []float32) error {
+	ds := q.Dsub
+	n := min(data.Rows, kmeans.DefaultPointsPerCentroid*Ksub)
+	// k-means samples n of the rows (faiss's 256 points per centroid).
+	sub := datasets.NewMatrix(data.Rows, ds)
+	for i := 0; i < data.Rows; i++ {
+		copy(sub.Row(i), data.Row(i)[m*ds:(m+1)*ds])
+	}
+	k := Ksub
+	if data.Rows < Ksub {
+		k = data.Rows
+	}
+	c, err := kmeans.Train(ctx, sub, k, kmeans.Options{
+		Iterations: opt.Iterations,
+		SampleSize: n,
+		Seed:       opt.Seed + uint64(m)*0x9e3779b97f4a7c15,
+		Init:       kmeans.InitRandom,
+		Threads:    1,
+	})
+	if err != nil {
+		return err
+	}
+	copy(out, c.Data)
+	for j := k; j < Ksub; j++ {
+		copy(out[j*ds:(j+1)*ds], c.Row(j%k))
+	}
+	return nil
+}
+
+func (q *Quantizer) computeNorms() {
+	q.norms = make([]float32, q.M*Ksub)
+	ds := q.Dsub
+	for i := range q.norms {
+		c := q.Centroids[i*ds : (i+1)*ds]
+		var s float32
+		for _, v := range c {
+			s += v * v
+		}
+		q.norms[i] = s
+	}
+}
+
+// Encode writes the M-byte code of x to code.
+func (q *Quantizer) Encode(x []float32, code []byte) {
+	ds := q.Dsub
+	for m := 0; m < q.M; m++ {
+		sub := x[m*ds : (m+1)*ds]
+		cb := q.Centroids[m*Ksub*ds : (m+1)*Ksub*ds]
+		best, bd := 0, float32(0)
+		for j := 0; j < Ksub; j++ {
+			c := cb[j*ds : j*ds+ds]
+			c = c[:len(sub)]
+			var s float32
+			for t, v := range sub {
+				d := v - c[t]
+				s += d * d
+			}
+			if j == 0 || s < bd {
+				best, bd = j, s
+			}
+		}
+		code[m] = byte(best)
+	}
+}
+
+// EncodeMatrix encodes every row of data into codes (data.Rows*M bytes)
+// using up to threads goroutines.
+func (q *Quantizer) EncodeMatrix(data datasets.Matrix, codes []byte, threads int) {
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	per := (data.Rows + threads - 1) / max(threads, 1)
+	for lo := 0; lo < data.Rows; lo += per {
+		hi := min(lo+per, data.Rows)
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				q.Encode(data.Row(i), codes[i*q.M:(i+1)*q.M])
+			}
+		}(lo, hi)
+	}
+	wg.Wait()
+}
+
+// Decode writes the reconstruction of code to x.
+func (q *Quantizer) Decode(code []byte, x []float32) {
+	ds := q.Dsub
+	for m := 0; m < q.M; m++ {
+		j := int(code[m])
+		copy(x[m*ds:(m+1)*ds], q.Centroids[(m*Ksub+j)*ds:(m*Ksub+j+1)*ds])
+	}
+}
+
+// SizeBytes returns the bytes held by the codebooks.
+func (q *Quantizer) SizeBytes() int64 { return int64(len(q.Centroids)+len(q.norms)) * 4 }
