@@ -1,13 +1,32 @@
 package distance
 
-// These variables select the kernel implementation. The accelerated
-// implementations (see the amd64 files) replace them at start-up.
-var (
-	l2sq      = l2sqGeneric
-	dot       = dotGeneric
-	l2sqBatch = l2sqBatchGeneric
-	dotBatch  = dotBatchGeneric
-)
+// kernelSet is one complete implementation of the kernels. Every set has
+// the same contract as the exported functions, minus argument checking,
+// which the exported functions do once.
+type kernelSet struct {
+	name      string
+	l2sq      func(a, b []float32) float32
+	dot       func(a, b []float32) float32
+	l2sqBatch func(q, rows, out []float32)
+	dotBatch  func(q, rows, out []float32)
+	l2sqBlock func(qs []float32, nq int, rows []float32, nr, dim int, out []float32)
+	dotBlock  func(qs []float32, nq int, rows []float32, nr, dim int, out []float32)
+}
 
-// Implementation names the kernel set chosen at start-up, e.g. "generic".
-var Implementation = "generic"
+var genericKernels = kernelSet{
+	name:      "generic",
+	l2sq:      l2sqGeneric,
+	dot:       dotGeneric,
+	l2sqBatch: l2sqBatchGeneric,
+	dotBatch:  dotBatchGeneric,
+	l2sqBlock: l2sqBlockGeneric,
+	dotBlock:  dotBlockGeneric,
+}
+
+// active is the kernel set chosen once at start-up: the fastest one the CPU
+// and operating system support (see the platform files).
+var active = chooseKernels()
+
+// Implementation names the kernel set chosen at start-up: "avx512", "avx2"
+// or "generic".
+var Implementation = active.name

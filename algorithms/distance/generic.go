@@ -43,13 +43,25 @@ func dotGeneric(a, b []float32) float32 {
 func l2sqBatchGeneric(q, rows []float32, out []float32) {
 	d := len(q)
 	for i := range out {
-		out[i] = l2sq(q, rows[i*d:i*d+d])
+		out[i] = l2sqGeneric(q, rows[i*d:i*d+d])
 	}
 }
 
 func dotBatchGeneric(q, rows []float32, out []float32) {
 	d := len(q)
 	for i := range out {
-		out[i] = dot(q, rows[i*d:i*d+d])
+		out[i] = dotGeneric(q, rows[i*d:i*d+d])
+	}
+}
+
+func l2sqBlockGeneric(qs []float32, nq int, rows []float32, nr, dim int, out []float32) {
+	for i := 0; i < nq; i++ {
+		l2sqBatchGeneric(qs[i*dim:i*dim+dim], rows[:nr*dim], out[i*nr:i*nr+nr])
+	}
+}
+
+func dotBlockGeneric(qs []float32, nq int, rows []float32, nr, dim int, out []float32) {
+	for i := 0; i < nq; i++ {
+		dotBatchGeneric(qs[i*dim:i*dim+dim], rows[:nr*dim], out[i*nr:i*nr+nr])
 	}
 }

@@ -1,0 +1,459 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// TAILMASKY loads into ym the mask for the low (n & 7) lanes, clobbering
+// AX and CX.
+#define TAILMASKY(n, ym) \
+	MOVQ n, CX; \
+	ANDQ $7, CX; \
+	NEGQ CX; \
+	ADDQ $8, CX; \
+	LEAQ tailmask<>(SB), AX; \
+	VMOVDQU (AX)(CX*4), ym
+
+// HSUM8 adds the 8 lanes of Y0 into the low lane of X0, clobbering Y1.
+#define HSUM8 \
+	VEXTRACTF128 $1, Y0, X1; \
+	VADDPS X1, X0, X0; \
+	VMOVHLPS X0, X0, X1; \
+	VADDPS X1, X0, X0; \
+	VMOVSHDUP X0, X1; \
+	VADDSS X1, X0, X0
+
+// SUM4Y reduces four accumulators a, b, c, d to [sum a, sum b, sum c,
+// sum d] in ax (the low half of a), clobbering t1 and t2.
+#define SUM4Y(a, b, c, d, t1, t2, ax, t1x) \
+	VUNPCKLPS b, a, t1; \
+	VUNPCKHPS b, a, t2; \
+	VADDPS t2, t1, a; \
+	VUNPCKLPS d, c, t1; \
+	VUNPCKHPS d, c, t2; \
+	VADDPS t2, t1, c; \
+	VUNPCKLPD c, a, t1; \
+	VUNPCKHPD c, a, t2; \
+	VADDPS t2, t1, a; \
+	VEXTRACTF128 $1, a, t1x; \
+	VADDPS t1x, ax, ax
+
+// BATCHSETUPY loads the arguments of a batch kernel:
+// SI query, DI rows, DX out, R8 dim, BX rows left, R9 row bytes,
+// R10 3*row bytes, Y15 tail mask.
+#define BATCHSETUPY \
+	MOVQ q+0(FP), SI; \
+	MOVQ rows+8(FP), DI; \
+	MOVQ out+16(FP), DX; \
+	MOVQ dim+24(FP), R8; \
+	MOVQ n+32(FP), BX; \
+	MOVQ R8, R9; \
+	SHLQ $2, R9; \
+	LEAQ (R9)(R9*2), R10; \
+	TAILMASKY(R8, Y15)
+
+// BLOCKSETUPY loads the arguments of a block kernel:
+// SI queries, DI rows, DX out, R8 dim, BX rows left, R9 row bytes,
+// R10 3*row bytes, R14 out stride bytes.
+#define BLOCKSETUPY \
+	MOVQ q+0(FP), SI; \
+	MOVQ rows+8(FP), DI; \
+	MOVQ out+16(FP), DX; \
+	MOVQ dim+24(FP), R8; \
+	MOVQ n+32(FP), BX; \
+	MOVQ ostride+40(FP), R14; \
+	SHLQ $2, R14; \
+	MOVQ R8, R9; \
+	SHLQ $2, R9; \
+	LEAQ (R9)(R9*2), R10
+
+#define ZERO8 \
+	VXORPS Y0, Y0, Y0; \
+	VXORPS Y1, Y1, Y1; \
+	VXORPS Y2, Y2, Y2; \
+	VXORPS Y3, Y3, Y3; \
+	VXORPS Y4, Y4, Y4; \
+	VXORPS Y5, Y5, Y5; \
+	VXORPS Y6, Y6, Y6; \
+	VXORPS Y7, Y7, Y7
+
+// L2ROW4Y accumulates (q - r0..r3)^2 (rows in Y10..Y13) into a..d.
+#define L2ROW4Y(q, a, b, c, d) \
+	VSUBPS Y10, q, Y14; \
+	VSUBPS Y11, q, Y15; \
+	VFMADD231PS Y14, Y14, a; \
+	VFMADD231PS Y15, Y15, b; \
+	VSUBPS Y12, q, Y14; \
+	VSUBPS Y13, q, Y15; \
+	VFMADD231PS Y14, Y14, c; \
+	VFMADD231PS Y15, Y15, d
+
+#define DOTROW4Y(q, a, b, c, d) \
+	VFMADD231PS Y10, q, a; \
+	VFMADD231PS Y11, q, b; \
+	VFMADD231PS Y12, q, c; \
+	VFMADD231PS Y13, q, d
+
+#define LOADTILEY \
+	VMOVUPS (R11), Y8; \
+	VMOVUPS (R11)(R9*1), Y9; \
+	VMOVUPS (R12), Y10; \
+	VMOVUPS (R12)(R9*1), Y11; \
+	VMOVUPS (R12)(R9*2), Y12; \
+	VMOVUPS (R12)(R10*1), Y13
+
+#define LOADTILEMASKEDY \
+	TAILMASKY(R8, Y15); \
+	VMASKMOVPS (R11), Y15, Y8; \
+	VMASKMOVPS (R11)(R9*1), Y15, Y9; \
+	VMASKMOVPS (R12), Y15, Y10; \
+	VMASKMOVPS (R12)(R9*1), Y15, Y11; \
+	VMASKMOVPS (R12)(R9*2), Y15, Y12; \
+	VMASKMOVPS (R12)(R10*1), Y15, Y13
+
+#define STORETILEY \
+	SUM4Y(Y0, Y1, Y2, Y3, Y14, Y15, X0, X14); \
+	SUM4Y(Y4, Y5, Y6, Y7, Y14, Y15, X4, X14); \
+	VMOVUPS X0, (DX); \
+	VMOVUPS X4, (DX)(R14*1)
+
+// AVX2+FMA kernels. A dimension tail shorter than 8 is read with VMASKMOVPS
+// (masked-off lanes never fault), so no kernel reads outside its slices.
+
+// tailmask<> holds eight all-ones lanes followed by eight zero lanes; the
+// eight lanes starting at lane 8-r have exactly the first r lanes set.
+DATA tailmask<>+0(SB)/8, $0xffffffffffffffff
+DATA tailmask<>+8(SB)/8, $0xffffffffffffffff
+DATA tailmask<>+16(SB)/8, $0xffffffffffffffff
+DATA tailmask<>+24(SB)/8, $0xffffffffffffffff
+DATA tailmask<>+32(SB)/8, $0
+DATA tailmask<>+40(SB)/8, $0
+DATA tailmask<>+48(SB)/8, $0
+DATA tailmask<>+56(SB)/8, $0
+GLOBL tailmask<>(SB), RODATA|NOPTR, $64
+
+// func l2sqAVX2(a, b []float32) float32
+TEXT ·l2sqAVX2(SB), NOSPLIT, $0-52
+	MOVQ a_base+0(FP), SI
+	MOVQ a_len+8(FP), DX
+	MOVQ b_base+24(FP), DI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	CMPQ DX, $32
+	JB   l2s8
+
+l2s32:
+	VMOVUPS (SI), Y4
+	VMOVUPS 32(SI), Y5
+	VMOVUPS 64(SI), Y6
+	VMOVUPS 96(SI), Y7
+	VSUBPS  (DI), Y4, Y4
+	VSUBPS  32(DI), Y5, Y5
+	VSUBPS  64(DI), Y6, Y6
+	VSUBPS  96(DI), Y7, Y7
+	VFMADD231PS Y4, Y4, Y0
+	VFMADD231PS Y5, Y5, Y1
+	VFMADD231PS Y6, Y6, Y2
+	VFMADD231PS Y7, Y7, Y3
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, DX
+	CMPQ DX, $32
+	JAE  l2s32
+
+l2s8:
+	CMPQ DX, $8
+	JB   l2stail
+
+l2s8loop:
+	VMOVUPS (SI), Y4
+	VSUBPS  (DI), Y4, Y4
+	VFMADD231PS Y4, Y4, Y1
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, DX
+	CMPQ DX, $8
+	JAE  l2s8loop
+
+l2stail:
+	TESTQ DX, DX
+	JZ    l2sdone
+	TAILMASKY(DX, Y6)
+	VMASKMOVPS (SI), Y6, Y4
+	VMASKMOVPS (DI), Y6, Y5
+	VSUBPS Y5, Y4, Y4
+	VFMADD231PS Y4, Y4, Y2
+
+l2sdone:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	HSUM8
+	VZEROUPPER
+	MOVSS X0, ret+48(FP)
+	RET
+
+// func dotAVX2(a, b []float32) float32
+TEXT ·dotAVX2(SB), NOSPLIT, $0-52
+	MOVQ a_base+0(FP), SI
+	MOVQ a_len+8(FP), DX
+	MOVQ b_base+24(FP), DI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	CMPQ DX, $32
+	JB   dot8
+
+dot32:
+	VMOVUPS (SI), Y4
+	VMOVUPS 32(SI), Y5
+	VMOVUPS 64(SI), Y6
+	VMOVUPS 96(SI), Y7
+	VFMADD231PS (DI), Y4, Y0
+	VFMADD231PS 32(DI), Y5, Y1
+	VFMADD231PS 64(DI), Y6, Y2
+	VFMADD231PS 96(DI), Y7, Y3
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, DX
+	CMPQ DX, $32
+	JAE  dot32
+
+dot8:
+	CMPQ DX, $8
+	JB   dottail
+
+dot8loop:
+	VMOVUPS (SI), Y4
+	VFMADD231PS (DI), Y4, Y1
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, DX
+	CMPQ DX, $8
+	JAE  dot8loop
+
+dottail:
+	TESTQ DX, DX
+	JZ    dotdone
+	TAILMASKY(DX, Y6)
+	VMASKMOVPS (SI), Y6, Y4
+	VMASKMOVPS (DI), Y6, Y5
+	VFMADD231PS Y5, Y4, Y2
+
+dotdone:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	HSUM8
+	VZEROUPPER
+	MOVSS X0, ret+48(FP)
+	RET
+
+// func l2sqBatch4AVX2(q, rows, out *float32, dim, n int)
+TEXT ·l2sqBatch4AVX2(SB), NOSPLIT, $0-40
+	BATCHSETUPY
+	CMPQ BX, $4
+	JB   l2bend
+
+l2brow:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVQ SI, R11
+	MOVQ DI, R12
+	MOVQ R8, R13
+	CMPQ R13, $8
+	JB   l2btail
+
+l2bdim:
+	VMOVUPS (R11), Y4
+	VSUBPS  (R12), Y4, Y5
+	VSUBPS  (R12)(R9*1), Y4, Y6
+	VSUBPS  (R12)(R9*2), Y4, Y7
+	VSUBPS  (R12)(R10*1), Y4, Y8
+	VFMADD231PS Y5, Y5, Y0
+	VFMADD231PS Y6, Y6, Y1
+	VFMADD231PS Y7, Y7, Y2
+	VFMADD231PS Y8, Y8, Y3
+	ADDQ $32, R11
+	ADDQ $32, R12
+	SUBQ $8, R13
+	CMPQ R13, $8
+	JAE  l2bdim
+
+l2btail:
+	TESTQ R13, R13
+	JZ    l2bsum
+	VMASKMOVPS (R11), Y15, Y4
+	VMASKMOVPS (R12), Y15, Y5
+	VMASKMOVPS (R12)(R9*1), Y15, Y6
+	VMASKMOVPS (R12)(R9*2), Y15, Y7
+	VMASKMOVPS (R12)(R10*1), Y15, Y8
+	VSUBPS Y5, Y4, Y5
+	VSUBPS Y6, Y4, Y6
+	VSUBPS Y7, Y4, Y7
+	VSUBPS Y8, Y4, Y8
+	VFMADD231PS Y5, Y5, Y0
+	VFMADD231PS Y6, Y6, Y1
+	VFMADD231PS Y7, Y7, Y2
+	VFMADD231PS Y8, Y8, Y3
+
+l2bsum:
+	SUM4Y(Y0, Y1, Y2, Y3, Y4, Y5, X0, X4)
+	VMOVUPS X0, (DX)
+	ADDQ $16, DX
+	LEAQ (DI)(R9*4), DI
+	SUBQ $4, BX
+	CMPQ BX, $4
+	JAE  l2brow
+
+l2bend:
+	VZEROUPPER
+	RET
+
+// func dotBatch4AVX2(q, rows, out *float32, dim, n int)
+TEXT ·dotBatch4AVX2(SB), NOSPLIT, $0-40
+	BATCHSETUPY
+	CMPQ BX, $4
+	JB   dbend
+
+dbrow:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVQ SI, R11
+	MOVQ DI, R12
+	MOVQ R8, R13
+	CMPQ R13, $8
+	JB   dbtail
+
+dbdim:
+	VMOVUPS (R11), Y4
+	VFMADD231PS (R12), Y4, Y0
+	VFMADD231PS (R12)(R9*1), Y4, Y1
+	VFMADD231PS (R12)(R9*2), Y4, Y2
+	VFMADD231PS (R12)(R10*1), Y4, Y3
+	ADDQ $32, R11
+	ADDQ $32, R12
+	SUBQ $8, R13
+	CMPQ R13, $8
+	JAE  dbdim
+
+dbtail:
+	TESTQ R13, R13
+	JZ    dbsum
+	VMASKMOVPS (R11), Y15, Y4
+	VMASKMOVPS (R12), Y15, Y5
+	VMASKMOVPS (R12)(R9*1), Y15, Y6
+	VMASKMOVPS (R12)(R9*2), Y15, Y7
+	VMASKMOVPS (R12)(R10*1), Y15, Y8
+	VFMADD231PS Y5, Y4, Y0
+	VFMADD231PS Y6, Y4, Y1
+	VFMADD231PS Y7, Y4, Y2
+	VFMADD231PS Y8, Y4, Y3
+
+dbsum:
+	SUM4Y(Y0, Y1, Y2, Y3, Y4, Y5, X0, X4)
+	VMOVUPS X0, (DX)
+	ADDQ $16, DX
+	LEAQ (DI)(R9*4), DI
+	SUBQ $4, BX
+	CMPQ BX, $4
+	JAE  dbrow
+
+dbend:
+	VZEROUPPER
+	RET
+
+// Block kernels: two queries (contiguous, dim elements each) against n rows
+// (n a multiple of 4, contiguous), writing out[i*ostride+j]. Each step
+// computes a 2x4 tile with 8 accumulators.
+
+// func l2sqBlock2AVX2(q, rows, out *float32, dim, n, ostride int)
+TEXT ·l2sqBlock2AVX2(SB), NOSPLIT, $0-48
+	BLOCKSETUPY
+	CMPQ BX, $4
+	JB   l2kend
+
+l2krow:
+	ZERO8
+	MOVQ SI, R11
+	MOVQ DI, R12
+	MOVQ R8, R13
+	CMPQ R13, $8
+	JB   l2ktail
+
+l2kdim:
+	LOADTILEY
+	L2ROW4Y(Y8, Y0, Y1, Y2, Y3)
+	L2ROW4Y(Y9, Y4, Y5, Y6, Y7)
+	ADDQ $32, R11
+	ADDQ $32, R12
+	SUBQ $8, R13
+	CMPQ R13, $8
+	JAE  l2kdim
+
+l2ktail:
+	TESTQ R13, R13
+	JZ    l2ksum
+	LOADTILEMASKEDY
+	L2ROW4Y(Y8, Y0, Y1, Y2, Y3)
+	L2ROW4Y(Y9, Y4, Y5, Y6, Y7)
+
+l2ksum:
+	STORETILEY
+	ADDQ $16, DX
+	LEAQ (DI)(R9*4), DI
+	SUBQ $4, BX
+	CMPQ BX, $4
+	JAE  l2krow
+
+l2kend:
+	VZEROUPPER
+	RET
+
+// func dotBlock2AVX2(q, rows, out *float32, dim, n, ostride int)
+TEXT ·dotBlock2AVX2(SB), NOSPLIT, $0-48
+	BLOCKSETUPY
+	CMPQ BX, $4
+	JB   dkend
+
+dkrow:
+	ZERO8
+	MOVQ SI, R11
+	MOVQ DI, R12
+	MOVQ R8, R13
+	CMPQ R13, $8
+	JB   dktail
+
+dkdim:
+	LOADTILEY
+	DOTROW4Y(Y8, Y0, Y1, Y2, Y3)
+	DOTROW4Y(Y9, Y4, Y5, Y6, Y7)
+	ADDQ $32, R11
+	ADDQ $32, R12
+	SUBQ $8, R13
+	CMPQ R13, $8
+	JAE  dkdim
+
+dktail:
+	TESTQ R13, R13
+	JZ    dksum
+	LOADTILEMASKEDY
+	DOTROW4Y(Y8, Y0, Y1, Y2, Y3)
+	DOTROW4Y(Y9, Y4, Y5, Y6, Y7)
+
+dksum:
+	STORETILEY
+	ADDQ $16, DX
+	LEAQ (DI)(R9*4), DI
+	SUBQ $4, BX
+	CMPQ BX, $4
+	JAE  dkrow
+
+dkend:
+	VZEROUPPER
+	RET
