@@ -1,0 +1,215 @@
+package scann
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+
+	"github.com/annbench/annbench/algorithms/distance"
+	"github.com/annbench/annbench/algorithms/kmeans"
+	"github.com/annbench/annbench/datasets"
+)
+
+// Build partitions the base, trains the anisotropic codebooks on partition
+// residuals, encodes every vector and lays the codes out for scanning.
+func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
+	if base.Rows > 0 && base.Dim != x.dim {
+		return fmt.Errorf("scann: base dimension %d, index dimension %d", base.Dim, x.dim)
+	}
+	if err := base.Validate(); err != nil {
+		return fmt.Errorf("scann: base: %w", err)
+	}
+	x.reset()
+	if base.Rows == 0 {
+		return ctx.Err()
+	}
+	data := x.prepare(base)
+	train := data
+	if x.train.Rows > 0 {
+		if x.train.Dim != x.dim {
+			return fmt.Errorf("scann: training data dimension %d, index dimension %d", x.train.Dim, x.dim)
+		}
+		if err := x.train.Validate(); err != nil {
+			return fmt.Errorf("scann: training data: %w", err)
+		}
+		train = x.prepare(x.train)
+	}
+	rng := rand.New(rand.NewPCG(x.opt.Seed, 0x7363616e6e))
+
+	// Partitions.
+	L := min(x.opt.NumLeaves, base.Rows, train.Rows)
+	centers, err := kmeans.Train(ctx, train, L, kmeans.Options{
+		Spherical: x.metric != datasets.L2,
+		Seed:      x.opt.Seed,
+	})
+	if err != nil {
+		return fmt.Errorf("scann: partition: %w", err)
+	}
+	leafOf := kmeans.Assign(data, centers, x.metric)
+
+	// Codebooks, trained on residuals of a sample.
+	sample := train
+	if s := x.opt.TrainingSampleSize; s > 0 && s < train.Rows {
+		sample = datasets.NewMatrix(s, x.dim)
+		for i, r := range rng.Perm(train.Rows)[:s] {
+			copy(sample.Row(i), train.Row(r))
+		}
+	}
+	q := newQuantizer(x.dim, x.opt.DimsPerBlock, x.opt.NBits)
+	ts := x.residuals(sample, centers, kmeans.Assign(sample, centers, x.metric))
+	if err := q.train(ctx, ts, x.opt.TrainingIterations, rng); err != nil {
+		return fmt.Errorf("scann: train codebooks: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("scann: %w", err)
+	}
+
+	// Encode the base.
+	all := x.residuals(data, centers, leafOf)
+	codes := make([]uint8, base.Rows*q.nblocks)
+	q.encodeAll(all, codes, false)
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("scann: %w", err)
+	}
+	x.layout(data, centers, leafOf, q, codes)
+	return nil
+}
+
+// reset drops a previous build.
+func (x *Index) reset() {
+	x.n, x.nleaves, x.maxLeaf = 0, 0, 0
+	x.data, x.ids, x.centers, x.leafStart = nil, nil, nil, nil
+	x.q, x.codes, x.codeStart, x.extra = nil, nil, nil, nil
+}
+
+// prepare returns a contiguous copy of m, rows normalized for angular.
+func (x *Index) prepare(m datasets.Matrix) datasets.Matrix {
+	c := m.Compact(true)
+	if x.metric == datasets.Angular {
+		for i := 0; i < c.Rows; i++ {
+			distance.Normalize(c.Row(i))
+		}
+	}
+	return c
+}
+
+// residuals returns the training set of data: residuals to the assigned
+// centres, the points, and their anisotropic weights.
+func (x *Index) residuals(data, centers datasets.Matrix, assign []int32) *trainSet {
+	ts := &trainSet{res: make([]float32, data.Rows*x.dim), x: data.Data, alpha: make([]float64, data.Rows), n: data.Rows}
+	// The threshold is relative to unit-norm data: scale it by the
+	// root-mean-square norm of the points (1 for angular).
+	var ss float64
+	for i := 0; i < data.Rows; i++ {
+		v := data.Row(i)
+		ss += float64(distance.Dot(v, v))
+	}
+	th := x.threshold
+	if data.Rows > 0 {
+		th *= math.Sqrt(ss / float64(data.Rows))
+	}
+	for i := 0; i < data.Rows; i++ {
+		v, c := data.Row(i), centers.Row(int(assign[i]))
+		r := ts.res[i*x.dim : (i+1)*x.dim]
+		for d := range r {
+			r[d] = v[d] - c[d]
+		}
+		ts.alpha[i] = parallelWeight(th, float64(distance.Dot(v, v)), x.dim)
+	}
+	return ts
+}
+
+// layout stores the vectors, ids and codes leaf by leaf.
+func (x *Index) layout(data, centers datasets.Matrix, leafOf []int32, q *quantizer, codes []uint8) {
+	n, L, nb := data.Rows, centers.Rows, q.nblocks
+	x.n, x.nleaves, x.q, x.centers = n, L, q, centers.Data
+	x.leafStart = make([]int32, L+1)
+	for _, l := range leafOf {
+		x.leafStart[l+1]++
+	}
+	for l := 0; l < L; l++ {
+		x.leafStart[l+1] += x.leafStart[l]
+		x.maxLeaf = max(x.maxLeaf, int(x.leafStart[l+1]-x.leafStart[l]))
+	}
+	x.ids = make([]int32, n)
+	next := make([]int32, L)
+	copy(next, x.leafStart[:L])
+	for i, l := range leafOf {
+		x.ids[next[l]] = int32(i)
+		next[l]++
+	}
+	x.data = make([]float32, n*x.dim)
+	rowCodes := make([]uint8, n*nb) // codes in leaf order
+	for p, id := range x.ids {
+		copy(x.data[p*x.dim:(p+1)*x.dim], data.Row(int(id)))
+		copy(rowCodes[p*nb:(p+1)*nb], codes[int(id)*nb:(int(id)+1)*nb])
+	}
+	if x.metric == datasets.L2 {
+		x.extra = make([]float32, n)
+		x.parallelRows(n, func(p int, buf []float32) {
+			q.decode(rowCodes[p*nb:(p+1)*nb], buf)
+			c := centers.Row(int(leafOf[x.ids[p]]))
+			var e float32
+			for d, v := range buf {
+				e += v*v + 2*c[d]*v
+			}
+			x.extra[p] = e
+		})
+	}
+	x.codeStart = make([]int64, L+1)
+	if q.ksub == 256 {
+		x.codes = rowCodes
+		for l := 0; l <= L; l++ {
+			x.codeStart[l] = int64(x.leafStart[l]) * int64(nb)
+		}
+		return
+	}
+	gb := numPairs(nb) * pairBytes
+	for l := 0; l < L; l++ {
+		size := int64(x.leafStart[l+1] - x.leafStart[l])
+		x.codeStart[l+1] = x.codeStart[l] + (size+groupSize-1)/groupSize*int64(gb)
+	}
+	x.codes = make([]byte, x.codeStart[L])
+	for l := 0; l < L; l++ {
+		lo, hi := int(x.leafStart[l]), int(x.leafStart[l+1])
+		for g := 0; lo+g*groupSize < hi; g++ {
+			first := lo + g*groupSize
+			cnt := min(groupSize, hi-first)
+			off := x.codeStart[l] + int64(g*gb)
+			packGroup(x.codes[off:off+int64(gb)], rowCodes[first*nb:], cnt, nb)
+		}
+	}
+}
+
+// parallelRows calls fn for rows 0..n-1 on GOMAXPROCS goroutines, each with
+// its own dim-sized buffer.
+func (x *Index) parallelRows(n int, fn func(row int, buf []float32)) {
+	workers := runtime.GOMAXPROCS(0)
+	chunk := (n + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min(n, (w+1)*chunk)
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]float32, x.dim)
+			for i := lo; i < hi; i++ {
+				fn(i, buf)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// decode writes the residual reconstruction of codes to out (dim floats).
+func (q *quantizer) decode(codes []uint8, out []float32) {
+	for j := 0; j < q.nblocks; j++ {
+		copy(out[j*q.dpb:j*q.dpb+q.width(j)], q.codeword(j, int(codes[j])))
+	}
+}

@@ -1,0 +1,349 @@
+package scann
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+)
+
+// quantizer is a product quantizer over blocks of dpb consecutive
+// dimensions (the last block may be narrower), ksub codewords per block.
+// Codewords are stored block by block, ksub rows of dpb floats each; the
+// unused tail of a narrow last block is zero.
+type quantizer struct {
+	dim, dpb, nblocks, ksub int
+	codebooks               []float32 // nblocks*ksub*dpb
+}
+
+func newQuantizer(dim, dpb, nbits int) *quantizer {
+	nb := (dim + dpb - 1) / dpb
+	k := 1 << nbits
+	return &quantizer{dim: dim, dpb: dpb, nblocks: nb, ksub: k, codebooks: make([]float32, nb*k*dpb)}
+}
+
+// width returns the number of dimensions of block j.
+func (q *quantizer) width(j int) int { return min(q.dpb, q.dim-j*q.dpb) }
+
+// codeword returns codeword c of block j (width(j) floats).
+func (q *quantizer) codeword(j, c int) []float32 {
+	off := (j*q.ksub + c) * q.dpb
+	return q.codebooks[off : off+q.width(j)]
+}
+
+// parallelWeight returns α = (η-1)/‖x‖² for a datapoint with squared norm
+// sqNorm, so that the anisotropic loss of a residual error r is
+// ‖r‖² + α·(r·x)², i.e. ‖r⊥‖² + η·‖r∥‖². η is the ratio of parallel to
+// orthogonal cost from Guo et al. (2020), Theorem 3.3, for a score
+// threshold T: with p = T²/‖x‖², η = (d-1)·p/(1-p). T <= 0 means plain
+// reconstruction loss (η = 1, α = 0). p is capped at maxParallelShare so
+// that datapoints shorter than T get a large but finite weight.
+func parallelWeight(threshold float64, sqNorm float64, dim int) float64 {
+	if threshold <= 0 || sqNorm <= 0 || dim < 2 {
+		return 0
+	}
+	p := threshold * threshold / sqNorm
+	if p > maxParallelShare {
+		p = maxParallelShare
+	}
+	eta := float64(dim-1) * p / (1 - p)
+	return (eta - 1) / sqNorm
+}
+
+// maxParallelShare caps T²/‖x‖² in parallelWeight.
+const maxParallelShare = 0.9
+
+// trainSet is what the codebooks are fitted to: residuals (datapoint minus
+// partition centre), the datapoints themselves (the direction of the
+// parallel error) and each point's α.
+type trainSet struct {
+	res, x []float32
+	alpha  []float64
+	n      int
+}
+
+// train fits the codebooks by the alternating procedure of Guo et al.:
+// assign codes block by block minimizing the weighted loss with the other
+// blocks fixed, then update each block's codewords by weighted least
+// squares with the other blocks fixed. With every α = 0 this is ordinary
+// product-quantizer k-means per block.
+func (q *quantizer) train(ctx context.Context, ts *trainSet, iters int, rng *rand.Rand) error {
+	n := ts.n
+	codes := make([]uint8, n*q.nblocks)
+	// Initial codewords: the blocks of distinct random training points.
+	for j := 0; j < q.nblocks; j++ {
+		w := q.width(j)
+		perm := rng.Perm(n)
+		for c := 0; c < q.ksub; c++ {
+			cw := q.codeword(j, c)
+			if c < n {
+				i := perm[c]
+				copy(cw, ts.res[i*q.dim+j*q.dpb:i*q.dim+j*q.dpb+w])
+			} else {
+				for d := range cw {
+					cw[d] = float32(rng.NormFloat64()) * 1e-3
+				}
+			}
+		}
+	}
+	for it := 0; it < iters; it++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		q.encodeAll(ts, codes, it > 0)
+		q.update(ts, codes, rng)
+	}
+	return nil
+}
+
+// encodeAll writes the code of every point of ts to codes, in parallel.
+// warm says codes already hold a previous assignment to start from.
+func (q *quantizer) encodeAll(ts *trainSet, codes []uint8, warm bool) {
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	chunk := (ts.n + workers - 1) / workers
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min(ts.n, (w+1)*chunk)
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				c := codes[i*q.nblocks : (i+1)*q.nblocks]
+				r := ts.res[i*q.dim : (i+1)*q.dim]
+				x := ts.x[i*q.dim : (i+1)*q.dim]
+				q.encode(r, x, ts.alpha[i], c, warm)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// encodeSweeps is the number of coordinate-descent passes over the blocks
+// when assigning codes under the anisotropic loss.
+const encodeSweeps = 3
+
+// encode assigns the code of one residual r of datapoint x with weight α.
+// It starts from the nearest codeword per block (or from codes when warm)
+// and, when α != 0, improves block by block: each block takes the codeword
+// that minimizes ‖r - r̃‖² + α((r - r̃)·x)² with the other blocks fixed.
+func (q *quantizer) encode(r, x []float32, alpha float64, codes []uint8, warm bool) {
+	if !warm || alpha == 0 {
+		for j := 0; j < q.nblocks; j++ {
+			codes[j] = q.nearest(j, r[j*q.dpb:j*q.dpb+q.width(j)])
+		}
+		if alpha == 0 {
+			return
+		}
+	}
+	// s = (r - r̃)·x, the parallel residual (unnormalized).
+	var s float64
+	for j := 0; j < q.nblocks; j++ {
+		s += q.blockParallel(j, int(codes[j]), r, x)
+	}
+	for sweep := 0; sweep < encodeSweeps; sweep++ {
+		changed := false
+		for j := 0; j < q.nblocks; j++ {
+			w := q.width(j)
+			rj := r[j*q.dpb : j*q.dpb+w]
+			xj := x[j*q.dpb : j*q.dpb+w]
+			cur := int(codes[j])
+			other := s - q.blockParallel(j, cur, r, x)
+			var rx float64
+			for d := 0; d < w; d++ {
+				rx += float64(rj[d]) * float64(xj[d])
+			}
+			best, bestLoss, bestPar := cur, math.Inf(1), 0.0
+			for c := 0; c < q.ksub; c++ {
+				cw := q.codeword(j, c)
+				var e2, cx float64
+				for d := 0; d < w; d++ {
+					e := float64(rj[d]) - float64(cw[d])
+					e2 += e * e
+					cx += float64(cw[d]) * float64(xj[d])
+				}
+				par := other + rx - cx
+				loss := e2 + alpha*par*par
+				if loss < bestLoss || (loss == bestLoss && c == cur) {
+					best, bestLoss, bestPar = c, loss, par
+				}
+			}
+			if best != cur {
+				changed = true
+				codes[j] = uint8(best)
+			}
+			s = bestPar
+		}
+		if !changed {
+			break
+		}
+	}
+}
+
+// blockParallel returns (r_j - c)·x_j for block j and codeword c.
+func (q *quantizer) blockParallel(j, c int, r, x []float32) float64 {
+	w := q.width(j)
+	cw := q.codeword(j, c)
+	off := j * q.dpb
+	var s float64
+	for d := 0; d < w; d++ {
+		s += (float64(r[off+d]) - float64(cw[d])) * float64(x[off+d])
+	}
+	return s
+}
+
+// nearest returns the codeword of block j nearest to v in L2.
+func (q *quantizer) nearest(j int, v []float32) uint8 {
+	best, bestD := 0, float32(math.MaxFloat32)
+	for c := 0; c < q.ksub; c++ {
+		cw := q.codeword(j, c)
+		var s float32
+		for d, a := range v {
+			e := a - cw[d]
+			s += e * e
+		}
+		if s < bestD {
+			best, bestD = c, s
+		}
+	}
+	return uint8(best)
+}
+
+// update refits the codewords block by block to the current codes. For
+// codeword c of block j, with the other blocks fixed, the weighted loss
+// Σ_i ‖a_i - c‖² + α_i (t_i - c·x_i)² (a_i the residual block, t_i the
+// parallel residual without block j's codeword) is minimized by solving
+// (Σ I + α_i x_i x_iᵀ) c = Σ a_i + α_i t_i x_i. A codeword no point uses
+// is reseeded from a random training point.
+func (q *quantizer) update(ts *trainSet, codes []uint8, rng *rand.Rand) {
+	n, dpb := ts.n, q.dpb
+	// s[i] = (r_i - r̃_i)·x_i under the current codes and codebooks.
+	s := make([]float64, n)
+	anyAlpha := false
+	for i := 0; i < n; i++ {
+		if ts.alpha[i] == 0 {
+			continue
+		}
+		anyAlpha = true
+		r := ts.res[i*q.dim : (i+1)*q.dim]
+		x := ts.x[i*q.dim : (i+1)*q.dim]
+		for j := 0; j < q.nblocks; j++ {
+			s[i] += q.blockParallel(j, int(codes[i*q.nblocks+j]), r, x)
+		}
+	}
+	A := make([]float64, q.ksub*dpb*dpb)
+	b := make([]float64, q.ksub*dpb)
+	cnt := make([]int, q.ksub)
+	oldPar := make([]float64, n)
+	for j := 0; j < q.nblocks; j++ {
+		w := q.width(j)
+		clear(A)
+		clear(b)
+		clear(cnt)
+		for i := 0; i < n; i++ {
+			c := int(codes[i*q.nblocks+j])
+			cnt[c]++
+			a := ts.res[i*q.dim+j*dpb : i*q.dim+j*dpb+w]
+			bc := b[c*dpb : c*dpb+w]
+			Ac := A[c*dpb*dpb : (c+1)*dpb*dpb]
+			for d := 0; d < w; d++ {
+				bc[d] += float64(a[d])
+				Ac[d*dpb+d]++
+			}
+			al := ts.alpha[i]
+			if al == 0 {
+				continue
+			}
+			r := ts.res[i*q.dim : (i+1)*q.dim]
+			x := ts.x[i*q.dim : (i+1)*q.dim]
+			xj := x[j*dpb : j*dpb+w]
+			oldPar[i] = q.blockParallel(j, c, r, x)
+			// t = parallel residual with block j's codeword removed.
+			t := s[i] - oldPar[i]
+			for d := 0; d < w; d++ {
+				t += float64(a[d]) * float64(xj[d])
+			}
+			for d := 0; d < w; d++ {
+				bc[d] += al * t * float64(xj[d])
+				for e := 0; e < w; e++ {
+					Ac[d*dpb+e] += al * float64(xj[d]) * float64(xj[e])
+				}
+			}
+		}
+		for c := 0; c < q.ksub; c++ {
+			cw := q.codeword(j, c)
+			if cnt[c] == 0 {
+				i := rng.IntN(n)
+				copy(cw, ts.res[i*q.dim+j*dpb:i*q.dim+j*dpb+w])
+				continue
+			}
+			sol := b[c*dpb : c*dpb+w]
+			if !solveSPD(A[c*dpb*dpb:(c+1)*dpb*dpb], dpb, w, sol) {
+				continue // degenerate system: keep the old codeword
+			}
+			for d := 0; d < w; d++ {
+				cw[d] = float32(sol[d])
+			}
+		}
+		if anyAlpha {
+			// Move s to block j's new codewords.
+			for i := 0; i < n; i++ {
+				if ts.alpha[i] == 0 {
+					continue
+				}
+				r := ts.res[i*q.dim : (i+1)*q.dim]
+				x := ts.x[i*q.dim : (i+1)*q.dim]
+				s[i] += q.blockParallel(j, int(codes[i*q.nblocks+j]), r, x) - oldPar[i]
+			}
+		}
+	}
+}
+
+// solveSPD solves the w×w system held in the top-left corner of A (row
+// stride ld) in place of b by Cholesky factorization with a tiny ridge. It
+// reports false when the matrix is not positive definite.
+func solveSPD(A []float64, ld, w int, b []float64) bool {
+	var tr float64
+	for d := 0; d < w; d++ {
+		tr += A[d*ld+d]
+	}
+	ridge := 1e-9 * (tr/float64(w) + 1e-30)
+	for d := 0; d < w; d++ {
+		A[d*ld+d] += ridge
+	}
+	// Cholesky: A = L Lᵀ, L stored in the lower triangle.
+	for i := 0; i < w; i++ {
+		for k := 0; k <= i; k++ {
+			sum := A[i*ld+k]
+			for m := 0; m < k; m++ {
+				sum -= A[i*ld+m] * A[k*ld+m]
+			}
+			if i == k {
+				if sum <= 0 {
+					return false
+				}
+				A[i*ld+i] = math.Sqrt(sum)
+			} else {
+				A[i*ld+k] = sum / A[k*ld+k]
+			}
+		}
+	}
+	for i := 0; i < w; i++ { // L y = b
+		sum := b[i]
+		for m := 0; m < i; m++ {
+			sum -= A[i*ld+m] * b[m]
+		}
+		b[i] = sum / A[i*ld+i]
+	}
+	for i := w - 1; i >= 0; i-- { // Lᵀ x = y
+		sum := b[i]
+		for m := i + 1; m < w; m++ {
+			sum -= A[m*ld+i] * b[m]
+		}
+		b[i] = sum / A[i*ld+i]
+	}
+	return true
+}

@@ -1,0 +1,177 @@
+package scann
+
+import (
+	"github.com/annbench/annbench/algorithms/distance"
+	"github.com/annbench/annbench/algorithms/topk"
+	"github.com/annbench/annbench/datasets"
+)
+
+// scratch is the per-search working memory, pooled so that steady-state
+// Search does not allocate.
+type scratch struct {
+	leaves  topk.Heap
+	cand    topk.Heap
+	exact   topk.Heap
+	cdist   []float32 // one score per partition
+	order   []int32   // partitions to scan, nearest first
+	odist   []float32 // their scores
+	lut     []float32 // float table, nblocks×ksub
+	lut8    []byte    // quantized fast-scan table
+	out16   []uint16  // fast-scan sums of one partition
+	outF    []float32 // 8-bit scan sums of one partition
+	candIDs []int32
+}
+
+func (s *scratch) ensure(x *Index) {
+	if len(s.cdist) < x.nleaves {
+		s.cdist = make([]float32, x.nleaves)
+		s.odist = make([]float32, x.nleaves)
+		s.order = make([]int32, 0, x.nleaves)
+	}
+	if n := x.q.nblocks * x.q.ksub; len(s.lut) < n {
+		s.lut = make([]float32, n)
+	}
+	if n := numPairs(x.q.nblocks) * pairBytes; len(s.lut8) < n {
+		s.lut8 = make([]byte, n)
+	}
+	if n := (x.maxLeaf + groupSize - 1) / groupSize * groupSize; len(s.out16) < n {
+		s.out16 = make([]uint16, n)
+	}
+	if len(s.outF) < x.maxLeaf {
+		s.outF = make([]float32, x.maxLeaf)
+	}
+}
+
+// Search returns the ids of up to k nearest base vectors, nearest first:
+// the leaves_to_search partitions nearest to q are scanned with the
+// quantized scores, and the best max(k, reorder) candidates are re-scored
+// exactly when reorder > 0.
+func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
+	dst = dst[:0]
+	if len(q) != x.dim || k <= 0 || x.n == 0 {
+		return dst
+	}
+	s := x.pool.Get().(*scratch)
+	s.ensure(x)
+	dst = x.search(s, q, k, x.leavesToSearch, x.reorder, dst)
+	x.pool.Put(s)
+	return dst
+}
+
+func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, dst []int32) []int32 {
+	L := x.nleaves
+	nprobe = min(nprobe, L)
+	l2 := x.metric == datasets.L2
+	// Partition scores: ‖q-c‖² for l2, -q·c otherwise.
+	cd := s.cdist[:L]
+	if l2 {
+		distance.L2SqBatch(q, x.centers, cd)
+	} else {
+		distance.DotBatch(q, x.centers, cd)
+		for i := range cd {
+			cd[i] = -cd[i]
+		}
+	}
+	s.leaves.Reset(nprobe)
+	for i, d := range cd {
+		s.leaves.Push(d, int32(i))
+	}
+	s.order = s.leaves.AppendSorted(s.order[:0], s.odist)
+
+	gamma := float32(1)
+	if l2 {
+		gamma = 2
+	}
+	x.q.computeLUT(q, gamma, s.lut)
+	var bias, step float32
+	four := x.q.ksub == 16
+	if four {
+		bias, step = quantizeLUT(s.lut, x.q.nblocks, s.lut8)
+	}
+	R := k
+	if reorder > 0 {
+		R = max(k, reorder)
+	}
+	h := &s.cand
+	h.Reset(R)
+	scanned := 0
+	pairs := numPairs(x.q.nblocks)
+	for i, leaf := range s.order {
+		lo, hi := int(x.leafStart[leaf]), int(x.leafStart[leaf+1])
+		size := hi - lo
+		if size == 0 {
+			continue
+		}
+		scanned += size
+		base := s.odist[i]
+		codes := x.codes[x.codeStart[leaf]:x.codeStart[leaf+1]]
+		if four {
+			groups := (size + groupSize - 1) / groupSize
+			out := s.out16[:groups*groupSize]
+			scan4(codes, s.lut8, pairs, groups, out)
+			off := base + bias
+			if l2 {
+				extra := x.extra[lo:hi]
+				for v, u := range out[:size] {
+					d := off + extra[v] + float32(u)*step
+					if d < h.Threshold() {
+						h.Push(d, int32(lo+v))
+					}
+				}
+				continue
+			}
+			// ip: compare in 16-bit units until a candidate enters.
+			limit := (h.Threshold() - off) / step
+			for v, u := range out[:size] {
+				if float32(u) < limit {
+					h.Push(off+float32(u)*step, int32(lo+v))
+					limit = (h.Threshold() - off) / step
+				}
+			}
+			continue
+		}
+		out := s.outF[:size]
+		scan8(codes, s.lut, x.q.nblocks, size, out)
+		if l2 {
+			extra := x.extra[lo:hi]
+			for v, d := range out {
+				d += base + extra[v]
+				if d < h.Threshold() {
+					h.Push(d, int32(lo+v))
+				}
+			}
+			continue
+		}
+		for v, d := range out {
+			d += base
+			if d < h.Threshold() {
+				h.Push(d, int32(lo+v))
+			}
+		}
+	}
+	count := int64(L + scanned)
+	if reorder == 0 {
+		start := len(dst)
+		dst = h.AppendSorted(dst, nil)
+		for i := start; i < len(dst); i++ {
+			dst[i] = x.ids[dst[i]]
+		}
+		x.count.Add(count)
+		return dst
+	}
+	s.candIDs = h.AppendSorted(s.candIDs[:0], nil)
+	e := &s.exact
+	e.Reset(k)
+	dist := distance.For(x.metric)
+	for _, p := range s.candIDs {
+		e.Push(dist(q, x.data[int(p)*x.dim:(int(p)+1)*x.dim]), p)
+	}
+	count += int64(len(s.candIDs))
+	start := len(dst)
+	dst = e.AppendSorted(dst, nil)
+	for i := start; i < len(dst); i++ {
+		dst[i] = x.ids[dst[i]]
+	}
+	x.count.Add(count)
+	return dst
+}
