@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/annbench/annbench/runner"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
+
+// cli runs annbench with args and returns stdout, stderr and exit status.
+func cli(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := exitCode(run(context.Background(), args, &out, &errb), &errb)
+	return out.String(), errb.String(), code
+}
+
+// golden compares got with testdata/<name>.golden, rewriting it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (go test -update rewrites it)\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+func TestUsageAndConfigErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"typo", []string{"run", "testdata/typo.yaml"}},
+		{"unknown-algorithm", []string{"run", "testdata/unknown-algorithm.yaml"}},
+		{"wrong-type", []string{"run", "testdata/wrong-type.yaml"}},
+		{"unknown-param", []string{"run", "testdata/unknown-param.yaml"}},
+		{"bad-override", []string{"run", "testdata/typo.yaml", "trials=x", "nosuchkey=1"}},
+		{"missing-config", []string{"run", "testdata/does-not-exist.yaml"}},
+		{"unknown-command", []string{"frobnicate"}},
+		{"unknown-flag", []string{"run", "--frobnicate"}},
+		{"list-bad-kind", []string{"list", "things"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errs, code := cli(t, tt.args...)
+			if code != 2 {
+				t.Errorf("exit status %d, want 2\nstdout: %s\nstderr: %s", code, out, errs)
+			}
+			golden(t, "error-"+tt.name, errs)
+		})
+	}
+}
+
+func TestListAlgorithms(t *testing.T) {
+	out, errs, code := cli(t, "list", "algorithms")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	golden(t, "list-algorithms", out)
+}
+
+func TestVersion(t *testing.T) {
+	out, _, code := cli(t, "version")
+	if code != 0 || !regexp.MustCompile(`^annbench \S+ \(commit \S+\) go\S+ \S+/\S+ kernels=\S+\n$`).MatchString(out) {
+		t.Errorf("version: exit %d, output %q", code, out)
+	}
+}
+
+// TestRunQuickstartShape runs the embedded quickstart on a smaller built-in
+// dataset and checks results, plots and resumption.
+func TestRunQuickstartShape(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"run", "datasets=[synthetic-3k-16]", "trials=1",
+		"output=" + filepath.Join(dir, "results"), "cache=" + filepath.Join(dir, "cache")}
+	_, errs, code := cli(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, errs)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "results", "synthetic-3k-16", "*", "*.json"))
+	if len(files) == 0 {
+		t.Fatalf("no result files; stderr:\n%s", errs)
+	}
+	for _, f := range files {
+		r, err := runner.ReadResult(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Algorithm == "flat" && (r.Points[0].Recall != 1 || r.Points[0].RecallAt1 != 1) {
+			t.Errorf("flat recall %v / %v, want 1 / 1", r.Points[0].Recall, r.Points[0].RecallAt1)
+		}
+	}
+	for _, p := range []string{"recall_qps.png", "recall_qps.svg"} {
+		if st, err := os.Stat(filepath.Join(dir, "results", "synthetic-3k-16", p)); err != nil || st.Size() == 0 {
+			t.Errorf("plot %s missing or empty: %v", p, err)
+		}
+	}
+	_, errs, code = cli(t, args...)
+	if code != 0 || !strings.Contains(errs, "already in") {
+		t.Errorf("second run: exit %d, did not skip finished points:\n%s", code, errs)
+	}
+}
