@@ -1,0 +1,90 @@
+package ivfflat
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/annbench/annbench/algorithms/distance"
+	"github.com/annbench/annbench/algorithms/kmeans"
+	"github.com/annbench/annbench/algorithms/topk"
+	"github.com/annbench/annbench/datasets"
+)
+
+// DefaultIterations is the number of k-means iterations that train the
+// coarse quantizer; faiss uses 10 for its IVF quantizers too.
+const DefaultIterations = 10
+
+// Coarse is the coarse quantizer of an inverted file: nlist centroids, one
+// per list. For l2 a vector belongs to the list of the nearest centroid; for
+// ip and angular the centroids are unit length (spherical k-means) and a
+// vector belongs to the centroid with the largest inner product.
+type Coarse struct {
+	// Metric is the metric of the index.
+	Metric datasets.Metric
+	// Centroids holds the nlist centroids, contiguous.
+	Centroids datasets.Matrix
+	norms     []float32
+}
+
+// TrainCoarse runs k-means on train to make a coarse quantizer with nlist
+// centroids (fewer when train has fewer rows).
+func TrainCoarse(ctx context.Context, train datasets.Matrix, nlist int, metric datasets.Metric, seed uint64, iterations int) (*Coarse, error) {
+	nlist = min(nlist, train.Rows)
+	if iterations <= 0 {
+		iterations = DefaultIterations
+	}
+	cent, err := kmeans.Train(ctx, train, nlist, kmeans.Options{
+		Iterations: iterations,
+		Seed:       seed,
+		Spherical:  metric != datasets.L2,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("train coarse quantizer: %w", err)
+	}
+	return NewCoarse(metric, cent), nil
+}
+
+// NewCoarse wraps trained centroids (a contiguous matrix).
+func NewCoarse(metric datasets.Metric, centroids datasets.Matrix) *Coarse {
+	c := &Coarse{Metric: metric, Centroids: centroids.Compact(false)}
+	c.norms = make([]float32, c.Centroids.Rows)
+	for i := range c.norms {
+		r := c.Centroids.Row(i)
+		c.norms[i] = distance.Dot(r, r)
+	}
+	return c
+}
+
+// NList returns the number of lists.
+func (c *Coarse) NList() int { return c.Centroids.Rows }
+
+// Assign returns the list of every row of data.
+func (c *Coarse) Assign(data datasets.Matrix) []int32 {
+	return kmeans.Assign(data, c.Centroids, c.Metric)
+}
+
+// Probe writes to lists the nprobe lists nearest to q, nearest first, and
+// to dists their distances: ||q-c||² for l2, -<q,c> for ip and angular.
+// buf needs room for NList values and h is scratch space; nothing is
+// allocated when lists and dists have capacity nprobe.
+func (c *Coarse) Probe(q []float32, nprobe int, buf []float32, h *topk.Heap, lists []int32, dists []float32) ([]int32, []float32) {
+	nl := c.Centroids.Rows
+	buf = buf[:nl]
+	distance.DotBatch(q, c.Centroids.Data[:nl*c.Centroids.Dim], buf)
+	h.Reset(min(nprobe, nl))
+	if c.Metric == datasets.L2 {
+		qn := distance.Dot(q, q)
+		norms := c.norms[:nl]
+		for j, d := range buf {
+			h.Push(qn+norms[j]-2*d, int32(j))
+		}
+	} else {
+		for j, d := range buf {
+			h.Push(-d, int32(j))
+		}
+	}
+	n := h.Len()
+	dists = dists[:n]
+	lists = h.AppendSorted(lists[:0], dists)
+	return lists, dists
+}

@@ -1,0 +1,231 @@
+// Package ivfflat is the inverted file index with exact distances: k-means
+// partitions the base into nlist lists, and a query scans the vectors of
+// the nprobe lists whose centroids are nearest.
+//
+// Its coarse quantizer (Coarse) is shared with ivfpq.
+package ivfflat
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/kmeans"
+	"github.com/annbench/annbench/algorithms/topk"
+	"github.com/annbench/annbench/datasets"
+)
+
+// Algorithm is the registry entry of the IVF-Flat index.
+var Algorithm = algorithms.Algorithm{
+	Name:    "ivfflat",
+	Doc:     "inverted file: k-means lists of full vectors, exact distances within the nprobe nearest lists",
+	Metrics: datasets.Metrics,
+	Params: algorithms.Spec{
+		{Name: "nlist", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100, Min: 1, Max: 1 << 24,
+			Doc: "number of k-means lists (capped at the number of base vectors)"},
+		{Name: "training_sample_size", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100000, Min: 1, Max: 1 << 30,
+			Doc: "vectors sampled from the train split (or the base when there is none) for k-means, which further uses at most 256 per list"},
+		{Name: "seed", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 1, Min: 0, Max: 1 << 62,
+			Doc: "seed of sampling and k-means"},
+		{Name: "nprobe", Kind: algorithms.Int, Stage: algorithms.QueryTime, Default: 1, Min: 1, Max: 1 << 24,
+			Doc: "number of nearest lists scanned per query"},
+	},
+	New: func(metric datasets.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
+		return New(metric, dim, Config{
+			NList:              p.Int("nlist", 100),
+			TrainingSampleSize: p.Int("training_sample_size", 100000),
+			Seed:               uint64(p.Int("seed", 1)),
+		})
+	},
+}
+
+// Config holds the index-time settings of an IVF-Flat index.
+type Config struct {
+	// NList is the number of lists (default 100).
+	NList int
+	// TrainingSampleSize caps the vectors k-means sees (default 100000).
+	TrainingSampleSize int
+	// Seed seeds sampling and k-means (default 1).
+	Seed uint64
+	// Iterations is the number of k-means iterations (default
+	// DefaultIterations).
+	Iterations int
+}
+
+func (c *Config) defaults() {
+	if c.NList <= 0 {
+		c.NList = 100
+	}
+	if c.TrainingSampleSize <= 0 {
+		c.TrainingSampleSize = 100000
+	}
+	if c.Seed == 0 {
+		c.Seed = 1
+	}
+	if c.Iterations <= 0 {
+		c.Iterations = DefaultIterations
+	}
+}
+
+// Index is an IVF-Flat index. Build, SetQuery and Load must not run
+// concurrently with Search.
+type Index struct {
+	metric datasets.Metric
+	dim    int
+	cfg    Config
+	nprobe int
+
+	coarse  *Coarse
+	offsets []int     // list l holds positions offsets[l]..offsets[l+1]
+	ids     []int32   // base id of each position
+	vectors []float32 // vectors in list order
+	maxList int
+
+	train datasets.Matrix
+	count atomic.Int64
+	pool  sync.Pool
+}
+
+var (
+	_ algorithms.Index      = (*Index)(nil)
+	_ algorithms.QueryTuner = (*Index)(nil)
+	_ algorithms.Saver      = (*Index)(nil)
+	_ algorithms.Loader     = (*Index)(nil)
+	_ algorithms.Sizer      = (*Index)(nil)
+	_ algorithms.Counter    = (*Index)(nil)
+	_ algorithms.Trainer    = (*Index)(nil)
+)
+
+// New returns an empty IVF-Flat index for dim-dimensional vectors.
+func New(metric datasets.Metric, dim int, cfg Config) (*Index, error) {
+	if !metric.Valid() {
+		return nil, fmt.Errorf("ivfflat: unknown metric %q", metric)
+	}
+	if dim <= 0 {
+		return nil, fmt.Errorf("ivfflat: dimension must be positive, got %d", dim)
+	}
+	cfg.defaults()
+	x := &Index{metric: metric, dim: dim, cfg: cfg, nprobe: 1}
+	x.pool.New = func() any { return new(scratch) }
+	return x, nil
+}
+
+// SetTrainingData makes Build run k-means on train (a learn split) instead
+// of the base. train is used only during Build.
+func (x *Index) SetTrainingData(train datasets.Matrix) { x.train = train }
+
+// Build trains the coarse quantizer and files every base vector in the
+// list of its nearest centroid.
+func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
+	if base.Dim != x.dim {
+		return fmt.Errorf("ivfflat: base dimension %d, index dimension %d", base.Dim, x.dim)
+	}
+	if err := base.Validate(); err != nil {
+		return fmt.Errorf("ivfflat: base: %w", err)
+	}
+	x.coarse, x.offsets, x.ids, x.vectors, x.maxList = nil, nil, nil, nil, 0
+	if base.Rows == 0 {
+		return nil
+	}
+	train := base
+	if x.train.Rows > 0 {
+		if x.train.Dim != x.dim {
+			return fmt.Errorf("ivfflat: training data dimension %d, index dimension %d", x.train.Dim, x.dim)
+		}
+		train = x.train
+	}
+	train = kmeans.Sample(train, x.cfg.TrainingSampleSize, x.cfg.Seed)
+	coarse, err := TrainCoarse(ctx, train, x.cfg.NList, x.metric, x.cfg.Seed, x.cfg.Iterations)
+	if err != nil {
+		return fmt.Errorf("ivfflat: %w", err)
+	}
+	assign := coarse.Assign(base)
+	offsets, order := Group(assign, coarse.NList())
+	d := x.dim
+	vectors := make([]float32, base.Rows*d)
+	for pos, id := range order {
+		copy(vectors[pos*d:pos*d+d], base.Row(int(id)))
+	}
+	x.coarse, x.offsets, x.ids, x.vectors = coarse, offsets, order, vectors
+	x.maxList = maxListLen(offsets)
+	x.train = datasets.Matrix{}
+	return ctx.Err()
+}
+
+// Group sorts ids by list: it returns offsets (list l holds positions
+// offsets[l] to offsets[l+1]) and the ids in list order, ascending within a
+// list.
+func Group(assign []int32, nlist int) ([]int, []int32) {
+	offsets := make([]int, nlist+1)
+	for _, l := range assign {
+		offsets[l+1]++
+	}
+	for l := 0; l < nlist; l++ {
+		offsets[l+1] += offsets[l]
+	}
+	fill := append([]int(nil), offsets[:nlist]...)
+	order := make([]int32, len(assign))
+	for id, l := range assign {
+		order[fill[l]] = int32(id)
+		fill[l]++
+	}
+	return offsets, order
+}
+
+func maxListLen(offsets []int) int {
+	m := 0
+	for l := 0; l+1 < len(offsets); l++ {
+		m = max(m, offsets[l+1]-offsets[l])
+	}
+	return m
+}
+
+// SetQuery applies the query-time parameter nprobe.
+func (x *Index) SetQuery(p algorithms.Params) error {
+	n := p.Int("nprobe", 1)
+	if n < 1 {
+		return fmt.Errorf("ivfflat: nprobe must be >= 1, got %d", n)
+	}
+	x.nprobe = n
+	return nil
+}
+
+// SizeBytes returns the bytes of centroids, ids, offsets and vectors.
+func (x *Index) SizeBytes() int64 {
+	if x.coarse == nil {
+		return 0
+	}
+	return 4*int64(len(x.coarse.Centroids.Data)+len(x.coarse.norms)+len(x.ids)+len(x.vectors)) + 8*int64(len(x.offsets))
+}
+
+// DistanceCount returns the distances computed since the last reset, the
+// coarse ones included.
+func (x *Index) DistanceCount() int64 { return x.count.Load() }
+
+// ResetDistanceCount sets the distance count to zero.
+func (x *Index) ResetDistanceCount() { x.count.Store(0) }
+
+// scratch is the per-search working memory, recycled through a sync.Pool.
+type scratch struct {
+	coarse []float32
+	dis    []float32
+	lists  []int32
+	ldist  []float32
+	probe  topk.Heap
+	heap   topk.Heap
+}
+
+func (s *scratch) fit(nlist, nprobe, maxList int) {
+	if cap(s.coarse) < nlist {
+		s.coarse = make([]float32, nlist)
+	}
+	if cap(s.dis) < maxList {
+		s.dis = make([]float32, maxList)
+	}
+	if cap(s.lists) < nprobe {
+		s.lists = make([]int32, 0, nprobe)
+		s.ldist = make([]float32, nprobe)
+	}
+}

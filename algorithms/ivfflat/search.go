@@ -1,0 +1,53 @@
+package ivfflat
+
+import (
+	"github.com/annbench/annbench/algorithms/distance"
+	"github.com/annbench/annbench/datasets"
+)
+
+// Search scans the nprobe lists nearest to q and returns the k nearest
+// ids, nearest first.
+func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
+	dst = dst[:0]
+	if len(q) != x.dim || k <= 0 || x.coarse == nil {
+		return dst
+	}
+	s := x.pool.Get().(*scratch)
+	nprobe := min(x.nprobe, x.coarse.NList())
+	s.fit(x.coarse.NList(), nprobe, x.maxList)
+	lists, _ := x.coarse.Probe(q, nprobe, s.coarse, &s.probe, s.lists, s.ldist)
+	s.heap.Reset(k)
+	d := x.dim
+	count := int64(x.coarse.NList())
+	l2 := x.metric == datasets.L2
+	for _, l := range lists {
+		lo, hi := x.offsets[l], x.offsets[l+1]
+		if lo == hi {
+			continue
+		}
+		dis := s.dis[:hi-lo]
+		rows := x.vectors[lo*d : hi*d]
+		if l2 {
+			distance.L2SqBatch(q, rows, dis)
+		} else {
+			distance.DotBatch(q, rows, dis)
+			for i := range dis {
+				dis[i] = -dis[i]
+			}
+		}
+		ids := x.ids[lo:hi]
+		ids = ids[:len(dis)]
+		thr := s.heap.Threshold()
+		for i, v := range dis {
+			if v < thr {
+				s.heap.Push(v, ids[i])
+				thr = s.heap.Threshold()
+			}
+		}
+		count += int64(hi - lo)
+	}
+	dst = s.heap.AppendSorted(dst, nil)
+	x.count.Add(count)
+	x.pool.Put(s)
+	return dst
+}
