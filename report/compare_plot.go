@@ -1,0 +1,128 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"sort"
+
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/annbench/annbench/runner"
+)
+
+// CompareFile is the base name of the overlay figure RenderCompare writes
+// per dataset, as .png and .svg.
+const CompareFile = "compare"
+
+// RenderCompare writes, for every dataset of base or new, the overlay
+// figure <dir>/<dataset>/compare.{png,svg}: both sides' recall-vs-QPS
+// lines and frontiers in the same colours and markers, BASE dashed and
+// NEW solid. It returns the paths written.
+func RenderCompare(dir string, base, new []runner.Result, opt Options) ([]string, error) {
+	warn := opt.warn()
+	bg, ng := groupMap(base), groupMap(new)
+	var paths []string
+	for _, ds := range unionKeys(bg, ng) {
+		f, err := compareFigure(ds, bg[ds], ng[ds], opt, warn)
+		if err != nil {
+			return paths, fmt.Errorf("render comparison: %s: %w", ds, err)
+		}
+		out := filepath.Join(dir, safeName(ds), CompareFile)
+		if _, err := writeFigure(f, out); err != nil {
+			return paths, fmt.Errorf("render comparison: %s: %w", ds, err)
+		}
+		paths = append(paths, out+".png", out+".svg")
+	}
+	return paths, nil
+}
+
+func compareFigure(ds string, base, new map[string][]*runner.Result, opt Options, warn io.Writer) (*figure, error) {
+	var all []*runner.Result
+	for _, m := range []map[string][]*runner.Result{base, new} {
+		for _, rs := range m {
+			all = append(all, rs...)
+		}
+	}
+	k, mode, threads := runFacts(all)
+	p := newPanel(fmt.Sprintf("%s: base (dashed) vs new (solid), recall@%s, mode %s, threads %s", ds, k, mode, threads),
+		"recall@"+k, "queries per second (log scale)")
+	w, h := opt.size()
+	f := newFigure(w, h, p)
+
+	// Same marker for the same series on both sides.
+	glyphFor := map[string]draw.GlyphDrawer{}
+	var keys []string
+	for _, r := range all {
+		key := r.Algorithm + "\x00" + paramKey(r.IndexParams)
+		if _, ok := glyphFor[key]; !ok {
+			glyphFor[key] = nil
+			keys = append(keys, key)
+		}
+	}
+	sort.Strings(keys)
+	for i, key := range keys {
+		glyphFor[key] = glyphOf(i)
+	}
+	dashes := []vg.Length{vg.Points(5), vg.Points(3)}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for ai, alg := range unionKeys(base, new) {
+		col := colorOf(ai)
+		for _, side := range []struct {
+			name string
+			rs   []*runner.Result
+		}{{"base", base[alg]}, {"new", new[alg]}} {
+			var front []Entry
+			var all []Entry
+			for _, r := range side.rs {
+				es := usablePoints(r, warn)
+				if len(es) == 0 {
+					continue
+				}
+				all = append(all, es...)
+				line, sc, err := plotter.NewLinePoints(xys(es))
+				if err != nil {
+					return nil, fmt.Errorf("plot %s: %w", seriesName(r), err)
+				}
+				line.Color = faded(col)
+				line.Width = vg.Points(1)
+				sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2.5), Shape: glyphFor[r.Algorithm+"\x00"+paramKey(r.IndexParams)]}
+				if side.name == "base" {
+					line.Dashes = dashes
+					sc.GlyphStyle.Color = faded(col)
+				}
+				p.Add(line, sc)
+				f.legend.Add(side.name+": "+seriesName(r), line, sc)
+				for _, e := range es {
+					lo, hi = math.Min(lo, e.QPS()), math.Max(hi, e.QPS())
+				}
+				if opt.Labels && side.name == "new" {
+					if err := addLabels(p, es); err != nil {
+						return nil, err
+					}
+				}
+			}
+			front = Frontier(all)
+			if len(front) == 0 {
+				continue
+			}
+			fl, err := plotter.NewLine(xys(front))
+			if err != nil {
+				return nil, fmt.Errorf("plot %s frontier: %w", alg, err)
+			}
+			fl.Color = col
+			fl.Width = vg.Points(2.5)
+			if side.name == "base" {
+				fl.Dashes = dashes
+			}
+			p.Add(fl)
+			f.legend.Add(side.name+": "+alg+" Pareto frontier", fl)
+		}
+	}
+	setLogRange(p, lo, hi)
+	p.Add(plotter.NewGrid())
+	return f, nil
+}

@@ -1,0 +1,212 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/annbench/annbench/runner"
+)
+
+// Entry is one measured point together with the result it belongs to.
+type Entry struct {
+	// Result is the result file the point is part of.
+	Result *runner.Result
+	// Point is the measurement.
+	Point *runner.Point
+}
+
+// Recall returns the point's recall@k.
+func (e Entry) Recall() float64 { return e.Point.Recall }
+
+// QPS returns the point's median queries per second.
+func (e Entry) QPS() float64 { return e.Point.QPS }
+
+// usable reports whether the point can be drawn on a log QPS axis and
+// placed on a frontier.
+func (e Entry) usable() bool {
+	q, r := e.Point.QPS, e.Point.Recall
+	return q > 0 && !math.IsInf(q, 0) && !math.IsNaN(q) && !math.IsNaN(r)
+}
+
+// Entries returns every point of rs, in file then sweep order.
+func Entries(rs []*runner.Result) []Entry {
+	var out []Entry
+	for _, r := range rs {
+		for i := range r.Points {
+			out = append(out, Entry{Result: r, Point: &r.Points[i]})
+		}
+	}
+	return out
+}
+
+// Spread returns the interval the timed passes of p fall in: the range of
+// PassQPS when recorded, else [QPSMin, QPSMax], else QPS ± 2 CV, else the
+// single value QPS (one pass: no spread known).
+func Spread(p runner.Point) (lo, hi float64) {
+	if len(p.PassQPS) > 0 {
+		lo, hi = math.Inf(1), math.Inf(-1)
+		for _, q := range p.PassQPS {
+			lo, hi = math.Min(lo, q), math.Max(hi, q)
+		}
+		// The median may lie outside a partial list; keep it inside.
+		return math.Min(lo, p.QPS), math.Max(hi, p.QPS)
+	}
+	if p.QPSMin > 0 && p.QPSMax >= p.QPSMin {
+		return math.Min(p.QPSMin, p.QPS), math.Max(p.QPSMax, p.QPS)
+	}
+	if p.CV > 0 {
+		return math.Max(0, p.QPS*(1-2*p.CV)), p.QPS * (1 + 2*p.CV)
+	}
+	return p.QPS, p.QPS
+}
+
+// ParamString renders parameters as "a=1, b=x" sorted by name, or "-"
+// when there are none. Integral numbers print without a decimal point,
+// whatever type JSON decoding gave them.
+func ParamString(m map[string]any) string {
+	return paramJoin(m, ", ", "-")
+}
+
+// paramKey is a compact stable key for matching parameter sets.
+func paramKey(m map[string]any) string {
+	return paramJoin(m, ",", "")
+}
+
+func paramJoin(m map[string]any, sep, empty string) string {
+	if len(m) == 0 {
+		return empty
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + formatValue(m[k])
+	}
+	return strings.Join(parts, sep)
+}
+
+func formatValue(v any) string {
+	switch x := v.(type) {
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+			return strconv.FormatInt(int64(x), 10)
+		}
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case float32:
+		return formatValue(float64(x))
+	case string:
+		return x
+	case nil:
+		return "null"
+	}
+	return fmt.Sprint(v)
+}
+
+// seriesName names one line of a plot: the algorithm and its index
+// parameters.
+func seriesName(r *runner.Result) string {
+	if len(r.IndexParams) == 0 {
+		return r.Algorithm
+	}
+	return r.Algorithm + " " + paramJoin(r.IndexParams, " ", "")
+}
+
+// datasetGroup is the results of one dataset, sorted by algorithm then
+// index parameters.
+type datasetGroup struct {
+	Name    string
+	Results []*runner.Result
+}
+
+// byDataset groups results by dataset name, sorted.
+func byDataset(results []runner.Result) []datasetGroup {
+	idx := map[string]int{}
+	var groups []datasetGroup
+	for i := range results {
+		r := &results[i]
+		j, ok := idx[r.Dataset]
+		if !ok {
+			j = len(groups)
+			idx[r.Dataset] = j
+			groups = append(groups, datasetGroup{Name: r.Dataset})
+		}
+		groups[j].Results = append(groups[j].Results, r)
+	}
+	sort.Slice(groups, func(i, j int) bool { return groups[i].Name < groups[j].Name })
+	for _, g := range groups {
+		sortResults(g.Results)
+	}
+	return groups
+}
+
+func sortResults(rs []*runner.Result) {
+	sort.SliceStable(rs, func(i, j int) bool {
+		if rs[i].Algorithm != rs[j].Algorithm {
+			return rs[i].Algorithm < rs[j].Algorithm
+		}
+		return naturalLess(paramKey(rs[i].IndexParams), paramKey(rs[j].IndexParams))
+	})
+}
+
+// naturalLess orders strings with runs of digits compared by value, so
+// "M=8" sorts before "M=16".
+func naturalLess(a, b string) bool {
+	for a != "" && b != "" {
+		da, db := digitRun(a), digitRun(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if len(na) != len(nb) {
+				return len(na) < len(nb)
+			}
+			if na != nb {
+				return na < nb
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		a, b = a[1:], b[1:]
+	}
+	return len(a) < len(b)
+}
+
+func digitRun(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
+}
+
+// algorithms returns the distinct algorithm names of rs in order of first
+// appearance (rs is sorted, so alphabetical).
+func algorithmNames(rs []*runner.Result) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range rs {
+		if !seen[r.Algorithm] {
+			seen[r.Algorithm] = true
+			out = append(out, r.Algorithm)
+		}
+	}
+	return out
+}
+
+// ofAlgorithm returns the results of rs run with algorithm name.
+func ofAlgorithm(rs []*runner.Result, name string) []*runner.Result {
+	var out []*runner.Result
+	for _, r := range rs {
+		if r.Algorithm == name {
+			out = append(out, r)
+		}
+	}
+	return out
+}

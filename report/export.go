@@ -1,0 +1,226 @@
+package report
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/annbench/annbench/runner"
+)
+
+// csvFixed are the leading CSV columns; one column per index parameter
+// ("index.<name>") and per query parameter ("query.<name>") follows.
+var csvFixed = []string{
+	"dataset", "metric", "algorithm", "index_params", "query_params",
+	"k", "mode", "threads", "trials", "queries",
+	"recall", "recall_at_1", "qps", "qps_min", "qps_max", "cv",
+	"latency_p50_us", "latency_p95_us", "latency_p99_us", "distance_count", "pareto",
+	"build_seconds", "build_cached", "index_bytes", "peak_rss",
+	"invalid_duplicates", "invalid_out_of_range", "invalid_too_many",
+}
+
+// WriteCSV writes one row per point of results for spreadsheets: the run
+// facts, the measurements, whether the point is on its algorithm's Pareto
+// frontier for its dataset, the build figures, and one column per
+// parameter name so that sweeps can be pivoted.
+func WriteCSV(w io.Writer, results []runner.Result) error {
+	idxNames, qNames := paramNames(results)
+	header := append([]string(nil), csvFixed...)
+	for _, n := range idxNames {
+		header = append(header, "index."+n)
+	}
+	for _, n := range qNames {
+		header = append(header, "query."+n)
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(header); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	for _, g := range byDataset(results) {
+		on := frontierSet(g)
+		for _, r := range g.Results {
+			for i := range r.Points {
+				p := &r.Points[i]
+				row := []string{
+					r.Dataset, r.Metric, r.Algorithm, ParamString(r.IndexParams), ParamString(p.QueryParams),
+					strconv.Itoa(r.K), r.Mode, strconv.Itoa(r.Threads), strconv.Itoa(r.Trials), strconv.Itoa(r.Queries),
+					num(p.Recall), num(p.RecallAt1), num(p.QPS), num(p.QPSMin), num(p.QPSMax), num(p.CV),
+					num(p.LatencyUS.P50), num(p.LatencyUS.P95), num(p.LatencyUS.P99), num(p.DistanceCount),
+					strconv.FormatBool(on[p]),
+					num(r.Build.Seconds), strconv.FormatBool(r.Build.Cached), strconv.FormatInt(r.Build.IndexBytes, 10), strconv.FormatInt(r.Build.PeakRSS, 10),
+					strconv.Itoa(p.Invalid.Duplicates), strconv.Itoa(p.Invalid.OutOfRange), strconv.Itoa(p.Invalid.TooMany),
+				}
+				for _, n := range idxNames {
+					row = append(row, paramCell(r.IndexParams, n))
+				}
+				for _, n := range qNames {
+					row = append(row, paramCell(p.QueryParams, n))
+				}
+				if err := cw.Write(row); err != nil {
+					return fmt.Errorf("write csv: %w", err)
+				}
+			}
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	return nil
+}
+
+// frontierSet marks the points on each algorithm's frontier in g.
+func frontierSet(g datasetGroup) map[*runner.Point]bool {
+	on := map[*runner.Point]bool{}
+	for _, alg := range algorithmNames(g.Results) {
+		for _, e := range Frontier(Entries(ofAlgorithm(g.Results, alg))) {
+			on[e.Point] = true
+		}
+	}
+	return on
+}
+
+func paramNames(results []runner.Result) (index, query []string) {
+	is, qs := map[string]bool{}, map[string]bool{}
+	for _, r := range results {
+		for k := range r.IndexParams {
+			is[k] = true
+		}
+		for _, p := range r.Points {
+			for k := range p.QueryParams {
+				qs[k] = true
+			}
+		}
+	}
+	return sortedKeys(is), sortedKeys(qs)
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func paramCell(m map[string]any, name string) string {
+	v, ok := m[name]
+	if !ok {
+		return ""
+	}
+	return formatValue(v)
+}
+
+func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// WriteBenchfmt writes results in the Go benchmark format that benchstat
+// (golang.org/x/perf) reads: configuration lines with the machine facts,
+// unit metadata (qps and recall are better when higher; recall is
+// exact), then for every point one line per timed pass, so benchstat
+// sees the trials as samples:
+//
+//	BenchmarkSearch/dataset=D/k=10/mode=single/threads=1/algorithm=A/<index>/<query>-P  N  ns/op  qps  recall  recall@1
+//
+// where N is the number of queries of a pass, ns/op is 1e9/QPS of the
+// pass and -P is GOMAXPROCS (omitted when 1, as go test does). Each index
+// adds one BenchmarkBuild line with its build time and size. Points with
+// QPS ≤ 0 are left out.
+func WriteBenchfmt(w io.Writer, results []runner.Result) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprint(bw, "Unit qps better=higher\n")
+	fmt.Fprint(bw, "Unit recall better=higher assume=exact\n")
+	fmt.Fprint(bw, "Unit recall@1 better=higher assume=exact\n")
+	fmt.Fprint(bw, "Unit index-bytes better=lower assume=exact\n")
+	fmt.Fprint(bw, "Unit peak-rss-bytes better=lower\n")
+	var last *runner.Machine
+	for _, g := range byDataset(results) {
+		for _, r := range g.Results {
+			if last == nil || *last != r.Machine {
+				writeConfig(bw, r.Machine)
+				last = &r.Machine
+			}
+			suffix := ""
+			if r.Machine.GOMAXPROCS > 1 {
+				suffix = "-" + strconv.Itoa(r.Machine.GOMAXPROCS)
+			}
+			base := fmt.Sprintf("dataset=%s/k=%d/mode=%s/threads=%d/algorithm=%s",
+				nameValue(r.Dataset), r.K, nameValue(r.Mode), r.Threads, nameValue(r.Algorithm))
+			idx := nameParams(r.IndexParams)
+			if r.Build.Seconds > 0 {
+				fmt.Fprintf(bw, "BenchmarkBuild/%s%s%s 1 %s ns/op %d index-bytes %d peak-rss-bytes\n",
+					base, idx, suffix, num(r.Build.Seconds*1e9), r.Build.IndexBytes, r.Build.PeakRSS)
+			}
+			n := r.Queries
+			if n <= 0 {
+				n = 1
+			}
+			for _, p := range r.Points {
+				passes := p.PassQPS
+				if len(passes) == 0 {
+					passes = []float64{p.QPS}
+				}
+				name := "BenchmarkSearch/" + base + idx + nameParams(p.QueryParams) + suffix
+				for _, q := range passes {
+					if q <= 0 {
+						continue
+					}
+					fmt.Fprintf(bw, "%s %d %s ns/op %s qps %s recall %s recall@1\n",
+						name, n, num(1e9/q), num(q), num(p.Recall), num(p.RecallAt1))
+				}
+			}
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write benchfmt: %w", err)
+	}
+	return nil
+}
+
+func writeConfig(w io.Writer, m runner.Machine) {
+	fmt.Fprint(w, "\n")
+	for _, kv := range [][2]string{
+		{"goos", m.OS}, {"goarch", m.Arch}, {"cpu", m.CPU}, {"go-version", m.GoVersion},
+		{"annbench-version", m.Version}, {"annbench-commit", m.Commit}, {"kernels", m.Kernels},
+		{"cores", strconv.Itoa(m.Cores)}, {"host", m.Hostname},
+	} {
+		if v := strings.TrimSpace(strings.ReplaceAll(kv[1], "\n", " ")); v != "" && v != "0" {
+			fmt.Fprintf(w, "%s: %s\n", kv[0], v)
+		}
+	}
+}
+
+// nameParams renders parameters as "/key=value" name parts, sorted.
+func nameParams(m map[string]any) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString("/" + nameValue(k) + "=" + nameValue(formatValue(m[k])))
+	}
+	return b.String()
+}
+
+// nameValue makes s usable inside a benchmark name: no spaces, slashes
+// or '=' of its own (which would split the name), never empty.
+func nameValue(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '/', r == '=', r == ' ', r == '\t', r == '\n', r == '\r':
+			return '_'
+		case r < 0x20:
+			return -1
+		}
+		return r
+	}, s)
+}

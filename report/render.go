@@ -1,0 +1,126 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/annbench/annbench/runner"
+)
+
+// File names Render writes.
+const (
+	// RecallQPSFile is the base name of the recall-vs-QPS figure of a
+	// dataset, written as .png and .svg in <dir>/<dataset>/.
+	RecallQPSFile = "recall_qps"
+	// BuildFile is the base name of the build-time and index-size figure.
+	BuildFile = "build"
+	// SummaryFile is the markdown table of all datasets, in <dir>.
+	SummaryFile = "summary.md"
+	// HTMLFile is the self-contained report, in <dir>.
+	HTMLFile = "report.html"
+)
+
+// Render writes the report of results into dir: for each dataset
+// <dir>/<dataset>/recall_qps.{png,svg} and build.{png,svg}, then
+// <dir>/summary.md (also appended to opt.StepSummary or
+// $GITHUB_STEP_SUMMARY) and the self-contained <dir>/report.html. Every
+// file is written atomically.
+func Render(dir string, results []runner.Result, opt Options) error {
+	if len(results) == 0 {
+		return errors.New("render report: no results")
+	}
+	warn := opt.warn()
+	targets := opt.targets()
+	var sections []htmlDataset
+	for _, g := range byDataset(results) {
+		sub := filepath.Join(dir, safeName(g.Name))
+		f, err := recallQPSFigure(g, opt, warn)
+		if err != nil {
+			return fmt.Errorf("render report: %s: %w", g.Name, err)
+		}
+		svg, err := writeFigure(f, filepath.Join(sub, RecallQPSFile))
+		if err != nil {
+			return fmt.Errorf("render report: %s: %w", g.Name, err)
+		}
+		bf, err := buildFigure(g, opt, warn)
+		if err != nil {
+			return fmt.Errorf("render report: %s: %w", g.Name, err)
+		}
+		bsvg, err := writeFigure(bf, filepath.Join(sub, BuildFile))
+		if err != nil {
+			return fmt.Errorf("render report: %s: %w", g.Name, err)
+		}
+		sections = append(sections, htmlDataset{
+			Summary:   summarize(g, targets),
+			RecallQPS: inlineSVG(svg),
+			Build:     inlineSVG(bsvg),
+		})
+	}
+	var md bytes.Buffer
+	if err := WriteSummary(&md, results, targets); err != nil {
+		return err
+	}
+	if err := writeFile(filepath.Join(dir, SummaryFile), md.Bytes()); err != nil {
+		return err
+	}
+	if path := opt.stepSummary(); path != "" {
+		if err := appendFile(path, md.Bytes()); err != nil {
+			return fmt.Errorf("render report: step summary: %w", err)
+		}
+	}
+	page, err := writeHTML(results, sections, targets)
+	if err != nil {
+		return err
+	}
+	return writeFile(filepath.Join(dir, HTMLFile), page)
+}
+
+// writeFigure writes base.png and base.svg and returns the SVG.
+func writeFigure(f *figure, base string) ([]byte, error) {
+	png, err := f.render("png")
+	if err != nil {
+		return nil, err
+	}
+	if err := writeFile(base+".png", png); err != nil {
+		return nil, err
+	}
+	svg, err := f.render("svg")
+	if err != nil {
+		return nil, err
+	}
+	if err := writeFile(base+".svg", svg); err != nil {
+		return nil, err
+	}
+	return svg, nil
+}
+
+// appendFile appends data to path, creating it if needed.
+func appendFile(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// safeName turns a dataset name into one path element.
+func safeName(name string) string {
+	s := strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == 0 {
+			return '-'
+		}
+		return r
+	}, name)
+	if s == "" || s == "." || s == ".." {
+		return "dataset-" + strings.ReplaceAll(s, ".", "_")
+	}
+	return s
+}
