@@ -1,0 +1,145 @@
+package hnsw
+
+// item is a node id with its distance to the point being searched for.
+type item struct {
+	d  float32
+	id uint32
+}
+
+// minHeap is a binary min-heap of items by distance: the candidate queue
+// of the best-first search, nearest on top.
+type minHeap struct{ a []item }
+
+func (h *minHeap) reset()    { h.a = h.a[:0] }
+func (h *minHeap) len() int  { return len(h.a) }
+func (h *minHeap) top() item { return h.a[0] }
+
+func (h *minHeap) push(d float32, id uint32) {
+	a := append(h.a, item{})
+	i := len(a) - 1
+	for i > 0 {
+		p := (i - 1) >> 1
+		if a[p].d <= d {
+			break
+		}
+		a[i] = a[p]
+		i = p
+	}
+	a[i] = item{d, id}
+	h.a = a
+}
+
+func (h *minHeap) pop() item {
+	a := h.a
+	top := a[0]
+	n := len(a) - 1
+	last := a[n]
+	a = a[:n]
+	h.a = a
+	if n == 0 {
+		return top
+	}
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && a[c+1].d < a[c].d {
+			c++
+		}
+		if a[c].d >= last.d {
+			break
+		}
+		a[i] = a[c]
+		i = c
+	}
+	a[i] = last
+	return top
+}
+
+// maxHeap is a binary max-heap of items by distance: the ef nearest found
+// so far, farthest on top so it can be dropped first.
+type maxHeap struct{ a []item }
+
+func (h *maxHeap) reset()    { h.a = h.a[:0] }
+func (h *maxHeap) len() int  { return len(h.a) }
+func (h *maxHeap) top() item { return h.a[0] }
+
+func (h *maxHeap) push(d float32, id uint32) {
+	a := append(h.a, item{})
+	i := len(a) - 1
+	for i > 0 {
+		p := (i - 1) >> 1
+		if a[p].d >= d {
+			break
+		}
+		a[i] = a[p]
+		i = p
+	}
+	a[i] = item{d, id}
+	h.a = a
+}
+
+func (h *maxHeap) pop() item {
+	a := h.a
+	top := a[0]
+	n := len(a) - 1
+	last := a[n]
+	a = a[:n]
+	h.a = a
+	if n == 0 {
+		return top
+	}
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && a[c+1].d > a[c].d {
+			c++
+		}
+		if a[c].d <= last.d {
+			break
+		}
+		a[i] = a[c]
+		i = c
+	}
+	a[i] = last
+	return top
+}
+
+// drainAscending empties h into dst[:0] nearest first and returns it.
+func (h *maxHeap) drainAscending(dst []item) []item {
+	n := h.len()
+	if cap(dst) < n {
+		dst = make([]item, n)
+	}
+	dst = dst[:n]
+	for i := n - 1; i >= 0; i-- {
+		dst[i] = h.pop()
+	}
+	return dst
+}
+
+// visited marks nodes seen by one search. Clearing is O(1): a node is
+// marked when its tag equals the current epoch, and starting a new search
+// bumps the epoch; the tags are zeroed only when the epoch wraps.
+type visited struct {
+	tags  []uint16
+	epoch uint16
+}
+
+// next starts a new search over n nodes.
+func (v *visited) next(n int) {
+	if len(v.tags) < n {
+		v.tags = make([]uint16, n)
+		v.epoch = 0
+	}
+	v.epoch++
+	if v.epoch == 0 {
+		clear(v.tags)
+		v.epoch = 1
+	}
+}

@@ -1,0 +1,355 @@
+package hnsw
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/conformance"
+	"github.com/annbench/annbench/datasets"
+)
+
+func TestConformance(t *testing.T) {
+	conformance.Run(t, conformance.Case{
+		Algorithm: Algorithm,
+		Index:     algorithms.Params{"M": 16, "ef_construction": 100},
+		Query:     algorithms.Params{"ef": 100},
+		MinRecall: 0.95,
+	})
+}
+
+func TestConformanceSingleThread(t *testing.T) {
+	conformance.Run(t, conformance.Case{
+		Algorithm: Algorithm,
+		Index:     algorithms.Params{"M": 8, "ef_construction": 64, "threads": 1, "seed": 7},
+		Query:     algorithms.Params{"ef": 80},
+		Metrics:   []datasets.Metric{datasets.L2},
+		MinRecall: 0.9,
+	})
+}
+
+// gaussian returns n seeded vectors around a few dozen centres.
+func gaussian(seed uint64, n, dim int) datasets.Matrix {
+	rng := rand.New(rand.NewPCG(seed, 42))
+	centers := make([][]float32, 32)
+	for i := range centers {
+		centers[i] = make([]float32, dim)
+		for j := range centers[i] {
+			centers[i][j] = float32(rng.NormFloat64())
+		}
+	}
+	m := datasets.NewMatrix(n, dim)
+	for i := 0; i < n; i++ {
+		c := centers[rng.IntN(len(centers))]
+		for j, v := range c {
+			m.Row(i)[j] = v + 0.4*float32(rng.NormFloat64())
+		}
+	}
+	return m
+}
+
+func mustBuild(t testing.TB, base datasets.Matrix, cfg Config) *Index {
+	t.Helper()
+	x, err := New(datasets.L2, base.Dim, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Build(context.Background(), base); err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+// exactTopK returns the k nearest ids by squared L2, by brute force.
+func exactTopK(base datasets.Matrix, q []float32, k int) []int32 {
+	type p struct {
+		d  float64
+		id int32
+	}
+	all := make([]p, base.Rows)
+	for i := range all {
+		var s float64
+		for j, v := range base.Row(i) {
+			d := float64(v) - float64(q[j])
+			s += d * d
+		}
+		all[i] = p{s, int32(i)}
+	}
+	sort.Slice(all, func(a, b int) bool { return all[a].d < all[b].d })
+	out := make([]int32, k)
+	for i := range out {
+		out[i] = all[i].id
+	}
+	return out
+}
+
+func recallAt(x *Index, base, queries datasets.Matrix, k int) float64 {
+	hit := 0
+	for qi := 0; qi < queries.Rows; qi++ {
+		truth := exactTopK(base, queries.Row(qi), k)
+		got := x.Search(queries.Row(qi), k, nil)
+		for _, id := range got {
+			if slices.Contains(truth, id) {
+				hit++
+			}
+		}
+	}
+	return float64(hit) / float64(k*queries.Rows)
+}
+
+func TestSingleThreadBuildIsDeterministic(t *testing.T) {
+	base := gaussian(1, 3000, 24)
+	cfg := Config{M: 8, EfConstruction: 60, Seed: 5, Threads: 1}
+	a, b := mustBuild(t, base, cfg), mustBuild(t, base, cfg)
+	if !slices.Equal(a.links0, b.links0) || !slices.Equal(a.upper, b.upper) || !slices.Equal(a.levels, b.levels) ||
+		a.entry != b.entry || a.maxLevel != b.maxLevel {
+		t.Fatal("two single-thread builds with the same seed produced different graphs")
+	}
+	cfg.Seed = 6
+	c := mustBuild(t, base, cfg)
+	if slices.Equal(a.levels, c.levels) {
+		t.Error("seeds 5 and 6 drew identical levels for 3000 nodes")
+	}
+}
+
+func TestLevelDistribution(t *testing.T) {
+	x, _ := New(datasets.L2, 4, Config{M: 16, Seed: 3})
+	levels := x.drawLevels(200000)
+	var above int
+	for _, l := range levels {
+		if l >= 1 {
+			above++
+		}
+	}
+	// P(level >= 1) = exp(-1/mult) = 1/M.
+	got, want := float64(above)/float64(len(levels)), 1.0/16
+	if math.Abs(got-want) > 0.005 {
+		t.Errorf("fraction of nodes above layer 0 = %.4f, want about %.4f", got, want)
+	}
+}
+
+func TestParallelBuildRecall(t *testing.T) {
+	base := gaussian(2, 4000, 32)
+	queries := gaussian(3, 100, 32)
+	for _, threads := range []int{1, 4} {
+		x := mustBuild(t, base, Config{M: 12, EfConstruction: 100, Threads: threads})
+		x.ef = 64
+		checkGraph(t, x)
+		if r := recallAt(x, base, queries, 10); r < 0.95 {
+			t.Errorf("threads=%d: recall@10 = %.3f, want >= 0.95", threads, r)
+		}
+	}
+}
+
+// checkGraph verifies the structural invariants: counts within capacity,
+// no self links, no duplicate links, and every node reachable on layer 0.
+func checkGraph(t *testing.T, x *Index) {
+	t.Helper()
+	atLeast := make([]int, maxLevels)
+	for _, l := range x.levels {
+		for j := 0; j <= int(l); j++ {
+			atLeast[j]++
+		}
+	}
+	for i := 0; i < x.n; i++ {
+		for l := 0; l <= int(x.levels[i]); l++ {
+			lst := x.list(uint32(i), l)
+			ids := lst[1 : 1+lst[0]]
+			if len(ids) == 0 && atLeast[l] > 1 {
+				t.Errorf("node %d level %d has no neighbours", i, l)
+			}
+			seen := map[uint32]bool{}
+			for _, id := range ids {
+				if id == uint32(i) {
+					t.Errorf("node %d links to itself on level %d", i, l)
+				}
+				if seen[id] {
+					t.Errorf("node %d lists %d twice on level %d", i, id, l)
+				}
+				if int(x.levels[id]) < l {
+					t.Errorf("node %d links on level %d to node %d whose top level is %d", i, l, id, x.levels[id])
+				}
+				seen[id] = true
+			}
+		}
+	}
+	reach := make([]bool, x.n)
+	stack := []uint32{x.entry}
+	reach[x.entry] = true
+	count := 1
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		l := x.list(c, 0)
+		for _, id := range l[1 : 1+l[0]] {
+			if !reach[id] {
+				reach[id] = true
+				count++
+				stack = append(stack, id)
+			}
+		}
+	}
+	t.Logf("%d of %d nodes reachable from the entry point on layer 0", count, x.n)
+	if count < x.n*99/100 {
+		t.Errorf("only %d of %d nodes reachable from the entry point on layer 0", count, x.n)
+	}
+	if int(x.levels[x.entry]) != x.maxLevel {
+		t.Errorf("entry point %d has level %d, max level %d", x.entry, x.levels[x.entry], x.maxLevel)
+	}
+}
+
+func TestSelectNeighborsHeuristic(t *testing.T) {
+	// Points on a line and off it, base point at the origin.
+	pts := [][]float32{
+		{1, 0},   // 0: nearest
+		{2, 0},   // 1: behind 0 (nearer to 0 than to the origin): pruned
+		{0, 1.5}, // 2: other direction: kept
+		{-3, 0},  // 3: opposite side: kept
+		{0, 3},   // 4: behind 2: pruned
+	}
+	base := datasets.NewMatrix(len(pts), 2)
+	for i, p := range pts {
+		copy(base.Row(i), p)
+	}
+	x, _ := New(datasets.L2, 2, Config{M: 4})
+	x.vecs, x.n = base.Data, base.Rows
+	var cands []item
+	for i, p := range pts {
+		cands = append(cands, item{p[0]*p[0] + p[1]*p[1], uint32(i)})
+	}
+	sortItems(cands)
+	tests := []struct {
+		m    int
+		want []uint32
+	}{
+		{m: 4, want: []uint32{0, 2, 3}},
+		{m: 2, want: []uint32{0, 2}},
+		{m: 6, want: []uint32{0, 2, 1, 3, 4}}, // fewer candidates than m: all kept
+	}
+	for _, tc := range tests {
+		got := x.selectNeighbors(cands, tc.m, nil)
+		var ids []uint32
+		for _, it := range got {
+			ids = append(ids, it.id)
+		}
+		if !slices.Equal(ids, tc.want) {
+			t.Errorf("m=%d: selected %v, want %v", tc.m, ids, tc.want)
+		}
+	}
+}
+
+func TestStridedBase(t *testing.T) {
+	base := gaussian(4, 1000, 16)
+	strided := datasets.Matrix{Data: make([]float32, 1000*20), Rows: 1000, Dim: 16, Stride: 20}
+	for i := 0; i < base.Rows; i++ {
+		copy(strided.Row(i), base.Row(i))
+	}
+	cfg := Config{M: 8, EfConstruction: 40, Threads: 1}
+	a, b := mustBuild(t, base, cfg), mustBuild(t, strided, cfg)
+	if !slices.Equal(a.vecs, b.vecs) || !slices.Equal(a.links0, b.links0) {
+		t.Error("a strided base built a different index than the same rows packed")
+	}
+}
+
+func TestBuildHonoursCancel(t *testing.T) {
+	base := gaussian(5, 5000, 16)
+	for _, threads := range []int{1, 2} {
+		x, _ := New(datasets.L2, 16, Config{Threads: threads})
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if err := x.Build(ctx, base); err == nil {
+			t.Errorf("threads=%d: Build with a cancelled context returned no error", threads)
+		}
+		if got := x.Search(base.Row(0), 10, nil); len(got) != 0 {
+			t.Errorf("threads=%d: cancelled build left a searchable index (%d results)", threads, len(got))
+		}
+	}
+}
+
+func TestSearchDoesNotAllocate(t *testing.T) {
+	base := gaussian(6, 2000, 32)
+	x := mustBuild(t, base, Config{M: 16, EfConstruction: 64})
+	for _, ef := range []int{10, 64, 256} {
+		x.ef = ef
+		dst := make([]int32, 0, 10)
+		i := 0
+		allocs := testing.AllocsPerRun(300, func() {
+			x.Search(base.Row(i%base.Rows), 10, dst)
+			i++
+		})
+		if allocs != 0 {
+			t.Errorf("ef=%d: Search allocates %.2f times per call", ef, allocs)
+		}
+	}
+}
+
+func TestSearchResultShape(t *testing.T) {
+	base := gaussian(7, 500, 8)
+	x := mustBuild(t, base, Config{M: 6, EfConstruction: 30})
+	tests := []struct {
+		name string
+		q    []float32
+		k    int
+		want int
+	}{
+		{"k=1", base.Row(3), 1, 1},
+		{"k=10", base.Row(3), 10, 10},
+		{"k=n", base.Row(3), 500, 500},
+		{"k>n", base.Row(3), 900, 500},
+		{"k=0", base.Row(3), 0, 0},
+		{"negative k", base.Row(3), -1, 0},
+		{"short query", base.Row(3)[:7], 10, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := x.Search(tc.q, tc.k, nil)
+			if len(got) != tc.want {
+				t.Fatalf("got %d ids, want %d", len(got), tc.want)
+			}
+			if tc.want > 0 && got[0] != 3 {
+				t.Errorf("nearest to row 3 is %d, want 3", got[0])
+			}
+		})
+	}
+}
+
+func TestParams(t *testing.T) {
+	tests := []struct {
+		name  string
+		stage algorithms.Stage
+		raw   map[string]any
+		ok    bool
+	}{
+		{"defaults", algorithms.IndexTime, nil, true},
+		{"all index", algorithms.IndexTime, map[string]any{"M": 32, "ef_construction": 400, "seed": 9, "threads": 1}, true},
+		{"M too small", algorithms.IndexTime, map[string]any{"M": 1}, false},
+		{"ef at index time", algorithms.IndexTime, map[string]any{"ef": 10}, false},
+		{"unknown", algorithms.IndexTime, map[string]any{"m": 16}, false},
+		{"ef", algorithms.QueryTime, map[string]any{"ef": 10}, true},
+		{"ef zero", algorithms.QueryTime, map[string]any{"ef": 0}, false},
+		{"ef string", algorithms.QueryTime, map[string]any{"ef": "ten"}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := Algorithm.Params.Normalize(tc.stage, tc.raw)
+			if (err == nil) != tc.ok {
+				t.Fatalf("Normalize(%v) error = %v, want ok=%v", tc.raw, err, tc.ok)
+			}
+			if err == nil && tc.stage == algorithms.IndexTime {
+				if _, err := Algorithm.New(datasets.L2, 8, p); err != nil {
+					t.Errorf("New(%v): %v", p, err)
+				}
+			}
+		})
+	}
+	if _, err := New(datasets.Metric("hamming"), 8, Config{}); err == nil {
+		t.Error("New with an unknown metric returned no error")
+	}
+	if _, err := New(datasets.L2, 0, Config{}); err == nil {
+		t.Error("New with dimension 0 returned no error")
+	}
+}

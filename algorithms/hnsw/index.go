@@ -1,0 +1,134 @@
+package hnsw
+
+import (
+	"fmt"
+	"math"
+	"sync"
+	"sync/atomic"
+
+	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/distance"
+	"github.com/annbench/annbench/datasets"
+)
+
+// Index is an HNSW graph over a private copy of the base vectors.
+//
+// Storage is flat: node i's vector is vecs[i*dim:(i+1)*dim]; its layer-0
+// neighbour list is the slot links0[i*(M0+1):(i+1)*(M0+1)], a count
+// followed by M0 ids; a node on layers 1..L owns L consecutive slots of
+// M+1 uint32s in upper, starting at upperOff[i].
+type Index struct {
+	cfg    Config
+	metric datasets.Metric
+	l2     bool
+	dim    int
+	m, m0  int
+	mult   float64
+	ef     int
+
+	n        int
+	vecs     []float32
+	levels   []uint8
+	links0   []uint32
+	upperOff []uint32
+	upper    []uint32
+	entry    uint32
+	maxLevel int
+
+	count atomic.Int64
+	pool  sync.Pool
+}
+
+var (
+	_ algorithms.Index      = (*Index)(nil)
+	_ algorithms.QueryTuner = (*Index)(nil)
+	_ algorithms.Saver      = (*Index)(nil)
+	_ algorithms.Loader     = (*Index)(nil)
+	_ algorithms.Sizer      = (*Index)(nil)
+	_ algorithms.Counter    = (*Index)(nil)
+)
+
+// New returns an empty HNSW index for dim-dimensional vectors compared
+// with metric. Angular vectors must arrive normalized.
+func New(metric datasets.Metric, dim int, cfg Config) (*Index, error) {
+	if !metric.Valid() {
+		return nil, fmt.Errorf("hnsw: unknown metric %q (valid: l2, ip, angular)", metric)
+	}
+	if dim <= 0 {
+		return nil, fmt.Errorf("hnsw: dimension must be positive, got %d", dim)
+	}
+	if err := cfg.fill(); err != nil {
+		return nil, err
+	}
+	x := &Index{cfg: cfg, metric: metric, l2: metric == datasets.L2, dim: dim, ef: DefaultEf}
+	x.setM(cfg.M)
+	x.pool.New = func() any { return new(scratch) }
+	return x, nil
+}
+
+func (x *Index) setM(m int) {
+	x.m, x.m0 = m, 2*m
+	x.mult = 1 / math.Log(float64(m))
+}
+
+// dist is the metric's distance; smaller is nearer.
+func (x *Index) dist(a, b []float32) float32 {
+	if x.l2 {
+		return distance.L2Sq(a, b)
+	}
+	return -distance.Dot(a, b)
+}
+
+// vec returns the stored vector of node id.
+func (x *Index) vec(id uint32) []float32 {
+	o := int(id) * x.dim
+	return x.vecs[o : o+x.dim : o+x.dim]
+}
+
+// list returns the neighbour slot of node id on level: element 0 is the
+// count, the rest hold ids.
+func (x *Index) list(id uint32, level int) []uint32 {
+	if level == 0 {
+		o := int(id) * (x.m0 + 1)
+		return x.links0[o : o+x.m0+1 : o+x.m0+1]
+	}
+	o := int(x.upperOff[id]) + (level-1)*(x.m+1)
+	return x.upper[o : o+x.m+1 : o+x.m+1]
+}
+
+// SetQuery applies the query-time parameter ef.
+func (x *Index) SetQuery(p algorithms.Params) error {
+	ef := p.Int("ef", DefaultEf)
+	if ef < 1 {
+		return fmt.Errorf("hnsw: ef must be positive, got %d", ef)
+	}
+	x.ef = ef
+	return nil
+}
+
+// SizeBytes returns the bytes held by the vectors and the graph.
+func (x *Index) SizeBytes() int64 {
+	return int64(len(x.vecs))*4 + int64(len(x.links0))*4 + int64(len(x.upper))*4 +
+		int64(len(x.upperOff))*4 + int64(len(x.levels))
+}
+
+// DistanceCount returns the distances computed by Search since the last
+// reset; Build's distances are not counted.
+func (x *Index) DistanceCount() int64 { return x.count.Load() }
+
+// ResetDistanceCount sets the distance count to zero.
+func (x *Index) ResetDistanceCount() { x.count.Store(0) }
+
+// Len returns the number of indexed vectors.
+func (x *Index) Len() int { return x.n }
+
+// scratch is the per-goroutine working memory of a search or an insertion.
+type scratch struct {
+	vis    visited
+	cand   minHeap
+	top    maxHeap
+	sorted []item
+	sel    []item
+	shrink []item
+	sel2   []item
+}

@@ -1,0 +1,115 @@
+package hnsw
+
+// Search returns the ids of up to k stored vectors nearest to q, nearest
+// first, written into dst[:0]. It searches with width max(ef, k); when k
+// reaches the number of stored vectors it scans them all instead, so every
+// vector is returned. Search does not allocate once its pooled scratch has
+// grown and cap(dst) >= k, and it is safe for concurrent use after Build.
+func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
+	dst = dst[:0]
+	if k <= 0 || len(q) != x.dim || x.n == 0 {
+		return dst
+	}
+	s := x.pool.Get().(*scratch)
+	var cnt int
+	if k >= x.n {
+		cnt = x.scanAll(s, q)
+	} else {
+		ep := x.entry
+		d := x.dist(q, x.vec(ep))
+		cnt = 1
+		for l := x.maxLevel; l > 0; l-- {
+			var c int
+			ep, d, c = x.greedy(q, ep, d, l)
+			cnt += c
+		}
+		cnt += x.searchLayer0(s, q, ep, d, max(x.ef, k))
+	}
+	for s.top.len() > k {
+		s.top.pop()
+	}
+	m := s.top.len()
+	if cap(dst) >= m {
+		dst = dst[:m]
+	} else {
+		dst = make([]int32, m)
+	}
+	for i := m - 1; i >= 0; i-- {
+		dst[i] = int32(s.top.pop().id)
+	}
+	x.pool.Put(s)
+	x.count.Add(int64(cnt))
+	return dst
+}
+
+// greedy moves from ep to the nearest node on level reachable by always
+// stepping to a neighbour nearer to q, and returns it with its distance and
+// the number of distances computed.
+func (x *Index) greedy(q []float32, ep uint32, d float32, level int) (uint32, float32, int) {
+	cnt := 0
+	for changed := true; changed; {
+		changed = false
+		l := x.list(ep, level)
+		for _, id := range l[1 : 1+l[0]] {
+			dd := x.dist(q, x.vec(id))
+			cnt++
+			if dd < d {
+				d, ep, changed = dd, id, true
+			}
+		}
+	}
+	return ep, d, cnt
+}
+
+// searchLayer0 runs the best-first search of width ef on layer 0 from ep
+// and leaves the ef nearest nodes found in s.top. It returns the number of
+// distances computed.
+func (x *Index) searchLayer0(s *scratch, q []float32, ep uint32, epD float32, ef int) int {
+	s.vis.next(x.n)
+	tags, tag := s.vis.tags, s.vis.epoch
+	tags[ep] = tag
+	s.cand.reset()
+	s.top.reset()
+	s.cand.push(epD, ep)
+	s.top.push(epD, ep)
+	bound := epD
+	links, stride := x.links0, x.m0+1
+	vecs, dim := x.vecs, x.dim
+	cnt := 0
+	for s.cand.len() > 0 {
+		c := s.cand.top()
+		if c.d > bound && s.top.len() >= ef {
+			break
+		}
+		s.cand.pop()
+		o := int(c.id) * stride
+		nb := links[o+1 : o+1+int(links[o])]
+		for _, id := range nb {
+			if tags[id] == tag {
+				continue
+			}
+			tags[id] = tag
+			vo := int(id) * dim
+			d := x.dist(q, vecs[vo:vo+dim:vo+dim])
+			cnt++
+			if d < bound || s.top.len() < ef {
+				s.cand.push(d, id)
+				s.top.push(d, id)
+				if s.top.len() > ef {
+					s.top.pop()
+				}
+				bound = s.top.top().d
+			}
+		}
+	}
+	return cnt
+}
+
+// scanAll leaves every stored vector in s.top, for k >= n.
+func (x *Index) scanAll(s *scratch, q []float32) int {
+	s.top.reset()
+	for i := 0; i < x.n; i++ {
+		s.top.push(x.dist(q, x.vec(uint32(i))), uint32(i))
+	}
+	return x.n
+}
