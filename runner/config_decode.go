@@ -313,7 +313,9 @@ func (d *decoder) indexSets(n *yaml.Node, path string, locs map[string]site) []m
 func (d *decoder) querySweep(n *yaml.Node, path string, locs map[string]site) map[string][]any {
 	out := map[string][]any{}
 	ok := d.fields(n, path, "a map of query parameter to values such as {ef: [10, 20, 40]}", nil, func(name string, v *yaml.Node) {
-		if vals, ok := d.valueList(v, path+"."+name, "query."+name, locs); ok {
+		// Keep the good values of a list with bad ones, so that they are
+		// still checked against the algorithm's parameters.
+		if vals, _ := d.valueList(v, path+"."+name, "query."+name, locs); len(vals) > 0 {
 			out[name] = vals
 		}
 	})

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 )
@@ -141,7 +142,16 @@ func (ps *problems) err(mainFile string) error {
 			if a.File != b.File {
 				return a.File < b.File
 			}
-			return a.Line < b.Line
+			// Problems without a line (a missing key) come after
+			// those with one.
+			la, lb := a.Line, b.Line
+			if la == 0 {
+				la = math.MaxInt
+			}
+			if lb == 0 {
+				lb = math.MaxInt
+			}
+			return la < lb
 		case 2:
 			return ps.overrides[a.Override] < ps.overrides[b.Override]
 		}

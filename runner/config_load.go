@@ -102,6 +102,11 @@ func loadConfig(file, source string, data []byte, dir string, overrides []string
 	d := newDecoder(file, ps)
 	patches := d.applyOverrides(root, overrides)
 	d.config(root, c)
+	if resolve(root).Kind != yaml.MappingNode {
+		// Nothing was decoded; checking the empty result would only add
+		// noise to the one problem that matters.
+		return nil, ps.err(file)
+	}
 	d.applyPatches(c, patches)
 	if c.Mode == "single" {
 		c.Threads = 1

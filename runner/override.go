@@ -122,7 +122,11 @@ func (d *decoder) apply(root *yaml.Node, o override) (*patch, error) {
 		last := i == len(o.keys)-1
 		if isEntry && (key == "index" || key == "query") && !last && !isNumber(o.keys[i+1]) {
 			if i+2 != len(o.keys) {
-				return nil, fmt.Errorf("too many keys after %s.%s; want one parameter name, e.g. algorithms.hnsw.%s.ef", shown, key, key)
+				example := "algorithms.hnsw.query.ef"
+				if key == "index" {
+					example = "algorithms.hnsw.index.M"
+				}
+				return nil, fmt.Errorf("too many keys after %s.%s; want one parameter name, e.g. %s", shown, key, example)
 			}
 			stage := algorithms.IndexTime
 			if key == "query" {
@@ -215,7 +219,6 @@ func (d *decoder) item(seq *yaml.Node, key string, inAlgorithms bool, text strin
 		}
 		return j, nil
 	}
-	var names []string
 	for j, it := range seq.Content {
 		name := entryName(it)
 		if name == key {
@@ -228,15 +231,9 @@ func (d *decoder) item(seq *yaml.Node, key string, inAlgorithms bool, text strin
 			}
 			return j, nil
 		}
-		if name != "" {
-			names = append(names, name)
-		}
 	}
 	if !inAlgorithms {
-		if len(names) == 0 {
-			return 0, fmt.Errorf("no item named %q; address items of this list by position, e.g. .0", key)
-		}
-		return 0, fmt.Errorf("no item named %q (items: %s)", key, quoteList(names))
+		return 0, fmt.Errorf("no item named %q; address items of this list by position (0 to %d)", key, len(seq.Content)-1)
 	}
 	entry := d.newNode(text, yaml.MappingNode, "!!map", "")
 	entry.Content = []*yaml.Node{d.newNode(text, yaml.ScalarNode, "!!str", "name"), d.newNode(text, yaml.ScalarNode, "!!str", key)}

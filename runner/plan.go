@@ -21,6 +21,13 @@ var (
 	lookupAlgorithm = registry.Lookup
 	algorithmNames  = registry.Names
 	lookupDataset   = datasets.Lookup
+	datasetNames    = func() []string {
+		var out []string
+		for _, e := range datasets.Catalogue() {
+			out = append(out, e.Name)
+		}
+		return out
+	}
 )
 
 // maxQuerySettings bounds the cartesian product of one query sweep.
@@ -138,7 +145,7 @@ func (c *Config) checkDatasets(ps *problems) []*datasets.Entry {
 		s := c.at(fmt.Sprintf("datasets[%d]", i))
 		e, err := lookupDataset(name)
 		if err != nil {
-			ps.add(s.problem("%v", err))
+			ps.add(s.problem("%v%s", err, suggest(name, datasetNames())))
 			continue
 		}
 		if j, dup := first[e.Name]; dup {
@@ -235,16 +242,23 @@ func safeName(name string) bool {
 	return name != "" && !strings.ContainsAny(name, `/\`) && !strings.Contains(name, "..")
 }
 
-// sources returns the specialization and the defaults file for the pair,
-// either possibly nil.
-func (r *resolver) sources(dataset, algorithm string) []*paramFile {
-	if !safeName(dataset) || !safeName(algorithm) {
+// sources returns the parameter files for the pair in order of
+// precedence: the specialization, then the per-algorithm defaults. The
+// defaults file is not read when the specialization already gives every
+// part needed (index sets when needIndex, a query sweep when needQuery).
+func (r *resolver) sources(dataset, algorithm string, needIndex, needQuery bool) []*paramFile {
+	if !safeName(dataset) || !safeName(algorithm) || !needIndex && !needQuery {
 		return nil
 	}
 	var out []*paramFile
 	for _, rel := range []string{"specialized/" + dataset + "_" + algorithm + ".yaml", "algorithms/" + algorithm + ".yaml"} {
-		if f := r.file(rel); f != nil {
-			out = append(out, f)
+		f := r.file(rel)
+		if f == nil {
+			continue
+		}
+		out = append(out, f)
+		if (!needIndex || len(f.index) > 0) && (!needQuery || len(f.query) > 0) {
+			break
 		}
 	}
 	return out
@@ -261,7 +275,7 @@ type rawSet struct {
 // returns its jobs.
 func (r *resolver) jobs(ds string, j int, a *AlgorithmConfig, alg algorithms.Algorithm) []Job {
 	path := entryPath(a.Name, fmt.Sprintf("algorithms[%d]", j))
-	files := r.sources(ds, a.Name)
+	files := r.sources(ds, a.Name, len(a.Index) == 0, len(a.Query) == 0)
 
 	// Index sets: the entry's, else the first file that has some, else
 	// one set of defaults.
@@ -375,7 +389,7 @@ func (r *resolver) param(alg algorithms.Algorithm, stage algorithms.Stage, name 
 		r.ps.add(s.problem("unknown %s parameter of %s%s; valid: %s", stage, alg.Name, suggest(name, valid), quoteList(valid)))
 		return spec, false
 	case spec.Stage != stage:
-		r.ps.add(s.problem("%s is a %s parameter of %s; set it under %s (valid %s parameters: %s)", name, spec.Stage, alg.Name, spec.Stage, stage, quoteList(valid)))
+		r.ps.add(s.problem("%s is %s parameter of %s; set it under %s (valid %s parameters: %s)", name, withArticle(spec.Stage), alg.Name, spec.Stage, stage, quoteList(valid)))
 		return spec, false
 	}
 	return spec, true
@@ -385,7 +399,8 @@ func (r *resolver) param(alg algorithms.Algorithm, stage algorithms.Stage, name 
 func (r *resolver) convert(spec algorithms.ParamSpec, v any, s site) (any, bool) {
 	cv, err := spec.Convert(v)
 	if err != nil {
-		r.ps.add(s.problem("%v", err))
+		// The path already names the parameter.
+		r.ps.add(s.problem("%s", strings.TrimPrefix(err.Error(), fmt.Sprintf("parameter %q: ", spec.Name))))
 		return nil, false
 	}
 	return cv, true
@@ -489,4 +504,12 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// withArticle returns "an index" or "a query".
+func withArticle(s algorithms.Stage) string {
+	if s == algorithms.IndexTime {
+		return "an index"
+	}
+	return "a " + string(s)
 }
