@@ -128,7 +128,7 @@ func (logTicker) Ticks(min, max float64) []plot.Tick {
 	}
 	lo := math.Floor(math.Log10(min))
 	hi := math.Ceil(math.Log10(max))
-	wide := hi-lo > 2
+	wide := math.Log10(max/min) > 2
 	var ts []plot.Tick
 	for e := lo; e <= hi; e++ {
 		base := math.Pow(10, e)

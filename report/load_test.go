@@ -1,0 +1,169 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/annbench/annbench/runner"
+)
+
+func TestLoad(t *testing.T) {
+	rs := fixture(t, "base")
+	if len(rs) != 6 {
+		t.Fatalf("loaded %d results, want 6", len(rs))
+	}
+	var got []string
+	for _, r := range rs {
+		got = append(got, r.Dataset+"/"+r.Algorithm+"/"+paramKey(r.IndexParams))
+	}
+	want := []string{
+		"synthetic-2k-16/flat/", "synthetic-2k-16/hnsw/M=8,ef_construction=100",
+		"synthetic-2k-16/hnsw/M=16,ef_construction=200", "synthetic-2k-16/ivf/nlist=32",
+		"tiny-angular/flat/", "tiny-angular/ivf/nlist=8",
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("order:\n got %v\nwant %v", got, want)
+	}
+}
+
+func TestLoadSkipsOtherSchemas(t *testing.T) {
+	var warn bytes.Buffer
+	rs, err := LoadWarn(filepath.Join("testdata", "mixed"), &warn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 1 {
+		t.Fatalf("loaded %d results, want 1", len(rs))
+	}
+	w := warn.String()
+	for _, s := range []string{"notes.json: not an annbench result file", `future.json: not an annbench result file: schema "annbench/result/v9" is not supported`} {
+		if !strings.Contains(w, s) {
+			t.Errorf("warnings lack %q:\n%s", s, w)
+		}
+	}
+	if strings.Contains(w, "README.txt") {
+		t.Errorf("a non-JSON file was read: %s", w)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	dup := t.TempDir()
+	for _, sub := range []string{"a", "b/nested"} {
+		dst := filepath.Join(dup, sub, "ds", "flat")
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(filepath.Join("testdata", "mixed", "ds", "flat", "default.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, "default.json"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name string
+		dir  string
+		want []string
+	}{
+		{"malformed", filepath.Join("testdata", "malformed"), []string{"bad-recall.json", "points[1] (nprobe=2): recall 1.7 outside [0, 1]"}},
+		{"missing", filepath.Join("testdata", "no-such-dir"), []string{"no-such-dir"}},
+		{"empty", t.TempDir(), []string{"no annbench/result/v1 result files under"}},
+		{"file not dir", filepath.Join("testdata", "mixed", "notes.json"), []string{"is not a directory"}},
+		{"two runs mixed", dup, []string{"both hold flat - on ds", "point at one run's directory"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := LoadWarn(tt.dir, nil)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, s := range tt.want {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error %q lacks %q", err, s)
+				}
+			}
+		})
+	}
+}
+
+func TestDecodeResult(t *testing.T) {
+	good, err := json.Marshal(runner.Result{Schema: runner.Schema, Dataset: "d", Algorithm: "a",
+		Points: []runner.Point{{Recall: 0.5, QPS: 10}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, in string
+		want     string // "" = success
+		other    bool   // skipped as another schema
+	}{
+		{"good", string(good), "", false},
+		{"syntax", `{"schema": "annbench/result/v1", `, "invalid JSON", false},
+		{"array", `[1, 2]`, "not an annbench result file", true},
+		{"no schema", `{"dataset": "d"}`, `no "schema" key`, true},
+		{"other schema", `{"schema": "something/else"}`, `schema "something/else"`, true},
+		{"missing dataset", `{"schema": "annbench/result/v1", "algorithm": "a"}`, `missing "dataset"`, false},
+		{"missing algorithm", `{"schema": "annbench/result/v1", "dataset": "d"}`, `missing "algorithm"`, false},
+		{"wrong type", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "k": "ten"}`, "decode result", false},
+		{"negative build", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "build": {"seconds": -1}}`, `"build"`, false},
+		{"negative pass", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 1, "pass_qps": [1, -2]}]}`, "pass_qps[1]", false},
+		{"recall@1", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "recall_at_1": 2}]}`, "recall_at_1 2 outside", false},
+		{"zero qps is kept", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 0}]}`, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := DecodeResult([]byte(tt.in))
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("unexpected error %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want it to contain %q", err, tt.want)
+			}
+			if got := isOtherSchema(err); got != tt.other {
+				t.Errorf("other-schema = %v, want %v", got, tt.other)
+			}
+		})
+	}
+}
+
+func isOtherSchema(err error) bool {
+	return err != nil && strings.Contains(err.Error(), errOtherSchema.Error())
+}
+
+func FuzzDecodeResult(f *testing.F) {
+	for _, p := range []string{"base/synthetic-2k-16/ivf/nlist=32.json", "malformed/ds/flat/bad-recall.json", "mixed/notes.json"} {
+		data, err := os.ReadFile(filepath.Join("testdata", p))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(`{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 1e999}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := DecodeResult(data)
+		if err != nil {
+			return
+		}
+		// Whatever decodes must be safe to report on.
+		var buf bytes.Buffer
+		rs := []runner.Result{r}
+		if err := WriteSummary(&buf, rs, nil); err != nil {
+			t.Fatal(err)
+		}
+		Compare(rs, rs, CompareOptions{})
+		if err := WriteCSV(&buf, rs); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteBenchfmt(&buf, rs); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
