@@ -97,27 +97,53 @@ func (x *Index) prepare(m datasets.Matrix) datasets.Matrix {
 }
 
 // residuals returns the training set of data: residuals to the assigned
-// centres, the points, and their anisotropic weights.
+// centres, the points, and their loss weights (see scoreWeights). The
+// threshold is relative to unit-norm data: it is scaled by the
+// root-mean-square norm of the points (1 for angular data).
 func (x *Index) residuals(data, centers datasets.Matrix, assign []int32) *trainSet {
-	ts := &trainSet{res: make([]float32, data.Rows*x.dim), x: data.Data, alpha: make([]float64, data.Rows), n: data.Rows}
-	// The threshold is relative to unit-norm data: scale it by the
-	// root-mean-square norm of the points (1 for angular).
+	n := data.Rows
+	ts := &trainSet{res: make([]float32, n*x.dim), x: data.Data, alpha: make([]float64, n), weight: make([]float64, n), n: n}
+	norms := make([]float64, n)
 	var ss float64
-	for i := 0; i < data.Rows; i++ {
-		v := data.Row(i)
-		ss += float64(distance.Dot(v, v))
-	}
-	th := x.threshold
-	if data.Rows > 0 {
-		th *= math.Sqrt(ss / float64(data.Rows))
-	}
-	for i := 0; i < data.Rows; i++ {
+	for i := 0; i < n; i++ {
 		v, c := data.Row(i), centers.Row(int(assign[i]))
 		r := ts.res[i*x.dim : (i+1)*x.dim]
 		for d := range r {
 			r[d] = v[d] - c[d]
 		}
-		ts.alpha[i] = parallelWeight(th, float64(distance.Dot(v, v)), x.dim)
+		norms[i] = float64(distance.Dot(v, v))
+		ss += norms[i]
+		ts.weight[i] = 1
+	}
+	if x.threshold <= 0 || x.dim < 2 || n == 0 {
+		return ts
+	}
+	th := x.threshold * math.Sqrt(ss/float64(n))
+	sw := newScoreWeights(x.dim)
+	var sum float64
+	for i, n2 := range norms {
+		if n2 <= 0 {
+			ts.weight[i] = 0
+			continue
+		}
+		par, perp := sw.at(th / math.Sqrt(n2))
+		if perp <= 0 {
+			ts.weight[i] = 0
+			continue
+		}
+		ts.weight[i] = perp
+		ts.alpha[i] = (par/perp - 1) / n2
+		sum += perp
+	}
+	if sum == 0 { // no point can reach the threshold: weigh all alike
+		for i := range ts.weight {
+			ts.weight[i] = 1
+		}
+		return ts
+	}
+	mean := sum / float64(n)
+	for i := range ts.weight {
+		ts.weight[i] /= mean
 	}
 	return ts
 }

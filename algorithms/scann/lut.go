@@ -1,6 +1,10 @@
 package scann
 
-import "math"
+import (
+	"math"
+
+	"github.com/annbench/annbench/algorithms/pq"
+)
 
 // computeLUT writes the per-query lookup table of the quantizer:
 // lut[j*ksub+c] = -gamma · (qv_j · codeword(j, c)). With gamma = 1 the sum of
@@ -69,4 +73,24 @@ func quantizeLUT(lut []float32, nblocks int, out []byte) (bias, step float32) {
 		}
 	}
 	return float32(b), float32(1 / scale)
+}
+
+// computeTable is computeLUT for 8-bit codes, written into the ADC table
+// type of package pq so that its unrolled scan (pq.Scan) serves the 8-bit
+// path.
+func (q *quantizer) computeTable(qv []float32, gamma float32, tab pq.Table) {
+	for j := 0; j < q.nblocks; j++ {
+		w := q.width(j)
+		qj := qv[j*q.dpb : j*q.dpb+w]
+		cb := q.codebooks[j*q.ksub*q.dpb : (j+1)*q.ksub*q.dpb]
+		t := &tab[j]
+		for c := 0; c < pq.Ksub; c++ {
+			cw := cb[c*q.dpb : c*q.dpb+w]
+			var s float32
+			for d, a := range qj {
+				s += a * cw[d]
+			}
+			t[c] = -gamma * s
+		}
+	}
 }

@@ -32,35 +32,68 @@ func (q *quantizer) codeword(j, c int) []float32 {
 	return q.codebooks[off : off+q.width(j)]
 }
 
-// parallelWeight returns α = (η-1)/‖x‖² for a datapoint with squared norm
-// sqNorm, so that the anisotropic loss of a residual error r is
-// ‖r‖² + α·(r·x)², i.e. ‖r⊥‖² + η·‖r∥‖². η is the ratio of parallel to
-// orthogonal cost from Guo et al. (2020), Theorem 3.3, for a score
-// threshold T: with p = T²/‖x‖², η = (d-1)·p/(1-p). T <= 0 means plain
-// reconstruction loss (η = 1, α = 0). p is capped at maxParallelShare so
-// that datapoints shorter than T get a large but finite weight.
-func parallelWeight(threshold float64, sqNorm float64, dim int) float64 {
-	if threshold <= 0 || sqNorm <= 0 || dim < 2 {
-		return 0
-	}
-	p := threshold * threshold / sqNorm
-	if p > maxParallelShare {
-		p = maxParallelShare
-	}
-	eta := float64(dim-1) * p / (1 - p)
-	return (eta - 1) / sqNorm
+// scoreWeights holds the weights of Guo et al. (2020), Theorem 3.2, for
+// the score-aware loss with weight function w(t) = 1 when ⟨q, x⟩ >= T and
+// 0 otherwise, q uniform on the unit sphere: with t the cosine between q
+// and x, whose density in d dimensions is proportional to (1-t²)^((d-3)/2),
+//
+//	h∥(x) = ∫_{T/‖x‖}^1 t² dP(t)     h⊥(x) = ∫_{T/‖x‖}^1 (1-t²)/(d-1) dP(t)
+//
+// and the loss of a quantization error r is h∥‖r∥‖² + h⊥‖r⊥‖². η = h∥/h⊥
+// tends to (d-1)T²/(1-T²) for unit-norm x as d grows (Theorem 3.4, the
+// value ScaNN uses); the exact integrals also say how much each datapoint
+// matters overall (h⊥), which counts when norms vary: a short vector that
+// no query can score above T gets no weight. Both integrals are tabulated
+// over the lower limit u = T/‖x‖ ∈ [0, 1].
+type scoreWeights struct {
+	dim       int
+	par, perp []float64 // integrals from grid point u_k = k/grid to 1
 }
 
-// maxParallelShare caps T²/‖x‖² in parallelWeight.
-const maxParallelShare = 0.9
+const weightGrid = 4096
+
+func newScoreWeights(dim int) *scoreWeights {
+	w := &scoreWeights{dim: dim, par: make([]float64, weightGrid+1), perp: make([]float64, weightGrid+1)}
+	e := float64(dim-3) / 2
+	f := func(t float64) (float64, float64) {
+		base := 1 - t*t
+		if base <= 0 {
+			return 0, 0
+		}
+		dens := math.Pow(base, e)
+		return t * t * dens, base / float64(dim-1) * dens
+	}
+	h := 1.0 / weightGrid
+	pPrev, qPrev := f(1)
+	for k := weightGrid - 1; k >= 0; k-- {
+		p, q := f(float64(k) * h)
+		w.par[k] = w.par[k+1] + (p+pPrev)*h/2
+		w.perp[k] = w.perp[k+1] + (q+qPrev)*h/2
+		pPrev, qPrev = p, q
+	}
+	return w
+}
+
+// at returns h∥ and h⊥ for the lower limit u, interpolating the table.
+func (w *scoreWeights) at(u float64) (par, perp float64) {
+	if u >= 1 {
+		return 0, 0
+	}
+	u = max(u, 0) * weightGrid
+	k := int(u)
+	f := u - float64(k)
+	return w.par[k] + f*(w.par[k+1]-w.par[k]), w.perp[k] + f*(w.perp[k+1]-w.perp[k])
+}
 
 // trainSet is what the codebooks are fitted to: residuals (datapoint minus
 // partition centre), the datapoints themselves (the direction of the
-// parallel error) and each point's α.
+// parallel error) and per point the loss weights: the loss of a residual
+// error r is weight·(‖r‖² + α·(r·x)²), i.e. weight·(‖r⊥‖² + η‖r∥‖²) with
+// α = (η-1)/‖x‖². α = 0 and weight = 1 is the plain reconstruction loss.
 type trainSet struct {
-	res, x []float32
-	alpha  []float64
-	n      int
+	res, x        []float32
+	alpha, weight []float64
+	n             int
 }
 
 // train fits the codebooks by the alternating procedure of Guo et al.:
@@ -217,7 +250,8 @@ func (q *quantizer) nearest(j int, v []float32) uint8 {
 // Σ_i ‖a_i - c‖² + α_i (t_i - c·x_i)² (a_i the residual block, t_i the
 // parallel residual without block j's codeword) is minimized by solving
 // (Σ I + α_i x_i x_iᵀ) c = Σ a_i + α_i t_i x_i. A codeword no point uses
-// is reseeded from a random training point.
+// is reseeded from a random training point. Each point's terms are scaled
+// by its weight.
 func (q *quantizer) update(ts *trainSet, codes []uint8, rng *rand.Rand) {
 	n, dpb := ts.n, q.dpb
 	// s[i] = (r_i - r̃_i)·x_i under the current codes and codebooks.
@@ -249,9 +283,10 @@ func (q *quantizer) update(ts *trainSet, codes []uint8, rng *rand.Rand) {
 			a := ts.res[i*q.dim+j*dpb : i*q.dim+j*dpb+w]
 			bc := b[c*dpb : c*dpb+w]
 			Ac := A[c*dpb*dpb : (c+1)*dpb*dpb]
+			om := ts.weight[i]
 			for d := 0; d < w; d++ {
-				bc[d] += float64(a[d])
-				Ac[d*dpb+d]++
+				bc[d] += om * float64(a[d])
+				Ac[d*dpb+d] += om
 			}
 			al := ts.alpha[i]
 			if al == 0 {
@@ -266,10 +301,11 @@ func (q *quantizer) update(ts *trainSet, codes []uint8, rng *rand.Rand) {
 			for d := 0; d < w; d++ {
 				t += float64(a[d]) * float64(xj[d])
 			}
+			oa := om * al
 			for d := 0; d < w; d++ {
-				bc[d] += al * t * float64(xj[d])
+				bc[d] += oa * t * float64(xj[d])
 				for e := 0; e < w; e++ {
-					Ac[d*dpb+e] += al * float64(xj[d]) * float64(xj[e])
+					Ac[d*dpb+e] += oa * float64(xj[d]) * float64(xj[e])
 				}
 			}
 		}

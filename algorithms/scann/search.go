@@ -2,6 +2,7 @@ package scann
 
 import (
 	"github.com/annbench/annbench/algorithms/distance"
+	"github.com/annbench/annbench/algorithms/pq"
 	"github.com/annbench/annbench/algorithms/topk"
 	"github.com/annbench/annbench/datasets"
 )
@@ -15,7 +16,8 @@ type scratch struct {
 	cdist   []float32 // one score per partition
 	order   []int32   // partitions to scan, nearest first
 	odist   []float32 // their scores
-	lut     []float32 // float table, nblocks×ksub
+	lut     []float32 // float table of 4-bit codes, nblocks×16
+	tab     pq.Table  // float table of 8-bit codes
 	lut8    []byte    // quantized fast-scan table
 	out16   []uint16  // fast-scan sums of one partition
 	outF    []float32 // 8-bit scan sums of one partition
@@ -28,8 +30,11 @@ func (s *scratch) ensure(x *Index) {
 		s.odist = make([]float32, x.nleaves)
 		s.order = make([]int32, 0, x.nleaves)
 	}
-	if n := x.q.nblocks * x.q.ksub; len(s.lut) < n {
-		s.lut = make([]float32, n)
+	if x.q.ksub == 16 && len(s.lut) < x.q.nblocks*16 {
+		s.lut = make([]float32, x.q.nblocks*16)
+	}
+	if x.q.ksub == pq.Ksub && len(s.tab) != x.q.nblocks {
+		s.tab = pq.NewTable(x.q.nblocks)
 	}
 	if n := numPairs(x.q.nblocks) * pairBytes; len(s.lut8) < n {
 		s.lut8 = make([]byte, n)
@@ -82,11 +87,13 @@ func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, dst []in
 	if l2 {
 		gamma = 2
 	}
-	x.q.computeLUT(q, gamma, s.lut)
 	var bias, step float32
 	four := x.q.ksub == 16
 	if four {
+		x.q.computeLUT(q, gamma, s.lut)
 		bias, step = quantizeLUT(s.lut, x.q.nblocks, s.lut8)
+	} else {
+		x.q.computeTable(q, gamma, s.tab)
 	}
 	R := k
 	if reorder > 0 {
@@ -131,7 +138,7 @@ func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, dst []in
 			continue
 		}
 		out := s.outF[:size]
-		scan8(codes, s.lut, x.q.nblocks, size, out)
+		pq.Scan(codes, s.tab, out)
 		if l2 {
 			extra := x.extra[lo:hi]
 			for v, d := range out {
