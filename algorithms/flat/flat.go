@@ -26,23 +26,41 @@ var Algorithm = algorithms.Algorithm{
 }
 
 // Index is an exact index over a contiguous copy of the base vectors.
+//
+// Search scans the vectors in blocks of ScanRows with the batch distance
+// kernels and keeps the k nearest in a fixed-size heap; SearchBatch and
+// GroundTruth work through tiles of queries × rows that stay in cache
+// (see blocked.go).
 type Index struct {
 	metric datasets.Metric
 	dim    int
 	data   []float32
 	n      int
-	dist   distance.Func
 	count  atomic.Int64
-	pool   sync.Pool
+	pool   sync.Pool // *scratch
 }
 
 var (
-	_ algorithms.Index   = (*Index)(nil)
-	_ algorithms.Saver   = (*Index)(nil)
-	_ algorithms.Loader  = (*Index)(nil)
-	_ algorithms.Sizer   = (*Index)(nil)
-	_ algorithms.Counter = (*Index)(nil)
+	_ algorithms.Index         = (*Index)(nil)
+	_ algorithms.BatchSearcher = (*Index)(nil)
+	_ algorithms.Saver         = (*Index)(nil)
+	_ algorithms.Loader        = (*Index)(nil)
+	_ algorithms.Sizer         = (*Index)(nil)
+	_ algorithms.Counter       = (*Index)(nil)
 )
+
+// ScanRows is the number of base vectors Search hands to one call of the
+// batch distance kernel: small enough that the distances stay in L1, large
+// enough that the call overhead vanishes.
+const ScanRows = 256
+
+// scratch is the per-search working memory, recycled through a pool so a
+// steady-state Search does not allocate.
+type scratch struct {
+	heap topk.Heap
+	q    []float32 // the negated query for ip and angular
+	dist [ScanRows]float32
+}
 
 // New returns an empty exact index for dim-dimensional vectors.
 func New(metric datasets.Metric, dim int) (*Index, error) {
@@ -52,8 +70,8 @@ func New(metric datasets.Metric, dim int) (*Index, error) {
 	if dim <= 0 {
 		return nil, fmt.Errorf("flat: dimension must be positive, got %d", dim)
 	}
-	x := &Index{metric: metric, dim: dim, dist: distance.For(metric)}
-	x.pool.New = func() any { return new(topk.Heap) }
+	x := &Index{metric: metric, dim: dim}
+	x.pool.New = func() any { return &scratch{q: make([]float32, dim)} }
 	return x, nil
 }
 
@@ -61,6 +79,9 @@ func New(metric datasets.Metric, dim int) (*Index, error) {
 func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
 	if base.Rows > 0 && base.Dim != x.dim {
 		return fmt.Errorf("flat: base dimension %d, index dimension %d", base.Dim, x.dim)
+	}
+	if err := base.Validate(); err != nil {
+		return fmt.Errorf("flat: base: %w", err)
 	}
 	c := base.Compact(true)
 	x.data, x.n = c.Data, c.Rows
@@ -73,16 +94,37 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 	if len(q) != x.dim || k <= 0 || x.n == 0 {
 		return dst
 	}
-	h := x.pool.Get().(*topk.Heap)
-	h.Reset(k)
-	d := x.dim
-	for i := 0; i < x.n; i++ {
-		h.Push(x.dist(q, x.data[i*d:i*d+d]), int32(i))
-	}
-	dst = h.AppendSorted(dst, nil)
-	x.pool.Put(h)
+	s := x.pool.Get().(*scratch)
+	s.heap.Reset(min(k, x.n))
+	x.scan(q, s)
+	dst = s.heap.AppendSorted(dst, nil)
+	x.pool.Put(s)
 	x.count.Add(int64(x.n))
 	return dst
+}
+
+// scan offers every base vector's distance to q to s.heap.
+func (x *Index) scan(q []float32, s *scratch) {
+	d := x.dim
+	l2 := x.metric == datasets.L2
+	if !l2 {
+		// The dot product with -q is the ip distance -<q, x>.
+		for i, v := range q {
+			s.q[i] = -v
+		}
+		q = s.q
+	}
+	for start := 0; start < x.n; start += ScanRows {
+		end := min(start+ScanRows, x.n)
+		out := s.dist[:end-start]
+		rows := x.data[start*d : end*d]
+		if l2 {
+			distance.L2SqBatch(q, rows, out)
+		} else {
+			distance.DotBatch(q, rows, out)
+		}
+		s.heap.PushAll(out, int32(start))
+	}
 }
 
 // SizeBytes returns the bytes held by the stored vectors.

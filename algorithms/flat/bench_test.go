@@ -1,0 +1,62 @@
+package flat
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/annbench/annbench/datasets"
+)
+
+// benchIndex builds an index over n seeded vectors of dimension dim.
+func benchIndex(b *testing.B, m datasets.Metric, n, dim int) (*Index, datasets.Matrix) {
+	r := rand.New(rand.NewPCG(1, uint64(dim)))
+	base := randMatrix(r, n, dim, m)
+	queries := randMatrix(r, 100, dim, m)
+	x, err := New(m, dim)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := x.Build(context.Background(), base); err != nil {
+		b.Fatal(err)
+	}
+	return x, queries
+}
+
+// BenchmarkSearch measures one query at a time on one goroutine over
+// siftsmall-sized (10k × 128) and fashion-mnist-sized (60k × 784) data;
+// ns/op is per query, and queries/s is reported alongside.
+func BenchmarkSearch(b *testing.B) {
+	for _, sh := range []struct{ n, dim int }{{10000, 128}, {60000, 784}} {
+		for _, m := range []datasets.Metric{datasets.L2, datasets.IP} {
+			b.Run(fmt.Sprintf("%s/n=%d/dim=%d", m, sh.n, sh.dim), func(b *testing.B) {
+				x, queries := benchIndex(b, m, sh.n, sh.dim)
+				dst := make([]int32, 0, 10)
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					dst = x.Search(queries.Row(i%queries.Rows), 10, dst)
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "queries/s")
+			})
+		}
+	}
+}
+
+// BenchmarkSearchBatch measures the blocked path for 100 queries at once;
+// ns/op is per batch of 100.
+func BenchmarkSearchBatch(b *testing.B) {
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("l2/n=10000/dim=128/threads=%d", threads), func(b *testing.B) {
+			x, queries := benchIndex(b, datasets.L2, 10000, 128)
+			dst := make([]int32, queries.Rows*10)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if err := x.SearchBatch(context.Background(), queries, 10, threads, dst); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*queries.Rows)/b.Elapsed().Seconds(), "queries/s")
+		})
+	}
+}

@@ -1,0 +1,47 @@
+package flat
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/annbench/annbench/algorithms/topk"
+	"github.com/annbench/annbench/datasets"
+)
+
+// GroundTruth computes the exact k nearest base vectors of every query by
+// the blocked computation on threads goroutines (0 = GOMAXPROCS), for
+// computing and checking ground-truth files. Row i of the returned ids
+// lists query i's neighbours nearest first; row i of the returned distances
+// holds their distances in the kernels' convention, smaller is nearer:
+// squared Euclidean for l2 and the negated inner product for ip and angular
+// (angular data must be normalized already). Both have min(k, base.Rows)
+// columns. base is used in place when its rows are contiguous and copied
+// otherwise. Cancelling ctx stops the work and returns ctx's error.
+func GroundTruth(ctx context.Context, base, queries datasets.Matrix, metric datasets.Metric, k, threads int) (datasets.IDMatrix, datasets.Matrix, error) {
+	switch {
+	case !metric.Valid():
+		return datasets.IDMatrix{}, datasets.Matrix{}, fmt.Errorf("ground truth: unknown metric %q", metric)
+	case k <= 0:
+		return datasets.IDMatrix{}, datasets.Matrix{}, fmt.Errorf("ground truth: k must be positive, got %d", k)
+	case base.Rows > 0 && queries.Rows > 0 && base.Dim != queries.Dim:
+		return datasets.IDMatrix{}, datasets.Matrix{}, fmt.Errorf("ground truth: base dimension %d, query dimension %d", base.Dim, queries.Dim)
+	}
+	if err := base.Validate(); err != nil {
+		return datasets.IDMatrix{}, datasets.Matrix{}, fmt.Errorf("ground truth: base: %w", err)
+	}
+	k = min(k, base.Rows)
+	ids := datasets.IDMatrix{Data: make([]int32, queries.Rows*k), Rows: queries.Rows, Dim: k, Stride: k}
+	dists := datasets.NewMatrix(queries.Rows, k)
+	if k == 0 || queries.Rows == 0 {
+		return ids, dists, nil
+	}
+	b := base.Compact(false)
+	v := vectors{metric: metric, data: b.Data, n: b.Rows, dim: b.Dim}
+	err := v.searchBlocked(ctx, queries, k, threads, func(i int, h *topk.Heap) {
+		h.AppendSorted(ids.Row(i)[:0], dists.Row(i))
+	})
+	if err != nil {
+		return datasets.IDMatrix{}, datasets.Matrix{}, fmt.Errorf("ground truth: %w", err)
+	}
+	return ids, dists, nil
+}

@@ -1,0 +1,206 @@
+package flat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/annbench/annbench/algorithms/distance"
+	"github.com/annbench/annbench/datasets"
+)
+
+// randMatrix returns n seeded vectors; for angular they are normalized.
+func randMatrix(r *rand.Rand, n, dim int, m datasets.Metric) datasets.Matrix {
+	x := datasets.NewMatrix(n, dim)
+	for i := range x.Data {
+		x.Data[i] = float32(r.NormFloat64())
+	}
+	if m == datasets.Angular {
+		for i := 0; i < n; i++ {
+			distance.Normalize(x.Row(i))
+		}
+	}
+	return x
+}
+
+// refDist is the float64 reference distance, smaller is nearer.
+func refDist(m datasets.Metric, a, b []float32) float64 {
+	var s float64
+	for i := range a {
+		if m == datasets.L2 {
+			d := float64(a[i]) - float64(b[i])
+			s += d * d
+		} else {
+			s -= float64(a[i]) * float64(b[i])
+		}
+	}
+	return s
+}
+
+// refKNN returns the reference distances of the k nearest base vectors.
+func refKNN(m datasets.Metric, base datasets.Matrix, q []float32, k int) []float64 {
+	d := make([]float64, base.Rows)
+	for i := range d {
+		d[i] = refDist(m, q, base.Row(i))
+	}
+	sort.Float64s(d)
+	return d[:min(k, len(d))]
+}
+
+// checkIDs asserts that ids are distinct, in range, and that their
+// reference distances equal the k nearest reference distances rank by rank
+// (ids may differ only among ties).
+func checkIDs(t *testing.T, what string, m datasets.Metric, base datasets.Matrix, q []float32, ids []int32, want []float64) {
+	t.Helper()
+	if len(ids) != len(want) {
+		t.Fatalf("%s: %d ids, want %d", what, len(ids), len(want))
+	}
+	seen := map[int32]bool{}
+	for r, id := range ids {
+		if id < 0 || int(id) >= base.Rows || seen[id] {
+			t.Fatalf("%s: rank %d: bad or repeated id %d", what, r, id)
+		}
+		seen[id] = true
+		got := refDist(m, q, base.Row(int(id)))
+		if math.Abs(got-want[r]) > 1e-4*(1+math.Abs(want[r])) {
+			t.Fatalf("%s: rank %d: id %d at distance %v, want %v", what, r, id, got, want[r])
+		}
+	}
+}
+
+func TestSearchExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, m := range datasets.Metrics {
+		for _, sh := range []struct{ n, dim, k int }{{1, 3, 5}, {7, 1, 3}, {300, 17, 10}, {1000, 128, 10}, {513, 784, 100}} {
+			t.Run(fmt.Sprintf("%s/n=%d/dim=%d/k=%d", m, sh.n, sh.dim, sh.k), func(t *testing.T) {
+				base := randMatrix(r, sh.n, sh.dim, m)
+				queries := randMatrix(r, 9, sh.dim, m)
+				x, err := New(m, sh.dim)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := x.Build(context.Background(), base); err != nil {
+					t.Fatal(err)
+				}
+				batch := make([]int32, queries.Rows*sh.k)
+				if err := x.SearchBatch(context.Background(), queries, sh.k, 2, batch); err != nil {
+					t.Fatal(err)
+				}
+				gtIDs, gtDists, err := GroundTruth(context.Background(), base, queries, m, sh.k, 3)
+				if err != nil {
+					t.Fatal(err)
+				}
+				kk := min(sh.k, sh.n)
+				if gtIDs.Dim != kk || gtDists.Dim != kk || gtIDs.Rows != queries.Rows {
+					t.Fatalf("ground truth shape %dx%d / %dx%d, want %dx%d", gtIDs.Rows, gtIDs.Dim, gtDists.Rows, gtDists.Dim, queries.Rows, kk)
+				}
+				for i := 0; i < queries.Rows; i++ {
+					q := queries.Row(i)
+					want := refKNN(m, base, q, sh.k)
+					checkIDs(t, "Search", m, base, q, x.Search(q, sh.k, nil), want)
+					row := batch[i*sh.k : i*sh.k+sh.k]
+					checkIDs(t, "SearchBatch", m, base, q, row[:kk], want)
+					for j, id := range row[kk:] {
+						if id != -1 {
+							t.Fatalf("SearchBatch: padding at %d is %d, want -1", kk+j, id)
+						}
+					}
+					checkIDs(t, "GroundTruth", m, base, q, gtIDs.Row(i), want)
+					for j, d := range gtDists.Row(i) {
+						if math.Abs(float64(d)-want[j]) > 1e-4*(1+math.Abs(want[j])) {
+							t.Fatalf("GroundTruth: query %d rank %d distance %v, want %v", i, j, d, want[j])
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestGroundTruthStridedBase(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	full := randMatrix(r, 200, 12, datasets.L2)
+	// View the first 10 columns with a stride of 12, as an fvecs mapping
+	// would look.
+	base := datasets.Matrix{Data: full.Data, Rows: 200, Dim: 10, Stride: 12}
+	queries := randMatrix(r, 5, 10, datasets.L2)
+	ids, _, err := GroundTruth(context.Background(), base, queries, datasets.L2, 7, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < queries.Rows; i++ {
+		q := queries.Row(i)
+		checkIDs(t, "strided", datasets.L2, base, q, ids.Row(i), refKNN(datasets.L2, base, q, 7))
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	base := randMatrix(r, 50, 8, datasets.L2)
+	x, _ := New(datasets.L2, 8)
+	if err := x.Build(context.Background(), base); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	q8, q9 := randMatrix(r, 3, 8, datasets.L2), randMatrix(r, 3, 9, datasets.L2)
+	cases := []struct {
+		name string
+		err  error
+	}{
+		{"batch k=0", x.SearchBatch(ctx, q8, 0, 1, make([]int32, 30))},
+		{"batch short dst", x.SearchBatch(ctx, q8, 10, 1, make([]int32, 29))},
+		{"batch dim", x.SearchBatch(ctx, q9, 10, 1, make([]int32, 30))},
+		{"gt metric", second(GroundTruth(ctx, base, q8, "cityblock", 5, 1))},
+		{"gt k=0", second(GroundTruth(ctx, base, q8, datasets.L2, 0, 1))},
+		{"gt dim", second(GroundTruth(ctx, base, q9, datasets.L2, 5, 1))},
+		{"gt short data", second(GroundTruth(ctx, datasets.Matrix{Data: make([]float32, 10), Rows: 5, Dim: 8, Stride: 8}, q8, datasets.L2, 5, 1))},
+		{"build short data", x.Build(ctx, datasets.Matrix{Data: make([]float32, 10), Rows: 5, Dim: 8, Stride: 8})},
+	}
+	for _, c := range cases {
+		if c.err == nil {
+			t.Errorf("%s: no error", c.name)
+		}
+	}
+	if ids := x.Search(make([]float32, 9), 5, nil); len(ids) != 0 {
+		t.Errorf("query of the wrong dimension returned %v", ids)
+	}
+}
+
+func second[A, B any](_ A, _ B, err error) error { return err }
+
+func TestCancel(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	base := randMatrix(r, 2000, 16, datasets.L2)
+	queries := randMatrix(r, 100, 16, datasets.L2)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := GroundTruth(ctx, base, queries, datasets.L2, 10, 2); !errors.Is(err, context.Canceled) {
+		t.Fatalf("GroundTruth after cancel: %v, want context.Canceled", err)
+	}
+}
+
+func TestSearchNoAlloc(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, m := range datasets.Metrics {
+		base := randMatrix(r, 1000, 32, m)
+		q := randMatrix(r, 1, 32, m).Row(0)
+		x, _ := New(m, 32)
+		if err := x.Build(context.Background(), base); err != nil {
+			t.Fatal(err)
+		}
+		dst := make([]int32, 0, 10)
+		dst = x.Search(q, 10, dst)
+		want := slices.Clone(dst)
+		if a := testing.AllocsPerRun(100, func() { dst = x.Search(q, 10, dst) }); a != 0 {
+			t.Errorf("%s: Search allocates %v times per call", m, a)
+		}
+		if !slices.Equal(dst, want) {
+			t.Errorf("%s: repeated Search changed its answer", m)
+		}
+	}
+}
