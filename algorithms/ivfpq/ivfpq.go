@@ -1,0 +1,310 @@
+// Package ivfpq is the inverted file with product-quantized residuals, as
+// faiss's IndexIVFPQ: k-means lists, each vector stored as the PQ code of
+// its residual from the list centroid, queries scored by ADC over the
+// nprobe nearest lists and optionally re-ranked with exact distances (as
+// faiss's IndexRefineFlat).
+//
+// For l2 the distance splits as ||q-c||² + (||y||² + 2<c,y>) - 2<q,y> for
+// centroid c and decoded residual y. The middle term does not depend on the
+// query, so it is stored per vector at build time (4 bytes), and one
+// lookup table -2<q_m, y_m> per query serves every list: no per-list table
+// is computed at search time.
+package ivfpq
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/ivfflat"
+	"github.com/annbench/annbench/algorithms/kmeans"
+	"github.com/annbench/annbench/algorithms/pq"
+	"github.com/annbench/annbench/algorithms/topk"
+	"github.com/annbench/annbench/datasets"
+)
+
+// Algorithm is the registry entry of the IVF-PQ index.
+var Algorithm = algorithms.Algorithm{
+	Name:    "ivfpq",
+	Doc:     "inverted file with PQ-encoded residuals (faiss IndexIVFPQ), ADC scan of nprobe lists, optional exact rerank",
+	Metrics: datasets.Metrics,
+	Params: algorithms.Spec{
+		{Name: "nlist", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100, Min: 1, Max: 1 << 24,
+			Doc: "number of k-means lists (capped at the number of base vectors)"},
+		{Name: "M", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 0, Min: 0, Max: 65536,
+			Doc: "number of sub-quantizers (bytes per code); must divide the dimension; 0 picks dim/4, dim/8, dim/2 or dim, the first that divides"},
+		{Name: "nbits", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 8,
+			Doc: "bits per sub-quantizer code; only 8 is supported"},
+		{Name: "training_sample_size", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100000, Min: 1, Max: 1 << 30,
+			Doc: "vectors sampled from the train split (or the base when there is none) to learn centroids and codebooks"},
+		{Name: "seed", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 1, Min: 0, Max: 1 << 62,
+			Doc: "seed of sampling and k-means"},
+		{Name: "store_vectors", Kind: algorithms.Bool, Stage: algorithms.IndexTime, Default: true,
+			Doc: "keep the full vectors so rerank can re-score candidates exactly (costs dim*4 bytes per vector)"},
+		{Name: "nprobe", Kind: algorithms.Int, Stage: algorithms.QueryTime, Default: 1, Min: 1, Max: 1 << 24,
+			Doc: "number of nearest lists scanned per query"},
+		{Name: "rerank", Kind: algorithms.Int, Stage: algorithms.QueryTime, Default: 0, Min: 0, Max: 1 << 20,
+			Doc: "re-score this many ADC candidates with exact distances (0 = return ADC order; needs store_vectors)"},
+	},
+	New: func(metric datasets.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
+		return New(metric, dim, Config{
+			NList:              p.Int("nlist", 100),
+			M:                  p.Int("M", 0),
+			NBits:              p.Int("nbits", 8),
+			TrainingSampleSize: p.Int("training_sample_size", 100000),
+			Seed:               uint64(p.Int("seed", 1)),
+			StoreVectors:       p.Bool("store_vectors", true),
+		})
+	},
+}
+
+// Config holds the index-time settings of an IVF-PQ index.
+type Config struct {
+	// NList is the number of lists (default 100).
+	NList int
+	// M is the number of sub-quantizers; 0 picks pq.DefaultM(dim).
+	M int
+	// NBits is the code width per sub-quantizer; only 8 is supported.
+	NBits int
+	// TrainingSampleSize caps the training vectors (default 100000).
+	TrainingSampleSize int
+	// Seed seeds sampling and k-means (default 1).
+	Seed uint64
+	// StoreVectors keeps the full vectors for exact re-ranking.
+	StoreVectors bool
+	// Iterations is the number of k-means iterations of the coarse
+	// quantizer (default ivfflat.DefaultIterations).
+	Iterations int
+}
+
+// Index is an IVF-PQ index. Build, SetQuery and Load must not run
+// concurrently with Search.
+type Index struct {
+	metric datasets.Metric
+	dim    int
+	cfg    Config
+	nprobe int
+	rerank int
+
+	coarse  *ivfflat.Coarse
+	q       *pq.Quantizer
+	offsets []int     // list l holds positions offsets[l]..offsets[l+1]
+	ids     []int32   // base id of each position
+	codes   []byte    // M bytes per position
+	terms   []float32 // l2 only: ||y||² + 2<c,y> per position
+	vectors []float32 // full vectors in id order, when stored
+	maxList int
+
+	train datasets.Matrix
+	count atomic.Int64
+	pool  sync.Pool
+}
+
+var (
+	_ algorithms.Index      = (*Index)(nil)
+	_ algorithms.QueryTuner = (*Index)(nil)
+	_ algorithms.Saver      = (*Index)(nil)
+	_ algorithms.Loader     = (*Index)(nil)
+	_ algorithms.Sizer      = (*Index)(nil)
+	_ algorithms.Counter    = (*Index)(nil)
+	_ algorithms.Trainer    = (*Index)(nil)
+)
+
+// New returns an empty IVF-PQ index for dim-dimensional vectors.
+func New(metric datasets.Metric, dim int, cfg Config) (*Index, error) {
+	if !metric.Valid() {
+		return nil, fmt.Errorf("ivfpq: unknown metric %q", metric)
+	}
+	if dim <= 0 {
+		return nil, fmt.Errorf("ivfpq: dimension must be positive, got %d", dim)
+	}
+	if cfg.NList <= 0 {
+		cfg.NList = 100
+	}
+	if cfg.M == 0 {
+		cfg.M = pq.DefaultM(dim)
+	}
+	if cfg.NBits == 0 {
+		cfg.NBits = 8
+	}
+	if cfg.NBits != 8 {
+		return nil, fmt.Errorf("ivfpq: nbits=%d is not supported (only 8)", cfg.NBits)
+	}
+	if cfg.TrainingSampleSize <= 0 {
+		cfg.TrainingSampleSize = 100000
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = 1
+	}
+	q, err := pq.NewQuantizer(dim, cfg.M)
+	if err != nil {
+		return nil, fmt.Errorf("ivfpq: %w", err)
+	}
+	x := &Index{metric: metric, dim: dim, cfg: cfg, q: q, nprobe: 1}
+	x.pool.New = func() any { return &scratch{tab: pq.NewTable(cfg.M)} }
+	return x, nil
+}
+
+// SetTrainingData makes Build learn from train (a learn split) instead of
+// the base. train is used only during Build.
+func (x *Index) SetTrainingData(train datasets.Matrix) { x.train = train }
+
+// Build trains the coarse quantizer and the residual codebooks, then files
+// and encodes every base vector.
+func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
+	if base.Dim != x.dim {
+		return fmt.Errorf("ivfpq: base dimension %d, index dimension %d", base.Dim, x.dim)
+	}
+	if err := base.Validate(); err != nil {
+		return fmt.Errorf("ivfpq: base: %w", err)
+	}
+	x.coarse, x.offsets, x.ids, x.codes, x.terms, x.vectors, x.maxList = nil, nil, nil, nil, nil, nil, 0
+	if base.Rows == 0 {
+		return nil
+	}
+	train := base
+	if x.train.Rows > 0 {
+		if x.train.Dim != x.dim {
+			return fmt.Errorf("ivfpq: training data dimension %d, index dimension %d", x.train.Dim, x.dim)
+		}
+		train = x.train
+	}
+	train = kmeans.Sample(train, x.cfg.TrainingSampleSize, x.cfg.Seed)
+	coarse, err := ivfflat.TrainCoarse(ctx, train, x.cfg.NList, x.metric, x.cfg.Seed, x.cfg.Iterations)
+	if err != nil {
+		return fmt.Errorf("ivfpq: %w", err)
+	}
+	resid := residuals(train, coarse, coarse.Assign(train))
+	if err := x.q.Train(ctx, resid, pq.TrainOptions{Seed: x.cfg.Seed}); err != nil {
+		return fmt.Errorf("ivfpq: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("ivfpq: %w", err)
+	}
+	assign := coarse.Assign(base)
+	offsets, order := ivfflat.Group(assign, coarse.NList())
+	x.encode(base, coarse, assign, order)
+	if x.cfg.StoreVectors {
+		x.vectors = base.Compact(true).Data
+	}
+	x.coarse, x.offsets, x.ids = coarse, offsets, order
+	x.maxList = maxListLen(offsets)
+	x.train = datasets.Matrix{}
+	return ctx.Err()
+}
+
+// residuals returns data minus the centroid of each row's list.
+func residuals(data datasets.Matrix, c *ivfflat.Coarse, assign []int32) datasets.Matrix {
+	out := datasets.NewMatrix(data.Rows, data.Dim)
+	for i := 0; i < data.Rows; i++ {
+		r, v, cv := out.Row(i), data.Row(i), c.Centroids.Row(int(assign[i]))
+		for j := range r {
+			r[j] = v[j] - cv[j]
+		}
+	}
+	return out
+}
+
+// encode fills codes (and terms for l2) in list order, in parallel.
+func (x *Index) encode(base datasets.Matrix, c *ivfflat.Coarse, assign, order []int32) {
+	m, d := x.cfg.M, x.dim
+	n := len(order)
+	x.codes = make([]byte, n*m)
+	if x.metric == datasets.L2 {
+		x.terms = make([]float32, n)
+	}
+	threads := runtime.GOMAXPROCS(0)
+	per := (n + threads - 1) / threads
+	var wg sync.WaitGroup
+	for lo := 0; lo < n; lo += per {
+		hi := min(lo+per, n)
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			r := make([]float32, d)
+			for pos := lo; pos < hi; pos++ {
+				id := int(order[pos])
+				v, cv := base.Row(id), c.Centroids.Row(int(assign[id]))
+				for j := range r {
+					r[j] = v[j] - cv[j]
+				}
+				code := x.codes[pos*m : pos*m+m]
+				x.q.Encode(r, code)
+				if x.terms != nil {
+					x.terms[pos] = x.q.CodeTerm(cv, code)
+				}
+			}
+		}(lo, hi)
+	}
+	wg.Wait()
+}
+
+func maxListLen(offsets []int) int {
+	m := 0
+	for l := 0; l+1 < len(offsets); l++ {
+		m = max(m, offsets[l+1]-offsets[l])
+	}
+	return m
+}
+
+// SetQuery applies the query-time parameters nprobe and rerank.
+func (x *Index) SetQuery(p algorithms.Params) error {
+	n, r := p.Int("nprobe", 1), p.Int("rerank", 0)
+	if n < 1 {
+		return fmt.Errorf("ivfpq: nprobe must be >= 1, got %d", n)
+	}
+	if r < 0 {
+		return fmt.Errorf("ivfpq: rerank must be >= 0, got %d", r)
+	}
+	if r > 0 && !x.cfg.StoreVectors {
+		return fmt.Errorf("ivfpq: rerank=%d needs the index built with store_vectors=true", r)
+	}
+	x.nprobe, x.rerank = n, r
+	return nil
+}
+
+// SizeBytes returns the bytes of centroids, codebooks, codes, per-vector
+// terms, ids and stored vectors.
+func (x *Index) SizeBytes() int64 {
+	if x.coarse == nil {
+		return 0
+	}
+	return 4*int64(len(x.coarse.Centroids.Data)+len(x.terms)+len(x.ids)+len(x.vectors)) +
+		8*int64(len(x.offsets)) + int64(len(x.codes)) + x.q.SizeBytes()
+}
+
+// DistanceCount returns the coarse, ADC and exact distances computed since
+// the last reset.
+func (x *Index) DistanceCount() int64 { return x.count.Load() }
+
+// ResetDistanceCount sets the distance count to zero.
+func (x *Index) ResetDistanceCount() { x.count.Store(0) }
+
+// scratch is the per-search working memory, recycled through a sync.Pool.
+type scratch struct {
+	tab    pq.Table
+	coarse []float32
+	dis    []float32
+	lists  []int32
+	ldist  []float32
+	cand   []int32
+	probe  topk.Heap
+	heap   topk.Heap
+	exact  topk.Heap
+}
+
+func (s *scratch) fit(nlist, nprobe, maxList int) {
+	if cap(s.coarse) < nlist {
+		s.coarse = make([]float32, nlist)
+	}
+	if cap(s.dis) < maxList {
+		s.dis = make([]float32, maxList)
+	}
+	if cap(s.lists) < nprobe {
+		s.lists = make([]int32, 0, nprobe)
+		s.ldist = make([]float32, nprobe)
+	}
+}

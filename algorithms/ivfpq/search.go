@@ -1,0 +1,75 @@
+package ivfpq
+
+import (
+	"github.com/annbench/annbench/algorithms/pq"
+	"github.com/annbench/annbench/datasets"
+)
+
+// Search scores the codes of the nprobe lists nearest to q with one ADC
+// table and returns the k nearest ids; with rerank > 0 the best
+// max(k, rerank) are re-scored with exact distances first.
+func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
+	dst = dst[:0]
+	if len(q) != x.dim || k <= 0 || x.coarse == nil {
+		return dst
+	}
+	s := x.pool.Get().(*scratch)
+	nl := x.coarse.NList()
+	nprobe := min(x.nprobe, nl)
+	s.fit(nl, nprobe, x.maxList)
+	lists, ldist := x.coarse.Probe(q, nprobe, s.coarse, &s.probe, s.lists, s.ldist)
+	l2 := x.metric == datasets.L2
+	if l2 {
+		x.q.DotTable(q, -2, s.tab)
+	} else {
+		x.q.DotTable(q, -1, s.tab)
+	}
+	keep := k
+	if x.rerank > 0 {
+		keep = max(k, x.rerank)
+	}
+	s.heap.Reset(keep)
+	m := x.cfg.M
+	count := int64(nl)
+	ldist = ldist[:len(lists)]
+	for li, l := range lists {
+		lo, hi := x.offsets[l], x.offsets[l+1]
+		if lo == hi {
+			continue
+		}
+		dis := s.dis[:hi-lo]
+		pq.Scan(x.codes[lo*m:hi*m], s.tab, dis)
+		ids := x.ids[lo:hi]
+		ids = ids[:len(dis)]
+		bias := ldist[li]
+		thr := s.heap.Threshold()
+		if l2 {
+			terms := x.terms[lo:hi]
+			terms = terms[:len(dis)]
+			for i, v := range dis {
+				if v += bias + terms[i]; v < thr {
+					s.heap.Push(v, ids[i])
+					thr = s.heap.Threshold()
+				}
+			}
+		} else {
+			for i, v := range dis {
+				if v += bias; v < thr {
+					s.heap.Push(v, ids[i])
+					thr = s.heap.Threshold()
+				}
+			}
+		}
+		count += int64(hi - lo)
+	}
+	if x.rerank > 0 {
+		s.cand = s.heap.AppendSorted(s.cand[:0], nil)
+		count += int64(len(s.cand))
+		dst = pq.Rerank(x.metric, q, x.vectors, s.cand, k, &s.exact, dst)
+	} else {
+		dst = s.heap.AppendSorted(dst, nil)
+	}
+	x.count.Add(count)
+	x.pool.Put(s)
+	return dst
+}
