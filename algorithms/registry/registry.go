@@ -9,11 +9,13 @@ import (
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/flat"
+	"github.com/annbench/annbench/algorithms/scann"
 )
 
 // All lists every registered algorithm in display order.
 var All = []algorithms.Algorithm{
 	flat.Algorithm,
+	scann.Algorithm,
 }
 
 var byName = func() map[string]algorithms.Algorithm {
