@@ -13,7 +13,8 @@ import (
 //	<dataset>_groundtruth_k<k>_q<queries>_b<base>.ivecs            (ids)
 //	<dataset>_groundtruth_distances_k<k>_q<queries>_b<base>.fvecs  (distances)
 //
-// in the dataset's directory (Dataset.Dir) when it is writable, otherwise in
+// in the dataset's directory (Dataset.Dir) when it is writable and not
+// marked read-only (no owner write bit), otherwise in
 // <cacheDir>/<dataset>/ (always so for built-in synthetic data). queries and
 // base are the numbers of query and base vectors it was computed for, so a
 // run limited with MaxQueries or MaxBase never picks up lists that belong to
@@ -84,6 +85,9 @@ func (d *Dataset) StoreGroundTruth(k int, ids IDMatrix, dists Matrix, cacheDir s
 	idName, distName := gtFileNames(d.Name, k, d.Query.Rows, d.Base.Rows)
 	var errs []error
 	for _, dir := range d.gtDirs(cacheDir) {
+		if dir == d.Dir && !ownerWritable(dir) {
+			continue
+		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			errs = append(errs, err)
 			continue
@@ -111,6 +115,14 @@ func (d *Dataset) StoreGroundTruth(k int, ids IDMatrix, dists Matrix, cacheDir s
 		return fmt.Errorf("store ground truth for %s: no directory to write to (built-in data needs a cache directory)", d.Name)
 	}
 	return fmt.Errorf("store ground truth for %s: %w", d.Name, errors.Join(errs...))
+}
+
+// ownerWritable reports whether dir's permission bits allow its owner to
+// write. Directories marked read-only (such as shared reference data) are
+// left alone even when the process could write anyway, as root can.
+func ownerWritable(dir string) bool {
+	st, err := os.Stat(dir)
+	return err == nil && st.Mode().Perm()&0o200 != 0
 }
 
 // loadStoredGroundTruth replaces the dataset's ground truth by a stored one
