@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -18,14 +19,26 @@ import (
 // per dataset, as .png and .svg.
 const CompareFile = "compare"
 
-// RenderCompare writes, for every dataset of base or new, the overlay
-// figure <dir>/<dataset>/compare.{png,svg}: both sides' recall-vs-QPS
-// lines and frontiers in the same colours and markers, BASE dashed and
-// NEW solid. It returns the paths written.
-func RenderCompare(dir string, base, new []runner.Result, opt Options) ([]string, error) {
+// CompareTableFile is the markdown comparison RenderCompare writes in dir.
+const CompareTableFile = "compare.md"
+
+// RenderCompare writes the comparison c of base and new into dir: the
+// tables as compare.md and, for every dataset of either side, the overlay
+// figure <dir>/<dataset>/compare.{png,svg} with both sides' lines and
+// frontiers in the same colours and markers, BASE dashed and NEW solid.
+// It returns the paths written.
+func RenderCompare(dir string, base, new []runner.Result, c *Comparison, opt Options) ([]string, error) {
 	warn := opt.warn()
 	bg, ng := groupMap(base), groupMap(new)
-	var paths []string
+	var md bytes.Buffer
+	if err := c.WriteTable(&md); err != nil {
+		return nil, err
+	}
+	table := filepath.Join(dir, CompareTableFile)
+	if err := writeFile(table, md.Bytes()); err != nil {
+		return nil, err
+	}
+	paths := []string{table}
 	for _, ds := range unionKeys(bg, ng) {
 		f, err := compareFigure(ds, bg[ds], ng[ds], opt, warn)
 		if err != nil {

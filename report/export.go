@@ -118,6 +118,13 @@ func paramCell(m map[string]any, name string) string {
 
 func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
+// sig6 prints x rounded to six significant digits without an exponent,
+// as benchmark lines usually are.
+func sig6(x float64) string {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 6, 64), 64)
+	return strconv.FormatFloat(r, 'f', -1, 64)
+}
+
 // WriteBenchfmt writes results in the Go benchmark format that benchstat
 // (golang.org/x/perf) reads: configuration lines with the machine facts,
 // unit metadata (qps and recall are better when higher; recall is
@@ -153,7 +160,7 @@ func WriteBenchfmt(w io.Writer, results []runner.Result) error {
 			idx := nameParams(r.IndexParams)
 			if r.Build.Seconds > 0 {
 				fmt.Fprintf(bw, "BenchmarkBuild/%s%s%s 1 %s ns/op %d index-bytes %d peak-rss-bytes\n",
-					base, idx, suffix, num(r.Build.Seconds*1e9), r.Build.IndexBytes, r.Build.PeakRSS)
+					base, idx, suffix, sig6(r.Build.Seconds*1e9), r.Build.IndexBytes, r.Build.PeakRSS)
 			}
 			n := r.Queries
 			if n <= 0 {
@@ -170,7 +177,7 @@ func WriteBenchfmt(w io.Writer, results []runner.Result) error {
 						continue
 					}
 					fmt.Fprintf(bw, "%s %d %s ns/op %s qps %s recall %s recall@1\n",
-						name, n, num(1e9/q), num(q), num(p.Recall), num(p.RecallAt1))
+						name, n, sig6(1e9/q), sig6(q), num(p.Recall), num(p.RecallAt1))
 				}
 			}
 		}

@@ -153,15 +153,22 @@ func TestRenderErrors(t *testing.T) {
 
 func TestRenderCompare(t *testing.T) {
 	dir := t.TempDir()
-	paths, err := RenderCompare(dir, fixture(t, "base"), fixture(t, "new"), Options{Warn: &bytes.Buffer{}})
+	base, new := fixture(t, "base"), fixture(t, "new")
+	c := Compare(base, new, CompareOptions{})
+	paths, err := RenderCompare(dir, base, new, c, Options{Warn: &bytes.Buffer{}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(paths) != 4 {
-		t.Fatalf("wrote %v, want 2 datasets × PNG+SVG", paths)
+	if len(paths) != 5 {
+		t.Fatalf("wrote %v, want compare.md and 2 datasets × PNG+SVG", paths)
 	}
-	for _, p := range paths {
+	for _, p := range paths[1:] {
 		checkImage(t, p)
+	}
+	var want bytes.Buffer
+	c.WriteTable(&want)
+	if got, err := os.ReadFile(paths[0]); err != nil || !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("%s does not hold the comparison table (%v)", paths[0], err)
 	}
 	svg, err := os.ReadFile(filepath.Join(dir, "synthetic-2k-16", "compare.svg"))
 	if err != nil {

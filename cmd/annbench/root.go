@@ -21,6 +21,9 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(
 		newRunCmd(),
 		newListCmd(),
+		newPlotCmd(),
+		newCompareCmd(),
+		newExportCmd(),
 		newVersionCmd(),
 	)
 	return root

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/annbench/annbench/report"
+	"github.com/spf13/cobra"
+)
+
+func newPlotCmd() *cobra.Command {
+	var labels, stepSummary bool
+	c := &cobra.Command{
+		Use:   "plot RESULTS_DIR",
+		Short: "Re-render plots, summary.md and report.html from the result files in RESULTS_DIR",
+		Long: `Plot reads every result file under RESULTS_DIR (laid out as
+RESULTS_DIR/<dataset>/<algorithm>/<index-params>.json) and writes, per
+dataset, recall_qps.png/.svg and build.png/.svg, then summary.md and the
+self-contained report.html into RESULTS_DIR.`,
+		Args: exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			dir := args[0]
+			results, err := report.LoadWarn(dir, c.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			opt := report.Options{Labels: labels, Warn: c.ErrOrStderr(), StepSummary: os.DevNull}
+			if stepSummary {
+				opt.StepSummary = ""
+			}
+			if err := report.Render(dir, results, opt); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.OutOrStdout(), "plots in %s/<dataset>/, tables in %s, report in %s\n",
+				dir, filepath.Join(dir, report.SummaryFile), filepath.Join(dir, report.HTMLFile))
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&labels, "labels", false, "label every point with its query parameters")
+	c.Flags().BoolVar(&stepSummary, "step-summary", false, "also append summary.md to $GITHUB_STEP_SUMMARY")
+	return c
+}

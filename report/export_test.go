@@ -1,0 +1,117 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/annbench/annbench/runner"
+)
+
+func TestExportGolden(t *testing.T) {
+	rs := fixture(t, "base")
+	var c, b bytes.Buffer
+	if err := WriteCSV(&c, rs); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "base.csv", c.Bytes())
+	if err := WriteBenchfmt(&b, rs); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "base.bench", b.Bytes())
+}
+
+func TestCSVShape(t *testing.T) {
+	rs := fixture(t, "base")
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, rs); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatalf("output is not valid CSV: %v", err)
+	}
+	points := 0
+	for _, r := range rs {
+		points += len(r.Points)
+	}
+	if len(rows) != points+1 {
+		t.Fatalf("%d rows, want header + %d points", len(rows), points)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	for _, h := range []string{"recall", "qps", "pareto", "index.M", "query.ef", "query.nprobe"} {
+		if _, ok := col[h]; !ok {
+			t.Errorf("no %q column in %v", h, rows[0])
+		}
+	}
+	pareto := 0
+	for _, row := range rows[1:] {
+		if row[col["pareto"]] == "true" {
+			pareto++
+		}
+		if _, err := strconv.ParseFloat(row[col["qps"]], 64); err != nil {
+			t.Errorf("qps %q: %v", row[col["qps"]], err)
+		}
+	}
+	// flat×2, hnsw 8 (all on its frontier), ivf 4, tiny ivf 2.
+	if pareto != 16 {
+		t.Errorf("%d points marked pareto, want 16", pareto)
+	}
+}
+
+// benchLine is the shape benchfmt accepts: a name without spaces starting
+// with Benchmark and an upper-case letter, an iteration count, then
+// value-unit pairs.
+var benchLine = regexp.MustCompile(`^Benchmark[A-Z][^\s]*\s+\d+(\s+[-0-9.e+]+\s+\S+)+$`)
+
+func TestBenchfmtShape(t *testing.T) {
+	r := runner.Result{Schema: runner.Schema, Dataset: "my data/set", Algorithm: "odd alg", K: 10, Mode: "single", Threads: 1, Queries: 50,
+		IndexParams: map[string]any{"metric=x": "a b/c"},
+		Build:       runner.Build{Seconds: 1.5, IndexBytes: 4096},
+		Machine:     runner.Machine{GOMAXPROCS: 1, CPU: "cpu\nwith newline"},
+		Points: []runner.Point{
+			{QueryParams: map[string]any{"ef": 10.0}, Recall: 0.9, RecallAt1: 0.95, QPS: 2000, PassQPS: []float64{1900, 2000, 0}},
+			{QueryParams: map[string]any{"ef": 20.0}, Recall: 0.95, QPS: 1000},
+			{QueryParams: map[string]any{"ef": 40.0}, Recall: 0.99, QPS: 0},
+		}}
+	var buf bytes.Buffer
+	if err := WriteBenchfmt(&buf, []runner.Result{r}); err != nil {
+		t.Fatal(err)
+	}
+	var search, build int
+	for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		switch {
+		case strings.HasPrefix(line, "Benchmark"):
+			if !benchLine.MatchString(line) {
+				t.Errorf("malformed benchmark line %q", line)
+			}
+			if strings.HasPrefix(line, "BenchmarkSearch/") {
+				search++
+			} else {
+				build++
+			}
+			if strings.Contains(line, "my data/set") || strings.Contains(line, "a b/c") {
+				t.Errorf("unescaped name in %q", line)
+			}
+		case strings.HasPrefix(line, "Unit "), line == "":
+		default:
+			if !regexp.MustCompile(`^[a-z][a-z0-9-]*: \S.*$`).MatchString(line) {
+				t.Errorf("malformed configuration line %q", line)
+			}
+		}
+	}
+	// Two positive passes of ef=10, one point of ef=20 without passes;
+	// zero-QPS passes and points are left out.
+	if search != 3 || build != 1 {
+		t.Errorf("%d search and %d build lines, want 3 and 1:\n%s", search, build, buf.String())
+	}
+	if !strings.Contains(buf.String(), "BenchmarkSearch/dataset=my_data_set/k=10/mode=single/threads=1/algorithm=odd_alg/metric_x=a_b_c/ef=10 50 526316 ns/op 1900 qps 0.9 recall 0.95 recall@1\n") {
+		t.Errorf("unexpected line format:\n%s", buf.String())
+	}
+}
