@@ -199,6 +199,7 @@ func (b *builder) searchLayer(s *scratch, q []float32, self, ep uint32, epD floa
 	s.cand.push(epD, ep)
 	s.top.push(epD, ep)
 	bound := epD
+	ids := s.idBuf(x.m0)
 	for s.cand.len() > 0 {
 		c := s.cand.top()
 		if c.d > bound && s.top.len() >= ef {
@@ -207,12 +208,17 @@ func (b *builder) searchLayer(s *scratch, q []float32, self, ep uint32, epD floa
 		s.cand.pop()
 		l := x.list(c.id, level)
 		n := min(int(atomic.LoadUint32(&l[0])), len(l)-1)
+		m := 0
 		for j := 1; j <= n; j++ {
 			id := atomic.LoadUint32(&l[j])
-			if tags[id] == tag {
-				continue
+			if tags[id] != tag {
+				tags[id] = tag
+				ids[m] = id
+				m++
+				prefetch(&x.vecs[int(id)*x.dim], x.pfLines)
 			}
-			tags[id] = tag
+		}
+		for _, id := range ids[:m] {
 			d := x.dist(q, x.vec(id))
 			if d < bound || s.top.len() < ef {
 				s.cand.push(d, id)

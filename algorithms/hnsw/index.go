@@ -25,6 +25,9 @@ type Index struct {
 	m, m0  int
 	mult   float64
 	ef     int
+	// pfLines is how many cache lines of a vector to prefetch: all of
+	// it, up to maxPrefetchLines.
+	pfLines int
 
 	n        int
 	vecs     []float32
@@ -62,6 +65,7 @@ func New(metric datasets.Metric, dim int, cfg Config) (*Index, error) {
 	}
 	x := &Index{cfg: cfg, metric: metric, l2: metric == datasets.L2, dim: dim, ef: DefaultEf}
 	x.setM(cfg.M)
+	x.pfLines = min((dim*4+63)/64, maxPrefetchLines)
 	x.pool.New = func() any { return new(scratch) }
 	return x, nil
 }
@@ -122,6 +126,10 @@ func (x *Index) ResetDistanceCount() { x.count.Store(0) }
 // Len returns the number of indexed vectors.
 func (x *Index) Len() int { return x.n }
 
+// maxPrefetchLines caps the prefetch per vector: beyond about this many
+// lines the hardware's own streaming prefetcher has taken over.
+const maxPrefetchLines = 8
+
 // scratch is the per-goroutine working memory of a search or an insertion.
 type scratch struct {
 	vis    visited
@@ -131,4 +139,13 @@ type scratch struct {
 	sel    []item
 	shrink []item
 	sel2   []item
+	ids    []uint32
+}
+
+// idBuf returns a buffer for the unvisited neighbours of one node.
+func (s *scratch) idBuf(n int) []uint32 {
+	if len(s.ids) < n {
+		s.ids = make([]uint32, n)
+	}
+	return s.ids[:n]
 }

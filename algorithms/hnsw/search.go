@@ -64,6 +64,10 @@ func (x *Index) greedy(q []float32, ep uint32, d float32, level int) (uint32, fl
 // searchLayer0 runs the best-first search of width ef on layer 0 from ep
 // and leaves the ef nearest nodes found in s.top. It returns the number of
 // distances computed.
+//
+// Each expansion first collects the unvisited neighbours and prefetches
+// their vectors, then measures them: the loads overlap instead of each
+// distance waiting for its own cache misses.
 func (x *Index) searchLayer0(s *scratch, q []float32, ep uint32, epD float32, ef int) int {
 	s.vis.next(x.n)
 	tags, tag := s.vis.tags, s.vis.epoch
@@ -74,7 +78,8 @@ func (x *Index) searchLayer0(s *scratch, q []float32, ep uint32, epD float32, ef
 	s.top.push(epD, ep)
 	bound := epD
 	links, stride := x.links0, x.m0+1
-	vecs, dim := x.vecs, x.dim
+	vecs, dim, pf := x.vecs, x.dim, x.pfLines
+	ids := s.idBuf(x.m0)
 	cnt := 0
 	for s.cand.len() > 0 {
 		c := s.cand.top()
@@ -84,14 +89,19 @@ func (x *Index) searchLayer0(s *scratch, q []float32, ep uint32, epD float32, ef
 		s.cand.pop()
 		o := int(c.id) * stride
 		nb := links[o+1 : o+1+int(links[o])]
+		m := 0
 		for _, id := range nb {
-			if tags[id] == tag {
-				continue
+			if tags[id] != tag {
+				tags[id] = tag
+				ids[m] = id
+				m++
+				prefetch(&vecs[int(id)*dim], pf)
 			}
-			tags[id] = tag
+		}
+		cnt += m
+		for _, id := range ids[:m] {
 			vo := int(id) * dim
 			d := x.dist(q, vecs[vo:vo+dim:vo+dim])
-			cnt++
 			if d < bound || s.top.len() < ef {
 				s.cand.push(d, id)
 				s.top.push(d, id)

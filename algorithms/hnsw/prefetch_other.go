@@ -1,0 +1,6 @@
+//go:build !amd64
+
+package hnsw
+
+// prefetch is a no-op where no prefetch instruction is wired up.
+func prefetch(p *float32, lines int) {}
