@@ -9,12 +9,14 @@ import (
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/flat"
+	"github.com/annbench/annbench/algorithms/hnsw"
 	"github.com/annbench/annbench/algorithms/scann"
 )
 
 // All lists every registered algorithm in display order.
 var All = []algorithms.Algorithm{
 	flat.Algorithm,
+	hnsw.Algorithm,
 	scann.Algorithm,
 }
 
