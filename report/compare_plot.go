@@ -113,9 +113,11 @@ func compareFigure(ds string, base, new map[string][]*runner.Result, opt Options
 					lo, hi = math.Min(lo, e.QPS()), math.Max(hi, e.QPS())
 				}
 				if opt.Labels && side.name == "new" {
-					if err := addLabels(p, es); err != nil {
+					l, err := pointLabels(es)
+					if err != nil {
 						return nil, err
 					}
+					p.Add(l)
 				}
 			}
 			front = Frontier(all)

@@ -9,7 +9,6 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
@@ -93,6 +92,7 @@ func recallQPSFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, erro
 	f := newFigure(w, h, p)
 	st := styles(g.Results)
 	lo, hi := math.Inf(1), math.Inf(-1)
+	var markers []plot.Plotter // drawn last, above every line
 
 	for ai, alg := range algorithmNames(g.Results) {
 		rs := ofAlgorithm(g.Results, alg)
@@ -131,15 +131,18 @@ func recallQPSFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, erro
 				}
 				return draw.GlyphStyle{Color: faded(col), Radius: vg.Points(2.5), Shape: s.glyph}
 			}
-			p.Add(line, sc)
+			p.Add(line)
+			markers = append(markers, sc)
 			f.legend.Add(seriesName(r), line, sc)
 			for _, e := range es {
 				lo, hi = math.Min(lo, e.QPS()), math.Max(hi, e.QPS())
 			}
 			if opt.Labels {
-				if err := addLabels(p, es); err != nil {
+				l, err := pointLabels(es)
+				if err != nil {
 					return nil, err
 				}
+				markers = append(markers, l)
 			}
 		}
 		if len(front) > 0 {
@@ -153,6 +156,7 @@ func recallQPSFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, erro
 			f.legend.Add(alg+" Pareto frontier", fl)
 		}
 	}
+	p.Add(markers...)
 	if math.IsInf(lo, 1) {
 		p.Title.Text += " (no points with QPS > 0)"
 	}
@@ -161,26 +165,22 @@ func recallQPSFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, erro
 	return f, nil
 }
 
-// addLabels writes each point's query parameters beside it.
-func addLabels(p *plot.Plot, es []Entry) error {
+// pointLabels writes each point's query parameters beside it.
+func pointLabels(es []Entry) (*plotter.Labels, error) {
 	xy := plotter.XYLabels{XYs: xys(es), Labels: make([]string, len(es))}
 	for i, e := range es {
 		xy.Labels[i] = paramJoin(e.Point.QueryParams, " ", "")
 	}
 	l, err := plotter.NewLabels(xy)
 	if err != nil {
-		return fmt.Errorf("plot labels: %w", err)
+		return nil, fmt.Errorf("plot labels: %w", err)
 	}
 	for i := range l.TextStyle {
 		l.TextStyle[i].Font.Size = vg.Points(7)
-		l.TextStyle[i].Handler = plot.DefaultTextHandler
 	}
 	l.Offset = vg.Point{X: vg.Points(4), Y: vg.Points(2)}
-	p.Add(l)
-	return nil
+	return l, nil
 }
-
-var _ text.Handler = plot.DefaultTextHandler
 
 // buildFigure draws, for one dataset, each series' build time and index
 // size against the best recall its query sweep reached.
@@ -237,6 +237,8 @@ func buildFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, error) {
 	}
 	setLogRange(pt, tlo, thi)
 	setLogRange(ps, slo, shi)
+	zoomRecall(pt, g.Results)
+	zoomRecall(ps, g.Results)
 	pt.Add(plotter.NewGrid())
 	ps.Add(plotter.NewGrid())
 	return f, nil
@@ -252,4 +254,18 @@ func bestRecall(r *runner.Result) (float64, bool) {
 		best = math.Max(best, p.Recall)
 	}
 	return best, true
+}
+
+// zoomRecall narrows the recall axis of p to the best recalls of rs with
+// a margin: best recalls crowd near 1, where 0..1 would hide differences.
+func zoomRecall(p *plot.Plot, rs []*runner.Result) {
+	lo := 1.0
+	for _, r := range rs {
+		if b, ok := bestRecall(r); ok {
+			lo = math.Min(lo, b)
+		}
+	}
+	lo = math.Max(0, math.Floor((lo-0.02)*20)/20)
+	p.X.Min, p.X.Max = lo, 1.005
+	p.X.Tick.Marker = plot.DefaultTicks{}
 }
