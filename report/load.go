@@ -20,19 +20,25 @@ import (
 // this package reads; Load skips them with a warning.
 var errOtherSchema = errors.New("not an annbench result file")
 
+// resultDepth is the depth of result files below a run directory:
+// <dataset>/<algorithm>/<index-params>.json.
+const resultDepth = 3
+
 // Load reads every result file under dir (see LoadWarn), writing warnings
 // about skipped files to os.Stderr.
 func Load(dir string) ([]runner.Result, error) {
 	return LoadWarn(dir, os.Stderr)
 }
 
-// LoadWarn walks dir for *.json files and returns the results whose schema
-// is runner.Schema, sorted by dataset, algorithm and index parameters.
-// JSON files of another schema (or none) are skipped with a warning to
-// warn; a malformed result file is an error naming the file. Two files
-// holding the same dataset × algorithm × index parameters are an error,
-// since that means dir mixes several runs (e.g. a baseline kept inside the
-// results directory). Finding no result at all is an error too.
+// LoadWarn reads the result files of one run directory, laid out as
+// <dir>/<dataset>/<algorithm>/<index-params>.json, and returns those whose
+// schema is runner.Schema, sorted by dataset, algorithm and index
+// parameters. Only *.json files at exactly that depth are read, so another
+// run kept inside dir (such as results/baseline/<dataset>/...) is not
+// mixed in. JSON files of another schema (or none) are skipped with a
+// warning to warn; a malformed result file is an error naming the file,
+// and so are two files holding the same dataset × algorithm × index
+// parameters. Finding no result at all is an error too.
 func LoadWarn(dir string, warn io.Writer) ([]runner.Result, error) {
 	if warn == nil {
 		warn = io.Discard
@@ -50,13 +56,17 @@ func LoadWarn(dir string, warn io.Writer) ([]runner.Result, error) {
 		if err != nil {
 			return err
 		}
+		depth := 0
+		if rel, err := filepath.Rel(dir, path); err == nil && rel != "." {
+			depth = len(strings.Split(rel, string(filepath.Separator)))
+		}
 		if d.IsDir() {
-			if path != dir && strings.HasPrefix(d.Name(), ".") {
+			if path != dir && (strings.HasPrefix(d.Name(), ".") || depth >= resultDepth) {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		if !strings.EqualFold(filepath.Ext(path), ".json") {
+		if depth != resultDepth || !strings.EqualFold(filepath.Ext(path), ".json") {
 			return nil
 		}
 		data, err := os.ReadFile(path)

@@ -52,16 +52,15 @@ func TestLoadSkipsOtherSchemas(t *testing.T) {
 
 func TestLoadErrors(t *testing.T) {
 	dup := t.TempDir()
-	for _, sub := range []string{"a", "b/nested"} {
-		dst := filepath.Join(dup, sub, "ds", "flat")
-		if err := os.MkdirAll(dst, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		data, err := os.ReadFile(filepath.Join("testdata", "mixed", "ds", "flat", "default.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dst, "default.json"), data, 0o644); err != nil {
+	data, err := os.ReadFile(filepath.Join("testdata", "mixed", "ds", "flat", "default.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dup, "ds", "flat"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"default.json", "copy.json"} {
+		if err := os.WriteFile(filepath.Join(dup, "ds", "flat", name), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -73,8 +72,8 @@ func TestLoadErrors(t *testing.T) {
 		{"malformed", filepath.Join("testdata", "malformed"), []string{"bad-recall.json", "points[1] (nprobe=2): recall 1.7 outside [0, 1]"}},
 		{"missing", filepath.Join("testdata", "no-such-dir"), []string{"no-such-dir"}},
 		{"empty", t.TempDir(), []string{"no annbench/result/v1 result files under"}},
-		{"file not dir", filepath.Join("testdata", "mixed", "notes.json"), []string{"is not a directory"}},
-		{"two runs mixed", dup, []string{"both hold flat - on ds", "point at one run's directory"}},
+		{"file not dir", filepath.Join("testdata", "mixed", "ds", "flat", "notes.json"), []string{"is not a directory"}},
+		{"same parameters twice", dup, []string{"default.json", "copy.json", "both hold flat - on ds"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,6 +87,30 @@ func TestLoadErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestLoadIgnoresNestedRuns(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join("testdata", "mixed", "ds", "flat", "default.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sub := range []string{"ds/flat", "baseline/ds/flat", "ds/flat/old"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, sub, "default.json"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var warn bytes.Buffer
+	rs, err := LoadWarn(dir, &warn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 1 || warn.Len() != 0 {
+		t.Errorf("loaded %d results with warnings %q; want only <dir>/ds/flat/default.json", len(rs), warn.String())
 	}
 }
 
@@ -139,7 +162,7 @@ func isOtherSchema(err error) bool {
 }
 
 func FuzzDecodeResult(f *testing.F) {
-	for _, p := range []string{"base/synthetic-2k-16/ivf/nlist=32.json", "malformed/ds/flat/bad-recall.json", "mixed/notes.json"} {
+	for _, p := range []string{"base/synthetic-2k-16/ivf/nlist=32.json", "malformed/ds/flat/bad-recall.json", "mixed/ds/flat/notes.json"} {
 		data, err := os.ReadFile(filepath.Join("testdata", p))
 		if err != nil {
 			f.Fatal(err)
