@@ -38,7 +38,7 @@ func newDecoder(file string, ps *problems) *decoder {
 // site returns where node n is, shown with key path path.
 func (d *decoder) site(n *yaml.Node, path string) site {
 	if o, ok := d.origin[n]; ok {
-		return site{override: o, path: path}
+		return site{override: o, inOverride: true, path: path}
 	}
 	return site{file: d.file, line: n.Line, path: path}
 }

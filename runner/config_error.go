@@ -17,6 +17,9 @@ type Problem struct {
 	Line int
 	// Override is the offending command-line override, e.g. "trials=x".
 	Override string
+	// InOverride is set when the problem is in an override (which may be
+	// the empty string).
+	InOverride bool
 	// Path is the key path, e.g. "algorithms.hnsw.query.ef" or
 	// "algorithms[1].index[0]".
 	Path string
@@ -29,7 +32,7 @@ type Problem struct {
 func (p Problem) String() string {
 	var b strings.Builder
 	switch {
-	case p.Override != "":
+	case p.InOverride || p.Override != "":
 		fmt.Fprintf(&b, "override '%s': ", p.Override)
 	case p.File != "" && p.Line > 0:
 		fmt.Fprintf(&b, "%s:%d: ", p.File, p.Line)
@@ -69,10 +72,11 @@ var _ interface{ ConfigError() bool } = (*ConfigError)(nil)
 // site is where a value came from: a file line or an override, and the
 // key path to show.
 type site struct {
-	file     string
-	line     int
-	override string
-	path     string
+	file       string
+	line       int
+	override   string
+	inOverride bool
+	path       string
 }
 
 // at returns s with its path replaced.
@@ -83,7 +87,8 @@ func (s site) at(path string) site {
 
 // problem makes a Problem at s.
 func (s site) problem(format string, args ...any) Problem {
-	return Problem{File: s.file, Line: s.line, Override: s.override, Path: s.path, Msg: fmt.Sprintf(format, args...)}
+	return Problem{File: s.file, Line: s.line, Override: s.override, InOverride: s.inOverride || s.override != "",
+		Path: s.path, Msg: fmt.Sprintf(format, args...)}
 }
 
 // problems collects Problems, dropping exact repeats (the same defaults
@@ -122,7 +127,7 @@ func (ps *problems) err(mainFile string) error {
 	out := append([]Problem(nil), ps.list...)
 	group := func(p Problem) int {
 		switch {
-		case p.Override != "":
+		case p.InOverride || p.Override != "":
 			return 2
 		case p.File == mainFile && p.File != "":
 			return 0
@@ -157,5 +162,14 @@ func (ps *problems) err(mainFile string) error {
 		}
 		return false
 	})
+	if len(out) > maxProblems {
+		n := len(out) - maxProblems
+		out = append(out[:maxProblems:maxProblems], Problem{File: mainFile, Msg: fmt.Sprintf("... and %d more problems", n)})
+	}
 	return &ConfigError{Problems: out}
 }
+
+// maxProblems caps the problems reported for one config; a file that
+// repeats one mistake through YAML aliases could otherwise produce an
+// unreadable flood.
+const maxProblems = 100

@@ -43,7 +43,7 @@ var (
 // datasets are added: the algorithms are fakehnsw, fakeivf and the real
 // flat; the datasets are the real built-in synthetic ones plus siftsmall.
 // It also replaces the embedded configs with embedded when that is not nil.
-func withFakes(t *testing.T, embedded fs.FS) {
+func withFakes(t testing.TB, embedded fs.FS) {
 	t.Helper()
 	oldLookup, oldNames, oldDataset, oldFS := lookupAlgorithm, algorithmNames, lookupDataset, defaultsFS
 	t.Cleanup(func() {

@@ -75,13 +75,13 @@ func (d *decoder) applyOverrides(root *yaml.Node, overrides []string) []patch {
 	for _, text := range overrides {
 		o, err := parseOverride(text)
 		if err != nil {
-			d.ps.add(Problem{Override: text, Msg: err.Error()})
+			d.ps.add(Problem{Override: text, InOverride: true, Msg: err.Error()})
 			continue
 		}
 		d.mark(o.value, text)
 		p, err := d.apply(root, o)
 		if err != nil {
-			d.ps.add(Problem{Override: text, Path: strings.Join(o.keys, "."), Msg: err.Error()})
+			d.ps.add(Problem{Override: text, InOverride: true, Path: strings.Join(o.keys, "."), Msg: err.Error()})
 			continue
 		}
 		if p != nil {
@@ -93,7 +93,10 @@ func (d *decoder) applyOverrides(root *yaml.Node, overrides []string) []patch {
 
 // mark records that n and everything under it came from override text.
 func (d *decoder) mark(n *yaml.Node, text string) {
-	if n == nil || d.origin[n] != "" {
+	if n == nil {
+		return
+	}
+	if _, done := d.origin[n]; done {
 		return
 	}
 	d.origin[n] = text
@@ -270,7 +273,7 @@ func (d *decoder) applyPatches(c *Config, patches []patch) {
 			continue
 		}
 		a := &c.Algorithms[idx]
-		s := site{override: p.text, path: fmt.Sprintf("%s.%s.%s", entryPath(a.Name, fmt.Sprintf("algorithms[%d]", idx)), p.stage, p.param)}
+		s := site{override: p.text, inOverride: true, path: fmt.Sprintf("%s.%s.%s", entryPath(a.Name, fmt.Sprintf("algorithms[%d]", idx)), p.stage, p.param)}
 		if a.patchLocs == nil {
 			a.patchLocs = map[string]site{}
 		}

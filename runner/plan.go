@@ -31,7 +31,7 @@ var (
 )
 
 // maxQuerySettings bounds the cartesian product of one query sweep.
-const maxQuerySettings = 100000
+const maxQuerySettings = 10000
 
 // Expand validates c and turns it into the run's jobs: every dataset ×
 // algorithm × index-parameter set, dataset-major, in config order. Each
