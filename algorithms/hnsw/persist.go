@@ -76,7 +76,7 @@ func (x *Index) Save(w io.Writer) error {
 // dimension and M. Truncated, corrupted or foreign input is an error.
 func (x *Index) Load(r io.Reader) error {
 	x.clear()
-	d := &decoder{r: bufio.NewReaderSize(r, 1<<20), h: crc32.NewIEEE()}
+	d := &decoder{r: bufio.NewReaderSize(r, 1<<16), h: crc32.NewIEEE()}
 	var hdr [headerSize]byte
 	if err := d.bytes(hdr[:], "header"); err != nil {
 		return err
@@ -201,7 +201,7 @@ func checkLists(a []uint32, stride, n int, what string) error {
 // as data arrives so that a header claiming a huge count cannot allocate
 // more than the input holds.
 func readChunked[T any](d *decoder, count int, what string, decode func([]byte, []T) []T, size int) ([]T, error) {
-	out := make([]T, 0, min(count, 1<<20))
+	out := make([]T, 0, min(count, 1<<16))
 	for remaining := count; remaining > 0; {
 		k := min(remaining, len(d.buf)/size)
 		if err := d.bytes(d.buf[:k*size], what); err != nil {
