@@ -116,6 +116,13 @@ func loadConfig(file, source string, data []byte, dir string, overrides []string
 	if err := ps.err(file); err != nil {
 		return nil, err
 	}
+	// Use the catalogue's spelling, e.g. synthetic-20k-64 for
+	// synthetic-l2-20000-64.
+	for i, name := range c.Datasets {
+		if e, err := lookupDataset(name); err == nil {
+			c.Datasets[i] = e.Name
+		}
+	}
 	return c, nil
 }
 

@@ -111,7 +111,9 @@ func TestLoadConfigErrors(t *testing.T) {
 			"algorithms.nosuch.query.ef=[1]",
 			"datasets=[synthetic-2k-8,siftsmal]",
 			"mode=sngle",
+			"algorithms.fakeivf=null",
 		}, want: []string{
+			`override 'algorithms.fakeivf=null': algorithms.fakeivf: the config lists no algorithm "fakeivf" to remove`,
 			`override 'trials': want key=value`,
 			`override '=3': missing key before '='`,
 			`override 'trials=x': trials: want an integer, got string "x"`,

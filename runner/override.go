@@ -179,6 +179,16 @@ func (d *decoder) apply(root *yaml.Node, o override) (*patch, error) {
 				}
 			}
 		case yaml.SequenceNode:
+			if last && inAlgorithms && !isNumber(key) && isNull(o.value) {
+				// algorithms.NAME=null drops that algorithm from the run.
+				for j, it := range cur.Content {
+					if entryName(it) == key {
+						cur.Content = append(cur.Content[:j:j], cur.Content[j+1:]...)
+						return nil, nil
+					}
+				}
+				return nil, fmt.Errorf("the config lists no algorithm %q to remove", key)
+			}
 			j, err := d.item(cur, key, inAlgorithms, o.text)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", shown, err)

@@ -64,6 +64,9 @@ func TestOverrides(t *testing.T) {
 			"synthetic-2k-8 fakehnsw M=16_ef_construction=200: ef=3",
 			"synthetic-2k-8 flat default: default",
 		}},
+		{name: "drop an algorithm", file: ok, overrides: []string{"algorithms.fakehnsw=null"}, want: []string{
+			"synthetic-2k-8 flat default: default",
+		}},
 		{name: "replace the list", file: ok, overrides: []string{"algorithms=[{name: fakeivf, index: [{nlist: 2}]}]"}, want: []string{
 			"synthetic-2k-8 fakeivf nlist=2_quantizer=flat: alpha=1_nprobe=1_reorder=false",
 		}},

@@ -254,9 +254,12 @@ func TestConfigDefaults(t *testing.T) {
 	if c.Threads != 4 || c.Cache != "" || c.Queries != 100 {
 		t.Errorf("parallel: threads %d, cache %q, queries %d; want 4, \"\", 100", c.Threads, c.Cache, c.Queries)
 	}
-	c, _ = mustPlan(t, writeConfig(t, "datasets: [synthetic-2k-8]\nalgorithms: [flat]\ncache: \"\"\n"))
+	c, _ = mustPlan(t, writeConfig(t, "datasets: [synthetic-l2-2000-8]\nalgorithms: [flat]\ncache: \"\"\n"))
 	if c.Cache != "" {
 		t.Errorf(`cache: "" gave %q`, c.Cache)
+	}
+	if !reflect.DeepEqual(c.Datasets, []string{"synthetic-2k-8"}) {
+		t.Errorf("datasets %q, want the catalogue spelling synthetic-2k-8", c.Datasets)
 	}
 }
 
