@@ -115,6 +115,10 @@ func (c indexCache) store(idx algorithms.Index, job Job, base datasets.Matrix, b
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp)
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return fmt.Errorf("store index cache: %w", err)
+	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	err = s.Save(w)
 	if err == nil {
