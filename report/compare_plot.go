@@ -80,8 +80,10 @@ func compareFigure(ds string, base, new map[string][]*runner.Result, opt Options
 	for i, key := range keys {
 		glyphFor[key] = glyphOf(i)
 	}
+	names := legendNames(all)
 	dashes := []vg.Length{vg.Points(5), vg.Points(3)}
 	lo, hi := math.Inf(1), math.Inf(-1)
+	minRecall := 1.0
 	for ai, alg := range unionKeys(base, new) {
 		col := colorOf(ai)
 		for _, side := range []struct {
@@ -108,9 +110,10 @@ func compareFigure(ds string, base, new map[string][]*runner.Result, opt Options
 					sc.GlyphStyle.Color = faded(col)
 				}
 				p.Add(line, sc)
-				f.legend.Add(side.name+": "+seriesName(r), line, sc)
+				f.legend.Add(side.name+": "+names[r], line, sc)
 				for _, e := range es {
 					lo, hi = math.Min(lo, e.QPS()), math.Max(hi, e.QPS())
+					minRecall = math.Min(minRecall, e.Recall())
 				}
 				if opt.Labels && side.name == "new" {
 					l, err := pointLabels(es)
@@ -138,6 +141,7 @@ func compareFigure(ds string, base, new map[string][]*runner.Result, opt Options
 		}
 	}
 	setLogRange(p, lo, hi)
+	zoomRecall(p, minRecall)
 	p.Add(plotter.NewGrid())
 	return f, nil
 }

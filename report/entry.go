@@ -117,6 +117,48 @@ func seriesName(r *runner.Result) string {
 	return r.Algorithm + " " + paramJoin(r.IndexParams, " ", "")
 }
 
+// maxLegend bounds the length of a legend entry.
+const maxLegend = 60
+
+// legendNames names the series of rs for a legend: the algorithm followed
+// by only those index parameters that differ between its series (the
+// tables list all of them), so constant knobs such as seeds do not push
+// the data off the figure.
+func legendNames(rs []*runner.Result) map[*runner.Result]string {
+	out := map[*runner.Result]string{}
+	for _, alg := range algorithmNames(rs) {
+		same := ofAlgorithm(rs, alg)
+		varying := map[string]bool{}
+		for _, r := range same {
+			for _, o := range same {
+				for k, v := range r.IndexParams {
+					w, ok := o.IndexParams[k]
+					if !ok || formatValue(v) != formatValue(w) {
+						varying[k] = true
+					}
+				}
+			}
+		}
+		for _, r := range same {
+			shown := map[string]any{}
+			for k, v := range r.IndexParams {
+				if varying[k] {
+					shown[k] = v
+				}
+			}
+			name := alg
+			if len(shown) > 0 {
+				name += " " + paramJoin(shown, " ", "")
+			}
+			if n := []rune(name); len(n) > maxLegend {
+				name = string(n[:maxLegend-1]) + "…"
+			}
+			out[r] = name
+		}
+	}
+	return out
+}
+
 // datasetGroup is the results of one dataset, sorted by algorithm then
 // index parameters.
 type datasetGroup struct {

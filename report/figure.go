@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -84,7 +85,7 @@ func newPanel(title, xlabel, ylabel string) *plot.Plot {
 	p.X.Label.Text = xlabel
 	p.Y.Label.Text = ylabel
 	p.X.Min, p.X.Max = 0, 1
-	p.X.Tick.Marker = plot.ConstantTicks(recallTicks())
+	p.X.Tick.Marker = plot.ConstantTicks(recallTicks(0))
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = logTicker{}
 	p.Legend = plot.NewLegend() // unused: the figure draws its own
@@ -101,13 +102,24 @@ func setLogRange(p *plot.Plot, lo, hi float64) {
 	p.Y.Min, p.Y.Max = lo/1.25, hi*1.25
 }
 
-func recallTicks() []plot.Tick {
+// recallTicks returns ticks from lo to 1: every 0.05 labelled every 0.1
+// on a wide axis, every 0.01 labelled every 0.05 on a narrow one and
+// every 0.01 labelled on a very narrow one.
+func recallTicks(lo float64) []plot.Tick {
+	step, every := 0.05, 2
+	switch {
+	case 1-lo <= 0.1+1e-9:
+		step, every = 0.01, 1
+	case 1-lo <= 0.3+1e-9:
+		step, every = 0.01, 5
+	}
 	var ts []plot.Tick
-	for i := 0; i <= 20; i++ {
-		v := float64(i) / 20
+	n := int(math.Round((1 - lo) / step))
+	for i := 0; i <= n; i++ {
+		v := math.Round((1-float64(n-i)*step)*1000) / 1000
 		t := plot.Tick{Value: v}
-		if i%2 == 0 {
-			t.Label = fmt.Sprintf("%.1f", v)
+		if (n-i)%every == 0 {
+			t.Label = strconv.FormatFloat(v, 'f', -1, 64)
 		}
 		ts = append(ts, t)
 	}

@@ -167,3 +167,20 @@ func TestParamString(t *testing.T) {
 		}
 	}
 }
+
+func TestLegendNames(t *testing.T) {
+	a := &runner.Result{Algorithm: "hnsw", IndexParams: map[string]any{"M": 8.0, "seed": 1.0, "ef_construction": 200.0}}
+	b := &runner.Result{Algorithm: "hnsw", IndexParams: map[string]any{"M": 16.0, "seed": 1.0, "ef_construction": 200.0}}
+	c := &runner.Result{Algorithm: "scann", IndexParams: map[string]any{"num_leaves": 100.0, "seed": 1.0}}
+	d := &runner.Result{Algorithm: "flat"}
+	long := &runner.Result{Algorithm: "ivf", IndexParams: map[string]any{"a_very_long_parameter_name": 1.0, "another_very_long_parameter_name": "x"}}
+	long2 := &runner.Result{Algorithm: "ivf", IndexParams: map[string]any{"a_very_long_parameter_name": 2.0, "another_very_long_parameter_name": "y"}}
+	got := legendNames([]*runner.Result{a, b, c, d, long, long2})
+	want := map[*runner.Result]string{a: "hnsw M=8", b: "hnsw M=16", c: "scann", d: "flat",
+		long: "ivf a_very_long_parameter_name=1 another_very_long_paramete…"}
+	for r, w := range want {
+		if got[r] != w {
+			t.Errorf("legend name of %s %v = %q, want %q", r.Algorithm, r.IndexParams, got[r], w)
+		}
+	}
+}

@@ -91,7 +91,9 @@ func recallQPSFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, erro
 	w, h := opt.size()
 	f := newFigure(w, h, p)
 	st := styles(g.Results)
+	names := legendNames(g.Results)
 	lo, hi := math.Inf(1), math.Inf(-1)
+	minRecall := 1.0
 	var markers []plot.Plotter // drawn last, above every line
 
 	for ai, alg := range algorithmNames(g.Results) {
@@ -133,9 +135,10 @@ func recallQPSFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, erro
 			}
 			p.Add(line)
 			markers = append(markers, sc)
-			f.legend.Add(seriesName(r), line, sc)
+			f.legend.Add(names[r], line, sc)
 			for _, e := range es {
 				lo, hi = math.Min(lo, e.QPS()), math.Max(hi, e.QPS())
+				minRecall = math.Min(minRecall, e.Recall())
 			}
 			if opt.Labels {
 				l, err := pointLabels(es)
@@ -157,6 +160,7 @@ func recallQPSFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, erro
 		}
 	}
 	p.Add(markers...)
+	zoomRecall(p, minRecall)
 	if math.IsInf(lo, 1) {
 		p.Title.Text += " (no points with QPS > 0)"
 	}
@@ -191,6 +195,7 @@ func buildFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, error) {
 	w, h := opt.size()
 	f := newFigure(w, h, pt, ps)
 	st := styles(g.Results)
+	names := legendNames(g.Results)
 	tlo, thi := math.Inf(1), math.Inf(-1)
 	slo, shi := math.Inf(1), math.Inf(-1)
 	algIdx := map[string]int{}
@@ -232,13 +237,13 @@ func buildFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, error) {
 			fmt.Fprintf(warn, "warning: %s: %s: index size not reported, left out of the size figure\n", r.Dataset, seriesName(r))
 		}
 		if thumb != nil {
-			f.legend.Add(seriesName(r), thumb)
+			f.legend.Add(names[r], thumb)
 		}
 	}
 	setLogRange(pt, tlo, thi)
 	setLogRange(ps, slo, shi)
-	zoomRecall(pt, g.Results)
-	zoomRecall(ps, g.Results)
+	zoomRecall(pt, minBestRecall(g.Results))
+	zoomRecall(ps, minBestRecall(g.Results))
 	pt.Add(plotter.NewGrid())
 	ps.Add(plotter.NewGrid())
 	return f, nil
@@ -256,16 +261,28 @@ func bestRecall(r *runner.Result) (float64, bool) {
 	return best, true
 }
 
-// zoomRecall narrows the recall axis of p to the best recalls of rs with
-// a margin: best recalls crowd near 1, where 0..1 would hide differences.
-func zoomRecall(p *plot.Plot, rs []*runner.Result) {
+// zoomRecall narrows the recall axis of p to [lo rounded down to 0.05
+// with a margin, 1]: recalls crowd near 1, where a 0..1 axis would hide
+// the differences that matter. lo ≥ 1 (no data) keeps the full axis.
+func zoomRecall(p *plot.Plot, lo float64) {
+	if !(lo < 1) {
+		return
+	}
+	lo = math.Max(0, math.Floor((lo-0.01)*20)/20)
+	p.X.Min, p.X.Max = lo, 1
+	if lo > 0.5 {
+		p.X.Max = 1.002 // keep points at recall 1 off the frame
+		p.X.Tick.Marker = plot.ConstantTicks(recallTicks(lo))
+	}
+}
+
+// minBestRecall returns the lowest best recall of rs, or 1.
+func minBestRecall(rs []*runner.Result) float64 {
 	lo := 1.0
 	for _, r := range rs {
 		if b, ok := bestRecall(r); ok {
 			lo = math.Min(lo, b)
 		}
 	}
-	lo = math.Max(0, math.Floor((lo-0.02)*20)/20)
-	p.X.Min, p.X.Max = lo, 1.005
-	p.X.Tick.Marker = plot.DefaultTicks{}
+	return lo
 }

@@ -202,3 +202,25 @@ func TestLogTicker(t *testing.T) {
 		}
 	}
 }
+
+func TestRecallTicks(t *testing.T) {
+	tests := []struct {
+		lo     float64
+		labels string
+	}{
+		{0, "0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1"},
+		{0.75, "0.75,0.8,0.85,0.9,0.95,1"},
+		{0.9, "0.9,0.91,0.92,0.93,0.94,0.95,0.96,0.97,0.98,0.99,1"},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, tk := range recallTicks(tt.lo) {
+			if tk.Label != "" {
+				got = append(got, tk.Label)
+			}
+		}
+		if strings.Join(got, ",") != tt.labels {
+			t.Errorf("recallTicks(%v) labels = %v, want %s", tt.lo, got, tt.labels)
+		}
+	}
+}
