@@ -10,10 +10,10 @@ import (
 // 8-byte header, little-endian int32 row count n and int32 dimension d,
 // followed by n·d values: float32, int32, uint8 or int8.
 
-// binLayout checks the header of a big-ann file against its full size and
-// returns the number of rows to use (at most maxRows when maxRows > 0) and
-// the dimension. b must hold at least the header and the used rows.
-func binLayout(b []byte, fullSize int64, elemSize, maxRows int) (rows, dim int, err error) {
+// binLayout checks the header of a big-ann file held in b against its size
+// and returns the number of rows to use (at most maxRows when maxRows > 0)
+// and the dimension.
+func binLayout(b []byte, elemSize, maxRows int) (rows, dim int, err error) {
 	if len(b) < 8 {
 		return 0, 0, errorf("%d bytes is too short for the 8-byte header (row count, dimension)", len(b))
 	}
@@ -26,15 +26,12 @@ func binLayout(b []byte, fullSize int64, elemSize, maxRows int) (rows, dim int, 
 		return 0, 0, errorf("header: %v", err)
 	}
 	want := 8 + n*d*int64(elemSize)
-	if want != fullSize {
+	if size := int64(len(b)); want != size {
 		return 0, 0, errorf("header says %d rows of dimension %d (%d bytes with the header) but the file has %d bytes",
-			n, d, want, fullSize)
+			n, d, want, size)
 	}
 	if maxRows > 0 && int64(maxRows) < n {
 		n = int64(maxRows)
-	}
-	if int64(len(b)) < 8+n*d*int64(elemSize) {
-		return 0, 0, errorf("only %d of %d bytes are available", len(b), 8+n*d*int64(elemSize))
 	}
 	return int(n), int(d), nil
 }
@@ -42,7 +39,7 @@ func binLayout(b []byte, fullSize int64, elemSize, maxRows int) (rows, dim int, 
 // ParseFbin decodes an fbin file held in b, at most maxRows rows when
 // maxRows > 0. On little-endian machines the result views b without copying.
 func ParseFbin(b []byte, maxRows int) (Matrix, error) {
-	n, d, err := binLayout(b, int64(len(b)), 4, maxRows)
+	n, d, err := binLayout(b, 4, maxRows)
 	if err != nil {
 		return Matrix{}, err
 	}
@@ -59,7 +56,7 @@ func ParseFbin(b []byte, maxRows int) (Matrix, error) {
 // ids) held in b, at most maxRows rows when maxRows > 0, viewing b when it
 // can.
 func ParseIbin(b []byte, maxRows int) (IDMatrix, error) {
-	n, d, err := binLayout(b, int64(len(b)), 4, maxRows)
+	n, d, err := binLayout(b, 4, maxRows)
 	if err != nil {
 		return IDMatrix{}, err
 	}
@@ -75,7 +72,7 @@ func ParseIbin(b []byte, maxRows int) (IDMatrix, error) {
 // ParseU8bin decodes a u8bin file (uint8 values) held in b, at most maxRows
 // rows when maxRows > 0, into a new float32 matrix.
 func ParseU8bin(b []byte, maxRows int) (Matrix, error) {
-	n, d, err := binLayout(b, int64(len(b)), 1, maxRows)
+	n, d, err := binLayout(b, 1, maxRows)
 	if err != nil {
 		return Matrix{}, err
 	}
@@ -89,7 +86,7 @@ func ParseU8bin(b []byte, maxRows int) (Matrix, error) {
 // ParseI8bin decodes an i8bin file (int8 values) held in b, at most maxRows
 // rows when maxRows > 0, into a new float32 matrix.
 func ParseI8bin(b []byte, maxRows int) (Matrix, error) {
-	n, d, err := binLayout(b, int64(len(b)), 1, maxRows)
+	n, d, err := binLayout(b, 1, maxRows)
 	if err != nil {
 		return Matrix{}, err
 	}

@@ -174,3 +174,17 @@ func TestRealFashionMNISTAngular(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkOpenFashionMNIST(b *testing.B) {
+	dir := os.Getenv("ANNBENCH_TESTDATA")
+	if dir == "" {
+		b.Skip("ANNBENCH_TESTDATA is not set")
+	}
+	for b.Loop() {
+		d, err := Open(context.Background(), "fashion-mnist", Options{DataDir: dir, CacheDir: b.TempDir()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		d.Close()
+	}
+}

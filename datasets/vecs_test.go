@@ -187,3 +187,54 @@ func FuzzBvecs(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodePathsMatchViews checks that the copying decoders used on
+// misaligned input (and on big-endian machines) agree with the zero-copy
+// views.
+func TestDecodePathsMatchViews(t *testing.T) {
+	fv := vecsRecords(4, []uint32{2, f32(1.25), f32(-3)}, []uint32{2, f32(7), f32(0.5)})
+	fb := binFile(2, 2, le32(f32(1.25), f32(-3), 0xfffffff0, 9)...)
+	misaligned := func(b []byte) []byte { return append([]byte{0}, b...)[1:] }
+	for name, parse := range map[string]func([]byte) ([]float32, error){
+		"fvecs": func(b []byte) ([]float32, error) { m, err := ParseFvecs(b, 0); return m.Compact(true).Data, err },
+		"ivecs": func(b []byte) ([]float32, error) { m, err := ParseIvecs(b, 0); return idsAsFloats(m), err },
+	} {
+		a, err1 := parse(fv)
+		b, err2 := parse(misaligned(fv))
+		if err1 != nil || err2 != nil || !equalFloats(a, b) {
+			t.Errorf("%s: view %v and copy %v differ (%v, %v)", name, a, b, err1, err2)
+		}
+	}
+	for name, parse := range map[string]func([]byte) ([]float32, error){
+		"fbin": func(b []byte) ([]float32, error) { m, err := ParseFbin(b, 0); return m.Data, err },
+		"ibin": func(b []byte) ([]float32, error) { m, err := ParseIbin(b, 0); return idsAsFloats(m), err },
+	} {
+		a, err1 := parse(fb)
+		b, err2 := parse(misaligned(fb))
+		if err1 != nil || err2 != nil || !equalFloats(a, b) {
+			t.Errorf("%s: view %v and copy %v differ (%v, %v)", name, a, b, err1, err2)
+		}
+	}
+}
+
+func idsAsFloats(m IDMatrix) []float32 {
+	var out []float32
+	for i := 0; i < m.Rows; i++ {
+		for _, v := range m.Row(i) {
+			out = append(out, float32(v))
+		}
+	}
+	return out
+}
+
+func equalFloats(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+			return false
+		}
+	}
+	return true
+}

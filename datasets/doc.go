@@ -1,0 +1,39 @@
+// Package datasets opens the vector datasets annbench runs on: the named
+// catalogue (TEXMEX siftsmall, Fashion-MNIST and its angular variant) and
+// built-in synthetic data, with readers and writers for the file formats
+// ANN benchmarks are published in.
+//
+// # Finding data
+//
+// Open(ctx, name, Options) looks for a catalogue entry's files under
+// <DataDir>/<entry dir> (DataDir defaults to $ANNBENCH_DATA, else ./data)
+// and then in the entry's system directories, such as
+// /usr/share/datasets/fashion-mnist where Debian's dataset-fashion-mnist
+// package installs the images. A missing file is an error that says which
+// file, where it was looked for, and to run `annbench download NAME` or set
+// ANNBENCH_DATA.
+//
+// Names of the form synthetic-[ip-|angular-]<n>-<d> (n with an optional k or
+// m suffix, e.g. synthetic-20k-64) need no files: they are generated from a
+// seeded clustered Gaussian mixture, identically on every run and machine.
+//
+// # Formats
+//
+// fvecs/ivecs/bvecs (TEXMEX), fbin/ibin/u8bin/i8bin (big-ann-benchmarks) and
+// IDX (MNIST, raw or gzip). Files of at least MmapThreshold bytes are
+// memory-mapped read-only; float32 and int32 data is then used in place
+// (an fvecs Matrix has Stride d+1 to skip the record headers), so the
+// Dataset must be closed and its matrices not written to. Byte-valued
+// formats are converted to float32 once. Every parser works on a byte slice
+// or an io.Reader, reports malformed input as an error wrapping ErrFormat
+// that says what is wrong, and is fuzz-tested.
+//
+// # Ground truth
+//
+// Shipped ground truth is loaded when present. The runner computes missing
+// or short ground truth and saves it with Dataset.StoreGroundTruth, which
+// writes <name>_groundtruth_k<k>_q<queries>_b<base>.ivecs (and a matching
+// _groundtruth_distances_ .fvecs) beside the data, or under
+// <CacheDir>/<name>/ for built-in data and read-only directories. Open
+// prefers the longest ground truth it finds for the same queries and base.
+package datasets
