@@ -27,9 +27,12 @@ func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
 	if base.Rows >= math.MaxUint32 {
 		return fmt.Errorf("hnsw: %d vectors is more than the %d an index holds", base.Rows, uint32(math.MaxUint32-1))
 	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("hnsw: build: %w", err)
+	}
 	n := base.Rows
 	if n == 0 {
-		return ctx.Err()
+		return nil
 	}
 	vecs := make([]float32, n*x.dim)
 	for i := 0; i < n; i++ {
