@@ -115,8 +115,9 @@ func (d *decoder) fields(n *yaml.Node, path, want string, valid []string, fn fun
 		return false
 	}
 	seen := map[string]*yaml.Node{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := resolve(n.Content[i]), n.Content[i+1]
+	budget := maxMergedPairs
+	for _, kv := range d.pairs(n, path, &budget) {
+		k, v := kv[0], kv[1]
 		if k.Kind != yaml.ScalarNode || k.Tag == "!!null" {
 			d.bad(k, path, "keys must be names, got %s", describe(k))
 			continue
@@ -124,7 +125,11 @@ func (d *decoder) fields(n *yaml.Node, path, want string, valid []string, fn fun
 		key := k.Value
 		kp := join(path, key)
 		if first, dup := seen[key]; dup {
-			d.bad(k, kp, "key given twice (first at %s)", d.where(first))
+			// A key merged in with << yields to the map's own keys and
+			// to earlier merged maps; only own keys can clash.
+			if kv[2] == nil {
+				d.bad(k, kp, "key given twice (first at %s)", d.where(first))
+			}
 			continue
 		}
 		seen[key] = k
@@ -139,6 +144,47 @@ func (d *decoder) fields(n *yaml.Node, path, want string, valid []string, fn fun
 		fn(key, v)
 	}
 	return true
+}
+
+// maxMergedPairs bounds the work of expanding merge keys in one map, so
+// that nested aliases cannot make a small file expand without limit.
+const maxMergedPairs = 10000
+
+// pairs returns the key/value pairs of map n with YAML merge keys
+// (<<: *anchor, <<: [*a, *b]) expanded: the map's own pairs first, then
+// merged ones marked by a non-nil third element, so that own keys win.
+// Each visited map and pair costs one unit of budget.
+func (d *decoder) pairs(n *yaml.Node, path string, budget *int) [][3]*yaml.Node {
+	var own, merged [][3]*yaml.Node
+	*budget--
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := resolve(n.Content[i]), n.Content[i+1]
+		if k.Kind != yaml.ScalarNode || k.Tag != "!!merge" {
+			own = append(own, [3]*yaml.Node{k, v, nil})
+			continue
+		}
+		r := resolve(v)
+		srcs := []*yaml.Node{r}
+		if r.Kind == yaml.SequenceNode {
+			srcs = r.Content
+		}
+		for _, src := range srcs {
+			src = resolve(src)
+			if src.Kind != yaml.MappingNode {
+				d.bad(v, join(path, "<<"), "want a map (or list of maps) to merge, got %s", describe(src))
+				continue
+			}
+			if *budget <= 0 {
+				d.bad(v, join(path, "<<"), "merge keys expand to more than %d entries", maxMergedPairs)
+				break
+			}
+			for _, kv := range d.pairs(src, path, budget) {
+				*budget--
+				merged = append(merged, [3]*yaml.Node{kv[0], kv[1], k})
+			}
+		}
+	}
+	return append(own, merged...)
 }
 
 func contains(list []string, s string) bool {

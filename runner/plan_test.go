@@ -226,6 +226,27 @@ algorithms: [flat, fakehnsw]`,
 			},
 		},
 		{
+			name: "YAML anchors and merge keys",
+			config: `
+datasets: [synthetic-2k-8]
+algorithms:
+  - name: fakehnsw
+    index:
+      - &base {M: 8, ef_construction: 40}
+      - {<<: *base, M: 12}
+      - {<<: [*base, {M: 99}], ef_construction: 60}
+    query: {ef: &efs [1, 2]}
+  - name: fakeivf
+    index: {nlist: 3}
+    query: {nprobe: *efs}`,
+			want: []string{
+				"synthetic-2k-8 fakehnsw M=8_ef_construction=40: ef=1 ef=2",
+				"synthetic-2k-8 fakehnsw M=12_ef_construction=40: ef=1 ef=2",
+				"synthetic-2k-8 fakehnsw M=8_ef_construction=60: ef=1 ef=2",
+				"synthetic-2k-8 fakeivf nlist=3_quantizer=flat: alpha=1_nprobe=1_reorder=false alpha=1_nprobe=2_reorder=false",
+			},
+		},
+		{
 			name:   "canonical synthetic name",
 			config: "datasets: [synthetic-l2-2000-8]\nalgorithms: flat",
 			want:   []string{"synthetic-2k-8 flat default: default"},
