@@ -13,8 +13,9 @@ import (
 //	<dataset>_groundtruth_k<k>_q<queries>_b<base>.ivecs            (ids)
 //	<dataset>_groundtruth_distances_k<k>_q<queries>_b<base>.fvecs  (distances)
 //
-// in the dataset's directory (Dataset.Dir) when it is writable and not
-// marked read-only (no owner write bit), otherwise in
+// in the dataset's directory (Dataset.Dir) when it is writable, not marked
+// read-only (no owner write bit) and not a system directory such as
+// /usr/share/datasets/..., otherwise in
 // <cacheDir>/<dataset>/ (always so for built-in synthetic data). queries and
 // base are the numbers of query and base vectors it was computed for, so a
 // run limited with MaxQueries or MaxBase never picks up lists that belong to
@@ -85,7 +86,7 @@ func (d *Dataset) StoreGroundTruth(k int, ids IDMatrix, dists Matrix, cacheDir s
 	idName, distName := gtFileNames(d.Name, k, d.Query.Rows, d.Base.Rows)
 	var errs []error
 	for _, dir := range d.gtDirs(cacheDir) {
-		if dir == d.Dir && !ownerWritable(dir) {
+		if dir == d.Dir && (!ownerWritable(dir) || d.inSystemDir()) {
 			continue
 		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -123,6 +124,22 @@ func (d *Dataset) StoreGroundTruth(k int, ids IDMatrix, dists Matrix, cacheDir s
 func ownerWritable(dir string) bool {
 	st, err := os.Stat(dir)
 	return err == nil && st.Mode().Perm()&0o200 != 0
+}
+
+// inSystemDir reports whether the dataset was found in one of its entry's
+// system directories (a distribution package's files), which annbench does
+// not write into.
+func (d *Dataset) inSystemDir() bool {
+	e, err := Lookup(d.Name)
+	if err != nil {
+		return false
+	}
+	for _, s := range e.SystemDirs {
+		if filepath.Clean(s) == filepath.Clean(d.Dir) {
+			return true
+		}
+	}
+	return false
 }
 
 // loadStoredGroundTruth replaces the dataset's ground truth by a stored one

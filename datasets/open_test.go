@@ -156,10 +156,24 @@ func TestSystemDirFallback(t *testing.T) {
 	e := writeTiny(t, sys)
 	e.Dir = "elsewhere"
 	e.SystemDirs = []string{filepath.Join(sys, "tiny")}
-	d, err := e.Open(context.Background(), Options{DataDir: data})
+	// Register the entry so that StoreGroundTruth can see its system dirs.
+	catalogue = append(catalogue, e)
+	byName[e.Name] = len(catalogue) - 1
+	defer func() {
+		catalogue = catalogue[:len(catalogue)-1]
+		delete(byName, e.Name)
+	}()
+	cache := t.TempDir()
+	d, err := Open(context.Background(), "tiny", Options{DataDir: data, CacheDir: cache})
 	must(t, err)
 	if d.Dir != filepath.Join(sys, "tiny") {
 		t.Errorf("dir %q", d.Dir)
+	}
+	ids, _ := fakeGT(d, 3, 0)
+	must(t, d.StoreGroundTruth(3, ids, Matrix{}, cache))
+	name, _ := gtFileNames("tiny", 3, 3, 20)
+	if exists(filepath.Join(sys, "tiny", name)) || !exists(filepath.Join(cache, "tiny", name)) {
+		t.Error("ground truth was written into a system directory")
 	}
 }
 

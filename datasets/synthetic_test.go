@@ -187,3 +187,10 @@ func BenchmarkSynthetic20k64(b *testing.B) {
 		d.Close()
 	}
 }
+
+func BenchmarkSynthetic1m96(b *testing.B) {
+	for b.Loop() {
+		d := openSynthetic(b, "synthetic-1m-96", Options{})
+		d.Close()
+	}
+}
