@@ -106,11 +106,16 @@ func TestShippedParameterFiles(t *testing.T) {
 				stem := strings.TrimSuffix(name, ".yaml")
 				dataset, alg := "synthetic-20k-64", stem
 				if dir == "specialized" {
-					i := strings.LastIndex(stem, "_")
-					if i < 0 {
-						t.Fatalf("specialization %s is not named <dataset>_<algorithm>.yaml", name)
+					alg = ""
+					for _, a := range registry.Names() {
+						if strings.HasSuffix(stem, "_"+a) && len(a) > len(alg) {
+							alg = a
+						}
 					}
-					dataset, alg = stem[:i], stem[i+1:]
+					if alg == "" {
+						t.Fatalf("specialization %s is not named <dataset>_<algorithm>.yaml for a registered algorithm (%s)", name, strings.Join(registry.Names(), ", "))
+					}
+					dataset = strings.TrimSuffix(stem, "_"+alg)
 				}
 				if _, err := registry.Lookup(alg); err != nil {
 					t.Fatalf("%s is for an algorithm that is not registered: %v", name, err)
