@@ -63,9 +63,10 @@ func (d *Dataset) gtDirs(cacheDir string) []string {
 // StoreGroundTruth saves computed ground truth for the dataset's current
 // queries and base: ids (one row of k neighbour ids per query, nearest
 // first) and optionally dists (same shape; pass a Matrix with Rows == 0 to
-// store ids only). Distances follow the GroundTruthDist convention for the
-// metric: Euclidean (not squared) for l2, and the negated inner product for
-// ip and angular, so that smaller is nearer. Files go beside the data (Dir)
+// store ids only). Distances are stored as given; use the published
+// conventions that GroundTruthDist holds for shipped files: Euclidean (not
+// squared) for l2, the inner product for ip, and the cosine distance
+// 1 - cos for angular (as ann-benchmarks writes them). Files go beside the data (Dir)
 // or, for built-in data or when Dir is not writable, under cacheDir (see the
 // naming above). On success the dataset's GroundTruth and GroundTruthDist are
 // replaced when the stored lists are at least as long as the current ones.
