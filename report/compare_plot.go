@@ -124,7 +124,7 @@ func compareFigure(ds string, base, new map[string][]*runner.Result, opt Options
 				}
 			}
 			front = Frontier(all)
-			if len(front) == 0 {
+			if len(front) < 2 { // one point is no line; its marker is already full colour
 				continue
 			}
 			fl, err := plotter.NewLine(xys(front))

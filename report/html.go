@@ -109,7 +109,8 @@ table { border-collapse: collapse; margin: 0.8em 0 1.6em; font-size: 0.92em; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr:nth-child(even) td { background: #f6f6f6; }
-.fig svg { max-width: 100%; height: auto; border: 1px solid #eee; }
+.fig svg { width: 100%; max-width: 1150px; height: auto; border: 1px solid #eee; }
+td.num { white-space: nowrap; }
 .facts, .note { color: #555; }
 nav a { margin-right: 1em; }
 </style>

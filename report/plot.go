@@ -148,7 +148,7 @@ func recallQPSFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, erro
 				markers = append(markers, l)
 			}
 		}
-		if len(front) > 0 {
+		if len(front) > 1 { // one point is no line; its marker is already full colour
 			fl, err := plotter.NewLine(xys(front))
 			if err != nil {
 				return nil, fmt.Errorf("plot %s frontier: %w", alg, err)
