@@ -13,8 +13,10 @@ var ErrFormat = errors.New("malformed dataset file")
 // ErrFormat.
 type formatError struct{ msg string }
 
+// Error returns the description.
 func (e *formatError) Error() string { return e.msg }
 
+// Unwrap returns ErrFormat.
 func (e *formatError) Unwrap() error { return ErrFormat }
 
 // errorf formats a formatError.
