@@ -21,6 +21,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(
 		newRunCmd(),
 		newListCmd(),
+		newGroundTruthCmd(),
 		newPlotCmd(),
 		newCompareCmd(),
 		newExportCmd(),
