@@ -7,20 +7,24 @@ import (
 	"github.com/annbench/annbench/datasets"
 )
 
-// smallDim is the dimension below which assignment uses an inlined loop
-// instead of the batch kernels, whose per-row call overhead dominates for
-// PQ sub-spaces of a few dimensions.
-const smallDim = 16
+// blockRows is the number of points whose inner products with all
+// centroids are computed by one DotBlock call.
+const blockRows = 16
 
-// assigner finds the nearest centroid of points. For l2 it ranks centroids
-// by |c|² - 2<x,c>, computed with one DotBatch per point over the whole
-// contiguous centroid block; for the spherical (inner product) case by
-// largest <x,c>.
+// assigner finds the nearest centroid of points. It computes the inner
+// products of a block of points with every centroid in one DotBlock tile
+// (each loaded centroid serves the whole block) and ranks centroids by
+// |c|² - 2<x,c> for l2, or by largest <x,c> when spherical.
 type assigner struct {
 	cent      datasets.Matrix
 	spherical bool
 	cnorm     []float32
-	scratch   [][]float32
+	scratch   []assignScratch
+}
+
+type assignScratch struct {
+	dots []float32 // blockRows × k
+	pts  []float32 // blockRows × dim, for non-contiguous input
 }
 
 func newAssigner(cent datasets.Matrix, spherical bool) *assigner {
@@ -39,74 +43,75 @@ func (a *assigner) prepare() {
 // distance to it (squared L2, or the negated inner product when spherical)
 // to dist.
 func (a *assigner) run(x datasets.Matrix, assign []int32, dist []float32, threads int) {
+	k, d := a.cent.Rows, a.cent.Dim
 	for len(a.scratch) < threads {
-		a.scratch = append(a.scratch, make([]float32, a.cent.Rows))
+		a.scratch = append(a.scratch, assignScratch{
+			dots: make([]float32, blockRows*k),
+			pts:  make([]float32, blockRows*d),
+		})
 	}
 	parallelChunks(x.Rows, threads, func(_, lo, hi, w int) {
-		buf := a.scratch[w]
-		for i := lo; i < hi; i++ {
-			assign[i], dist[i] = a.nearest(x.Row(i), buf)
+		s := &a.scratch[w]
+		for b := lo; b < hi; b += blockRows {
+			e := min(b+blockRows, hi)
+			a.block(x, b, e, s, assign[b:e], dist[b:e])
 		}
 	})
 }
 
-// nearest returns the index of the centroid nearest to v and its distance;
-// buf holds one value per centroid.
-func (a *assigner) nearest(v []float32, buf []float32) (int32, float32) {
+// block assigns rows [lo, hi) of x, at most blockRows of them.
+func (a *assigner) block(x datasets.Matrix, lo, hi int, s *assignScratch, assign []int32, dist []float32) {
 	k, d := a.cent.Rows, a.cent.Dim
-	cd := a.cent.Data[:k*d]
-	if d < smallDim {
-		return a.nearestSmall(v, cd)
-	}
-	buf = buf[:k]
-	distance.DotBatch(v, cd, buf)
-	if a.spherical {
-		best, bd := 0, buf[0]
-		for j, s := range buf {
-			if s > bd {
-				best, bd = j, s
-			}
+	nb := hi - lo
+	var pts []float32
+	if x.Contiguous() {
+		pts = x.Data[lo*d : hi*d]
+	} else {
+		pts = s.pts[:nb*d]
+		for i := 0; i < nb; i++ {
+			copy(pts[i*d:i*d+d], x.Row(lo+i))
 		}
-		return int32(best), -bd
 	}
-	cn := a.cnorm[:k]
-	best, bd := 0, cn[0]-2*buf[0]
-	for j, s := range buf {
+	dots := s.dots[:nb*k]
+	distance.DotBlock(pts, nb, a.cent.Data[:k*d], k, d, dots)
+	for i := 0; i < nb; i++ {
+		row := dots[i*k : i*k+k]
+		if a.spherical {
+			best, bd := argmax(row)
+			assign[i], dist[i] = int32(best), -bd
+			continue
+		}
+		best, bd := argminL2(row, a.cnorm)
+		v := pts[i*d : i*d+d]
+		bd += distance.Dot(v, v)
+		if bd < 0 {
+			bd = 0
+		}
+		assign[i], dist[i] = int32(best), bd
+	}
+}
+
+// argmax returns the index and value of the largest element of row.
+func argmax(row []float32) (int, float32) {
+	best, bd := 0, row[0]
+	for j, v := range row {
+		if v > bd {
+			best, bd = j, v
+		}
+	}
+	return best, bd
+}
+
+// argminL2 returns the j minimizing cn[j] - 2*dots[j] and that value.
+func argminL2(dots, cn []float32) (int, float32) {
+	cn = cn[:len(dots)]
+	best, bd := 0, cn[0]-2*dots[0]
+	for j, s := range dots {
 		if v := cn[j] - 2*s; v < bd {
 			best, bd = j, v
 		}
 	}
-	bd += distance.Dot(v, v)
-	if bd < 0 {
-		bd = 0
-	}
-	return int32(best), bd
-}
-
-// nearestSmall is nearest for dimensions below smallDim: exact distances in
-// an inlined loop.
-func (a *assigner) nearestSmall(v []float32, cd []float32) (int32, float32) {
-	d := len(v)
-	best, bd := 0, float32(0)
-	for j := 0; j*d < len(cd); j++ {
-		c := cd[j*d : j*d+d]
-		c = c[:len(v)]
-		var s float32
-		if a.spherical {
-			for t, x := range v {
-				s -= x * c[t]
-			}
-		} else {
-			for t, x := range v {
-				y := x - c[t]
-				s += y * y
-			}
-		}
-		if j == 0 || s < bd {
-			best, bd = j, s
-		}
-	}
-	return int32(best), bd
+	return best, bd
 }
 
 // Assign returns, for every row of data, the index of the nearest row of

@@ -262,3 +262,12 @@ func BenchmarkTrain(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkTrainPQSubspace(b *testing.B) {
+	x := blobs(1, 10000, 64, 4, 2)
+	for i := 0; i < b.N; i++ {
+		if _, err := Train(context.Background(), x, 256, Options{Iterations: 5, Init: InitRandom, Threads: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
