@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/annbench/annbench/runner"
 )
@@ -63,6 +64,7 @@ const (
 
 // LevelChange compares the QPS of one algorithm at one recall target.
 type LevelChange struct {
+	// Dataset and Algorithm name the compared frontier.
 	Dataset, Algorithm string
 	// Base and New are the estimates along each side's frontier.
 	Base, New Estimate
@@ -75,6 +77,7 @@ type LevelChange struct {
 // PointChange compares one query setting measured on both sides with
 // identical dataset, algorithm, index and query parameters.
 type PointChange struct {
+	// Dataset and Algorithm name the compared result files.
 	Dataset, Algorithm string
 	// IndexParams and QueryParams are rendered by ParamString.
 	IndexParams, QueryParams string
@@ -92,8 +95,12 @@ type PointChange struct {
 
 // Comparison is the result of comparing two result sets.
 type Comparison struct {
-	// Options are the options used, with defaults filled in.
+	// Threshold and RecallThreshold are the thresholds used, defaults
+	// filled in.
 	Threshold, RecallThreshold float64
+	// Notes warn about differences that make the two sides hard to
+	// compare: another k, mode or thread count, another CPU.
+	Notes []string
 	// Levels holds QPS at matched recall, by dataset, algorithm, target.
 	Levels []LevelChange
 	// Points holds recall at identical parameters.
@@ -130,6 +137,7 @@ func Compare(base, new []runner.Result, opt CompareOptions) *Comparison {
 		targets = DefaultTargets
 	}
 	bg, ng := groupMap(base), groupMap(new)
+	c.Notes = compareNotes(base, new, bg, ng)
 	for _, ds := range unionKeys(bg, ng) {
 		bAlgs, nAlgs := bg[ds], ng[ds]
 		for _, alg := range unionKeys(bAlgs, nAlgs) {
@@ -219,6 +227,46 @@ func (c *Comparison) points(ds, alg string, base, new []*runner.Result) []PointC
 	return out
 }
 
+// compareNotes describes setup differences between the two sides.
+func compareNotes(base, new []runner.Result, bg, ng map[string]map[string][]*runner.Result) []string {
+	var notes []string
+	for _, ds := range unionKeys(bg, ng) {
+		var b, n []*runner.Result
+		for _, rs := range bg[ds] {
+			b = append(b, rs...)
+		}
+		for _, rs := range ng[ds] {
+			n = append(n, rs...)
+		}
+		if len(b) == 0 || len(n) == 0 {
+			continue
+		}
+		bk, bm, bt := runFacts(b)
+		nk, nm, nt := runFacts(n)
+		if bk != nk || bm != nm || bt != nt {
+			notes = append(notes, fmt.Sprintf("%s: BASE ran with k=%s, mode %s, threads %s but NEW with k=%s, mode %s, threads %s; the numbers are not comparable.",
+				ds, bk, bm, bt, nk, nm, nt))
+		}
+	}
+	cpus := func(rs []runner.Result) string {
+		var out []string
+		seen := map[string]bool{}
+		for _, r := range rs {
+			c := fmt.Sprintf("%s (%d cores)", r.Machine.CPU, r.Machine.Cores)
+			if !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+			}
+		}
+		sort.Strings(out)
+		return strings.Join(out, ", ")
+	}
+	if bc, nc := cpus(base), cpus(new); bc != nc {
+		notes = append(notes, fmt.Sprintf("BASE ran on %s, NEW on %s: QPS differences may be the machine's.", bc, nc))
+	}
+	return notes
+}
+
 // groupMap indexes results by dataset then algorithm.
 func groupMap(rs []runner.Result) map[string]map[string][]*runner.Result {
 	m := map[string]map[string][]*runner.Result{}
@@ -255,6 +303,9 @@ func unionKeys[V any](a, b map[string]V) []string {
 // recall; recall at identical parameters) followed by a one-line verdict.
 func (c *Comparison) WriteTable(w io.Writer) error {
 	bw := bufio.NewWriter(w)
+	for _, n := range c.Notes {
+		fmt.Fprintf(bw, "> **Note:** %s\n\n", n)
+	}
 	fmt.Fprintf(bw, "## QPS at matched recall\n\n")
 	fmt.Fprintf(bw, "Best QPS at recall ≥ target along each side's Pareto frontier. A regression is a loss of more than %s whose trial ranges do not overlap.\n\n",
 		fmtChange(c.Threshold)[1:])

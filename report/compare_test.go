@@ -131,3 +131,23 @@ func TestCompareUnmatchedAlgorithm(t *testing.T) {
 		t.Errorf("table does not show the NEW-only algorithm as gained:\n%s", buf.String())
 	}
 }
+
+func TestCompareNotes(t *testing.T) {
+	base := []runner.Result{sweep("hnsw", 1, 0.01)}
+	new := []runner.Result{sweep("hnsw", 1, 0.01)}
+	if c := Compare(base, new, CompareOptions{}); len(c.Notes) != 0 {
+		t.Errorf("notes for identical setups: %q", c.Notes)
+	}
+	new[0].K = 100
+	new[0].Machine.CPU = "Other CPU"
+	c := Compare(base, new, CompareOptions{})
+	var buf bytes.Buffer
+	if err := c.WriteTable(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"BASE ran with k=10, mode single, threads 1 but NEW with k=100", "NEW on Other CPU (0 cores)"} {
+		if !strings.Contains(buf.String(), s) {
+			t.Errorf("table lacks note %q:\n%s", s, buf.String())
+		}
+	}
+}
