@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/annbench/annbench/algorithms/registry"
 	"github.com/annbench/annbench/runner"
 )
 
@@ -63,6 +65,8 @@ func TestUsageAndConfigErrors(t *testing.T) {
 			if code != 2 {
 				t.Errorf("exit status %d, want 2\nstdout: %s\nstderr: %s", code, out, errs)
 			}
+			// The list of valid algorithms grows with the registry.
+			errs = strings.ReplaceAll(errs, strings.Join(registry.Names(), ", "), "<registered algorithms>")
 			golden(t, "error-"+tt.name, errs)
 		})
 	}
@@ -73,7 +77,19 @@ func TestListAlgorithms(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	golden(t, "list-algorithms", out)
+	// Every registered algorithm and every parameter of its spec, with
+	// stage and default, must be listed.
+	for _, a := range registry.All {
+		if !strings.Contains(out, a.Name+" — "+a.Doc) {
+			t.Errorf("algorithm %s missing from:\n%s", a.Name, out)
+		}
+		for _, p := range a.Params {
+			line := regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(p.Name) + ` +` + string(p.Stage) + ` +` + string(p.Kind) + ` +` + regexp.QuoteMeta(fmt.Sprint(p.Default)) + ` `)
+			if !line.MatchString(out) {
+				t.Errorf("%s parameter %s (%s, %s, default %v) missing from:\n%s", a.Name, p.Name, p.Stage, p.Kind, p.Default, out)
+			}
+		}
+	}
 }
 
 func TestVersion(t *testing.T) {
