@@ -49,7 +49,10 @@ var defaultsFS fs.FS = configs.FS
 // position, algorithms.0); naming an algorithm the config does not list
 // appends an entry for it. algorithms.NAME.index.P=V and
 // algorithms.NAME.query.P=[...] change one parameter on top of whatever
-// the file or the defaults give for that algorithm.
+// the file or the defaults give for that algorithm; algorithms.NAME=null
+// drops an algorithm from the run. A value that is empty after '=' is the
+// empty string (cache= turns caching off). In single mode Threads is set
+// to 1. The returned Config lists datasets by their catalogue spelling.
 func LoadConfig(path string, overrides []string) (*Config, error) {
 	if path == "" {
 		data, err := fs.ReadFile(defaultsFS, configs.Quickstart)
