@@ -130,14 +130,14 @@ func (c *Comparison) Regressions() int {
 // (New.Hi < Base.Lo), so noise alone cannot fail a build. At identical
 // parameters it compares recall, a regression when it drops by more
 // than RecallThreshold.
-func Compare(base, new []runner.Result, opt CompareOptions) *Comparison {
+func Compare(base, next []runner.Result, opt CompareOptions) *Comparison {
 	c := &Comparison{Threshold: opt.threshold(), RecallThreshold: opt.recallThreshold()}
 	targets := opt.Targets
 	if len(targets) == 0 {
 		targets = DefaultTargets
 	}
-	bg, ng := groupMap(base), groupMap(new)
-	c.Notes = compareNotes(base, new, bg, ng)
+	bg, ng := groupMap(base), groupMap(next)
+	c.Notes = compareNotes(base, next, bg, ng)
 	for _, ds := range unionKeys(bg, ng) {
 		bAlgs, nAlgs := bg[ds], ng[ds]
 		for _, alg := range unionKeys(bAlgs, nAlgs) {
@@ -176,7 +176,7 @@ func (c *Comparison) level(ds, alg string, b, n Estimate) LevelChange {
 
 // points matches the points of one algorithm by index and query
 // parameters.
-func (c *Comparison) points(ds, alg string, base, new []*runner.Result) []PointChange {
+func (c *Comparison) points(ds, alg string, base, next []*runner.Result) []PointChange {
 	type side struct {
 		r *runner.Result
 		p *runner.Point
@@ -197,7 +197,7 @@ func (c *Comparison) points(ds, alg string, base, new []*runner.Result) []PointC
 		}
 	}
 	add(bm, base)
-	add(nm, new)
+	add(nm, next)
 	var out []PointChange
 	for _, k := range keys {
 		b, n := bm[k], nm[k]
@@ -228,7 +228,7 @@ func (c *Comparison) points(ds, alg string, base, new []*runner.Result) []PointC
 }
 
 // compareNotes describes setup differences between the two sides.
-func compareNotes(base, new []runner.Result, bg, ng map[string]map[string][]*runner.Result) []string {
+func compareNotes(base, next []runner.Result, bg, ng map[string]map[string][]*runner.Result) []string {
 	var notes []string
 	for _, ds := range unionKeys(bg, ng) {
 		var b, n []*runner.Result
@@ -261,7 +261,7 @@ func compareNotes(base, new []runner.Result, bg, ng map[string]map[string][]*run
 		sort.Strings(out)
 		return strings.Join(out, ", ")
 	}
-	if bc, nc := cpus(base), cpus(new); bc != nc {
+	if bc, nc := cpus(base), cpus(next); bc != nc {
 		notes = append(notes, fmt.Sprintf("BASE ran on %s, NEW on %s: QPS differences may be the machine's.", bc, nc))
 	}
 	return notes

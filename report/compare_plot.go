@@ -27,9 +27,9 @@ const CompareTableFile = "compare.md"
 // figure <dir>/<dataset>/compare.{png,svg} with both sides' lines and
 // frontiers in the same colours and markers, BASE dashed and NEW solid.
 // It returns the paths written.
-func RenderCompare(dir string, base, new []runner.Result, c *Comparison, opt Options) ([]string, error) {
+func RenderCompare(dir string, base, next []runner.Result, c *Comparison, opt Options) ([]string, error) {
 	warn := opt.warn()
-	bg, ng := groupMap(base), groupMap(new)
+	bg, ng := groupMap(base), groupMap(next)
 	var md bytes.Buffer
 	if err := c.WriteTable(&md); err != nil {
 		return nil, err
@@ -53,9 +53,9 @@ func RenderCompare(dir string, base, new []runner.Result, c *Comparison, opt Opt
 	return paths, nil
 }
 
-func compareFigure(ds string, base, new map[string][]*runner.Result, opt Options, warn io.Writer) (*figure, error) {
+func compareFigure(ds string, base, next map[string][]*runner.Result, opt Options, warn io.Writer) (*figure, error) {
 	var all []*runner.Result
-	for _, m := range []map[string][]*runner.Result{base, new} {
+	for _, m := range []map[string][]*runner.Result{base, next} {
 		for _, rs := range m {
 			all = append(all, rs...)
 		}
@@ -84,12 +84,12 @@ func compareFigure(ds string, base, new map[string][]*runner.Result, opt Options
 	dashes := []vg.Length{vg.Points(5), vg.Points(3)}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	minRecall := 1.0
-	for ai, alg := range unionKeys(base, new) {
+	for ai, alg := range unionKeys(base, next) {
 		col := colorOf(ai)
 		for _, side := range []struct {
 			name string
 			rs   []*runner.Result
-		}{{"base", base[alg]}, {"new", new[alg]}} {
+		}{{"base", base[alg]}, {"new", next[alg]}} {
 			var front []Entry
 			var all []Entry
 			for _, r := range side.rs {

@@ -54,8 +54,8 @@ func TestCompareRegressionThreshold(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			base := []runner.Result{sweep("hnsw", 1, tt.spread)}
-			new := []runner.Result{sweep("hnsw", tt.scale, tt.spread)}
-			c := Compare(base, new, CompareOptions{})
+			next := []runner.Result{sweep("hnsw", tt.scale, tt.spread)}
+			c := Compare(base, next, CompareOptions{})
 			if got := c.Regressions() > 0; got != tt.regression {
 				var buf bytes.Buffer
 				c.WriteTable(&buf)
@@ -79,22 +79,22 @@ func TestCompareRegressionThreshold(t *testing.T) {
 
 func TestCompareCustomThreshold(t *testing.T) {
 	base := []runner.Result{sweep("hnsw", 1, 0.01)}
-	new := []runner.Result{sweep("hnsw", 0.95, 0.01)}
-	if n := Compare(base, new, CompareOptions{Threshold: 0.03}).Regressions(); n == 0 {
+	next := []runner.Result{sweep("hnsw", 0.95, 0.01)}
+	if n := Compare(base, next, CompareOptions{Threshold: 0.03}).Regressions(); n == 0 {
 		t.Errorf("a 5%% drop with --threshold 3%% is not a regression")
 	}
-	if n := Compare(base, new, CompareOptions{}).Regressions(); n != 0 {
+	if n := Compare(base, next, CompareOptions{}).Regressions(); n != 0 {
 		t.Errorf("a 5%% drop with the default threshold gave %d regressions", n)
 	}
 }
 
 func TestCompareRecall(t *testing.T) {
 	base := []runner.Result{sweep("hnsw", 1, 0.01)}
-	new := []runner.Result{sweep("hnsw", 1, 0.01)}
-	new[0].Points[2].Recall -= 0.05  // real recall loss
-	new[0].Points[3].Recall -= 0.005 // within the recall threshold
-	new[0].Points = new[0].Points[:4]
-	c := Compare(base, new, CompareOptions{})
+	next := []runner.Result{sweep("hnsw", 1, 0.01)}
+	next[0].Points[2].Recall -= 0.05  // real recall loss
+	next[0].Points[3].Recall -= 0.005 // within the recall threshold
+	next[0].Points = next[0].Points[:4]
+	c := Compare(base, next, CompareOptions{})
 	verdicts := map[string]Verdict{}
 	for _, p := range c.Points {
 		verdicts[p.QueryParams] = p.Verdict
@@ -118,8 +118,8 @@ func TestCompareRecall(t *testing.T) {
 
 func TestCompareUnmatchedAlgorithm(t *testing.T) {
 	base := []runner.Result{sweep("hnsw", 1, 0.01)}
-	new := []runner.Result{sweep("hnsw", 1, 0.01), sweep("ivf", 1, 0.01)}
-	c := Compare(base, new, CompareOptions{})
+	next := []runner.Result{sweep("hnsw", 1, 0.01), sweep("ivf", 1, 0.01)}
+	c := Compare(base, next, CompareOptions{})
 	if c.Regressions() != 0 {
 		t.Errorf("a new algorithm counted as a regression")
 	}
@@ -134,13 +134,13 @@ func TestCompareUnmatchedAlgorithm(t *testing.T) {
 
 func TestCompareNotes(t *testing.T) {
 	base := []runner.Result{sweep("hnsw", 1, 0.01)}
-	new := []runner.Result{sweep("hnsw", 1, 0.01)}
-	if c := Compare(base, new, CompareOptions{}); len(c.Notes) != 0 {
+	next := []runner.Result{sweep("hnsw", 1, 0.01)}
+	if c := Compare(base, next, CompareOptions{}); len(c.Notes) != 0 {
 		t.Errorf("notes for identical setups: %q", c.Notes)
 	}
-	new[0].K = 100
-	new[0].Machine.CPU = "Other CPU"
-	c := Compare(base, new, CompareOptions{})
+	next[0].K = 100
+	next[0].Machine.CPU = "Other CPU"
+	c := Compare(base, next, CompareOptions{})
 	var buf bytes.Buffer
 	if err := c.WriteTable(&buf); err != nil {
 		t.Fatal(err)
