@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -111,6 +112,14 @@ type Entry struct {
 	synth *syntheticSpec
 }
 
+// clone returns a copy of e that shares no slices with the table, so
+// callers cannot change the catalogue by accident.
+func (e Entry) clone() Entry {
+	e.Files = slices.Clone(e.Files)
+	e.SystemDirs = slices.Clone(e.SystemDirs)
+	return e
+}
+
 // Builtin reports whether the entry is generated rather than read from files.
 func (e Entry) Builtin() bool { return e.synth != nil }
 
@@ -201,7 +210,9 @@ func DefaultDataDir() string {
 // available by name (see Lookup) even though only examples are listed.
 func Catalogue() []Entry {
 	out := make([]Entry, 0, len(catalogue)+len(syntheticExamples))
-	out = append(out, catalogue...)
+	for _, e := range catalogue {
+		out = append(out, e.clone())
+	}
 	for _, name := range syntheticExamples {
 		e, err := syntheticEntry(name)
 		if err != nil {
@@ -228,7 +239,7 @@ var byName = func() map[string]int {
 // entry that name describes.
 func Lookup(name string) (Entry, error) {
 	if i, ok := byName[name]; ok {
-		return catalogue[i], nil
+		return catalogue[i].clone(), nil
 	}
 	if strings.HasPrefix(name, "synthetic-") {
 		e, err := syntheticEntry(name)

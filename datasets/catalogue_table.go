@@ -11,6 +11,8 @@ var catalogue = []Entry{
 			texmex("siftsmall", RoleBase, "siftsmall_base.fvecs", FormatFvecs, 5160000, "1e90414a3254361aba48a0d58e461f7661fb135dabb3da985290e94de8f60fe0", false),
 			texmex("siftsmall", RoleQuery, "siftsmall_query.fvecs", FormatFvecs, 51600, "095af38bda2741be721447ba97e9286fa918ece946be92a9ae133276eddc1a10", false),
 			texmex("siftsmall", RoleGroundTruth, "siftsmall_groundtruth.ivecs", FormatIvecs, 40400, "b0717bf276111a166f14dcc2653fd04465b2afd6d34c72be641b622cf99f95ae", false),
+			// No sha256 is known for the learn file; its git blob id is
+			// 9ea42f0aee23145d3bd13ae458efdd03639876cd.
 			texmex("siftsmall", RoleLearn, "siftsmall_learn.fvecs", FormatFvecs, 12900000, "", true),
 		},
 	},

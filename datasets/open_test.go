@@ -249,3 +249,17 @@ func TestDefaultDataDir(t *testing.T) {
 		t.Errorf("defaults %+v", o)
 	}
 }
+
+func TestCatalogueIsNotAliased(t *testing.T) {
+	e, err := Lookup("siftsmall")
+	must(t, err)
+	e.Files[0].Name = "changed"
+	for _, c := range Catalogue() {
+		if c.Name == "siftsmall" {
+			c.Files[0].Name = "changed too"
+		}
+	}
+	if again, _ := Lookup("siftsmall"); again.Files[0].Name != "siftsmall_base.fvecs" {
+		t.Fatalf("catalogue changed through a returned entry: %s", again.Files[0].Name)
+	}
+}
