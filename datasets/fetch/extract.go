@@ -1,0 +1,196 @@
+package fetch
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// ErrUnsafeArchive is wrapped by errors about archive entries that would
+// be written outside the destination (absolute paths, "..", escaping
+// links).
+var ErrUnsafeArchive = errors.New("unsafe archive entry")
+
+// archiveKind returns "tar.gz", "tar" or "gz" from a URL or file name.
+func archiveKind(name string) string {
+	n := strings.ToLower(name)
+	switch {
+	case strings.HasSuffix(n, ".tar.gz"), strings.HasSuffix(n, ".tgz"):
+		return "tar.gz"
+	case strings.HasSuffix(n, ".tar"):
+		return "tar"
+	case strings.HasSuffix(n, ".gz"):
+		return "gz"
+	}
+	return ""
+}
+
+// extract unpacks the members of the archive at archive into Dir,
+// verifying each, and records their checksums.
+func (f *Fetcher) extract(ctx context.Context, it Item, archive string, lock *lockFile) error {
+	kind := archiveKind(it.URL)
+	if kind == "" {
+		kind = archiveKind(it.Path)
+	}
+	f.logf("extract: %s", archive)
+	fh, err := os.Open(archive)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	wanted := map[string]Member{}
+	for _, m := range it.Members {
+		wanted[strings.TrimPrefix(path.Clean("/"+m.Name), "/")] = m
+	}
+	var r io.Reader = fh
+	if kind == "tar.gz" || kind == "gz" {
+		zr, err := gzip.NewReader(fh)
+		if err != nil {
+			return fmt.Errorf("%s: %w", archive, err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	switch kind {
+	case "gz":
+		if len(it.Members) != 1 {
+			return fmt.Errorf("%s: a gz file holds one member, %d requested", archive, len(it.Members))
+		}
+		return f.writeMember(ctx, it.Members[0], r, it.URL, lock)
+	case "tar", "tar.gz":
+		return f.extractTar(ctx, tar.NewReader(r), archive, wanted, it.URL, lock)
+	}
+	return fmt.Errorf("%s: unknown archive type (want .tar, .tar.gz, .tgz or .gz)", archive)
+}
+
+// CheckEntry rejects tar entries that would land outside the extraction
+// directory: absolute names, ".." components, and links whose target
+// escapes.
+func CheckEntry(h *tar.Header) error {
+	name := h.Name
+	if strings.HasPrefix(name, "/") || filepath.IsAbs(name) || strings.Contains(name, "\\") {
+		return fmt.Errorf("%w: %q has an absolute path", ErrUnsafeArchive, name)
+	}
+	if escapes(name) {
+		return fmt.Errorf("%w: %q leaves the destination directory", ErrUnsafeArchive, name)
+	}
+	switch h.Typeflag {
+	case tar.TypeSymlink:
+		target := h.Linkname
+		if !path.IsAbs(target) {
+			target = path.Join(path.Dir(name), target)
+		}
+		if path.IsAbs(h.Linkname) || escapes(target) {
+			return fmt.Errorf("%w: symlink %q -> %q points outside the destination directory", ErrUnsafeArchive, name, h.Linkname)
+		}
+	case tar.TypeLink:
+		if path.IsAbs(h.Linkname) || escapes(h.Linkname) {
+			return fmt.Errorf("%w: hard link %q -> %q points outside the destination directory", ErrUnsafeArchive, name, h.Linkname)
+		}
+	}
+	return nil
+}
+
+// escapes reports whether the relative slash path p climbs above its root.
+func escapes(p string) bool {
+	depth := 0
+	for _, part := range strings.Split(p, "/") {
+		switch part {
+		case "", ".":
+		case "..":
+			depth--
+			if depth < 0 {
+				return true
+			}
+		default:
+			depth++
+		}
+	}
+	return false
+}
+
+func (f *Fetcher) extractTar(ctx context.Context, tr *tar.Reader, archive string, wanted map[string]Member, source string, lock *lockFile) error {
+	found := map[string]bool{}
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", archive, err)
+		}
+		if err := CheckEntry(h); err != nil {
+			return fmt.Errorf("%s: %w", archive, err)
+		}
+		name := strings.TrimPrefix(path.Clean("/"+h.Name), "/")
+		m, ok := wanted[name]
+		if !ok {
+			continue
+		}
+		if h.Typeflag != tar.TypeReg {
+			return fmt.Errorf("%s: member %q is not a regular file", archive, name)
+		}
+		if err := f.writeMember(ctx, m, tr, source, lock); err != nil {
+			return err
+		}
+		found[name] = true
+	}
+	var missing []string
+	for name := range wanted {
+		if !found[name] {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%s: members missing from the archive: %s", archive, strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// writeMember copies r into the member's .part file, verifies it and
+// renames it into place.
+func (f *Fetcher) writeMember(ctx context.Context, m Member, r io.Reader, source string, lock *lockFile) error {
+	dest, err := f.local(m.Path)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+		return diskError(err, filepath.Dir(dest))
+	}
+	part := dest + ".part"
+	fh, err := os.Create(part)
+	if err != nil {
+		return diskError(err, part)
+	}
+	var w io.Writer = fh
+	if f.wrapWriter != nil {
+		w = f.wrapWriter(fh)
+	}
+	_, err = io.Copy(&writeErrorWriter{w}, ctxReader{ctx, r})
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(part)
+		var we *writeError
+		if errors.As(err, &we) {
+			return diskError(we.err, part)
+		}
+		return fmt.Errorf("extracting %s: %w", m.Path, err)
+	}
+	if err := f.verify(part, m.Path, source, m.Size, m.SHA256, lock); err != nil {
+		os.Remove(part)
+		return err
+	}
+	if err := os.Rename(part, dest); err != nil {
+		return diskError(err, dest)
+	}
+	return nil
+}

@@ -1,0 +1,114 @@
+package fetch
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// lockVersion is the format version of the lock file.
+const lockVersion = 1
+
+// lockEntry records one downloaded or extracted file.
+type lockEntry struct {
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+	URL    string `json:"url,omitempty"`
+}
+
+// lockFile maps paths (relative to the data directory, slash-separated) to
+// what was recorded on first download.
+type lockFile struct {
+	mu    sync.Mutex
+	files map[string]lockEntry
+}
+
+type lockJSON struct {
+	Version int                  `json:"version"`
+	Comment string               `json:"comment,omitempty"`
+	Files   map[string]lockEntry `json:"files"`
+}
+
+// readLock loads the lock file at p; a missing file is an empty lock.
+func readLock(p string) (*lockFile, error) {
+	l := &lockFile{files: map[string]lockEntry{}}
+	b, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return l, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock file: %w", err)
+	}
+	var j lockJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return nil, fmt.Errorf("lock file %s: %w", p, err)
+	}
+	if j.Version != lockVersion {
+		return nil, fmt.Errorf("lock file %s: version %d not supported (want %d)", p, j.Version, lockVersion)
+	}
+	if j.Files != nil {
+		l.files = j.Files
+	}
+	return l, nil
+}
+
+func (l *lockFile) sha(rel string) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.files[rel].SHA256
+}
+
+func (l *lockFile) set(rel string, e lockEntry) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.files[rel] = e
+}
+
+// write stores the lock atomically (temp file + rename).
+func (l *lockFile) write(p string) error {
+	l.mu.Lock()
+	b, err := json.MarshalIndent(lockJSON{
+		Version: lockVersion,
+		Comment: "sha256 of dataset files recorded by annbench on first download and checked on later ones",
+		Files:   l.files,
+	}, "", "  ")
+	l.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(p), ".annbench.lock.*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), p)
+}
+
+// hashFile returns the hex sha256 of the file at p.
+func hashFile(p string) (string, error) {
+	fh, err := os.Open(p)
+	if err != nil {
+		return "", err
+	}
+	defer fh.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, fh); err != nil {
+		return "", fmt.Errorf("hashing %s: %w", p, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
