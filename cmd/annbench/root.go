@@ -22,6 +22,7 @@ func newRootCmd() *cobra.Command {
 		newRunCmd(),
 		newListCmd(),
 		newGroundTruthCmd(),
+		newPeersCmd(),
 		newPlotCmd(),
 		newCompareCmd(),
 		newExportCmd(),
