@@ -102,6 +102,7 @@ func TestVersion(t *testing.T) {
 // TestRunQuickstartShape runs the embedded quickstart on a smaller built-in
 // dataset and checks results, plots and resumption.
 func TestRunQuickstartShape(t *testing.T) {
+	t.Setenv("GITHUB_STEP_SUMMARY", "") // do not write to a real CI job page
 	dir := t.TempDir()
 	args := []string{"run", "datasets=[synthetic-3k-16]", "trials=1",
 		"output=" + filepath.Join(dir, "results"), "cache=" + filepath.Join(dir, "cache")}

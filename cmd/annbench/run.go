@@ -59,12 +59,12 @@ point in progress is abandoned; finished points stay on disk.`,
 				return runErr
 			}
 			// Plots are rendered from whatever is on disk, also after Ctrl-C.
-			results, err := report.Load(cfg.Output)
+			results, err := report.LoadWarn(cfg.Output, log)
 			if err != nil {
-				return errors.Join(runErr, err)
-			}
-			if len(results) == 0 {
-				return runErr
+				if runErr != nil {
+					return runErr // nothing finished worth plotting
+				}
+				return err
 			}
 			if err := report.Render(cfg.Output, results, report.Options{Warn: log}); err != nil {
 				return errors.Join(runErr, fmt.Errorf("render plots: %w", err))
