@@ -31,18 +31,12 @@ func rowBlock(dim int) int {
 	return max(4, RowBlockBytes/(4*dim)&^3)
 }
 
-// vectors is a contiguous block of base vectors and the metric to rank
-// them by.
-type vectors struct {
-	metric datasets.Metric
-	data   []float32
-	n, dim int
-}
-
 // blockScratch is one worker's working memory.
 type blockScratch struct {
-	qs    []float32 // query block, contiguous, negated for ip and angular
+	qs    []float32 // query block in stored column order: heads, then tails
 	tile  []float32 // distances of the query block × one row block
+	tile2 []float32 // tail distances, added to tile
+	row   []float32 // one query in stored column order
 	heaps []topk.Heap
 }
 
@@ -77,6 +71,10 @@ func (v vectors) searchBlocked(ctx context.Context, queries datasets.Matrix, k, 
 				tile:  make([]float32, qb*rb),
 				heaps: make([]topk.Heap, qb),
 			}
+			if v.h < v.dim {
+				s.tile2 = make([]float32, qb*rb)
+				s.row = make([]float32, v.dim)
+			}
 			for ctx.Err() == nil {
 				b := int(next.Add(1)) - 1
 				if b >= blocks {
@@ -99,31 +97,46 @@ func (v vectors) searchBlocked(ctx context.Context, queries datasets.Matrix, k, 
 // searchBlock fills s.heaps[0:hi-lo] with the k nearest base vectors of
 // queries lo..hi-1. It reports false when ctx was cancelled midway.
 func (v vectors) searchBlock(ctx context.Context, queries datasets.Matrix, lo, hi, k, rb int, s *blockScratch) bool {
-	d, nq := v.dim, hi-lo
+	d, h, nq := v.dim, v.h, hi-lo
+	t := d - h
 	l2 := v.metric == datasets.L2
+	// Heads of the block's queries first, then their tails, each
+	// contiguous as the block kernels want them.
+	qh, qt := s.qs[:nq*h], s.qs[nq*h:nq*d]
 	for i := 0; i < nq; i++ {
-		q, dst := queries.Row(lo+i), s.qs[i*d:i*d+d]
-		if l2 {
-			copy(dst, q)
-		} else {
-			for j, x := range q {
-				dst[j] = -x
-			}
-		}
 		s.heaps[i].Reset(k)
 	}
-	qs := s.qs[:nq*d]
+	if t == 0 {
+		for i := 0; i < nq; i++ {
+			v.permute(qh[i*d:i*d+d], queries.Row(lo+i), !l2)
+		}
+	} else {
+		row := s.row
+		for i := 0; i < nq; i++ {
+			v.permute(row, queries.Row(lo+i), false)
+			copy(qh[i*h:i*h+h], row[:h])
+			copy(qt[i*t:i*t+t], row[h:])
+		}
+	}
 	for start := 0; start < v.n; start += rb {
 		if start&(16*rb-1) == 0 && ctx.Err() != nil {
 			return false
 		}
 		nr := min(rb, v.n-start)
-		rows := v.data[start*d : (start+nr)*d]
 		tile := s.tile[:nq*nr]
-		if l2 {
-			distance.L2SqBlock(qs, nq, rows, nr, d, tile)
-		} else {
-			distance.DotBlock(qs, nq, rows, nr, d, tile)
+		heads := v.head[start*h : (start+nr)*h]
+		switch {
+		case !l2:
+			distance.DotBlock(qh, nq, heads, nr, h, tile)
+		case t == 0:
+			distance.L2SqBlock(qh, nq, heads, nr, h, tile)
+		default:
+			distance.L2SqBlock(qh, nq, heads, nr, h, tile)
+			tile2 := s.tile2[:nq*nr]
+			distance.L2SqBlock(qt, nq, v.tail[start*t:(start+nr)*t], nr, t, tile2)
+			for i, x := range tile2 {
+				tile[i] += x
+			}
 		}
 		for i := 0; i < nq; i++ {
 			s.heaps[i].PushAll(tile[i*nr:i*nr+nr], int32(start))
@@ -148,16 +161,15 @@ func (x *Index) SearchBatch(ctx context.Context, queries datasets.Matrix, k, thr
 	for i := range dst[:queries.Rows*k] {
 		dst[i] = -1
 	}
-	if x.n == 0 || queries.Rows == 0 {
+	if x.v.n == 0 || queries.Rows == 0 {
 		return nil
 	}
-	v := vectors{metric: x.metric, data: x.data, n: x.n, dim: x.dim}
-	err := v.searchBlocked(ctx, queries, min(k, x.n), threads, func(i int, h *topk.Heap) {
+	err := x.v.searchBlocked(ctx, queries, min(k, x.v.n), threads, func(i int, h *topk.Heap) {
 		h.AppendSorted(dst[i*k:i*k], nil)
 	})
 	if err != nil {
 		return fmt.Errorf("flat: batch search: %w", err)
 	}
-	x.count.Add(int64(queries.Rows) * int64(x.n))
+	x.count.Add(int64(queries.Rows) * int64(x.v.n))
 	return nil
 }

@@ -25,17 +25,19 @@ var Algorithm = algorithms.Algorithm{
 	},
 }
 
-// Index is an exact index over a contiguous copy of the base vectors.
+// Index is an exact index over a copy of the base vectors.
 //
 // Search scans the vectors in blocks of ScanRows with the batch distance
-// kernels and keeps the k nearest in a fixed-size heap; SearchBatch and
-// GroundTruth work through tiles of queries × rows that stay in cache
-// (see blocked.go).
+// kernels and keeps the k nearest in a fixed-size heap; for l2 on data
+// whose variance sits in few dimensions it first bounds each distance by
+// those dimensions and finishes only the vectors that can still enter the
+// top k (see vectors.go), which returns exactly what a full scan returns.
+// SearchBatch and GroundTruth work through tiles of queries × rows that
+// stay in cache (see blocked.go).
 type Index struct {
 	metric datasets.Metric
 	dim    int
-	data   []float32
-	n      int
+	v      vectors
 	count  atomic.Int64
 	pool   sync.Pool // *scratch
 }
@@ -58,7 +60,7 @@ const ScanRows = 256
 // steady-state Search does not allocate.
 type scratch struct {
 	heap topk.Heap
-	q    []float32 // the negated query for ip and angular
+	q    []float32 // the query in stored column order, negated for ip and angular
 	dist [ScanRows]float32
 }
 
@@ -70,7 +72,7 @@ func New(metric datasets.Metric, dim int) (*Index, error) {
 	if dim <= 0 {
 		return nil, fmt.Errorf("flat: dimension must be positive, got %d", dim)
 	}
-	x := &Index{metric: metric, dim: dim}
+	x := &Index{metric: metric, dim: dim, v: vectors{metric: metric, dim: dim, h: dim}}
 	x.pool.New = func() any { return &scratch{q: make([]float32, dim)} }
 	return x, nil
 }
@@ -83,52 +85,69 @@ func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
 	if err := base.Validate(); err != nil {
 		return fmt.Errorf("flat: base: %w", err)
 	}
-	c := base.Compact(true)
-	x.data, x.n = c.Data, c.Rows
+	if base.Rows == 0 {
+		base.Dim = x.dim
+	}
+	x.v = newVectors(x.metric, base)
 	return ctx.Err()
 }
 
 // Search scans every vector and returns the k nearest ids, nearest first.
 func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 	dst = dst[:0]
-	if len(q) != x.dim || k <= 0 || x.n == 0 {
+	if len(q) != x.dim || k <= 0 || x.v.n == 0 {
 		return dst
 	}
 	s := x.pool.Get().(*scratch)
-	s.heap.Reset(min(k, x.n))
+	s.heap.Reset(min(k, x.v.n))
 	x.scan(q, s)
 	dst = s.heap.AppendSorted(dst, nil)
 	x.pool.Put(s)
-	x.count.Add(int64(x.n))
+	x.count.Add(int64(x.v.n))
 	return dst
 }
 
 // scan offers every base vector's distance to q to s.heap.
 func (x *Index) scan(q []float32, s *scratch) {
-	d := x.dim
-	l2 := x.metric == datasets.L2
-	if !l2 {
-		// The dot product with -q is the ip distance -<q, x>.
-		for i, v := range q {
-			s.q[i] = -v
-		}
-		q = s.q
-	}
-	for start := 0; start < x.n; start += ScanRows {
-		end := min(start+ScanRows, x.n)
+	v := &x.v
+	h, t := v.h, v.dim-v.h
+	l2 := v.metric == datasets.L2
+	// The dot product with -q is the ip distance -<q, x>.
+	v.permute(s.q, q, !l2)
+	qh, qt := s.q[:h], s.q[h:]
+	for start := 0; start < v.n; start += ScanRows {
+		end := min(start+ScanRows, v.n)
 		out := s.dist[:end-start]
-		rows := x.data[start*d : end*d]
-		if l2 {
-			distance.L2SqBatch(q, rows, out)
-		} else {
-			distance.DotBatch(q, rows, out)
+		rows := v.head[start*h : end*h]
+		if !l2 {
+			distance.DotBatch(qh, rows, out)
+			s.heap.PushAll(out, int32(start))
+			continue
 		}
-		s.heap.PushAll(out, int32(start))
+		distance.L2SqBatch(qh, rows, out)
+		if t == 0 {
+			s.heap.PushAll(out, int32(start))
+			continue
+		}
+		// out holds head-only partial sums, lower bounds of the distances.
+		thr := s.heap.Threshold()
+		for i, p := range out {
+			if p < thr {
+				r := start + i
+				full := p + distance.L2Sq(qt, v.tail[r*t:r*t+t])
+				if full < thr {
+					s.heap.Push(full, int32(r))
+					thr = s.heap.Threshold()
+				}
+			}
+		}
 	}
 }
 
 // SizeBytes returns the bytes held by the stored vectors.
-func (x *Index) SizeBytes() int64 { return int64(len(x.data)) * 4 }
+func (x *Index) SizeBytes() int64 {
+	return int64(len(x.v.head)+len(x.v.tail)+len(x.v.perm)) * 4
+}
 
 // DistanceCount returns the distances computed since the last reset.
 func (x *Index) DistanceCount() int64 { return x.count.Load() }

@@ -36,7 +36,7 @@ func GroundTruth(ctx context.Context, base, queries datasets.Matrix, metric data
 		return ids, dists, nil
 	}
 	b := base.Compact(false)
-	v := vectors{metric: metric, data: b.Data, n: b.Rows, dim: b.Dim}
+	v := vectors{metric: metric, n: b.Rows, dim: b.Dim, h: b.Dim, head: b.Data[:b.Rows*b.Dim]}
 	err := v.searchBlocked(ctx, queries, k, threads, func(i int, h *topk.Heap) {
 		h.AppendSorted(ids.Row(i)[:0], dists.Row(i))
 	})

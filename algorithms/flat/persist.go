@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+
+	"github.com/annbench/annbench/datasets"
 )
 
 // Persistence format, little-endian:
@@ -27,18 +29,20 @@ func (x *Index) Save(w io.Writer) error {
 	copy(hdr[:8], magic[:])
 	binary.LittleEndian.PutUint32(hdr[8:], formatVersion)
 	binary.LittleEndian.PutUint32(hdr[12:], uint32(x.dim))
-	binary.LittleEndian.PutUint64(hdr[16:], uint64(x.n))
+	binary.LittleEndian.PutUint64(hdr[16:], uint64(x.v.n))
 	if _, err := bw.Write(hdr[:]); err != nil {
 		return fmt.Errorf("flat: write header: %w", err)
 	}
-	var buf [4096]byte
-	for i := 0; i < len(x.data); {
-		n := 0
-		for ; n+4 <= len(buf) && i < len(x.data); i++ {
-			binary.LittleEndian.PutUint32(buf[n:], math.Float32bits(x.data[i]))
-			n += 4
+	// Vectors are written in their original dimension order, whatever
+	// order the index keeps them in.
+	row := make([]float32, x.dim)
+	buf := make([]byte, 4*x.dim)
+	for i := 0; i < x.v.n; i++ {
+		x.v.row(i, row)
+		for j, f := range row {
+			binary.LittleEndian.PutUint32(buf[4*j:], math.Float32bits(f))
 		}
-		if _, err := bw.Write(buf[:n]); err != nil {
+		if _, err := bw.Write(buf); err != nil {
 			return fmt.Errorf("flat: write vectors: %w", err)
 		}
 	}
@@ -82,7 +86,7 @@ func (x *Index) Load(r io.Reader) error {
 		}
 		remaining -= m
 	}
-	x.data, x.n = data, n
+	x.v = newVectors(x.metric, datasets.Matrix{Data: data, Rows: n, Dim: dim, Stride: dim})
 	return nil
 }
 

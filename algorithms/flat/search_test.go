@@ -1,7 +1,9 @@
 package flat
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -20,6 +22,28 @@ func randMatrix(r *rand.Rand, n, dim int, m datasets.Metric) datasets.Matrix {
 	for i := range x.Data {
 		x.Data[i] = float32(r.NormFloat64())
 	}
+	return finish(x, m)
+}
+
+// skewedMatrix returns n seeded vectors whose variance falls off steeply
+// across a shuffled set of dimensions, as in real descriptors and images,
+// so the l2 index stores them split into head and tail.
+func skewedMatrix(r *rand.Rand, n, dim int, m datasets.Metric) datasets.Matrix {
+	x := datasets.NewMatrix(n, dim)
+	scale := make([]float64, dim)
+	for j, p := range r.Perm(dim) {
+		scale[p] = 10 * math.Pow(0.9, float64(j))
+	}
+	for i := 0; i < n; i++ {
+		for j := range x.Row(i) {
+			x.Row(i)[j] = float32(scale[j] * r.NormFloat64())
+		}
+	}
+	return finish(x, m)
+}
+
+func finish(x datasets.Matrix, m datasets.Metric) datasets.Matrix {
+	n := x.Rows
 	if m == datasets.Angular {
 		for i := 0; i < n; i++ {
 			distance.Normalize(x.Row(i))
@@ -76,16 +100,27 @@ func checkIDs(t *testing.T, what string, m datasets.Metric, base datasets.Matrix
 func TestSearchExact(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, m := range datasets.Metrics {
-		for _, sh := range []struct{ n, dim, k int }{{1, 3, 5}, {7, 1, 3}, {300, 17, 10}, {1000, 128, 10}, {513, 784, 100}} {
-			t.Run(fmt.Sprintf("%s/n=%d/dim=%d/k=%d", m, sh.n, sh.dim, sh.k), func(t *testing.T) {
-				base := randMatrix(r, sh.n, sh.dim, m)
-				queries := randMatrix(r, 9, sh.dim, m)
+		for _, sh := range []struct {
+			n, dim, k int
+			skewed    bool
+		}{{1, 3, 5, false}, {7, 1, 3, false}, {300, 17, 10, false}, {1000, 128, 10, false}, {513, 784, 100, false},
+			{5, 40, 10, true}, {1000, 128, 10, true}, {999, 100, 1, true}, {700, 784, 100, true}} {
+			t.Run(fmt.Sprintf("%s/n=%d/dim=%d/k=%d/skewed=%v", m, sh.n, sh.dim, sh.k, sh.skewed), func(t *testing.T) {
+				gen := randMatrix
+				if sh.skewed {
+					gen = skewedMatrix
+				}
+				base := gen(r, sh.n, sh.dim, m)
+				queries := gen(r, 9, sh.dim, m)
 				x, err := New(m, sh.dim)
 				if err != nil {
 					t.Fatal(err)
 				}
 				if err := x.Build(context.Background(), base); err != nil {
 					t.Fatal(err)
+				}
+				if split := x.v.h < x.v.dim; split != (sh.skewed && m == datasets.L2) {
+					t.Fatalf("stored split into head %d of %d dimensions; want a split only for skewed l2 data", x.v.h, x.v.dim)
 				}
 				batch := make([]int32, queries.Rows*sh.k)
 				if err := x.SearchBatch(context.Background(), queries, sh.k, 2, batch); err != nil {
@@ -186,9 +221,13 @@ func TestCancel(t *testing.T) {
 
 func TestSearchNoAlloc(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
-	for _, m := range datasets.Metrics {
-		base := randMatrix(r, 1000, 32, m)
-		q := randMatrix(r, 1, 32, m).Row(0)
+	for _, m := range append(datasets.Metrics, "skewed") {
+		gen := randMatrix
+		if m == "skewed" {
+			gen, m = skewedMatrix, datasets.L2
+		}
+		base := gen(r, 1000, 32, m)
+		q := gen(r, 1, 32, m).Row(0)
 		x, _ := New(m, 32)
 		if err := x.Build(context.Background(), base); err != nil {
 			t.Fatal(err)
@@ -201,6 +240,42 @@ func TestSearchNoAlloc(t *testing.T) {
 		}
 		if !slices.Equal(dst, want) {
 			t.Errorf("%s: repeated Search changed its answer", m)
+		}
+	}
+}
+
+// TestSaveLoadSplit round-trips a split index: the file holds vectors in
+// their original order and the loaded index answers the same.
+func TestSaveLoadSplit(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	base := skewedMatrix(r, 500, 64, datasets.L2)
+	queries := skewedMatrix(r, 20, 64, datasets.L2)
+	x, _ := New(datasets.L2, 64)
+	if err := x.Build(context.Background(), base); err != nil {
+		t.Fatal(err)
+	}
+	if x.v.perm == nil {
+		t.Fatal("skewed data was not split")
+	}
+	var buf bytes.Buffer
+	if err := x.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	// The payload after the 24-byte header is the base, row by row.
+	payload := buf.Bytes()[24:]
+	for i, f := range base.Data {
+		if got := math.Float32frombits(binary.LittleEndian.Uint32(payload[4*i:])); got != f {
+			t.Fatalf("saved element %d = %v, want %v", i, got, f)
+		}
+	}
+	y, _ := New(datasets.L2, 64)
+	if err := y.Load(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < queries.Rows; i++ {
+		q := queries.Row(i)
+		if a, b := x.Search(q, 10, nil), y.Search(q, 10, nil); !slices.Equal(a, b) {
+			t.Fatalf("query %d: loaded index returned %v, saved one %v", i, b, a)
 		}
 	}
 }

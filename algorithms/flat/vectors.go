@@ -1,0 +1,163 @@
+package flat
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/annbench/annbench/datasets"
+)
+
+// vectors is the stored base: n vectors of dim elements ranked by metric.
+//
+// For l2 the dimensions may be reordered by decreasing variance over the
+// base and split into a head of the first h of them and a tail of the rest,
+// stored as two contiguous arrays. A squared L2 distance is a sum of
+// non-negative terms, so the head's partial sum is a lower bound of the
+// whole (also in floating point: adding a non-negative tail never makes a
+// sum smaller). A single-query scan computes the head of every vector and
+// finishes only those whose head already beats the current k-th distance;
+// the result is the same as a full scan. Reordering dimensions changes no
+// distance, only the order of the additions.
+type vectors struct {
+	metric datasets.Metric
+	n, dim int
+	h      int       // head width; h == dim means no tail
+	head   []float32 // n × h
+	tail   []float32 // n × (dim-h), empty when h == dim
+	// perm lists original dimensions in stored order: stored column c is
+	// original dimension perm[c]. Nil means the identity.
+	perm []int32
+}
+
+// headVariance is the share of the base's total variance the head
+// dimensions must carry, and headMaxShare the largest share of the
+// dimensions the head may take. Data whose variance is spread evenly (the
+// head would be wide) is stored unsplit, since the head bound would rarely
+// prune enough to pay for the second pass. They are variables so the
+// benchmarks can compare settings.
+var (
+	headVariance = 0.7
+	headMaxShare = 0.6
+)
+
+// minSplitDim is the smallest dimension worth splitting.
+const minSplitDim = 32
+
+// newVectors stores base (any stride) for metric, splitting it for l2 when
+// its variance is concentrated in few dimensions.
+func newVectors(metric datasets.Metric, base datasets.Matrix) vectors {
+	n, d := base.Rows, base.Dim
+	v := vectors{metric: metric, n: n, dim: d, h: d}
+	if metric == datasets.L2 && d >= minSplitDim && n > 0 {
+		v.perm, v.h = splitPlan(base)
+	}
+	t := d - v.h
+	v.head = make([]float32, n*v.h)
+	if t > 0 {
+		v.tail = make([]float32, n*t)
+	}
+	for i := 0; i < n; i++ {
+		v.storeRow(i, base.Row(i))
+	}
+	return v
+}
+
+// storeRow writes original-order vector x as row i.
+func (v *vectors) storeRow(i int, x []float32) {
+	h, t := v.h, v.dim-v.h
+	head := v.head[i*h : i*h+h]
+	if v.perm == nil {
+		copy(head, x)
+		return
+	}
+	tail := v.tail[i*t : i*t+t]
+	for c, j := range v.perm[:h] {
+		head[c] = x[j]
+	}
+	for c, j := range v.perm[h:] {
+		tail[c] = x[j]
+	}
+}
+
+// row writes vector i in original order into dst (len dim).
+func (v *vectors) row(i int, dst []float32) {
+	h, t := v.h, v.dim-v.h
+	head := v.head[i*h : i*h+h]
+	if v.perm == nil {
+		copy(dst, head)
+		return
+	}
+	tail := v.tail[i*t : i*t+t]
+	for c, j := range v.perm[:h] {
+		dst[j] = head[c]
+	}
+	for c, j := range v.perm[h:] {
+		dst[j] = tail[c]
+	}
+}
+
+// permute writes q in stored column order into dst (len dim), negated when
+// neg is set.
+func (v *vectors) permute(dst, q []float32, neg bool) {
+	switch {
+	case v.perm == nil && !neg:
+		copy(dst, q)
+	case v.perm == nil:
+		for i, x := range q {
+			dst[i] = -x
+		}
+	case !neg:
+		for c, j := range v.perm {
+			dst[c] = q[j]
+		}
+	default:
+		for c, j := range v.perm {
+			dst[c] = -q[j]
+		}
+	}
+}
+
+// splitPlan orders base's dimensions by decreasing variance and returns
+// the order and the head width: the smallest multiple of 16 carrying
+// headVariance of the total. It returns (nil, dim) when that head would be
+// wider than headMaxShare of the dimensions.
+func splitPlan(base datasets.Matrix) ([]int32, int) {
+	n, d := base.Rows, base.Dim
+	mean := make([]float64, d)
+	for i := 0; i < n; i++ {
+		for j, x := range base.Row(i) {
+			mean[j] += float64(x)
+		}
+	}
+	for j := range mean {
+		mean[j] /= float64(n)
+	}
+	vari := make([]float64, d)
+	for i := 0; i < n; i++ {
+		for j, x := range base.Row(i) {
+			e := float64(x) - mean[j]
+			vari[j] += e * e
+		}
+	}
+	perm := make([]int32, d)
+	var total float64
+	for j := range perm {
+		perm[j] = int32(j)
+		total += vari[j]
+	}
+	if total == 0 {
+		return nil, d
+	}
+	slices.SortStableFunc(perm, func(a, b int32) int { return cmp.Compare(vari[b], vari[a]) })
+	var cum float64
+	h := 0
+	for h < d && cum < headVariance*total {
+		cum += vari[perm[h]]
+		h++
+	}
+	h = max(16, (h+15)&^15)
+	if float64(h) > headMaxShare*float64(d) {
+		return nil, d
+	}
+	return perm, h
+}
