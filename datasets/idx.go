@@ -48,10 +48,36 @@ type idxHeader struct {
 type idxStream struct {
 	r       io.Reader
 	gzipped bool
+	// size is the number of input bytes, or -1 when the reader cannot tell.
+	size int64
+}
+
+// maxGzipRatio bounds how much a gzip stream can expand (deflate's limit is
+// about 1032:1), which bounds what a header may honestly claim.
+const maxGzipRatio = 1100
+
+// remaining returns how many bytes r will deliver, or -1 when unknown.
+func remaining(r io.Reader) int64 {
+	switch v := r.(type) {
+	case interface{ Len() int }: // bytes.Reader, strings.Reader, bytes.Buffer
+		return int64(v.Len())
+	case *os.File:
+		st, err := v.Stat()
+		if err != nil || !st.Mode().IsRegular() {
+			return -1
+		}
+		off, err := v.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return -1
+		}
+		return st.Size() - off
+	}
+	return -1
 }
 
 // newIDXStream wraps r, decompressing it when it starts with the gzip magic.
 func newIDXStream(r io.Reader) (*idxStream, error) {
+	size := remaining(r)
 	br := bufio.NewReaderSize(r, 64<<10)
 	magic, _ := br.Peek(2)
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -59,9 +85,9 @@ func newIDXStream(r io.Reader) (*idxStream, error) {
 		if err != nil {
 			return nil, errorf("bad gzip header: %v", err)
 		}
-		return &idxStream{r: gz, gzipped: true}, nil
+		return &idxStream{r: gz, gzipped: true, size: size}, nil
 	}
-	return &idxStream{r: br}, nil
+	return &idxStream{r: br, size: size}, nil
 }
 
 // describe turns a read error into a message that says whether the data was
@@ -115,6 +141,40 @@ func (s *idxStream) header() (idxHeader, error) {
 	return idxHeader{typ: typ, code: magic[2], dims: dims}, nil
 }
 
+// checkSize compares the size the header implies with the input size when
+// the input is uncompressed and its size is known.
+func (s *idxStream) checkSize(h idxHeader) error {
+	if s.size < 0 || s.gzipped {
+		return nil
+	}
+	elems := int64(1)
+	for _, v := range h.dims {
+		if v == 0 {
+			elems = 0
+			break
+		}
+	}
+	for _, v := range h.dims {
+		if elems == 0 {
+			break
+		}
+		if elems > s.size/int64(v) {
+			elems = s.size + 1 // more than the input can hold
+			break
+		}
+		elems *= int64(v)
+	}
+	if elems > s.size {
+		return errorf("header says %v %s elements, more than the %d-byte input can hold", h.dims, h.typ.name, s.size)
+	}
+	want := int64(4+4*len(h.dims)) + elems*int64(h.typ.size)
+	if want != s.size {
+		return errorf("header says %v %s elements (%d bytes with the header) but the input has %d bytes",
+			h.dims, h.typ.name, want, s.size)
+	}
+	return nil
+}
+
 // ReadIDXVectors reads an IDX file with two or more dimensions (e.g.
 // images) from r, gzip-compressed or not, and returns one float32 vector per
 // item, flattening the remaining dimensions (28×28 images become 784-d
@@ -141,6 +201,9 @@ func ReadIDXVectors(r io.Reader, maxRows int) (Matrix, error) {
 	}
 	if err := checkDim(dim); err != nil {
 		return Matrix{}, errorf("vector size %v: %v", h.dims[1:], err)
+	}
+	if err := s.checkSize(h); err != nil {
+		return Matrix{}, err
 	}
 	d := int(dim)
 	count := h.dims[0]
@@ -190,6 +253,9 @@ func ReadIDXLabels(r io.Reader, maxRows int) ([]int32, error) {
 	if !h.typ.integer || h.typ.size > 4 {
 		return nil, errorf("IDX element type %s cannot hold labels, want an integer type", h.typ.name)
 	}
+	if err := s.checkSize(h); err != nil {
+		return nil, err
+	}
 	count := h.dims[0]
 	rows := count
 	if maxRows > 0 && maxRows < rows {
@@ -218,7 +284,17 @@ func readIDXValues[T float32 | int32](s *idxStream, h idxHeader, rows, d int, co
 	chunkRows := max(1, (1<<20)/(d*es))
 	buf := make([]byte, min(chunkRows, max(rows, 1))*d*es)
 	total := int64(rows) * int64(d)
-	data := make([]T, 0, min(total, 1<<22))
+	// Allocate everything at once when the input is big enough to hold what
+	// the header claims; otherwise grow as data arrives, so that a lying
+	// header in a small input cannot force a huge allocation.
+	capacity := min(total, 1<<22)
+	if s.size >= 0 {
+		claimed := total * int64(es)
+		if !s.gzipped && claimed <= s.size || s.gzipped && claimed <= s.size*maxGzipRatio {
+			capacity = total
+		}
+	}
+	data := make([]T, 0, capacity)
 	for done := 0; done < rows; {
 		k := min(chunkRows, rows-done)
 		b := buf[:k*d*es]

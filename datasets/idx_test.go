@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,38 +74,54 @@ func TestReadIDXErrors(t *testing.T) {
 		in     []byte
 		labels bool
 		want   string
+		// wantSized, when set, is the error when the reader's size is known
+		// up front (a bytes.Reader or a file) rather than streamed.
+		wantSized string
 	}{
-		{"empty", nil, false, "reading magic: file is truncated"},
-		{"bad magic", []byte("P5\n28 28\n255\n"), false, "bad magic 0x50350a32: not an IDX file"},
-		{"unknown type", idxFile(0x0A, []uint32{1}, []byte{1}), true, "bad magic 0x00000a01"},
-		{"zero dimensions", []byte{0, 0, 8, 0}, false, "bad magic 0x00000800"},
-		{"truncated header", []byte{0, 0, 8, 3, 0, 0, 0, 1}, false, "reading 3 dimension sizes: file is truncated"},
-		{"truncated data", images[:len(images)-1], false, "data ends within item 0 of 3: file is truncated"},
-		{"trailing data", append(append([]byte{}, images...), 1), false, "unexpected data after the 3 items"},
-		{"truncated gzip", truncatedGz, false, "truncated gzip stream"},
-		{"corrupt gzip", corruptGz, false, "checksum mismatch"},
-		{"bad gzip header", []byte{0x1f, 0x8b, 0, 0}, false, "bad gzip header"},
-		{"labels as images", idxFile(0x08, []uint32{2}, []byte{1, 2}), false, "want at least 2 for vectors (is it a label file?)"},
-		{"images as labels", images, true, "want 1 for labels (is it an image file?)"},
-		{"float labels", idxFile(0x0D, []uint32{1}, []byte{0, 0, 0, 0}), true, "cannot hold labels"},
-		{"zero dim", idxFile(0x08, []uint32{1, 28, 0}, nil), false, "dimension 0 is not positive"},
-		{"absurd dim", idxFile(0x08, []uint32{1, 1 << 16, 1 << 16}, nil), false, "exceeds the limit"},
-		{"absurd count", idxFile(0x08, []uint32{0xffffffff, 2}, nil), false, "size 4294967295 is absurd"},
-		{"lying count", idxFile(0x08, []uint32{1 << 30, 784}, make([]byte, 784*3)), false, "data ends within item"},
+		{"empty", nil, false, "reading magic: file is truncated", ""},
+		{"bad magic", []byte("P5\n28 28\n255\n"), false, "bad magic 0x50350a32: not an IDX file", ""},
+		{"unknown type", idxFile(0x0A, []uint32{1}, []byte{1}), true, "bad magic 0x00000a01", ""},
+		{"zero dimensions", []byte{0, 0, 8, 0}, false, "bad magic 0x00000800", ""},
+		{"truncated header", []byte{0, 0, 8, 3, 0, 0, 0, 1}, false, "reading 3 dimension sizes: file is truncated", ""},
+		{"truncated data", images[:len(images)-1], false, "data ends within item 0 of 3: file is truncated",
+			"header says [3 2 2] uint8 elements (28 bytes with the header) but the input has 27 bytes"},
+		{"trailing data", append(append([]byte{}, images...), 1), false, "unexpected data after the 3 items",
+			"(28 bytes with the header) but the input has 29 bytes"},
+		{"truncated gzip", truncatedGz, false, "truncated gzip stream", ""},
+		{"corrupt gzip", corruptGz, false, "checksum mismatch", ""},
+		{"bad gzip header", []byte{0x1f, 0x8b, 0, 0}, false, "bad gzip header", ""},
+		{"labels as images", idxFile(0x08, []uint32{2}, []byte{1, 2}), false, "want at least 2 for vectors (is it a label file?)", ""},
+		{"images as labels", images, true, "want 1 for labels (is it an image file?)", ""},
+		{"float labels", idxFile(0x0D, []uint32{1}, []byte{0, 0, 0, 0}), true, "cannot hold labels", ""},
+		{"zero dim", idxFile(0x08, []uint32{1, 28, 0}, nil), false, "dimension 0 is not positive", ""},
+		{"absurd dim", idxFile(0x08, []uint32{1, 1 << 16, 1 << 16}, nil), false, "exceeds the limit", ""},
+		{"absurd count", idxFile(0x08, []uint32{0xffffffff, 2}, nil), false, "size 4294967295 is absurd", ""},
+		{"lying count", idxFile(0x08, []uint32{1 << 30, 784}, make([]byte, 784*3)), false, "data ends within item", "header says [1073741824 784] uint8 elements, more than the 2364-byte input can hold"},
+		{"overflowing sizes", idxFile(0x08, []uint32{1<<31 - 1, 1<<31 - 1, 1<<31 - 1, 1}, nil), false, "exceeds the limit", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var err error
-			if tt.labels {
-				_, err = ReadIDXLabels(bytes.NewReader(tt.in), 0)
-			} else {
-				_, err = ReadIDXVectors(bytes.NewReader(tt.in), 0)
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("error %v, want one containing %q", err, tt.want)
-			}
-			if !errors.Is(err, ErrFormat) {
-				t.Errorf("error %v does not wrap ErrFormat", err)
+			for _, sized := range []bool{false, true} {
+				var r io.Reader = bytes.NewReader(tt.in)
+				want := tt.want
+				if sized && tt.wantSized != "" {
+					want = tt.wantSized
+				}
+				if !sized {
+					r = struct{ io.Reader }{r} // hide the size
+				}
+				var err error
+				if tt.labels {
+					_, err = ReadIDXLabels(r, 0)
+				} else {
+					_, err = ReadIDXVectors(r, 0)
+				}
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Fatalf("sized=%v: error %v, want one containing %q", sized, err, want)
+				}
+				if !errors.Is(err, ErrFormat) {
+					t.Errorf("error %v does not wrap ErrFormat", err)
+				}
 			}
 		})
 	}
@@ -142,8 +159,15 @@ func FuzzIDXVectors(f *testing.F) {
 	idxSeeds(f)
 	f.Fuzz(func(t *testing.T, b []byte, maxRows int) {
 		m, err := ReadIDXVectors(bytes.NewReader(b), maxRows)
+		m2, err2 := ReadIDXVectors(struct{ io.Reader }{bytes.NewReader(b)}, maxRows)
+		if (err == nil) != (err2 == nil) && maxRows <= 0 {
+			t.Fatalf("sized and streamed reads disagree: %v / %v", err, err2)
+		}
 		if err != nil {
 			return
+		}
+		if err2 == nil && !equalFloats(m.Data, m2.Data) {
+			t.Fatal("sized and streamed reads give different data")
 		}
 		if err := m.Validate(); err != nil || !m.Contiguous() || len(m.Data) != m.Rows*m.Dim {
 			t.Fatalf("accepted input gives inconsistent matrix %d×%d (%d elements): %v", m.Rows, m.Dim, len(m.Data), err)
@@ -179,4 +203,25 @@ func FuzzIDXLabels(f *testing.F) {
 			}
 		}
 	})
+}
+
+func BenchmarkReadIDXVectors(b *testing.B) {
+	body := make([]byte, 10000*784)
+	for i := range body {
+		body[i] = byte(i * 131 >> 3)
+	}
+	raw := idxFile(0x08, []uint32{10000, 28, 28}, body)
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{{"raw", raw}, {"gzip", gz(raw)}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(raw)))
+			for b.Loop() {
+				if _, err := ReadIDXVectors(bytes.NewReader(c.data), 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -131,7 +131,7 @@ func TestEntryOpenErrors(t *testing.T) {
 		{"corrupt base", func(t *testing.T, dir string, e *Entry) {
 			must(t, os.WriteFile(filepath.Join(dir, "tiny", "base.fvecs"), []byte{4, 0, 0, 0, 1, 2}, 0o644))
 		}, []string{"base.fvecs", "not a whole number"}},
-		{"no reader", func(t *testing.T, dir string, e *Entry) { e.Files[0].Format = FormatHDF5 }, []string{"no reader for format \"hdf5\""}},
+		{"no reader", func(t *testing.T, dir string, e *Entry) { e.Files[0].Format = "parquet" }, []string{"no reader for format \"parquet\""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
