@@ -2,14 +2,17 @@ package fetch
 
 import (
 	"archive/tar"
+	"archive/zip"
 	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
@@ -18,7 +21,8 @@ import (
 // links).
 var ErrUnsafeArchive = errors.New("unsafe archive entry")
 
-// archiveKind returns "tar.gz", "tar" or "gz" from a URL or file name.
+// archiveKind returns "tar.gz", "tar", "gz" or "zip" from a URL or file
+// name.
 func archiveKind(name string) string {
 	n := strings.ToLower(name)
 	switch {
@@ -28,6 +32,8 @@ func archiveKind(name string) string {
 		return "tar"
 	case strings.HasSuffix(n, ".gz"):
 		return "gz"
+	case strings.HasSuffix(n, ".zip"):
+		return "zip"
 	}
 	return ""
 }
@@ -40,15 +46,18 @@ func (f *Fetcher) extract(ctx context.Context, it Item, archive string, lock *lo
 		kind = archiveKind(it.Path)
 	}
 	f.logf("extract: %s", archive)
+	wanted := map[string]Member{}
+	for _, m := range it.Members {
+		wanted[strings.TrimPrefix(path.Clean("/"+m.Name), "/")] = m
+	}
+	if kind == "zip" {
+		return f.extractZip(ctx, archive, wanted, it.URL, lock)
+	}
 	fh, err := os.Open(archive)
 	if err != nil {
 		return err
 	}
 	defer fh.Close()
-	wanted := map[string]Member{}
-	for _, m := range it.Members {
-		wanted[strings.TrimPrefix(path.Clean("/"+m.Name), "/")] = m
-	}
 	var r io.Reader = fh
 	if kind == "tar.gz" || kind == "gz" {
 		zr, err := gzip.NewReader(fh)
@@ -67,7 +76,7 @@ func (f *Fetcher) extract(ctx context.Context, it Item, archive string, lock *lo
 	case "tar", "tar.gz":
 		return f.extractTar(ctx, tar.NewReader(r), archive, wanted, it.URL, lock)
 	}
-	return fmt.Errorf("%s: unknown archive type (want .tar, .tar.gz, .tgz or .gz)", archive)
+	return fmt.Errorf("%s: unknown archive type (want .tar, .tar.gz, .tgz, .gz or .zip)", archive)
 }
 
 // CheckEntry rejects tar entries that would land outside the extraction
@@ -94,6 +103,71 @@ func CheckEntry(h *tar.Header) error {
 		if path.IsAbs(h.Linkname) || escapes(h.Linkname) {
 			return fmt.Errorf("%w: hard link %q -> %q points outside the destination directory", ErrUnsafeArchive, name, h.Linkname)
 		}
+	}
+	return nil
+}
+
+// extractZip is extractTar for zip archives.
+func (f *Fetcher) extractZip(ctx context.Context, archive string, wanted map[string]Member, source string, lock *lockFile) error {
+	zr, err := zip.OpenReader(archive)
+	if err != nil {
+		return fmt.Errorf("%s: %w", archive, err)
+	}
+	defer zr.Close()
+	found := map[string]bool{}
+	for _, zf := range zr.File {
+		h := &tar.Header{Name: zf.Name, Typeflag: tar.TypeReg}
+		if zf.Mode()&fs.ModeSymlink != 0 {
+			// The link target is the entry's content.
+			rc, err := zf.Open()
+			if err != nil {
+				return fmt.Errorf("%s: %w", archive, err)
+			}
+			target, err := io.ReadAll(io.LimitReader(rc, 4096))
+			rc.Close()
+			if err != nil {
+				return fmt.Errorf("%s: %w", archive, err)
+			}
+			h.Typeflag, h.Linkname = tar.TypeSymlink, string(target)
+		} else if zf.Mode().IsDir() {
+			h.Typeflag = tar.TypeDir
+		}
+		if err := CheckEntry(h); err != nil {
+			return fmt.Errorf("%s: %w", archive, err)
+		}
+		name := strings.TrimPrefix(path.Clean("/"+zf.Name), "/")
+		m, ok := wanted[name]
+		if !ok {
+			continue
+		}
+		if h.Typeflag != tar.TypeReg {
+			return fmt.Errorf("%s: member %q is not a regular file", archive, name)
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return fmt.Errorf("%s: member %q: %w", archive, name, err)
+		}
+		err = f.writeMember(ctx, m, rc, source, lock)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+		found[name] = true
+	}
+	return missingMembers(archive, wanted, found)
+}
+
+// missingMembers reports wanted members the archive did not hold.
+func missingMembers(archive string, wanted map[string]Member, found map[string]bool) error {
+	var missing []string
+	for name := range wanted {
+		if !found[name] {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return fmt.Errorf("%s: members missing from the archive: %s", archive, strings.Join(missing, ", "))
 	}
 	return nil
 }
@@ -142,16 +216,7 @@ func (f *Fetcher) extractTar(ctx context.Context, tr *tar.Reader, archive string
 		}
 		found[name] = true
 	}
-	var missing []string
-	for name := range wanted {
-		if !found[name] {
-			missing = append(missing, name)
-		}
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("%s: members missing from the archive: %s", archive, strings.Join(missing, ", "))
-	}
-	return nil
+	return missingMembers(archive, wanted, found)
 }
 
 // writeMember copies r into the member's .part file, verifies it and

@@ -2,7 +2,7 @@
 // HTTP Range requests and over ftp with REST offsets, with retries and
 // exponential backoff, into a ".part" file that is verified (size and
 // sha256) and then renamed into place, so a final path never holds a partial
-// or unverified file. Archives (tar, tar.gz, gz) are extracted safely.
+// or unverified file. Archives (tar, tar.gz, gz, zip) are extracted safely.
 // Checksums not pinned by the caller are recorded in a lock file on first
 // download and checked on later ones.
 package fetch
@@ -40,8 +40,9 @@ type Item struct {
 	// Patches are written over the downloaded bytes before verification,
 	// e.g. to rewrite a header's row count after a Prefix download.
 	Patches []Patch
-	// Members, when non-empty, marks the object as an archive (tar, tar.gz
-	// or gz, by the URL's suffix) and lists the files to extract from it.
+	// Members, when non-empty, marks the object as an archive (tar,
+	// tar.gz, gz or zip, by the URL's suffix) and lists the files to
+	// extract from it.
 	Members []Member
 	// KeepArchive keeps the archive after its members are extracted.
 	KeepArchive bool

@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"archive/tar"
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -586,6 +587,38 @@ func TestArchive(t *testing.T) {
 			t.Error("gunzipped file differs")
 		}
 	})
+}
+
+func TestZip(t *testing.T) {
+	gt := payload(4040, 12)
+	build := func(extra string) []byte {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		w, _ := zw.Create("deep1M_groundtruth.ivecs")
+		w.Write(gt)
+		w, _ = zw.Create("deep10M_groundtruth.ivecs")
+		w.Write([]byte("other"))
+		if extra != "" {
+			w, _ = zw.Create(extra)
+			w.Write([]byte("evil"))
+		}
+		zw.Close()
+		return buf.Bytes()
+	}
+	members := []Member{{Name: "deep1M_groundtruth.ivecs", Path: "deep/gt.ivecs", SHA256: shaHex(gt)}}
+	url := start(t, &server{files: map[string][]byte{"/gt.zip": build(""), "/bad.zip": build("../../evil")}})
+	f := newFetcher(t)
+	if err := f.Fetch(context.Background(), []Item{{URL: url + "/gt.zip", Path: "deep/gt.zip", Members: members}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, filepath.Join(f.Dir, "deep/gt.ivecs")); !bytes.Equal(got, gt) {
+		t.Error("zip member differs")
+	}
+	f = newFetcher(t)
+	err := f.Fetch(context.Background(), []Item{{URL: url + "/bad.zip", Path: "bad.zip", Members: members}})
+	if !errors.Is(err, ErrUnsafeArchive) {
+		t.Fatalf("error %v, want ErrUnsafeArchive", err)
+	}
 }
 
 func TestProgressBarsDoNotBreakDownloads(t *testing.T) {
