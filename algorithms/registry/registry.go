@@ -10,12 +10,18 @@ import (
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/flat"
 	"github.com/annbench/annbench/algorithms/hnsw"
+	"github.com/annbench/annbench/algorithms/ivfflat"
+	"github.com/annbench/annbench/algorithms/ivfpq"
+	"github.com/annbench/annbench/algorithms/pq"
 	"github.com/annbench/annbench/algorithms/scann"
 )
 
 // All lists every registered algorithm in display order.
 var All = []algorithms.Algorithm{
 	flat.Algorithm,
+	ivfflat.Algorithm,
+	pq.Algorithm,
+	ivfpq.Algorithm,
 	hnsw.Algorithm,
 	scann.Algorithm,
 }
