@@ -34,10 +34,6 @@ func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
 	if n == 0 {
 		return nil
 	}
-	vecs := make([]float32, n*x.dim)
-	for i := 0; i < n; i++ {
-		copy(vecs[i*x.dim:(i+1)*x.dim], base.Row(i))
-	}
 	levels := x.drawLevels(n)
 	upperOff := make([]uint32, n)
 	var total uint64
@@ -48,8 +44,11 @@ func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
 			return fmt.Errorf("hnsw: upper layers of %d vectors need more than 2^32 slots; use a smaller M", n)
 		}
 	}
-	x.n, x.vecs, x.levels, x.upperOff = n, vecs, levels, upperOff
-	x.links0 = make([]uint32, n*(x.m0+1))
+	x.n, x.levels, x.upperOff = n, levels, upperOff
+	x.nodes = make([]uint32, n*x.stride)
+	for i := 0; i < n; i++ {
+		copy(x.vec(uint32(i)), base.Row(i))
+	}
 	x.upper = make([]uint32, total)
 	x.entry, x.maxLevel = 0, int(levels[0])
 
@@ -92,7 +91,7 @@ func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
 
 // clear empties the index.
 func (x *Index) clear() {
-	x.n, x.vecs, x.levels, x.links0, x.upperOff, x.upper = 0, nil, nil, nil, nil, nil
+	x.n, x.nodes, x.levels, x.upperOff, x.upper = 0, nil, nil, nil, nil
 	x.entry, x.maxLevel = 0, 0
 }
 
@@ -218,7 +217,7 @@ func (b *builder) searchLayer(s *scratch, q []float32, self, ep uint32, epD floa
 				tags[id] = tag
 				ids[m] = id
 				m++
-				prefetch(&x.vecs[int(id)*x.dim], x.pfLines)
+				prefetch(&x.nodes[int(id)*x.stride], x.pfLines)
 			}
 		}
 		for _, id := range ids[:m] {

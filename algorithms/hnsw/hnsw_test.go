@@ -105,7 +105,7 @@ func TestSingleThreadBuildIsDeterministic(t *testing.T) {
 	base := gaussian(1, 3000, 24)
 	cfg := Config{M: 8, EfConstruction: 60, Seed: 5, Threads: 1}
 	a, b := mustBuild(t, base, cfg), mustBuild(t, base, cfg)
-	if !slices.Equal(a.links0, b.links0) || !slices.Equal(a.upper, b.upper) || !slices.Equal(a.levels, b.levels) ||
+	if !slices.Equal(a.nodes, b.nodes) || !slices.Equal(a.upper, b.upper) || !slices.Equal(a.levels, b.levels) ||
 		a.entry != b.entry || a.maxLevel != b.maxLevel {
 		t.Fatal("two single-thread builds with the same seed produced different graphs")
 	}
@@ -211,12 +211,11 @@ func TestSelectNeighborsHeuristic(t *testing.T) {
 		{-3, 0},  // 3: opposite side: kept
 		{0, 3},   // 4: behind 2: pruned
 	}
-	base := datasets.NewMatrix(len(pts), 2)
-	for i, p := range pts {
-		copy(base.Row(i), p)
-	}
 	x, _ := New(datasets.L2, 2, Config{M: 4})
-	x.vecs, x.n = base.Data, base.Rows
+	x.n, x.nodes = len(pts), make([]uint32, len(pts)*x.stride)
+	for i, p := range pts {
+		copy(x.vec(uint32(i)), p)
+	}
 	var cands []item
 	for i, p := range pts {
 		cands = append(cands, item{p[0]*p[0] + p[1]*p[1], uint32(i)})
@@ -250,7 +249,7 @@ func TestStridedBase(t *testing.T) {
 	}
 	cfg := Config{M: 8, EfConstruction: 40, Threads: 1}
 	a, b := mustBuild(t, base, cfg), mustBuild(t, strided, cfg)
-	if !slices.Equal(a.vecs, b.vecs) || !slices.Equal(a.links0, b.links0) {
+	if !slices.Equal(a.nodes, b.nodes) {
 		t.Error("a strided base built a different index than the same rows packed")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/distance"
@@ -13,10 +14,13 @@ import (
 
 // Index is an HNSW graph over a private copy of the base vectors.
 //
-// Storage is flat: node i's vector is vecs[i*dim:(i+1)*dim]; its layer-0
-// neighbour list is the slot links0[i*(M0+1):(i+1)*(M0+1)], a count
-// followed by M0 ids; a node on layers 1..L owns L consecutive slots of
-// M+1 uint32s in upper, starting at upperOff[i].
+// Storage is flat. Node i owns the record nodes[i*stride:(i+1)*stride]:
+// its vector (dim float32s, stored as their bits), then its layer-0
+// neighbour list (a count and M0 ids), padded to whole 64-byte lines. As
+// in hnswlib, a node's links sit next to its vector, so expanding a node
+// whose distance was just measured finds its list already in cache. A node
+// on layers 1..L owns L consecutive lists of M+1 uint32s in upper,
+// starting at upperOff[i].
 type Index struct {
 	cfg    Config
 	metric datasets.Metric
@@ -30,9 +34,9 @@ type Index struct {
 	pfLines int
 
 	n        int
-	vecs     []float32
+	stride   int
+	nodes    []uint32
 	levels   []uint8
-	links0   []uint32
 	upperOff []uint32
 	upper    []uint32
 	entry    uint32
@@ -66,6 +70,7 @@ func New(metric datasets.Metric, dim int, cfg Config) (*Index, error) {
 	x := &Index{cfg: cfg, metric: metric, l2: metric == datasets.L2, dim: dim, ef: DefaultEf}
 	x.setM(cfg.M)
 	x.pfLines = min((dim*4+63)/64, maxPrefetchLines)
+	x.stride = (dim + x.m0 + 1 + 15) &^ 15
 	x.pool.New = func() any { return new(scratch) }
 	return x, nil
 }
@@ -85,16 +90,15 @@ func (x *Index) dist(a, b []float32) float32 {
 
 // vec returns the stored vector of node id.
 func (x *Index) vec(id uint32) []float32 {
-	o := int(id) * x.dim
-	return x.vecs[o : o+x.dim : o+x.dim]
+	return unsafe.Slice((*float32)(unsafe.Pointer(&x.nodes[int(id)*x.stride])), x.dim)
 }
 
 // list returns the neighbour slot of node id on level: element 0 is the
 // count, the rest hold ids.
 func (x *Index) list(id uint32, level int) []uint32 {
 	if level == 0 {
-		o := int(id) * (x.m0 + 1)
-		return x.links0[o : o+x.m0+1 : o+x.m0+1]
+		o := int(id)*x.stride + x.dim
+		return x.nodes[o : o+x.m0+1 : o+x.m0+1]
 	}
 	o := int(x.upperOff[id]) + (level-1)*(x.m+1)
 	return x.upper[o : o+x.m+1 : o+x.m+1]
@@ -112,7 +116,7 @@ func (x *Index) SetQuery(p algorithms.Params) error {
 
 // SizeBytes returns the bytes held by the vectors and the graph.
 func (x *Index) SizeBytes() int64 {
-	return int64(len(x.vecs))*4 + int64(len(x.links0))*4 + int64(len(x.upper))*4 +
+	return int64(len(x.nodes))*4 + int64(len(x.upper))*4 +
 		int64(len(x.upperOff))*4 + int64(len(x.levels))
 }
 

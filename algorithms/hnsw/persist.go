@@ -55,8 +55,12 @@ func (x *Index) Save(w io.Writer) error {
 	le.PutUint32(hdr[48:], uint32(x.maxLevel))
 	ew.bytes(hdr[:])
 	ew.bytes(x.levels)
-	ew.float32s(x.vecs)
-	ew.uint32s(x.links0)
+	for i := 0; i < x.n; i++ {
+		ew.float32s(x.vec(uint32(i)))
+	}
+	for i := 0; i < x.n; i++ {
+		ew.uint32s(x.list(uint32(i), 0))
+	}
 	ew.uint32s(x.upper)
 	var sum [4]byte
 	le.PutUint32(sum[:], ew.h.Sum32())
@@ -135,25 +139,38 @@ func (x *Index) Load(r io.Reader) error {
 	if n > 0 && uint32(levels[entry]) != maxLevel {
 		return fmt.Errorf("hnsw: load: entry point %d has level %d, max level is %d", entry, levels[entry], maxLevel)
 	}
-	vecs, err := readChunked(d, n*x.dim, "vectors", func(b []byte, out []float32) []float32 {
-		for i := 0; i+4 <= len(b); i += 4 {
-			out = append(out, math.Float32frombits(le.Uint32(b[i:])))
+	// Node records grow as vectors arrive, so a header claiming many
+	// nodes cannot allocate more than the input holds.
+	stride, m0 := x.stride, x.m0
+	nodes := make([]uint32, 0, min(n*stride, 1<<16))
+	rec := make([]byte, max(x.dim, m0+1)*4)
+	for i := 0; i < n; i++ {
+		b := rec[:x.dim*4]
+		if err := d.bytes(b, "vectors"); err != nil {
+			return err
 		}
-		return out
-	}, 4)
-	if err != nil {
-		return err
+		for j := 0; j < len(b); j += 4 {
+			nodes = append(nodes, le.Uint32(b[j:]))
+		}
+		for j := x.dim; j < stride; j++ {
+			nodes = append(nodes, 0)
+		}
+	}
+	for i := 0; i < n; i++ {
+		b := rec[:(m0+1)*4]
+		if err := d.bytes(b, "layer 0"); err != nil {
+			return err
+		}
+		l := nodes[i*stride+x.dim : i*stride+x.dim+m0+1]
+		for j := range l {
+			l[j] = le.Uint32(b[j*4:])
+		}
 	}
 	decodeU32 := func(b []byte, out []uint32) []uint32 {
 		for i := 0; i+4 <= len(b); i += 4 {
 			out = append(out, le.Uint32(b[i:]))
 		}
 		return out
-	}
-	m0 := 2 * int(m)
-	links0, err := readChunked(d, n*(m0+1), "layer 0", decodeU32, 4)
-	if err != nil {
-		return err
 	}
 	upper, err := readChunked(d, int(total), "upper layers", decodeU32, 4)
 	if err != nil {
@@ -167,14 +184,17 @@ func (x *Index) Load(r io.Reader) error {
 	if got := le.Uint32(sum[:]); got != want {
 		return fmt.Errorf("hnsw: load: checksum mismatch (stored %08x, computed %08x): file is corrupted", got, want)
 	}
-	if err := checkLists(links0, m0+1, n, "layer 0"); err != nil {
-		return err
+	for i := 0; i < n; i++ {
+		o := i*stride + x.dim
+		if err := checkLists(nodes[o:o+m0+1], m0+1, n, "layer 0"); err != nil {
+			return err
+		}
 	}
 	if err := checkLists(upper, int(m)+1, n, "upper layers"); err != nil {
 		return err
 	}
 	x.cfg.EfConstruction, x.cfg.Seed = int(efc), seed
-	x.n, x.vecs, x.levels, x.upperOff, x.links0, x.upper = n, vecs, levels, upperOff, links0, upper
+	x.n, x.nodes, x.levels, x.upperOff, x.upper = n, nodes, levels, upperOff, upper
 	x.entry, x.maxLevel = entry, int(maxLevel)
 	return nil
 }

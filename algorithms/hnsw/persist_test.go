@@ -28,7 +28,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if err := y.Load(bytes.NewReader(b)); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(x.vecs, y.vecs) || !slices.Equal(x.links0, y.links0) || !slices.Equal(x.upper, y.upper) ||
+	if !slices.Equal(x.nodes, y.nodes) || !slices.Equal(x.upper, y.upper) ||
 		!slices.Equal(x.levels, y.levels) || x.entry != y.entry || x.maxLevel != y.maxLevel {
 		t.Fatal("loaded index differs from the saved one")
 	}

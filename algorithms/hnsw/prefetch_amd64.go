@@ -5,4 +5,4 @@ package hnsw
 // distances are computed. lines must be positive.
 //
 //go:noescape
-func prefetch(p *float32, lines int)
+func prefetch(p *uint32, lines int)

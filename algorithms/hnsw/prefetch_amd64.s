@@ -1,6 +1,6 @@
 #include "textflag.h"
 
-// func prefetch(p *float32, lines int)
+// func prefetch(p *uint32, lines int)
 //
 // Hints the CPU to load lines consecutive 64-byte cache lines starting at
 // p into all cache levels. lines must be positive.

@@ -3,4 +3,4 @@
 package hnsw
 
 // prefetch is a no-op where no prefetch instruction is wired up.
-func prefetch(p *float32, lines int) {}
+func prefetch(p *uint32, lines int) {}

@@ -1,5 +1,7 @@
 package hnsw
 
+import "unsafe"
+
 // Search returns the ids of up to k stored vectors nearest to q, nearest
 // first, written into dst[:0]. It searches with width max(ef, k); when k
 // reaches the number of stored vectors it scans them all instead, so every
@@ -77,8 +79,7 @@ func (x *Index) searchLayer0(s *scratch, q []float32, ep uint32, epD float32, ef
 	s.cand.push(epD, ep)
 	s.top.push(epD, ep)
 	bound := epD
-	links, stride := x.links0, x.m0+1
-	vecs, dim, pf := x.vecs, x.dim, x.pfLines
+	nodes, stride, dim, pf := x.nodes, x.stride, x.dim, x.pfLines
 	ids := s.idBuf(x.m0)
 	cnt := 0
 	for s.cand.len() > 0 {
@@ -87,21 +88,20 @@ func (x *Index) searchLayer0(s *scratch, q []float32, ep uint32, epD float32, ef
 			break
 		}
 		s.cand.pop()
-		o := int(c.id) * stride
-		nb := links[o+1 : o+1+int(links[o])]
+		o := int(c.id)*stride + dim
+		nb := nodes[o+1 : o+1+int(nodes[o])]
 		m := 0
 		for _, id := range nb {
 			if tags[id] != tag {
 				tags[id] = tag
 				ids[m] = id
 				m++
-				prefetch(&vecs[int(id)*dim], pf)
+				prefetch(&nodes[int(id)*stride], pf)
 			}
 		}
 		cnt += m
 		for _, id := range ids[:m] {
-			vo := int(id) * dim
-			d := x.dist(q, vecs[vo:vo+dim:vo+dim])
+			d := x.dist(q, unsafe.Slice((*float32)(unsafe.Pointer(&nodes[int(id)*stride])), dim))
 			if d < bound || s.top.len() < ef {
 				s.cand.push(d, id)
 				s.top.push(d, id)
