@@ -83,6 +83,16 @@ type File struct {
 	// Optional files may be missing; Open then leaves the matching Dataset
 	// field empty (ground truth is then computed by the runner).
 	Optional bool
+	// Prefix, when positive, downloads only the first Prefix bytes of URL
+	// (a ranged request), to take a subset of a very large file.
+	Prefix int64
+	// HeaderRows, when positive, rewrites the row count of a big-ann
+	// header (little-endian int32 at offset 0) after a Prefix download.
+	HeaderRows int
+	// LocalChecksum says Size and SHA256 describe a known local copy (e.g.
+	// a distribution package) rather than the bytes served at URL, so a
+	// download records its own checksum instead of enforcing these.
+	LocalChecksum bool
 }
 
 // Entry is one dataset of the catalogue.

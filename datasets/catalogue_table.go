@@ -2,7 +2,7 @@ package datasets
 
 // catalogue lists the file-based datasets. Adding a dataset is adding a row;
 // Open reads any entry whose files use formats in fileReaders.
-var catalogue = []Entry{
+var catalogue = append([]Entry{
 	{
 		Name: "siftsmall", Dim: 128, Metric: L2, BaseCount: 10000, QueryCount: 100,
 		Format: FormatFvecs,
@@ -36,7 +36,7 @@ var catalogue = []Entry{
 		Note:       "Fashion-MNIST images searched by cosine similarity (vectors normalized at load); ground truth is computed and cached, not taken from the l2 files.",
 		Files:      fashionMNISTImages(),
 	},
-}
+}, downloadCatalogue...)
 
 const (
 	texmexBase       = "ftp://ftp.irisa.fr/local/texmex/corpus/"
@@ -52,16 +52,17 @@ func texmex(set string, role Role, name string, f Format, size int64, sha string
 // fashionMNISTImages lists the four gzip IDX files of Fashion-MNIST. Sizes
 // and checksums are those of Debian's dataset-fashion-mnist package, which
 // recompressed the upstream files: the decompressed contents are the same,
-// the .gz bytes are not, so a copy fetched from URL can differ in both.
+// the .gz bytes are not, so a copy fetched from URL can differ in both
+// (LocalChecksum: downloads record their own checksum).
 func fashionMNISTImages() []File {
 	return []File{
 		{Role: RoleBase, Name: "train-images-idx3-ubyte.gz", Format: FormatIDX, URL: fashionMNISTBase + "train-images-idx3-ubyte.gz",
-			Size: 26421856, SHA256: "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7"},
+			Size: 26421856, SHA256: "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7", LocalChecksum: true},
 		{Role: RoleQuery, Name: "t10k-images-idx3-ubyte.gz", Format: FormatIDX, URL: fashionMNISTBase + "t10k-images-idx3-ubyte.gz",
-			Size: 4422079, SHA256: "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa"},
+			Size: 4422079, SHA256: "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa", LocalChecksum: true},
 		{Role: RoleBaseLabels, Name: "train-labels-idx1-ubyte.gz", Format: FormatIDX, URL: fashionMNISTBase + "train-labels-idx1-ubyte.gz",
-			Size: 29491, SHA256: "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056"},
+			Size: 29491, SHA256: "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056", LocalChecksum: true},
 		{Role: RoleQueryLabels, Name: "t10k-labels-idx1-ubyte.gz", Format: FormatIDX, URL: fashionMNISTBase + "t10k-labels-idx1-ubyte.gz",
-			Size: 5125, SHA256: "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05"},
+			Size: 5125, SHA256: "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05", LocalChecksum: true},
 	}
 }

@@ -46,6 +46,9 @@ type part struct {
 	// owned is true when vecs lives in ordinary writable memory that no one
 	// else references, so it may be normalized in place.
 	owned bool
+	// metric is the metric the file itself declares (HDF5's distance
+	// attribute), or empty.
+	metric Metric
 }
 
 // fileReaders maps each format to its reader; a reader returns vectors,
@@ -80,6 +83,7 @@ var fileReaders = map[Format]func(path string, f File, maxRows int) (part, error
 		m, err := ReadI8bin(path, n)
 		return part{vecs: m, owned: true}, err
 	},
+	FormatHDF5: readHDF5Part,
 	FormatIDX: func(path string, f File, n int) (part, error) {
 		if f.Role == RoleBaseLabels || f.Role == RoleQueryLabels {
 			l, err := ReadIDXLabelsFile(path, n)
@@ -169,6 +173,11 @@ func (e Entry) openFiles(ctx context.Context, opt Options) (*Dataset, error) {
 		if p.closer != nil {
 			d.AddCloser(p.closer)
 		}
+		if p.metric != "" && d.Metric == "" {
+			d.Metric = p.metric
+		} else if p.metric != "" && p.metric != d.Metric {
+			return nil, fmt.Errorf("dataset %s: %s declares metric %s, the catalogue says %s", e.Name, path, p.metric, d.Metric)
+		}
 		src[f.Role] = path
 		owned[f.Role] = p.owned
 		switch f.Role {
@@ -193,7 +202,7 @@ func (e Entry) openFiles(ctx context.Context, opt Options) (*Dataset, error) {
 	if err := e.check(d, src, opt); err != nil {
 		return nil, err
 	}
-	if e.Metric == Angular {
+	if d.Metric == Angular {
 		d.Base = normalized(d.Base, owned[RoleBase])
 		d.Query = normalized(d.Query, owned[RoleQuery])
 		d.Train = normalized(d.Train, owned[RoleLearn])
