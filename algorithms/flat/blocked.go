@@ -37,6 +37,11 @@ type blockScratch struct {
 	tile  []float32 // distances of the query block × one row block
 	tile2 []float32 // tail distances, added to tile
 	row   []float32 // one query in stored column order
+	// Byte storage (bytes.go).
+	qb    []uint8   // query block as bytes, padded to a multiple of 4
+	qnorm []uint32  // their squared norms
+	itile []uint32  // inner products of the padded block × one row block
+	rows  []float32 // a row block widened to float32 for other queries
 	heaps []topk.Heap
 }
 
@@ -75,6 +80,13 @@ func (v vectors) searchBlocked(ctx context.Context, queries datasets.Matrix, k, 
 				s.tile2 = make([]float32, qb*rb)
 				s.row = make([]float32, v.dim)
 			}
+			if v.bytes != nil {
+				qb4 := (qb + 3) &^ 3
+				s.qb = make([]uint8, qb4*v.dim)
+				s.qnorm = make([]uint32, qb4)
+				s.itile = make([]uint32, qb4*rb)
+				s.rows = make([]float32, rb*v.dim)
+			}
 			for ctx.Err() == nil {
 				b := int(next.Add(1)) - 1
 				if b >= blocks {
@@ -97,15 +109,19 @@ func (v vectors) searchBlocked(ctx context.Context, queries datasets.Matrix, k, 
 // searchBlock fills s.heaps[0:hi-lo] with the k nearest base vectors of
 // queries lo..hi-1. It reports false when ctx was cancelled midway.
 func (v vectors) searchBlock(ctx context.Context, queries datasets.Matrix, lo, hi, k, rb int, s *blockScratch) bool {
+	for i := 0; i < hi-lo; i++ {
+		s.heaps[i].Reset(k)
+	}
+	if v.bytes != nil {
+		v.searchBlockBytes(ctx, queries, lo, hi, rb, s)
+		return ctx.Err() == nil
+	}
 	d, h, nq := v.dim, v.h, hi-lo
 	t := d - h
 	l2 := v.metric == datasets.L2
 	// Heads of the block's queries first, then their tails, each
 	// contiguous as the block kernels want them.
 	qh, qt := s.qs[:nq*h], s.qs[nq*h:nq*d]
-	for i := 0; i < nq; i++ {
-		s.heaps[i].Reset(k)
-	}
 	if t == 0 {
 		for i := 0; i < nq; i++ {
 			v.permute(qh[i*d:i*d+d], queries.Row(lo+i), !l2)
@@ -119,7 +135,7 @@ func (v vectors) searchBlock(ctx context.Context, queries datasets.Matrix, lo, h
 		}
 	}
 	for start := 0; start < v.n; start += rb {
-		if start&(16*rb-1) == 0 && ctx.Err() != nil {
+		if (start/rb)%16 == 0 && ctx.Err() != nil {
 			return false
 		}
 		nr := min(rb, v.n-start)

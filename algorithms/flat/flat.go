@@ -59,9 +59,12 @@ const ScanRows = 256
 // scratch is the per-search working memory, recycled through a pool so a
 // steady-state Search does not allocate.
 type scratch struct {
-	heap topk.Heap
-	q    []float32 // the query in stored column order, negated for ip and angular
-	dist [ScanRows]float32
+	heap  topk.Heap
+	q     []float32 // the query in stored column order, negated for ip and angular
+	dist  [ScanRows]float32
+	idist [ScanRows]uint32 // byte storage: exact distances
+	qb    []uint8          // byte storage: the query as bytes
+	rows  []float32        // byte storage, other queries: widened rows
 }
 
 // New returns an empty exact index for dim-dimensional vectors.
@@ -110,6 +113,10 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 // scan offers every base vector's distance to q to s.heap.
 func (x *Index) scan(q []float32, s *scratch) {
 	v := &x.v
+	if v.bytes != nil {
+		v.scanBytes(q, s)
+		return
+	}
 	h, t := v.h, v.dim-v.h
 	l2 := v.metric == datasets.L2
 	// The dot product with -q is the ip distance -<q, x>.
@@ -146,7 +153,7 @@ func (x *Index) scan(q []float32, s *scratch) {
 
 // SizeBytes returns the bytes held by the stored vectors.
 func (x *Index) SizeBytes() int64 {
-	return int64(len(x.v.head)+len(x.v.tail)+len(x.v.perm)) * 4
+	return int64(len(x.v.head)+len(x.v.tail)+len(x.v.perm)+len(x.v.norms))*4 + int64(len(x.v.bytes))
 }
 
 // DistanceCount returns the distances computed since the last reset.

@@ -16,7 +16,8 @@ import (
 // squared Euclidean for l2 and the negated inner product for ip and angular
 // (angular data must be normalized already). Both have min(k, base.Rows)
 // columns. base is used in place when its rows are contiguous and copied
-// otherwise. Cancelling ctx stops the work and returns ctx's error.
+// otherwise; l2 data whose components are all integers in 0..255 is copied
+// to bytes and computed exactly in integers (see bytes.go). Cancelling ctx stops the work and returns ctx's error.
 func GroundTruth(ctx context.Context, base, queries datasets.Matrix, metric datasets.Metric, k, threads int) (datasets.IDMatrix, datasets.Matrix, error) {
 	switch {
 	case !metric.Valid():
@@ -35,8 +36,13 @@ func GroundTruth(ctx context.Context, base, queries datasets.Matrix, metric data
 	if k == 0 || queries.Rows == 0 {
 		return ids, dists, nil
 	}
-	b := base.Compact(false)
-	v := vectors{metric: metric, n: b.Rows, dim: b.Dim, h: b.Dim, head: b.Data[:b.Rows*b.Dim]}
+	var v vectors
+	if useBytes(metric, base) {
+		v = newVectors(metric, base) // exact byte kernels, a quarter of the traffic
+	} else {
+		b := base.Compact(false)
+		v = vectors{metric: metric, n: b.Rows, dim: b.Dim, h: b.Dim, head: b.Data[:b.Rows*b.Dim]}
+	}
 	err := v.searchBlocked(ctx, queries, k, threads, func(i int, h *topk.Heap) {
 		h.AppendSorted(ids.Row(i)[:0], dists.Row(i))
 	})

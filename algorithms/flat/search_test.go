@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/annbench/annbench/algorithms/distance"
@@ -38,6 +39,29 @@ func skewedMatrix(r *rand.Rand, n, dim int, m datasets.Metric) datasets.Matrix {
 		for j := range x.Row(i) {
 			x.Row(i)[j] = float32(scale[j] * r.NormFloat64())
 		}
+	}
+	return finish(x, m)
+}
+
+// byteMatrix returns n seeded vectors with integer components in 0..255,
+// like SIFT descriptors or image pixels.
+func byteMatrix(r *rand.Rand, n, dim int, m datasets.Metric) datasets.Matrix {
+	x := datasets.NewMatrix(n, dim)
+	for i := range x.Data {
+		x.Data[i] = float32(r.IntN(256))
+	}
+	if m == datasets.Angular {
+		return finish(x, m)
+	}
+	return x
+}
+
+// scaledMatrix returns n vectors in the range of byteMatrix that are not
+// byte-valued.
+func scaledMatrix(r *rand.Rand, n, dim int, m datasets.Metric) datasets.Matrix {
+	x := datasets.NewMatrix(n, dim)
+	for i := range x.Data {
+		x.Data[i] = 255 * r.Float32()
 	}
 	return finish(x, m)
 }
@@ -102,16 +126,23 @@ func TestSearchExact(t *testing.T) {
 	for _, m := range datasets.Metrics {
 		for _, sh := range []struct {
 			n, dim, k int
-			skewed    bool
-		}{{1, 3, 5, false}, {7, 1, 3, false}, {300, 17, 10, false}, {1000, 128, 10, false}, {513, 784, 100, false},
-			{5, 40, 10, true}, {1000, 128, 10, true}, {999, 100, 1, true}, {700, 784, 100, true}} {
-			t.Run(fmt.Sprintf("%s/n=%d/dim=%d/k=%d/skewed=%v", m, sh.n, sh.dim, sh.k, sh.skewed), func(t *testing.T) {
-				gen := randMatrix
-				if sh.skewed {
-					gen = skewedMatrix
+			data      string
+		}{{1, 3, 5, "normal"}, {7, 1, 3, "normal"}, {300, 17, 10, "normal"}, {1000, 128, 10, "normal"}, {513, 784, 100, "normal"},
+			{5, 40, 10, "skewed"}, {1000, 128, 10, "skewed"}, {999, 100, 1, "skewed"}, {700, 784, 100, "skewed"},
+			{3, 5, 10, "bytes"}, {1000, 128, 10, "bytes"}, {998, 33, 7, "bytes"}, {600, 784, 100, "bytes"},
+			{1000, 128, 10, "bytes-fractional-queries"}, {301, 31, 5, "bytes-fractional-queries"}} {
+			t.Run(fmt.Sprintf("%s/n=%d/dim=%d/k=%d/%s", m, sh.n, sh.dim, sh.k, sh.data), func(t *testing.T) {
+				gen, qgen := randMatrix, randMatrix
+				switch sh.data {
+				case "skewed":
+					gen, qgen = skewedMatrix, skewedMatrix
+				case "bytes":
+					gen, qgen = byteMatrix, byteMatrix
+				case "bytes-fractional-queries":
+					gen, qgen = byteMatrix, scaledMatrix
 				}
 				base := gen(r, sh.n, sh.dim, m)
-				queries := gen(r, 9, sh.dim, m)
+				queries := qgen(r, 9, sh.dim, m)
 				x, err := New(m, sh.dim)
 				if err != nil {
 					t.Fatal(err)
@@ -119,8 +150,12 @@ func TestSearchExact(t *testing.T) {
 				if err := x.Build(context.Background(), base); err != nil {
 					t.Fatal(err)
 				}
-				if split := x.v.h < x.v.dim; split != (sh.skewed && m == datasets.L2) {
+				if split := x.v.h < x.v.dim; split != (sh.data == "skewed" && m == datasets.L2) {
 					t.Fatalf("stored split into head %d of %d dimensions; want a split only for skewed l2 data", x.v.h, x.v.dim)
+				}
+				wantBytes := strings.HasPrefix(sh.data, "bytes") && m == datasets.L2 && distance.Uint8Accelerated()
+				if (x.v.bytes != nil) != wantBytes {
+					t.Fatalf("byte storage %v, want %v", x.v.bytes != nil, wantBytes)
 				}
 				batch := make([]int32, queries.Rows*sh.k)
 				if err := x.SearchBatch(context.Background(), queries, sh.k, 2, batch); err != nil {
@@ -221,10 +256,13 @@ func TestCancel(t *testing.T) {
 
 func TestSearchNoAlloc(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
-	for _, m := range append(datasets.Metrics, "skewed") {
+	for _, m := range append(datasets.Metrics, "skewed", "bytes") {
 		gen := randMatrix
-		if m == "skewed" {
+		switch m {
+		case "skewed":
 			gen, m = skewedMatrix, datasets.L2
+		case "bytes":
+			gen, m = byteMatrix, datasets.L2
 		}
 		base := gen(r, 1000, 32, m)
 		q := gen(r, 1, 32, m).Row(0)
@@ -244,38 +282,46 @@ func TestSearchNoAlloc(t *testing.T) {
 	}
 }
 
-// TestSaveLoadSplit round-trips a split index: the file holds vectors in
-// their original order and the loaded index answers the same.
-func TestSaveLoadSplit(t *testing.T) {
+// TestSaveLoadStored round-trips indexes stored split and as bytes: the
+// file holds vectors in their original order and float32 form, and the
+// loaded index answers the same.
+func TestSaveLoadStored(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
-	base := skewedMatrix(r, 500, 64, datasets.L2)
-	queries := skewedMatrix(r, 20, 64, datasets.L2)
-	x, _ := New(datasets.L2, 64)
-	if err := x.Build(context.Background(), base); err != nil {
-		t.Fatal(err)
-	}
-	if x.v.perm == nil {
-		t.Fatal("skewed data was not split")
-	}
-	var buf bytes.Buffer
-	if err := x.Save(&buf); err != nil {
-		t.Fatal(err)
-	}
-	// The payload after the 24-byte header is the base, row by row.
-	payload := buf.Bytes()[24:]
-	for i, f := range base.Data {
-		if got := math.Float32frombits(binary.LittleEndian.Uint32(payload[4*i:])); got != f {
-			t.Fatalf("saved element %d = %v, want %v", i, got, f)
-		}
-	}
-	y, _ := New(datasets.L2, 64)
-	if err := y.Load(&buf); err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < queries.Rows; i++ {
-		q := queries.Row(i)
-		if a, b := x.Search(q, 10, nil), y.Search(q, 10, nil); !slices.Equal(a, b) {
-			t.Fatalf("query %d: loaded index returned %v, saved one %v", i, b, a)
-		}
+	for _, c := range []struct {
+		name string
+		gen  func(*rand.Rand, int, int, datasets.Metric) datasets.Matrix
+	}{{"skewed", skewedMatrix}, {"bytes", byteMatrix}} {
+		t.Run(c.name, func(t *testing.T) {
+			base := c.gen(r, 500, 64, datasets.L2)
+			queries := c.gen(r, 20, 64, datasets.L2)
+			x, _ := New(datasets.L2, 64)
+			if err := x.Build(context.Background(), base); err != nil {
+				t.Fatal(err)
+			}
+			if x.v.perm == nil && x.v.bytes == nil && distance.Uint8Accelerated() {
+				t.Fatal("data was stored plainly")
+			}
+			var buf bytes.Buffer
+			if err := x.Save(&buf); err != nil {
+				t.Fatal(err)
+			}
+			// The payload after the 24-byte header is the base, row by row.
+			payload := buf.Bytes()[24:]
+			for i, f := range base.Data {
+				if got := math.Float32frombits(binary.LittleEndian.Uint32(payload[4*i:])); got != f {
+					t.Fatalf("saved element %d = %v, want %v", i, got, f)
+				}
+			}
+			y, _ := New(datasets.L2, 64)
+			if err := y.Load(&buf); err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < queries.Rows; i++ {
+				q := queries.Row(i)
+				if a, b := x.Search(q, 10, nil), y.Search(q, 10, nil); !slices.Equal(a, b) {
+					t.Fatalf("query %d: loaded index returned %v, saved one %v", i, b, a)
+				}
+			}
+		})
 	}
 }

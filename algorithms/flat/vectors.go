@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 
+	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/datasets"
 )
 
@@ -27,6 +28,10 @@ type vectors struct {
 	// perm lists original dimensions in stored order: stored column c is
 	// original dimension perm[c]. Nil means the identity.
 	perm []int32
+	// bytes, when not nil, holds the vectors instead of head and tail
+	// (see bytes.go), and norms their squared norms.
+	bytes []uint8
+	norms []uint32
 }
 
 // headVariance is the share of the base's total variance the head
@@ -48,6 +53,16 @@ const minSplitDim = 32
 func newVectors(metric datasets.Metric, base datasets.Matrix) vectors {
 	n, d := base.Rows, base.Dim
 	v := vectors{metric: metric, n: n, dim: d, h: d}
+	if useBytes(metric, base) {
+		v.bytes = make([]uint8, n*d)
+		v.norms = make([]uint32, n)
+		for i := 0; i < n; i++ {
+			row := v.bytes[i*d : i*d+d]
+			toBytes(row, base.Row(i))
+			v.norms[i] = distance.SquaredNormUint8(row)
+		}
+		return v
+	}
 	if metric == datasets.L2 && d >= minSplitDim && n > 0 {
 		v.perm, v.h = splitPlan(base)
 	}
@@ -81,6 +96,10 @@ func (v *vectors) storeRow(i int, x []float32) {
 
 // row writes vector i in original order into dst (len dim).
 func (v *vectors) row(i int, dst []float32) {
+	if v.bytes != nil {
+		v.widen(dst, i, i+1)
+		return
+	}
 	h, t := v.h, v.dim-v.h
 	head := v.head[i*h : i*h+h]
 	if v.perm == nil {

@@ -1,0 +1,143 @@
+package flat
+
+import (
+	"context"
+
+	"github.com/annbench/annbench/algorithms/distance"
+	"github.com/annbench/annbench/algorithms/topk"
+	"github.com/annbench/annbench/datasets"
+)
+
+// Byte storage. When every component of an l2 base is an integer in
+// 0..255 (SIFT descriptors and image pixels are, though their files hold
+// float32) and the CPU runs the byte kernels, the index keeps the vectors
+// as bytes: a quarter of the memory traffic of a scan, and distances
+// computed exactly in integers. Queries with byte components use the byte
+// kernels; any other query is answered by widening the stored rows to
+// float32 block by block, so every query gets the exact answer.
+
+// useBytes reports whether base should be stored as bytes for metric.
+func useBytes(metric datasets.Metric, base datasets.Matrix) bool {
+	if metric != datasets.L2 || !distance.Uint8Accelerated() || base.Rows == 0 || base.Dim > distance.MaxUint8Dim {
+		return false
+	}
+	for i := 0; i < base.Rows; i++ {
+		for _, x := range base.Row(i) {
+			if !isByte(x) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isByte reports whether x is an integer in 0..255 (NaN is not).
+func isByte(x float32) bool { return x >= 0 && x <= 255 && x == float32(uint8(x)) }
+
+// toBytes writes x into dst and reports whether every component was a
+// byte value; dst is undefined when it was not.
+func toBytes(dst []uint8, x []float32) bool {
+	for i, f := range x {
+		if !isByte(f) {
+			return false
+		}
+		dst[i] = uint8(f)
+	}
+	return true
+}
+
+// widen writes rows [from, to) of the byte storage as float32 into dst.
+func (v *vectors) widen(dst []float32, from, to int) {
+	for i, b := range v.bytes[from*v.dim : to*v.dim] {
+		dst[i] = float32(b)
+	}
+}
+
+// scanBytes is Index.scan for byte storage.
+func (v *vectors) scanBytes(q []float32, s *scratch) {
+	d := v.dim
+	if cap(s.qb) < d {
+		s.qb = make([]uint8, d)
+	}
+	qb := s.qb[:d]
+	if !toBytes(qb, q) {
+		if len(s.rows) < ScanRows*d {
+			s.rows = make([]float32, ScanRows*d)
+		}
+		for start := 0; start < v.n; start += ScanRows {
+			end := min(start+ScanRows, v.n)
+			out := s.dist[:end-start]
+			v.widen(s.rows, start, end)
+			distance.L2SqBatch(q, s.rows[:(end-start)*d], out)
+			s.heap.PushAll(out, int32(start))
+		}
+		return
+	}
+	for start := 0; start < v.n; start += ScanRows {
+		end := min(start+ScanRows, v.n)
+		out := s.idist[:end-start]
+		distance.L2SqUint8Batch(qb, v.bytes[start*d:end*d], out)
+		pushInts(&s.heap, out, start)
+	}
+}
+
+// pushInts offers integer distances with ids first, first+1, ...
+func pushInts(h *topk.Heap, dists []uint32, first int) {
+	thr := h.Threshold()
+	for i, x := range dists {
+		if f := float32(x); f < thr {
+			h.Push(f, int32(first+i))
+			thr = h.Threshold()
+		}
+	}
+}
+
+// searchBlockBytes is searchBlock for byte storage: queries lo..hi-1 go
+// through the exact byte block kernel when they all have byte components,
+// and through the float32 kernel over widened rows otherwise.
+func (v vectors) searchBlockBytes(ctx context.Context, queries datasets.Matrix, lo, hi, rb int, s *blockScratch) {
+	d, nq := v.dim, hi-lo
+	nq4 := (nq + 3) &^ 3 // the tile kernel takes queries in fours
+	qb := s.qb[:nq4*d]
+	bytesOK := true
+	for i := 0; i < nq && bytesOK; i++ {
+		q := qb[i*d : i*d+d]
+		bytesOK = toBytes(q, queries.Row(lo+i))
+		s.qnorm[i] = distance.SquaredNormUint8(q)
+	}
+	clear(qb[nq*d:])
+	if !bytesOK {
+		qs := s.qs[:nq*d]
+		for i := 0; i < nq; i++ {
+			copy(qs[i*d:i*d+d], queries.Row(lo+i))
+		}
+		for start := 0; start < v.n && ctx.Err() == nil; start += rb {
+			nr := min(rb, v.n-start)
+			tile := s.tile[:nq*nr]
+			v.widen(s.rows, start, start+nr)
+			distance.L2SqBlock(qs, nq, s.rows[:nr*d], nr, d, tile)
+			for i := 0; i < nq; i++ {
+				s.heaps[i].PushAll(tile[i*nr:i*nr+nr], int32(start))
+			}
+		}
+		return
+	}
+	for start := 0; start < v.n; start += rb {
+		if (start/rb)%16 == 0 && ctx.Err() != nil {
+			return
+		}
+		nr := min(rb, v.n-start)
+		dots := s.itile[:nq4*nr]
+		distance.DotUint8Block(qb, nq4, v.bytes[start*d:(start+nr)*d], nr, d, dots)
+		norms := v.norms[start : start+nr]
+		for i := 0; i < nq; i++ {
+			// |q|² + |x|² − 2⟨q, x⟩, exact in 64-bit integers.
+			qn := int64(s.qnorm[i])
+			tile := s.tile[i*nr : i*nr+nr]
+			for j, dot := range dots[i*nr : i*nr+nr] {
+				tile[j] = float32(qn + int64(norms[j]) - 2*int64(dot))
+			}
+			s.heaps[i].PushAll(tile, int32(start))
+		}
+	}
+}
