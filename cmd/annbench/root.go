@@ -21,6 +21,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(
 		newRunCmd(),
 		newListCmd(),
+		newDownloadCmd(),
 		newGroundTruthCmd(),
 		newPeersCmd(),
 		newPlotCmd(),
