@@ -97,9 +97,8 @@ func openForRun(ctx context.Context, cfg *Config, name string, opt Options, log 
 	}
 	if cfg.Queries > 0 && cfg.Queries < ds.Query.Rows {
 		ds.Query = ds.Query.Slice(0, cfg.Queries)
-		if ds.GroundTruth.Rows > cfg.Queries {
-			ds.GroundTruth.Rows = cfg.Queries
-		}
+		ds.GroundTruth.Rows = min(ds.GroundTruth.Rows, cfg.Queries)
+		ds.GroundTruthDist.Rows = min(ds.GroundTruthDist.Rows, cfg.Queries)
 	}
 	need := min(cfg.K, ds.Base.Rows)
 	if ds.GroundTruth.Rows >= ds.Query.Rows && ds.GroundTruth.Dim >= need {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/annbench/annbench/datasets"
@@ -42,7 +43,18 @@ point in progress is abandoned; finished points stay on disk.`,
 			if err != nil {
 				return err
 			}
-			opts := datasets.Options{DataDir: dataDir, CacheDir: cfg.Cache}
+			// Ground truth computed for built-in or read-only data is cached
+			// under the index cache, or under the data directory when the
+			// index cache is off.
+			gtCache := cfg.Cache
+			if gtCache == "" {
+				dd := dataDir
+				if dd == "" {
+					dd = datasets.DefaultDataDir()
+				}
+				gtCache = filepath.Join(dd, "cache")
+			}
+			opts := datasets.Options{DataDir: dataDir, CacheDir: gtCache, MaxQueries: cfg.Queries}
 			log := c.ErrOrStderr()
 			ropt := runner.Options{
 				Force: force,
@@ -51,7 +63,7 @@ point in progress is abandoned; finished points stay on disk.`,
 					return openDataset(ctx, name, opts, !noDownload, log)
 				},
 				StoreGroundTruth: func(ds *datasets.Dataset, ids datasets.IDMatrix, dists datasets.Matrix) error {
-					return ds.StoreGroundTruth(ids.Dim, ids, dists, cfg.Cache)
+					return ds.StoreGroundTruth(ids.Dim, ids, dists, gtCache)
 				},
 			}
 			_, runErr := runner.Run(c.Context(), plan, ropt)
