@@ -92,6 +92,9 @@ type Fetcher struct {
 	Client *http.Client
 	// FTPTimeout bounds connecting and each FTP command (default 30s).
 	FTPTimeout time.Duration
+	// StallTimeout abandons (and retries) a transfer that delivers no data
+	// for this long (default 60s).
+	StallTimeout time.Duration
 	// Progress, when non-nil, receives progress bars (use it only for a
 	// terminal; see IsTerminal).
 	Progress io.Writer
@@ -126,6 +129,13 @@ func (f *Fetcher) backoff(attempt int) time.Duration {
 		d *= 2
 	}
 	return min(d, m)
+}
+
+func (f *Fetcher) stallTimeout() time.Duration {
+	if f.StallTimeout > 0 {
+		return f.StallTimeout
+	}
+	return time.Minute
 }
 
 func (f *Fetcher) logf(format string, args ...any) {
@@ -276,6 +286,9 @@ func (f *Fetcher) download(ctx context.Context, it Item, dest string, lock *lock
 		return diskError(err, filepath.Dir(dest))
 	}
 	part := dest + ".part"
+	if err := checkSpace(filepath.Dir(dest), part, max(it.Size, it.Prefix)); err != nil {
+		return permanent(err)
+	}
 	f.logf("fetch: %s -> %s", src, dest)
 	bar := prog.bar(path.Base(it.Path), max(it.Size, it.Prefix))
 	for attempt := 0; ; attempt++ {

@@ -634,3 +634,53 @@ func TestProgressBarsDoNotBreakDownloads(t *testing.T) {
 		t.Errorf("no progress output: %q", out.String())
 	}
 }
+
+func TestStalledTransferIsRetried(t *testing.T) {
+	data := payload(40_000, 13)
+	release := make(chan struct{})
+	defer close(release)
+	s := &server{files: map[string][]byte{"/f": data}, hook: func(n int, w http.ResponseWriter, r *http.Request, d []byte) bool {
+		if n > 1 {
+			return false
+		}
+		w.Header().Set("Content-Length", itoa(len(d)))
+		w.WriteHeader(http.StatusOK)
+		w.Write(d[:10_000])
+		w.(http.Flusher).Flush()
+		select { // then nothing, until the client gives up
+		case <-release:
+		case <-r.Context().Done():
+		}
+		return true
+	}}
+	url := start(t, s)
+	f := newFetcher(t)
+	f.StallTimeout = 100 * time.Millisecond
+	var log bytes.Buffer
+	f.Log = &log
+	if err := f.Fetch(context.Background(), []Item{{URL: url + "/f", Path: "f", Size: int64(len(data))}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, filepath.Join(f.Dir, "f")); !bytes.Equal(got, data) {
+		t.Fatal("download after a stall differs")
+	}
+	if !strings.Contains(log.String(), "no data for 100ms") {
+		t.Errorf("log does not mention the stall:\n%s", log.String())
+	}
+	if r := s.requests[1].Header.Get("Range"); r != "bytes=10000-" {
+		t.Errorf("retry after the stall asked Range %q, want bytes=10000-", r)
+	}
+}
+
+func TestNotEnoughSpace(t *testing.T) {
+	s := &server{files: map[string][]byte{"/f": []byte("x")}}
+	url := start(t, s)
+	f := newFetcher(t)
+	err := f.Fetch(context.Background(), []Item{{URL: url + "/f", Path: "f", Size: 1 << 60}})
+	if !errors.Is(err, ErrDiskFull) || !strings.Contains(err.Error(), "more bytes but only") {
+		t.Fatalf("error %v, want an early disk-full error", err)
+	}
+	if s.count() != 0 {
+		t.Errorf("%d requests made despite the lack of space", s.count())
+	}
+}

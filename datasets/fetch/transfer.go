@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 )
 
 // permanentError marks failures a retry cannot fix (HTTP 404, disk full,
@@ -63,9 +64,21 @@ func (f *Fetcher) transfer(ctx context.Context, src string, it Item, part string
 	if err != nil {
 		return permanent(err)
 	}
-	b, err := open(ctx, src, offset, end)
-	if err != nil {
+	// The attempt is cancelled when no data arrives for StallTimeout.
+	actx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stall := f.stallTimeout()
+	watchdog := time.AfterFunc(stall, cancel)
+	defer watchdog.Stop()
+	stalled := func(err error) error {
+		if ctx.Err() == nil && actx.Err() != nil {
+			return fmt.Errorf("no data for %v, abandoning this attempt: %w", stall, err)
+		}
 		return err
+	}
+	b, err := open(actx, src, offset, end)
+	if err != nil {
+		return stalled(err)
 	}
 	complete := false
 	defer func() {
@@ -106,7 +119,7 @@ func (f *Fetcher) transfer(ctx context.Context, src string, it Item, part string
 	} else if b.total >= 0 {
 		want = b.total - b.start
 	}
-	n, cerr := io.Copy(w, ctxReader{ctx, r})
+	n, cerr := io.Copy(w, ctxReader{actx, watchdogReader{r, watchdog, stall}})
 	serr := fh.Sync()
 	if err := fh.Close(); err != nil && cerr == nil {
 		cerr = err
@@ -122,7 +135,7 @@ func (f *Fetcher) transfer(ctx context.Context, src string, it Item, part string
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("after %d bytes: %w", b.start+n, cerr)
+		return fmt.Errorf("after %d bytes: %w", b.start+n, stalled(cerr))
 	}
 	if want >= 0 && n < want {
 		return fmt.Errorf("%w: got %d of %d bytes", errShort, b.start+n, b.start+want)
@@ -144,6 +157,22 @@ func (w *writeErrorWriter) Write(p []byte) (int, error) {
 	n, err := w.w.Write(p)
 	if err != nil {
 		err = &writeError{err}
+	}
+	return n, err
+}
+
+// watchdogReader pushes the stall deadline back on every read that
+// returns data.
+type watchdogReader struct {
+	r     io.Reader
+	t     *time.Timer
+	stall time.Duration
+}
+
+func (w watchdogReader) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	if n > 0 {
+		w.t.Reset(w.stall)
 	}
 	return n, err
 }
