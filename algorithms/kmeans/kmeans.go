@@ -36,6 +36,8 @@ const (
 	DefaultPointsPerCentroid = 256
 	// DefaultSeed seeds sampling and initialization.
 	DefaultSeed = 1
+	// plusPlusPointsPerCentroid sizes the sample k-means++ seeds from.
+	plusPlusPointsPerCentroid = 32
 )
 
 // Options tunes Train. The zero value gives the documented defaults.
@@ -119,7 +121,14 @@ func Train(ctx context.Context, data datasets.Matrix, k int, opt Options) (datas
 	case InitRandom:
 		cent = initRandom(x, k, rng)
 	default:
-		cent = initPlusPlus(ctx, x, k, rng, opt.Threads)
+		// D² sampling makes k passes over the points, each memory bound;
+		// seeding from a sample of plusPlusPointsPerCentroid*k points
+		// keeps it to a fraction of one Lloyd iteration.
+		seedSet := x
+		if x.Rows > plusPlusPointsPerCentroid*k {
+			seedSet = sample(x, plusPlusPointsPerCentroid*k, k, rng)
+		}
+		cent = initPlusPlus(ctx, seedSet, k, rng, opt.Threads)
 	}
 	if opt.Spherical {
 		normalizeRows(cent)

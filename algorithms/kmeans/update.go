@@ -128,9 +128,10 @@ func repairEmpty(cent datasets.Matrix, counts []int, rng *rand.Rand) int {
 	return repaired
 }
 
-// initPlusPlus picks k centroids by k-means++: the first uniformly, each
-// next one with probability proportional to the squared distance to the
-// nearest centroid chosen so far.
+// initPlusPlus picks k centroids from the rows of x (contiguous) by
+// k-means++: the first uniformly, each next one with probability
+// proportional to the squared distance to the nearest centroid chosen so
+// far.
 func initPlusPlus(ctx context.Context, x datasets.Matrix, k int, rng *rand.Rand, threads int) datasets.Matrix {
 	n := x.Rows
 	cent := datasets.NewMatrix(k, x.Dim)
@@ -140,6 +141,10 @@ func initPlusPlus(ctx context.Context, x datasets.Matrix, k int, rng *rand.Rand,
 	}
 	chunks := (n + chunkSize - 1) / chunkSize
 	chunkSum := make([]float64, chunks)
+	bufs := make([][]float32, max(1, threads))
+	for i := range bufs {
+		bufs[i] = make([]float32, chunkSize)
+	}
 	chosen := rng.IntN(n)
 	for c := 0; c < k; c++ {
 		copy(cent.Row(c), x.Row(chosen))
@@ -153,13 +158,16 @@ func initPlusPlus(ctx context.Context, x datasets.Matrix, k int, rng *rand.Rand,
 			break
 		}
 		cr := cent.Row(c)
-		parallelChunks(n, threads, func(ch, lo, hi, _ int) {
+		parallelChunks(n, threads, func(ch, lo, hi, w int) {
+			buf := bufs[w][:hi-lo]
+			distance.L2SqBatch(cr, x.Data[lo*x.Dim:hi*x.Dim], buf)
+			md := minD[lo:hi]
 			var s float64
-			for i := lo; i < hi; i++ {
-				if d := distance.L2Sq(x.Row(i), cr); d < minD[i] {
-					minD[i] = d
+			for i, d := range buf {
+				if d < md[i] {
+					md[i] = d
 				}
-				s += float64(minD[i])
+				s += float64(md[i])
 			}
 			chunkSum[ch] = s
 		})

@@ -10,9 +10,9 @@ type Table [][Ksub]float32
 // NewTable returns a table for a quantizer with m sub-quantizers.
 func NewTable(m int) Table { return make(Table, m) }
 
-// batchDsub is the sub-space dimension from which the table is computed
-// with the shared batch kernels rather than an inlined loop.
-const batchDsub = 8
+// The tables are computed with the shared DotBatch kernel, one call per
+// sub-space over its contiguous codebook; even for 4-dimensional sub-spaces
+// this measured about twice as fast as an inlined Go loop.
 
 // L2Table fills tab with squared L2 distances between the sub-vectors of x
 // and every centroid: summing tab[m][code[m]] over m gives the asymmetric
@@ -22,27 +22,12 @@ func (q *Quantizer) L2Table(x []float32, tab Table) {
 	tab = tab[:q.M]
 	for m := range tab {
 		sub := x[m*ds : (m+1)*ds]
-		cb := q.Centroids[m*Ksub*ds : (m+1)*Ksub*ds]
 		row := &tab[m]
-		if ds >= batchDsub {
-			distance.DotBatch(sub, cb, row[:])
-			xn := distance.Dot(sub, sub)
-			nm := q.norms[m*Ksub : (m+1)*Ksub]
-			nm = nm[:Ksub]
-			for j := range row {
-				row[j] = xn + nm[j] - 2*row[j]
-			}
-			continue
-		}
+		distance.DotBatch(sub, q.Centroids[m*Ksub*ds:(m+1)*Ksub*ds], row[:])
+		xn := distance.Dot(sub, sub)
+		nm := (*[Ksub]float32)(q.norms[m*Ksub:])
 		for j := range row {
-			c := cb[j*ds : j*ds+ds]
-			c = c[:len(sub)]
-			var s float32
-			for t, v := range sub {
-				d := v - c[t]
-				s += d * d
-			}
-			row[j] = s
+			row[j] = xn + nm[j] - 2*row[j]
 		}
 	}
 }
@@ -55,24 +40,12 @@ func (q *Quantizer) DotTable(x []float32, scale float32, tab Table) {
 	ds := q.Dsub
 	tab = tab[:q.M]
 	for m := range tab {
-		sub := x[m*ds : (m+1)*ds]
-		cb := q.Centroids[m*Ksub*ds : (m+1)*Ksub*ds]
 		row := &tab[m]
-		if ds >= batchDsub {
-			distance.DotBatch(sub, cb, row[:])
+		distance.DotBatch(x[m*ds:(m+1)*ds], q.Centroids[m*Ksub*ds:(m+1)*Ksub*ds], row[:])
+		if scale != 1 {
 			for j := range row {
 				row[j] *= scale
 			}
-			continue
-		}
-		for j := range row {
-			c := cb[j*ds : j*ds+ds]
-			c = c[:len(sub)]
-			var s float32
-			for t, v := range sub {
-				s += v * c[t]
-			}
-			row[j] = scale * s
 		}
 	}
 }
