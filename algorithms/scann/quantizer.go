@@ -190,15 +190,17 @@ func (q *quantizer) encode(r, x []float32, alpha float64, codes []uint8, warm bo
 				rx += float64(rj[d]) * float64(xj[d])
 			}
 			best, bestLoss, bestPar := cur, math.Inf(1), 0.0
+			cb := q.codebooks[j*q.ksub*q.dpb : (j+1)*q.ksub*q.dpb]
+			base := other + rx
 			for c := 0; c < q.ksub; c++ {
-				cw := q.codeword(j, c)
+				cw := cb[c*q.dpb : c*q.dpb+w]
 				var e2, cx float64
-				for d := 0; d < w; d++ {
-					e := float64(rj[d]) - float64(cw[d])
+				for d, v := range cw {
+					e := float64(rj[d]) - float64(v)
 					e2 += e * e
-					cx += float64(cw[d]) * float64(xj[d])
+					cx += float64(v) * float64(xj[d])
 				}
-				par := other + rx - cx
+				par := base - cx
 				loss := e2 + alpha*par*par
 				if loss < bestLoss || (loss == bestLoss && c == cur) {
 					best, bestLoss, bestPar = c, loss, par
@@ -231,8 +233,19 @@ func (q *quantizer) blockParallel(j, c int, r, x []float32) float64 {
 // nearest returns the codeword of block j nearest to v in L2.
 func (q *quantizer) nearest(j int, v []float32) uint8 {
 	best, bestD := 0, float32(math.MaxFloat32)
+	cb := q.codebooks[j*q.ksub*q.dpb : (j+1)*q.ksub*q.dpb]
+	if len(v) == 2 {
+		a0, a1 := v[0], v[1]
+		for c := 0; c < q.ksub; c++ {
+			e0, e1 := a0-cb[c*q.dpb], a1-cb[c*q.dpb+1]
+			if s := e0*e0 + e1*e1; s < bestD {
+				best, bestD = c, s
+			}
+		}
+		return uint8(best)
+	}
 	for c := 0; c < q.ksub; c++ {
-		cw := q.codeword(j, c)
+		cw := cb[c*q.dpb : c*q.dpb+len(v)]
 		var s float32
 		for d, a := range v {
 			e := a - cw[d]
