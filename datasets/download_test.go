@@ -37,7 +37,7 @@ func TestOpenHDF5(t *testing.T) {
 		dim, base, query int
 	}{
 		{"ann-default", L2, 12, 300, 20},
-		{"ann-chunked-gzip", Angular, 10, 200, 15},
+		{"ann-chunked-gzip", Angular, 10, 160, 15},
 		{"ann-latest", IP, 6, 200, 12},
 	}
 	for _, tc := range tests {

@@ -93,8 +93,24 @@ func (f *File) attributes(h *objectHeader) ([]*Attribute, error) {
 			if flags&1 != 0 {
 				d.skip(2)
 			}
-			if heap := d.offset(); d.err == nil && heap != undefined {
-				return nil, fmt.Errorf("dense attribute storage (fractal heap) not supported")
+			heap := d.offset()
+			names := d.offset()
+			if d.err != nil {
+				return nil, fmt.Errorf("attribute info message: %w", d.err)
+			}
+			if heap == undefined {
+				continue
+			}
+			objs, err := f.denseObjects(heap, names, func(rec []byte) []byte { return rec[:min(8, len(rec))] })
+			if err != nil {
+				return nil, fmt.Errorf("dense attribute storage: %w", err)
+			}
+			for _, o := range objs {
+				a, err := f.parseAttribute(o)
+				if err != nil {
+					return nil, fmt.Errorf("dense attribute storage: %w", err)
+				}
+				out = append(out, a)
 			}
 		}
 	}

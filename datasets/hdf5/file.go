@@ -6,12 +6,13 @@
 // truncated files give errors naming what is missing rather than panics.
 //
 // Supported: superblock versions 0–3, object header versions 1 and 2,
-// symbol-table groups (v1 B-tree and local heap) and compact link-message
-// groups, layout messages 1–4 with v1 B-tree, single-chunk, implicit and
-// fixed-array chunk indexes. Not supported (reported as errors): dense link
-// and attribute storage (fractal heaps), extensible-array and v2 B-tree
-// chunk indexes, external and virtual storage, szip/n-bit/scale-offset
-// filters.
+// symbol-table groups (v1 B-tree and local heap), compact link-message
+// groups and dense link and attribute storage (fractal heap with a name
+// index v2 B-tree of depth at most 1), layout messages 1–4 with v1 B-tree,
+// single-chunk, implicit and fixed-array chunk indexes. Not supported
+// (reported as errors): extensible-array and v2 B-tree chunk indexes
+// (resizable datasets written with libver latest), huge fractal-heap
+// objects, external and virtual storage, szip/n-bit/scale-offset filters.
 package hdf5
 
 import (

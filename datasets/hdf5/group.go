@@ -42,11 +42,24 @@ func (f *File) links(h *objectHeader, stab *symbolTable) ([]link, error) {
 			d.skip(8)
 		}
 		heap := d.offset()
+		names := d.offset()
 		if d.err != nil {
 			return nil, fmt.Errorf("link info message: %w", d.err)
 		}
 		if heap != undefined {
-			return nil, fmt.Errorf("group uses dense link storage (fractal heap), which is not supported")
+			objs, err := f.denseObjects(heap, names, func(rec []byte) []byte { return rec[min(4, len(rec)):] })
+			if err != nil {
+				return nil, fmt.Errorf("dense link storage: %w", err)
+			}
+			out := make([]link, 0, len(objs))
+			for _, o := range objs {
+				l, err := f.parseLink(o)
+				if err != nil {
+					return nil, fmt.Errorf("dense link storage: %w", err)
+				}
+				out = append(out, l)
+			}
+			return out, nil
 		}
 	}
 	var out []link

@@ -219,6 +219,44 @@ func TestPagedFixedArray(t *testing.T) {
 	}
 }
 
+func TestDenseStorage(t *testing.T) {
+	f, err := Open("testdata/ann-latest.hdf5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := f.Names("dense")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 10 datasets and 60 more hard links: a root indirect heap block and
+	// a name index of depth 1.
+	if len(names) != 70 || names[0] != "d00" || names[9] != "d09" || names[69] != "l59" {
+		t.Fatalf("dense group lists %v, want d00..d09 and l00..l59", names)
+	}
+	ds, err := f.Dataset("dense/l42")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := ds.Int32s(); err != nil || len(v) != 2 || v[0] != 0 {
+		t.Fatalf("dense/l42 (a link to d00) = %v, %v", v, err)
+	}
+	as, err := f.Attrs("dense")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, a := range as {
+		s, err := a.String()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[a.Name] = s
+	}
+	if len(got) != 10 || got["a00"] != "value 0" || got["a09"] != "value 9" {
+		t.Fatalf("dense attributes %v", got)
+	}
+}
+
 func TestErrors(t *testing.T) {
 	good, err := os.ReadFile("testdata/ann-latest.hdf5")
 	if err != nil {
@@ -235,7 +273,7 @@ func TestErrors(t *testing.T) {
 		{"empty", nil, "", "not an HDF5 file"},
 		{"text", []byte("hello, this is not hdf5 at all"), "", "not an HDF5 file"},
 		{"superblock checksum", corrupt, "", "checksum mismatch"},
-		{"missing dataset", good, "nope", `"nope" not found (group has: distances, extra, neighbors, test, train)`},
+		{"missing dataset", good, "nope", `"nope" not found (group has: dense, distances, extra, neighbors, test, train)`},
 		{"group is not a dataset", good, "extra", "is a group"},
 		{"missing nested", good, "extra/x/y", `"extra/x" not found`},
 	}
@@ -355,7 +393,9 @@ func readAll(f *File, err error) {
 		}
 	}
 	names, _ := f.Names("/")
-	names = append(names, "extra/labels", "extra/paged")
+	names = append(names, "extra/labels", "extra/paged", "dense/d03")
+	f.Names("dense")
+	f.Attrs("dense")
 	for _, n := range names {
 		ds, err := f.Dataset(n)
 		if err != nil {
