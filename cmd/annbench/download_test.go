@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/runner"
 )
 
 // fixtureName is an ann-benchmarks-layout HDF5 test fixture registered in
@@ -89,6 +90,31 @@ func TestDownloadCommand(t *testing.T) {
 	out, errOut, code = cli(t, "download", "--data", dir, "--verify", fixtureName)
 	if code != 0 || !strings.Contains(errOut, "present:") {
 		t.Errorf("verify: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestDownloadThenRunFlat is the acceptance check: download an
+// ann-benchmarks-layout file from a mirror, then run flat on it; exact
+// search must reproduce the file's own neighbors.
+func TestDownloadThenRunFlat(t *testing.T) {
+	mirror := serveFixture(t)
+	dir := t.TempDir()
+	if _, errOut, code := cli(t, "download", "--data", dir, "--mirror", mirror, fixtureName); code != 0 {
+		t.Fatalf("download: exit %d\n%s", code, errOut)
+	}
+	t.Setenv("ANNBENCH_DATA", dir)
+	out := t.TempDir()
+	_, errOut, code := cli(t, "run", "--no-plots", "datasets=["+fixtureName+"]", "algorithms=[{name: flat}]", "trials=1",
+		"output="+filepath.Join(out, "results"), "cache="+filepath.Join(out, "cache"))
+	if code != 0 {
+		t.Fatalf("run: exit %d\n%s", code, errOut)
+	}
+	r, err := runner.ReadResult(filepath.Join(out, "results", fixtureName, "flat", "default.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := r.Points[0]; p.Recall != 1 || p.RecallAt1 != 1 {
+		t.Errorf("flat on the downloaded HDF5: recall@10 = %.4f, recall@1 = %.4f; want 1.000 and 1.000", p.Recall, p.RecallAt1)
 	}
 }
 
