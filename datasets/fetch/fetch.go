@@ -291,20 +291,54 @@ func (f *Fetcher) download(ctx context.Context, it Item, dest string, lock *lock
 	}
 	f.logf("fetch: %s -> %s", src, dest)
 	bar := prog.bar(path.Base(it.Path), max(it.Size, it.Prefix))
-	for attempt := 0; ; attempt++ {
-		err = f.transfer(ctx, src, it, part, bar)
+	resumed := false
+	if st, err := os.Stat(part); err == nil && st.Size() > 0 {
+		resumed = true
+	}
+	for {
+		if err := f.fetchPart(ctx, src, it, part, bar); err != nil {
+			return err
+		}
+		if err := applyPatches(part, it.Patches); err != nil {
+			return diskError(err, part)
+		}
+		err := f.verify(part, it.Path, it.URL, it.Size, it.SHA256, lock)
 		if err == nil {
 			break
 		}
-		var perm *permanentError
+		os.Remove(part)
+		if !resumed {
+			return err
+		}
+		// The start of the file came from an earlier run, perhaps of a
+		// different upstream version: try once more from byte 0.
+		f.logf("%v; the partial file was from an earlier run, downloading again from scratch", err)
+		resumed = false
+	}
+	bar.done()
+	if err := os.Rename(part, dest); err != nil {
+		return diskError(err, dest)
+	}
+	return nil
+}
+
+// fetchPart runs transfer attempts with backoff until the .part file is
+// complete or a permanent error or the retry limit stops it.
+func (f *Fetcher) fetchPart(ctx context.Context, src string, it Item, part string, bar *bar) error {
+	for attempt := 0; ; attempt++ {
+		err := f.transfer(ctx, src, it, part, bar)
+		if err == nil {
+			return nil
+		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if errors.As(err, &perm) || attempt >= f.retries() {
-			if attempt > 0 && !errors.As(err, &perm) {
-				return fmt.Errorf("giving up after %d attempts: %w", attempt+1, err)
-			}
+		var perm *permanentError
+		if errors.As(err, &perm) {
 			return err
+		}
+		if attempt >= f.retries() {
+			return fmt.Errorf("giving up after %d attempts: %w", attempt+1, err)
 		}
 		d := f.backoff(attempt)
 		f.logf("retry %d/%d in %v: %v", attempt+1, f.retries(), d, err)
@@ -314,18 +348,6 @@ func (f *Fetcher) download(ctx context.Context, it Item, dest string, lock *lock
 		case <-time.After(d):
 		}
 	}
-	bar.done()
-	if err := applyPatches(part, it.Patches); err != nil {
-		return diskError(err, part)
-	}
-	if err := f.verify(part, it.Path, it.URL, it.Size, it.SHA256, lock); err != nil {
-		os.Remove(part)
-		return err
-	}
-	if err := os.Rename(part, dest); err != nil {
-		return diskError(err, dest)
-	}
-	return nil
 }
 
 // verify checks size and checksum of the file at p destined for rel,
