@@ -210,6 +210,7 @@ func (ds *Dataset) readChunked(n uint64) ([]byte, error) {
 	dims := ds.Space.Dims
 	rank := len(dims)
 	done := map[string]bool{}
+	z := &inflater{}
 	for _, ref := range refs {
 		outside := false
 		for i, o := range ref.offset {
@@ -236,7 +237,7 @@ func (ds *Dataset) readChunked(n uint64) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		data, err := unfilter(ds.filters, ref.mask, raw, int(chunkBytes))
+		data, err := unfilter(ds.filters, ref.mask, raw, int(chunkBytes), z)
 		if err != nil {
 			return nil, fmt.Errorf("chunk %v at offset %d: %w", ref.offset, abs, err)
 		}

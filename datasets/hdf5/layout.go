@@ -216,9 +216,45 @@ func parseFilters(b []byte) ([]filter, error) {
 	return out, nil
 }
 
+// inflater reuses one zlib reader and output buffer across the chunks of
+// a dataset.
+type inflater struct {
+	zr  io.ReadCloser
+	buf bytes.Buffer
+}
+
+// inflate decompresses the zlib stream b, failing if it holds more than
+// want bytes. The result is valid until the next call.
+func (z *inflater) inflate(b []byte, want int) ([]byte, error) {
+	var err error
+	if z.zr == nil {
+		z.zr, err = zlib.NewReader(bytes.NewReader(b))
+	} else {
+		err = z.zr.(zlib.Resetter).Reset(bytes.NewReader(b), nil)
+	}
+	if err != nil {
+		z.zr = nil
+		return nil, err
+	}
+	z.buf.Reset()
+	z.buf.Grow(want)
+	n, err := io.Copy(&z.buf, io.LimitReader(z.zr, int64(want)+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > int64(want) {
+		return nil, fmt.Errorf("chunk inflates to more than %d bytes", want)
+	}
+	return z.buf.Bytes(), nil
+}
+
 // unfilter reverses the pipeline on one chunk. mask has bit i set when
-// filter i was not applied; want is the unfiltered chunk size.
-func unfilter(fs []filter, mask uint32, b []byte, want int) ([]byte, error) {
+// filter i was not applied; want is the unfiltered chunk size. z may be
+// nil.
+func unfilter(fs []filter, mask uint32, b []byte, want int, z *inflater) ([]byte, error) {
+	if z == nil {
+		z = &inflater{}
+	}
 	for i := len(fs) - 1; i >= 0; i-- {
 		if i < 32 && mask&(1<<i) != 0 {
 			continue
@@ -226,20 +262,11 @@ func unfilter(fs []filter, mask uint32, b []byte, want int) ([]byte, error) {
 		fl := fs[i]
 		switch fl.id {
 		case filterDeflate:
-			zr, err := zlib.NewReader(bytes.NewReader(b))
+			out, err := z.inflate(b, want)
 			if err != nil {
 				return nil, fmt.Errorf("deflate: %w", err)
 			}
-			var buf bytes.Buffer
-			buf.Grow(want)
-			n, err := io.Copy(&buf, io.LimitReader(zr, int64(want)+1))
-			if err != nil {
-				return nil, fmt.Errorf("deflate: %w", err)
-			}
-			if n > int64(want) {
-				return nil, fmt.Errorf("deflate: chunk inflates to more than %d bytes", want)
-			}
-			b = buf.Bytes()
+			b = out
 		case filterShuffle:
 			size := 0
 			if len(fl.client) > 0 {
