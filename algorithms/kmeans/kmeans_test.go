@@ -271,3 +271,12 @@ func BenchmarkTrainPQSubspace(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkTrainPQSubspace14(b *testing.B) {
+	x := blobs(1, 60000, 64, 14, 2)
+	for i := 0; i < b.N; i++ {
+		if _, err := Train(context.Background(), x, 256, Options{Iterations: 3, Init: InitRandom, Threads: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
