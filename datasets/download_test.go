@@ -37,8 +37,8 @@ func TestOpenHDF5(t *testing.T) {
 		dim, base, query int
 	}{
 		{"ann-default", L2, 12, 300, 20},
-		{"ann-chunked-gzip", Angular, 10, 160, 15},
-		{"ann-latest", IP, 6, 200, 12},
+		{"ann-chunked-gzip", Angular, 10, 100, 15},
+		{"ann-latest", IP, 6, 120, 12},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {

@@ -51,7 +51,7 @@ func (ds *Dataset) chunks() ([]chunkRef, error) {
 	case indexFixed:
 		return ds.fixedArrayChunks(chunkBytes)
 	case indexExtArray:
-		return nil, fmt.Errorf("extensible-array chunk index (resizable dataset written with libver latest) not supported")
+		return ds.extensibleArrayChunks(chunkBytes)
 	case indexBTreeV2:
 		return nil, fmt.Errorf("version 2 B-tree chunk index not supported")
 	}

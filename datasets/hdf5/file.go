@@ -9,10 +9,11 @@
 // symbol-table groups (v1 B-tree and local heap), compact link-message
 // groups and dense link and attribute storage (fractal heap with a name
 // index v2 B-tree of depth at most 1), layout messages 1–4 with v1 B-tree,
-// single-chunk, implicit and fixed-array chunk indexes. Not supported
-// (reported as errors): extensible-array and v2 B-tree chunk indexes
-// (resizable datasets written with libver latest), huge fractal-heap
-// objects, external and virtual storage, szip/n-bit/scale-offset filters.
+// single-chunk, implicit, fixed-array and extensible-array (first
+// dimension unlimited) chunk indexes. Not supported (reported as errors):
+// the v2 B-tree chunk index (several unlimited dimensions), huge
+// fractal-heap objects, external and virtual storage,
+// szip/n-bit/scale-offset filters.
 package hdf5
 
 import (
