@@ -9,11 +9,16 @@ import (
 	"github.com/annbench/annbench/datasets"
 )
 
-// benchIndex builds an index over n seeded vectors of dimension dim.
-func benchIndex(b *testing.B, m datasets.Metric, n, dim int) (*Index, datasets.Matrix) {
+// benchIndex builds an index over n seeded vectors of dimension dim,
+// normally distributed or (bytes) integers in 0..255 like SIFT.
+func benchIndex(b *testing.B, m datasets.Metric, n, dim int, bytes bool) (*Index, datasets.Matrix) {
 	r := rand.New(rand.NewPCG(1, uint64(dim)))
-	base := randMatrix(r, n, dim, m)
-	queries := randMatrix(r, 100, dim, m)
+	gen := randMatrix
+	if bytes {
+		gen = byteMatrix
+	}
+	base := gen(r, n, dim, m)
+	queries := gen(r, 100, dim, m)
 	x, err := New(m, dim)
 	if err != nil {
 		b.Fatal(err)
@@ -25,13 +30,21 @@ func benchIndex(b *testing.B, m datasets.Metric, n, dim int) (*Index, datasets.M
 }
 
 // BenchmarkSearch measures one query at a time on one goroutine over
-// siftsmall-sized (10k × 128) and fashion-mnist-sized (60k × 784) data;
-// ns/op is per query, and queries/s is reported alongside.
+// siftsmall-sized (10k × 128) and fashion-mnist-sized (60k × 784) data,
+// float32 and byte-valued; ns/op is per query, and queries/s is reported
+// alongside.
 func BenchmarkSearch(b *testing.B) {
 	for _, sh := range []struct{ n, dim int }{{10000, 128}, {60000, 784}} {
-		for _, m := range []datasets.Metric{datasets.L2, datasets.IP} {
-			b.Run(fmt.Sprintf("%s/n=%d/dim=%d", m, sh.n, sh.dim), func(b *testing.B) {
-				x, queries := benchIndex(b, m, sh.n, sh.dim)
+		for _, c := range []struct {
+			m     datasets.Metric
+			bytes bool
+		}{{datasets.L2, false}, {datasets.L2, true}, {datasets.IP, false}} {
+			kind := "float32"
+			if c.bytes {
+				kind = "bytes"
+			}
+			b.Run(fmt.Sprintf("%s/%s/n=%d/dim=%d", c.m, kind, sh.n, sh.dim), func(b *testing.B) {
+				x, queries := benchIndex(b, c.m, sh.n, sh.dim, c.bytes)
 				dst := make([]int32, 0, 10)
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
@@ -48,7 +61,7 @@ func BenchmarkSearch(b *testing.B) {
 func BenchmarkSearchBatch(b *testing.B) {
 	for _, threads := range []int{1, 2} {
 		b.Run(fmt.Sprintf("l2/n=10000/dim=128/threads=%d", threads), func(b *testing.B) {
-			x, queries := benchIndex(b, datasets.L2, 10000, 128)
+			x, queries := benchIndex(b, datasets.L2, 10000, 128, false)
 			dst := make([]int32, queries.Rows*10)
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
