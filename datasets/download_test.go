@@ -38,7 +38,7 @@ func TestOpenHDF5(t *testing.T) {
 	}{
 		{"ann-default", L2, 12, 300, 20},
 		{"ann-chunked-gzip", Angular, 10, 100, 15},
-		{"ann-latest", IP, 6, 120, 12},
+		{"ann-latest", IP, 6, 100, 12},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {

@@ -53,7 +53,7 @@ func (ds *Dataset) chunks() ([]chunkRef, error) {
 	case indexExtArray:
 		return ds.extensibleArrayChunks(chunkBytes)
 	case indexBTreeV2:
-		return nil, fmt.Errorf("version 2 B-tree chunk index not supported")
+		return ds.btreeV2Chunks(chunkBytes)
 	}
 	return nil, fmt.Errorf("chunk index type %d not supported", l.index)
 }
@@ -243,4 +243,44 @@ func (ds *Dataset) fixedArrayChunks(chunkBytes uint64) ([]chunkRef, error) {
 		return ed.err
 	})
 	return out, err
+}
+
+// btreeV2Chunks reads a version 2 B-tree chunk index (datasets with
+// several unlimited dimensions): each record holds a chunk's address,
+// for filtered datasets its stored size and filter mask, and its offset in
+// units of chunks.
+func (ds *Dataset) btreeV2Chunks(chunkBytes uint64) ([]chunkRef, error) {
+	f := ds.f
+	recs, err := f.btreeV2Records(ds.layout.addr)
+	if err != nil {
+		return nil, fmt.Errorf("chunk index: %w", err)
+	}
+	rank := len(ds.layout.chunk)
+	filtered := len(ds.filters) > 0
+	out := make([]chunkRef, 0, len(recs))
+	for _, rec := range recs {
+		d := decoder{b: rec, f: f}
+		ref := chunkRef{addr: d.offset(), size: chunkBytes, offset: make([]uint64, rank)}
+		if filtered {
+			n := len(rec) - f.offSize - 4 - 8*rank
+			if n < 1 || n > 8 {
+				return nil, fmt.Errorf("chunk index: record of %d bytes does not fit rank %d", len(rec), rank)
+			}
+			ref.size = d.uint(n)
+			ref.mask = d.u32()
+		}
+		for i := range ref.offset {
+			s := d.uint(8)
+			c := ds.layout.chunk[i]
+			if s > (1<<62)/c {
+				return nil, fmt.Errorf("chunk index: chunk offset %d too large", s)
+			}
+			ref.offset[i] = s * c
+		}
+		if d.err != nil {
+			return nil, fmt.Errorf("chunk index: %w", d.err)
+		}
+		out = append(out, ref)
+	}
+	return out, nil
 }

@@ -219,7 +219,8 @@ func (h *fractalHeap) fromIndirect(a, blockOff uint64, rows int, off, n uint64, 
 	return nil, fmt.Errorf("heap offset %d beyond the heap", off)
 }
 
-// btreeV2Records returns the raw records of the version 2 B-tree at a.
+// btreeV2Records returns the raw records of the version 2 B-tree at a,
+// in key order.
 func (f *File) btreeV2Records(a uint64) ([][]byte, error) {
 	abs, err := f.addr(a, "v2 B-tree header")
 	if err != nil {
@@ -249,29 +250,55 @@ func (f *File) btreeV2Records(a uint64) ([][]byte, error) {
 	if recSize <= 0 || nodeSize < 10+recSize || nodeSize > 1<<24 {
 		return nil, fmt.Errorf("v2 B-tree at %d: invalid node size %d or record size %d", abs, nodeSize, recSize)
 	}
-	if depth > 1 {
-		return nil, fmt.Errorf("v2 B-tree at %d: depth %d not supported (at most 1)", abs, depth)
+	if depth > 16 {
+		return nil, fmt.Errorf("v2 B-tree at %d: depth %d implausible", abs, depth)
 	}
 	if root == undefined || rootN == 0 {
 		return nil, nil
 	}
-	leafMax := (nodeSize - 10) / recSize
-	leafNrecSize := encSize(uint64(leafMax))
+	// Sizes of the child pointer fields at each depth: a child's record
+	// count is encoded in enough bytes for a leaf's maximum, and below
+	// depth 1 the child's total record count in enough bytes for the
+	// cumulative maximum one level down.
+	const prefix = 10 // signature, version, type, checksum
+	leafMax := uint64((nodeSize - prefix) / recSize)
+	nrecSize := encSize(leafMax)
+	cumMax := []uint64{leafMax}
+	cumSize := []int{0}
+	ptrSize := make([]int, depth+1)
+	for u := 1; u <= depth; u++ {
+		ptrSize[u] = f.offSize + nrecSize
+		if u > 1 {
+			ptrSize[u] += cumSize[u-1]
+		}
+		m := (nodeSize - prefix - ptrSize[u]) / (recSize + ptrSize[u])
+		if m <= 0 {
+			return nil, fmt.Errorf("v2 B-tree at %d: node size %d too small for depth %d", abs, nodeSize, depth)
+		}
+		c := (uint64(m)+1)*cumMax[u-1] + uint64(m)
+		cumMax = append(cumMax, c)
+		cumSize = append(cumSize, encSize(c))
+	}
 	var out [][]byte
+	visited := 0
 	var node func(a uint64, nrec, level int) error
 	node = func(a uint64, nrec, level int) error {
-		abs, err := f.addr(a, "v2 B-tree node")
+		visited++
+		if visited > maxBTreeNodes {
+			return fmt.Errorf("v2 B-tree at %d: more than %d nodes", abs, maxBTreeNodes)
+		}
+		nabs, err := f.addr(a, "v2 B-tree node")
 		if err != nil {
 			return err
 		}
 		size := 6 + nrec*recSize + 4
 		if level > 0 {
-			size += (nrec + 1) * (f.offSize + leafNrecSize)
+			size += (nrec + 1) * ptrSize[level]
 		}
 		if size > nodeSize {
-			return fmt.Errorf("v2 B-tree node at %d: %d records do not fit a %d-byte node", abs, nrec, nodeSize)
+			return fmt.Errorf("v2 B-tree node at %d: %d records do not fit a %d-byte node", nabs, nrec, nodeSize)
 		}
-		b, err := f.readAt(abs, size, "v2 B-tree node")
+		b, err := f.readAt(nabs, size, "v2 B-tree node")
 		if err != nil {
 			return err
 		}
@@ -280,27 +307,33 @@ func (f *File) btreeV2Records(a uint64) ([][]byte, error) {
 			want = "BTIN"
 		}
 		if string(b[:4]) != want {
-			return fmt.Errorf("v2 B-tree node at %d: bad signature %q (want %s)", abs, b[:4], want)
+			return fmt.Errorf("v2 B-tree node at %d: bad signature %q (want %s)", nabs, b[:4], want)
 		}
 		if err := checkSum(b, "v2 B-tree node"); err != nil {
 			return err
 		}
 		body := b[6 : len(b)-4]
-		for i := 0; i < nrec; i++ {
-			out = append(out, body[i*recSize:(i+1)*recSize])
-		}
 		if level == 0 {
+			for i := 0; i < nrec; i++ {
+				out = append(out, body[i*recSize:(i+1)*recSize])
+			}
 			return nil
 		}
 		cd := decoder{b: body[nrec*recSize:], f: f}
 		for i := 0; i <= nrec; i++ {
 			child := cd.offset()
-			cn := int(cd.uint(leafNrecSize))
+			cn := int(cd.uint(nrecSize))
+			if level > 1 {
+				cd.uint(cumSize[level-1])
+			}
 			if cd.err != nil {
 				return cd.err
 			}
 			if err := node(child, cn, level-1); err != nil {
 				return err
+			}
+			if i < nrec {
+				out = append(out, body[i*recSize:(i+1)*recSize])
 			}
 		}
 		return nil

@@ -8,12 +8,12 @@
 // Supported: superblock versions 0–3, object header versions 1 and 2,
 // symbol-table groups (v1 B-tree and local heap), compact link-message
 // groups and dense link and attribute storage (fractal heap with a name
-// index v2 B-tree of depth at most 1), layout messages 1–4 with v1 B-tree,
-// single-chunk, implicit, fixed-array and extensible-array (first
-// dimension unlimited) chunk indexes. Not supported (reported as errors):
-// the v2 B-tree chunk index (several unlimited dimensions), huge
-// fractal-heap objects, external and virtual storage,
-// szip/n-bit/scale-offset filters.
+// index v2 B-tree), layout messages 1–4 with v1 B-tree,
+// single-chunk, implicit, fixed-array, extensible-array (first dimension
+// unlimited) and v2 B-tree (several unlimited dimensions) chunk indexes.
+// Not supported (reported as errors): other unlimited dimensions for the
+// extensible array, huge fractal-heap objects, external and virtual
+// storage, szip/n-bit/scale-offset filters.
 package hdf5
 
 import (

@@ -91,7 +91,7 @@ def latest(rng):
     layout message v4 with single-chunk and fixed-array (paged too) chunk
     indexes, an extensible-array chunk index, dense link and attribute
     storage."""
-    train = rng.standard_normal((120, 6)).astype(np.float32)
+    train = rng.standard_normal((100, 6)).astype(np.float32)
     test = rng.standard_normal((12, 6)).astype(np.float32)
     idx, dist = ground_truth(train, test, "dot", 10)
     with h5py.File("ann-latest.hdf5", "w", libver="latest") as f:
@@ -105,7 +105,7 @@ def latest(rng):
         g.create_dataset("labels", data=np.arange(12, dtype=np.int32).reshape(12, 1),
                          chunks=(3, 1))
         # More than 1024 chunks: the fixed-array index is split into pages.
-        g.create_dataset("paged", data=np.arange(1030, dtype=np.int32) * 3, chunks=(1,))
+        g.create_dataset("paged", data=(np.arange(1030) % 120).astype(np.int8), chunks=(1,))
         # Resizable (maxshape None in the first dimension): an
         # extensible-array chunk index; 250 chunks reach its secondary
         # blocks.
@@ -114,16 +114,22 @@ def latest(rng):
         # The same, filtered: entries carry chunk sizes and filter masks.
         g.create_dataset("resizable-gzip", data=np.arange(30, dtype=np.int32).reshape(10, 3),
                          maxshape=(None, 3), chunks=(2, 3), compression="gzip")
+        # Two unlimited dimensions: a version 2 B-tree chunk index, plain
+        # and filtered.
+        g.create_dataset("grow2d", data=np.arange(40, dtype=np.int32).reshape(10, 4),
+                         maxshape=(None, None), chunks=(2, 2))
+        g.create_dataset("grow2d-gzip", data=np.arange(24, dtype=np.int32).reshape(6, 4),
+                         maxshape=(None, None), chunks=(2, 3), compression="gzip")
         # More than 8 links and 8 attributes: dense storage (fractal heap
         # plus a v2 B-tree name index) instead of header messages.
         dense = f.create_group("dense")
         for i in range(10):
             dense.create_dataset("d%02d" % i, data=np.full((1, 2), i, dtype=np.int32))
             dense.attrs["a%02d" % i] = "value %d" % i
-        # 55 more hard links (to d00, so no new objects): the link heap
+        # 48 more hard links (to d00, so no new objects): the link heap
         # outgrows its first direct block (root indirect block) and the
         # name index splits (a v2 B-tree of depth 1).
-        for i in range(55):
+        for i in range(48):
             dense["l%02d" % i] = dense["d00"]
 
 
