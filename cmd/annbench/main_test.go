@@ -133,3 +133,25 @@ func TestRunQuickstartShape(t *testing.T) {
 		t.Errorf("second run: exit %d, did not skip finished points:\n%s", code, errs)
 	}
 }
+
+// TestQuickstartCoversRegistry keeps the quickstart honest: it must
+// exercise every registered algorithm.
+func TestQuickstartCoversRegistry(t *testing.T) {
+	cfg, err := runner.LoadConfig("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := cfg.Expand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, j := range plan.Jobs {
+		seen[j.Algorithm.Name] = true
+	}
+	for _, a := range registry.All {
+		if !seen[a.Name] {
+			t.Errorf("configs/quickstart.yaml does not run %s", a.Name)
+		}
+	}
+}
