@@ -70,7 +70,7 @@ type Member struct {
 }
 
 // Fetcher downloads Items into Dir. The zero value is not usable; set Dir
-// (the other fields have defaults).
+// (the other fields have defaults). Calls to Fetch must not overlap.
 type Fetcher struct {
 	// Dir is the directory downloads land in; Item and Member paths are
 	// relative to it.
@@ -107,6 +107,9 @@ type Fetcher struct {
 
 	// wrapWriter, when set (tests), wraps the writer of every .part file.
 	wrapWriter func(io.Writer) io.Writer
+	// logw replaces Log while progress bars are drawn, so log lines are
+	// printed above the bars instead of through them.
+	logw io.Writer
 }
 
 func (f *Fetcher) retries() int {
@@ -139,8 +142,12 @@ func (f *Fetcher) stallTimeout() time.Duration {
 }
 
 func (f *Fetcher) logf(format string, args ...any) {
-	if f.Log != nil {
-		fmt.Fprintf(f.Log, format+"\n", args...)
+	w := f.Log
+	if f.logw != nil {
+		w = f.logw
+	}
+	if w != nil {
+		fmt.Fprintf(w, format+"\n", args...)
 	}
 }
 
@@ -194,6 +201,10 @@ func (f *Fetcher) Fetch(ctx context.Context, items []Item) error {
 	}
 	prog := newProgress(ctx, f.Progress)
 	defer prog.wait()
+	if prog.p != nil && f.Log != nil {
+		f.logw = prog.p
+		defer func() { f.logw = nil }()
+	}
 	for _, it := range items {
 		if err := f.fetchItem(ctx, it, lock, prog); err != nil {
 			prog.abort()

@@ -96,6 +96,10 @@ func (l *lockFile) write(p string) error {
 		os.Remove(tmp.Name())
 		return err
 	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // CreateTemp makes it private
+		os.Remove(tmp.Name())
+		return err
+	}
 	return os.Rename(tmp.Name(), p)
 }
 
