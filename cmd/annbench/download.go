@@ -103,7 +103,11 @@ func printPlan(c *cobra.Command, e datasets.Entry, opt datasets.DownloadOptions)
 		}
 		dest := p.Item.Path
 		if len(p.Item.Members) > 0 {
-			dest += fmt.Sprintf(" (extract %d files)", len(p.Item.Members))
+			var extracted int64
+			for _, m := range p.Item.Members {
+				extracted += m.Size
+			}
+			dest += fmt.Sprintf(" (extract %d files, %s)", len(p.Item.Members), humanBytes(extracted))
 		}
 		if p.Item.Prefix > 0 {
 			dest += " (first bytes only)"
