@@ -19,7 +19,7 @@ var downloadCatalogue = []Entry{
 	{
 		Name: "sift1m", Dim: 128, Metric: L2, BaseCount: 1000000, QueryCount: 10000,
 		Format: FormatFvecs,
-		Note:   "ANN_SIFT1M from the TEXMEX corpus (Jégou, Douze, Schmid, INRIA): 1M SIFT descriptors, 10k queries, 100 exact neighbours per query; sift.tar.gz (~161 MB).",
+		Note:   "ANN_SIFT1M from the TEXMEX corpus (Jégou, Douze, Schmid, INRIA): 1M SIFT descriptors, 10k queries, 100 exact neighbours per query; sift.tar.gz (≈161 MiB).",
 		Files: []File{
 			texmex("sift", RoleBase, "sift_base.fvecs", FormatFvecs, 1000000*(4+128*4), "", false),
 			texmex("sift", RoleQuery, "sift_query.fvecs", FormatFvecs, 10000*(4+128*4), "", false),
@@ -30,7 +30,7 @@ var downloadCatalogue = []Entry{
 	{
 		Name: "gist1m", Dim: 960, Metric: L2, BaseCount: 1000000, QueryCount: 1000,
 		Format: FormatFvecs,
-		Note:   "ANN_GIST1M from the TEXMEX corpus: 1M 960-d GIST descriptors, 1k queries, 100 exact neighbours per query; gist.tar.gz (~2.6 GB).",
+		Note:   "ANN_GIST1M from the TEXMEX corpus: 1M 960-d GIST descriptors, 1k queries, 100 exact neighbours per query; gist.tar.gz (≈2.6 GiB).",
 		Files: []File{
 			texmex("gist", RoleBase, "gist_base.fvecs", FormatFvecs, 1000000*(4+960*4), "", false),
 			texmex("gist", RoleQuery, "gist_query.fvecs", FormatFvecs, 1000*(4+960*4), "", false),
