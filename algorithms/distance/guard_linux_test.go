@@ -53,5 +53,9 @@ func TestNoReadPastEnd(t *testing.T) {
 			ks.batch(ab, bb, iout[:5])
 			ks.block(qb, 5, bb, 5, d, iout)
 		}
+		ub := guarded[float32](t, d) // reused as uint32 below: same size
+		if FirstBelow(ub, -1) != d || FirstBelowUint32(unsafe.Slice((*uint32)(unsafe.Pointer(&ub[0])), d), 0) != d {
+			t.Fatalf("threshold scan of %d elements found an element below the minimum", d)
+		}
 	}
 }
