@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -79,6 +80,13 @@ func (f *Fetcher) openHTTP(ctx context.Context, src string, offset, end int64) (
 		return &body{r: resp.Body, start: start, total: total}, nil
 	case http.StatusRequestedRangeNotSatisfiable:
 		resp.Body.Close()
+		// "bytes */N" with N equal to what we have: the .part file is
+		// already complete (e.g. a crash before the rename).
+		if size, ok := strings.CutPrefix(resp.Header.Get("Content-Range"), "bytes */"); ok && end == 0 {
+			if n, err := strconv.ParseInt(size, 10, 64); err == nil && n == offset {
+				return &body{r: io.NopCloser(strings.NewReader("")), start: offset, total: n}, nil
+			}
+		}
 		if offset > 0 {
 			// The .part file is as long as the object or longer: start over.
 			return f.openHTTP(ctx, src, 0, end)
