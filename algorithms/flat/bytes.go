@@ -2,6 +2,7 @@ package flat
 
 import (
 	"context"
+	"math"
 
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/topk"
@@ -83,13 +84,28 @@ func (v *vectors) scanBytes(q []float32, s *scratch) {
 
 // pushInts offers integer distances with ids first, first+1, ...
 func pushInts(h *topk.Heap, dists []uint32, first int) {
-	thr := h.Threshold()
-	for i, x := range dists {
-		if f := float32(x); f < thr {
-			h.Push(f, int32(first+i))
-			thr = h.Threshold()
+	for i := 0; i < len(dists); {
+		// Only x < bound can pass: float32 rounding is monotone and the
+		// threshold is a float32 of an integer (or +Inf).
+		i += distance.FirstBelowUint32(dists[i:], intBound(h.Threshold()))
+		if i >= len(dists) {
+			return
 		}
+		h.Push(float32(dists[i]), int32(first+i))
+		i++
 	}
+}
+
+// intBound returns the smallest integer bound b such that float32(x) < t
+// implies x < b for every uint32 x.
+func intBound(t float32) uint32 {
+	if t > math.MaxUint32 {
+		return math.MaxUint32
+	}
+	if t <= 0 {
+		return 0
+	}
+	return uint32(math.Ceil(float64(t)))
 }
 
 // searchBlockBytes is searchBlock for byte storage: queries lo..hi-1 go

@@ -7,6 +7,8 @@
 // whole block of distances against a threshold held in a register.
 package topk
 
+import "github.com/annbench/annbench/algorithms/distance"
+
 // entry is one kept candidate. Distance and id sit side by side so a sift
 // step touches one cache line and one bounds check covers both.
 type entry struct {
@@ -68,14 +70,16 @@ func (h *Heap) Push(d float32, id int32) {
 }
 
 // PushAll offers dists[i] with id first+i for every i, the fast path for a
-// block of distances computed by a batch kernel.
+// block of distances computed by a batch kernel: the distances that cannot
+// enter are skipped by a vectorized threshold scan.
 func (h *Heap) PushAll(dists []float32, first int32) {
-	w := h.worst
-	for i, d := range dists {
-		if d < w {
-			h.push(d, first+int32(i))
-			w = h.worst
+	for i := 0; i < len(dists); {
+		i += distance.FirstBelow(dists[i:], h.worst)
+		if i >= len(dists) {
+			return
 		}
+		h.push(dists[i], first+int32(i))
+		i++
 	}
 }
 
