@@ -29,9 +29,10 @@ type DownloadOptions struct {
 	Log io.Writer
 	// Verify re-hashes files already on disk against their known checksum.
 	Verify bool
-	// Retries and Backoff tune retrying failed transfers (defaults: 5
-	// retries, 1s doubling up to 30s).
+	// Retries is how many times a failed transfer is retried (default 5).
 	Retries int
+	// Backoff is the first delay between retries, doubled after each
+	// failure up to 30s (default 1s).
 	Backoff time.Duration
 }
 

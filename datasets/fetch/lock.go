@@ -18,9 +18,12 @@ const lockVersion = 1
 
 // lockEntry records one downloaded or extracted file.
 type lockEntry struct {
+	// SHA256 is the hex sha256 of the file.
 	SHA256 string `json:"sha256"`
-	Size   int64  `json:"size"`
-	URL    string `json:"url,omitempty"`
+	// Size is its size in bytes.
+	Size int64 `json:"size"`
+	// URL is where it was first downloaded from.
+	URL string `json:"url,omitempty"`
 }
 
 // lockFile maps paths (relative to the data directory, slash-separated) to
@@ -30,10 +33,14 @@ type lockFile struct {
 	files map[string]lockEntry
 }
 
+// lockJSON is the on-disk form of the lock file.
 type lockJSON struct {
-	Version int                  `json:"version"`
-	Comment string               `json:"comment,omitempty"`
-	Files   map[string]lockEntry `json:"files"`
+	// Version is lockVersion; other versions are rejected.
+	Version int `json:"version"`
+	// Comment explains the file to people who open it.
+	Comment string `json:"comment,omitempty"`
+	// Files maps data-directory-relative paths to their records.
+	Files map[string]lockEntry `json:"files"`
 }
 
 // readLock loads the lock file at p; a missing file is an empty lock.

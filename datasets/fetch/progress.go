@@ -78,11 +78,13 @@ func (b *bar) done() {
 	}
 }
 
+// countingWriter advances a bar by the bytes written through it.
 type countingWriter struct {
 	w io.Writer
 	b *mpb.Bar
 }
 
+// Write writes p and counts it on the bar.
 func (c countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.b.IncrBy(n)

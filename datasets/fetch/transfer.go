@@ -13,7 +13,10 @@ import (
 // permission denied, bad URL).
 type permanentError struct{ err error }
 
+// Error returns the underlying message.
 func (e *permanentError) Error() string { return e.err.Error() }
+
+// Unwrap returns the underlying error.
 func (e *permanentError) Unwrap() error { return e.err }
 
 func permanent(err error) error {
@@ -148,11 +151,16 @@ func (f *Fetcher) transfer(ctx context.Context, src string, it Item, part string
 // for network errors.
 type writeError struct{ err error }
 
+// Error returns the underlying message.
 func (e *writeError) Error() string { return e.err.Error() }
+
+// Unwrap returns the underlying error.
 func (e *writeError) Unwrap() error { return e.err }
 
+// writeErrorWriter marks every error of w as a writeError.
 type writeErrorWriter struct{ w io.Writer }
 
+// Write writes p to the destination, wrapping failures.
 func (w *writeErrorWriter) Write(p []byte) (int, error) {
 	n, err := w.w.Write(p)
 	if err != nil {
@@ -169,6 +177,7 @@ type watchdogReader struct {
 	stall time.Duration
 }
 
+// Read reads from the stream and resets the stall timer on progress.
 func (w watchdogReader) Read(p []byte) (int, error) {
 	n, err := w.r.Read(p)
 	if n > 0 {
@@ -183,6 +192,7 @@ type ctxReader struct {
 	r   io.Reader
 }
 
+// Read fails with the context's error once it is cancelled.
 func (c ctxReader) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
