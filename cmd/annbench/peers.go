@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/datasets"
@@ -74,8 +75,9 @@ report its fastest pass; compare against annbench's median pass accordingly.`,
 			scriptArgs = append(scriptArgs, extra...)
 			cmd := exec.CommandContext(c.Context(), python, scriptArgs...)
 			var out bytes.Buffer
-			cmd.Stdout = io.MultiWriter(&out, c.ErrOrStderr())
-			cmd.Stderr = c.ErrOrStderr()
+			echo := &lockedWriter{w: c.ErrOrStderr()} // the script's stdout and stderr are copied concurrently
+			cmd.Stdout = io.MultiWriter(&out, echo)
+			cmd.Stderr = echo
 			if err := cmd.Run(); err != nil {
 				return fmt.Errorf("peers: %s %s: %w", python, script, err)
 			}
@@ -100,4 +102,16 @@ report its fastest pass; compare against annbench's median pass accordingly.`,
 	f.StringVar(&dataDir, "data", "", "data directory (default $ANNBENCH_DATA, else ./data)")
 	f.IntVar(&queries, "queries", 0, "use only the first N queries (0 = all)")
 	return c
+}
+
+// lockedWriter serializes writes from several goroutines to one writer.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
