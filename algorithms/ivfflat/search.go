@@ -35,18 +35,14 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 				dis[i] = -dis[i]
 			}
 		}
-		ids := x.ids[lo:hi]
-		ids = ids[:len(dis)]
-		thr := s.heap.Threshold()
-		for i, v := range dis {
-			if v < thr {
-				s.heap.Push(v, ids[i])
-				thr = s.heap.Threshold()
-			}
-		}
+		// The heap holds list positions; they become ids at the end.
+		s.heap.PushAll(dis, int32(lo))
 		count += int64(hi - lo)
 	}
 	dst = s.heap.AppendSorted(dst, nil)
+	for i, pos := range dst {
+		dst[i] = x.ids[pos]
+	}
 	x.count.Add(count)
 	x.pool.Put(s)
 	return dst

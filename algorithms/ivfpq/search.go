@@ -39,35 +39,34 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 		}
 		dis := s.dis[:hi-lo]
 		pq.Scan(x.codes[lo*m:hi*m], s.tab, dis)
-		ids := x.ids[lo:hi]
-		ids = ids[:len(dis)]
 		bias := ldist[li]
-		thr := s.heap.Threshold()
 		if l2 {
 			terms := x.terms[lo:hi]
 			terms = terms[:len(dis)]
-			for i, v := range dis {
-				if v += bias + terms[i]; v < thr {
-					s.heap.Push(v, ids[i])
-					thr = s.heap.Threshold()
-				}
+			for i := range dis {
+				dis[i] += bias + terms[i]
 			}
 		} else {
-			for i, v := range dis {
-				if v += bias; v < thr {
-					s.heap.Push(v, ids[i])
-					thr = s.heap.Threshold()
-				}
+			for i := range dis {
+				dis[i] += bias
 			}
 		}
+		// The heap holds list positions; they become ids at the end.
+		s.heap.PushAll(dis, int32(lo))
 		count += int64(hi - lo)
 	}
 	if x.rerank > 0 {
 		s.cand = s.heap.AppendSorted(s.cand[:0], nil)
+		for i, pos := range s.cand {
+			s.cand[i] = x.ids[pos]
+		}
 		count += int64(len(s.cand))
 		dst = pq.Rerank(x.metric, q, x.vectors, s.cand, k, &s.exact, dst)
 	} else {
 		dst = s.heap.AppendSorted(dst, nil)
+		for i, pos := range dst {
+			dst[i] = x.ids[pos]
+		}
 	}
 	x.count.Add(count)
 	x.pool.Put(s)

@@ -33,7 +33,7 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 		hi := min(lo+scanBlock, x.n)
 		dis := s.dis[:hi-lo]
 		Scan(x.codes[lo*m:hi*m], s.tab, dis)
-		pushBlock(&s.heap, dis, int32(lo))
+		s.heap.PushAll(dis, int32(lo))
 	}
 	count := int64(x.n)
 	if x.rerank > 0 {
@@ -46,17 +46,6 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 	x.count.Add(count)
 	x.pool.Put(s)
 	return dst
-}
-
-// pushBlock offers distances dis of consecutive ids starting at first.
-func pushBlock(h *topk.Heap, dis []float32, first int32) {
-	thr := h.Threshold()
-	for i, d := range dis {
-		if d < thr {
-			h.Push(d, first+int32(i))
-			thr = h.Threshold()
-		}
-	}
 }
 
 // Rerank re-scores the candidate ids cand with exact distances between q
