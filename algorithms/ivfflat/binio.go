@@ -135,21 +135,6 @@ func (b *binReader) checkLen(n uint64, what string) bool {
 	return b.err == nil
 }
 
-func (b *binReader) bytes(n uint64, what string) []byte {
-	if !b.checkLen(n, what) {
-		return nil
-	}
-	out := make([]byte, 0, min(n, 1<<24))
-	var chunk [1 << 16]byte
-	for rem := n; rem > 0 && b.err == nil; {
-		m := min(rem, uint64(len(chunk)))
-		b.read(chunk[:m], what)
-		out = append(out, chunk[:m]...)
-		rem -= m
-	}
-	return out
-}
-
 func (b *binReader) f32s(n uint64, what string) []float32 {
 	if !b.checkLen(n, what) {
 		return nil
