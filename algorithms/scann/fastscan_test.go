@@ -11,6 +11,7 @@ import (
 // and checks both kernels (scan4 as dispatched and scan4Generic) against
 // the sum of table entries read straight from the unpacked codes.
 func TestPackedScanMatchesDirectSum(t *testing.T) {
+	t.Logf("dispatched fast-scan kernel: %s", scanImplementation)
 	rng := rand.New(rand.NewPCG(7, 7))
 	for _, tc := range []struct{ n, nblocks int }{{1, 1}, {31, 3}, {32, 64}, {33, 64}, {100, 5}, {70, 392}} {
 		pairs := numPairs(tc.nblocks)
