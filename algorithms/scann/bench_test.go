@@ -3,6 +3,7 @@ package scann
 import (
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/annbench/annbench/algorithms/pq"
 )
@@ -80,4 +81,52 @@ func BenchmarkScan(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.N)*benchCodes/b.Elapsed().Seconds(), "codes/s")
 	})
+}
+
+// BenchmarkScanRatio interleaves the two scans of BenchmarkScan (same 256
+// bits per vector) in every iteration, so that machine noise hits both
+// alike, and reports each one's codes/s and their ratio.
+func BenchmarkScanRatio(b *testing.B) {
+	rng := rand.New(rand.NewPCG(2, 2))
+	const dim = 128
+	nb4, nb8 := dim/2, dim/4
+	pairs := numPairs(nb4)
+	groups := benchCodes / groupSize
+	codes4 := make([]byte, groups*pairs*pairBytes)
+	codes8 := make([]byte, benchCodes*nb8)
+	for i := range codes4 {
+		codes4[i] = byte(rng.UintN(256))
+	}
+	for i := range codes8 {
+		codes8[i] = byte(rng.UintN(256))
+	}
+	lutF := make([]float32, nb4*16)
+	for i := range lutF {
+		lutF[i] = float32(rng.NormFloat64())
+	}
+	lut := make([]byte, pairs*pairBytes)
+	quantizeLUT(lutF, nb4, lut)
+	tab := pq.NewTable(nb8)
+	for j := range tab {
+		for c := range tab[j] {
+			tab[j][c] = float32(rng.NormFloat64())
+		}
+	}
+	out4 := make([]uint16, benchCodes)
+	out8 := make([]float32, benchCodes)
+	var t4, t8 time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		scan4(codes4, lut, pairs, groups, out4)
+		mid := time.Now()
+		pq.Scan(codes8, tab, out8)
+		t4 += mid.Sub(start)
+		t8 += time.Since(mid)
+	}
+	r4 := float64(b.N) * benchCodes / t4.Seconds()
+	r8 := float64(b.N) * benchCodes / t8.Seconds()
+	b.ReportMetric(r4, "fastscan-codes/s")
+	b.ReportMetric(r8, "table8-codes/s")
+	b.ReportMetric(r4/r8, "ratio")
 }
