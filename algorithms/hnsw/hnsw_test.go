@@ -2,10 +2,12 @@ package hnsw
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"sync/atomic"
 	"testing"
 
 	"github.com/annbench/annbench/algorithms"
@@ -265,6 +267,39 @@ func TestBuildHonoursCancel(t *testing.T) {
 		}
 		if got := x.Search(base.Row(0), 10, nil); len(got) != 0 {
 			t.Errorf("threads=%d: cancelled build left a searchable index (%d results)", threads, len(got))
+		}
+	}
+}
+
+// cancelAfter is a context whose Err reports cancellation from its n-th
+// call on, so a test can stop a build part-way deterministically.
+type cancelAfter struct {
+	context.Context
+	calls, n atomic.Int64
+}
+
+func (c *cancelAfter) Err() error {
+	if c.calls.Add(1) >= c.n.Load() {
+		return context.Canceled
+	}
+	return nil
+}
+
+func TestBuildStopsWhenCancelledMidway(t *testing.T) {
+	base := gaussian(12, 6000, 8)
+	for _, threads := range []int{1, 2} {
+		ctx := &cancelAfter{Context: context.Background()}
+		ctx.n.Store(5) // Build checks once up front, then every 128 inserts
+		x, _ := New(datasets.L2, 8, Config{M: 4, EfConstruction: 8, Threads: threads})
+		err := x.Build(ctx, base)
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("threads=%d: Build error = %v, want context.Canceled", threads, err)
+		}
+		if x.Len() != 0 {
+			t.Errorf("threads=%d: cancelled build left %d nodes", threads, x.Len())
+		}
+		if c := ctx.calls.Load(); c > 5+int64(threads) {
+			t.Errorf("threads=%d: Err called %d times after cancellation at call 5", threads, c)
 		}
 	}
 }
