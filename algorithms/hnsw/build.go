@@ -140,7 +140,11 @@ func (b *builder) run(ctx context.Context, from, n, threads int, next *atomic.In
 }
 
 // insert links node cur into the graph (the paper's Algorithm 1, as
-// hnswlib does it).
+// hnswlib does it). cur's own lists are all written before any other node
+// links back to it: until then no search can reach cur, so a concurrent
+// insertion never descends into a node whose lower lists are still empty.
+// On one thread this gives the same graph as linking back level by level,
+// since a level's search reads only that level's lists.
 func (b *builder) insert(s *scratch, cur uint32) {
 	x := b.x
 	level := int(x.levels[cur])
@@ -154,12 +158,17 @@ func (b *builder) insert(s *scratch, cur uint32) {
 	for l := top; l > level; l-- {
 		ep, d = b.greedy(q, ep, d, l)
 	}
-	for l := min(level, top); l >= 0; l-- {
+	low := min(level, top)
+	for l := low; l >= 0; l-- {
 		b.searchLayer(s, q, cur, ep, d, l)
 		s.sorted = s.top.drainAscending(s.sorted)
-		s.sel = x.selectNeighbors(s.sorted, x.m, s.sel)
-		b.connect(s, cur, l, s.sel)
-		ep, d = s.sel[0].id, s.sel[0].d
+		sel := x.selectNeighbors(s.sorted, x.m, s.levelSel[l])
+		s.levelSel[l] = sel
+		b.setOwn(cur, l, sel)
+		ep, d = sel[0].id, sel[0].d
+	}
+	for l := low; l >= 0; l-- {
+		b.linkBack(s, cur, l, s.levelSel[l])
 	}
 	if level > top {
 		b.entry, b.maxLevel = cur, level
@@ -263,22 +272,25 @@ func (x *Index) selectNeighbors(cands []item, m int, out []item) []item {
 	return out
 }
 
-// connect makes sel the neighbours of cur on level and adds cur to each of
-// theirs, shrinking a full list with the heuristic.
-func (b *builder) connect(s *scratch, cur uint32, level int, sel []item) {
-	x := b.x
-	capacity := x.m
-	if level == 0 {
-		capacity = x.m0
-	}
+// setOwn makes sel the neighbours of cur on level.
+func (b *builder) setOwn(cur uint32, level int, sel []item) {
 	b.locks[cur].Lock()
-	l := x.list(cur, level)
+	l := b.x.list(cur, level)
 	for j, it := range sel {
 		atomic.StoreUint32(&l[1+j], it.id)
 	}
 	atomic.StoreUint32(&l[0], uint32(len(sel)))
 	b.locks[cur].Unlock()
+}
 
+// linkBack adds cur to the level lists of its neighbours sel, shrinking a
+// full list with the heuristic.
+func (b *builder) linkBack(s *scratch, cur uint32, level int, sel []item) {
+	x := b.x
+	capacity := x.m
+	if level == 0 {
+		capacity = x.m0
+	}
 	for _, it := range sel {
 		nb := it.id
 		b.locks[nb].Lock()

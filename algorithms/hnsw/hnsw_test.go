@@ -196,7 +196,7 @@ func checkGraph(t *testing.T, x *Index) {
 		}
 	}
 	t.Logf("%d of %d nodes reachable from the entry point on layer 0", count, x.n)
-	if count < x.n*99/100 {
+	if count < x.n*999/1000 {
 		t.Errorf("only %d of %d nodes reachable from the entry point on layer 0", count, x.n)
 	}
 	if int(x.levels[x.entry]) != x.maxLevel {

@@ -144,6 +144,9 @@ type scratch struct {
 	shrink []item
 	sel2   []item
 	ids    []uint32
+	// levelSel holds an inserted node's chosen neighbours per level
+	// until it is linked back.
+	levelSel [maxLevels][]item
 }
 
 // idBuf returns a buffer for the unvisited neighbours of one node.
