@@ -225,6 +225,7 @@ func (x *Index) encode(base datasets.Matrix, c *ivfflat.Coarse, assign, order []
 		go func(lo, hi int) {
 			defer wg.Done()
 			r := make([]float32, d)
+			buf := make([]float32, pq.Ksub)
 			for pos := lo; pos < hi; pos++ {
 				id := int(order[pos])
 				v, cv := base.Row(id), c.Centroids.Row(int(assign[id]))
@@ -232,7 +233,7 @@ func (x *Index) encode(base datasets.Matrix, c *ivfflat.Coarse, assign, order []
 					r[j] = v[j] - cv[j]
 				}
 				code := x.codes[pos*m : pos*m+m]
-				x.q.Encode(r, code)
+				x.q.EncodeBuf(r, code, buf)
 				if x.terms != nil {
 					x.terms[pos] = x.q.CodeTerm(cv, code)
 				}

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/kmeans"
 	"github.com/annbench/annbench/datasets"
 )
@@ -148,23 +149,26 @@ func (q *Quantizer) computeNorms() {
 	}
 }
 
-// Encode writes the M-byte code of x to code.
+// Encode writes the M-byte code of x to code. It allocates a small
+// scratch buffer; EncodeBuf does not.
 func (q *Quantizer) Encode(x []float32, code []byte) {
+	q.EncodeBuf(x, code, make([]float32, Ksub))
+}
+
+// EncodeBuf is Encode with caller-provided scratch space buf of at least
+// Ksub values. Each sub-vector goes to the centroid minimizing
+// ||c||² - 2<x,c>, with the inner products from one DotBatch call over the
+// sub-space's contiguous codebook.
+func (q *Quantizer) EncodeBuf(x []float32, code []byte, buf []float32) {
 	ds := q.Dsub
+	buf = buf[:Ksub]
 	for m := 0; m < q.M; m++ {
-		sub := x[m*ds : (m+1)*ds]
-		cb := q.Centroids[m*Ksub*ds : (m+1)*Ksub*ds]
-		best, bd := 0, float32(0)
-		for j := 0; j < Ksub; j++ {
-			c := cb[j*ds : j*ds+ds]
-			c = c[:len(sub)]
-			var s float32
-			for t, v := range sub {
-				d := v - c[t]
-				s += d * d
-			}
-			if j == 0 || s < bd {
-				best, bd = j, s
+		distance.DotBatch(x[m*ds:(m+1)*ds], q.Centroids[m*Ksub*ds:(m+1)*Ksub*ds], buf)
+		nm := (*[Ksub]float32)(q.norms[m*Ksub:])
+		best, bd := 0, nm[0]-2*buf[0]
+		for j, d := range buf {
+			if v := nm[j] - 2*d; v < bd {
+				best, bd = j, v
 			}
 		}
 		code[m] = byte(best)
@@ -184,8 +188,9 @@ func (q *Quantizer) EncodeMatrix(data datasets.Matrix, codes []byte, threads int
 		wg.Add(1)
 		go func(lo, hi int) {
 			defer wg.Done()
+			buf := make([]float32, Ksub)
 			for i := lo; i < hi; i++ {
-				q.Encode(data.Row(i), codes[i*q.M:(i+1)*q.M])
+				q.EncodeBuf(data.Row(i), codes[i*q.M:(i+1)*q.M], buf)
 			}
 		}(lo, hi)
 	}
