@@ -102,13 +102,53 @@ func argmax(row []float32) (int, float32) {
 	return best, bd
 }
 
-// argminL2 returns the j minimizing cn[j] - 2*dots[j] and that value.
+// argminL2 returns the first j minimizing cn[j] - 2*dots[j] and that
+// value. Four independent running minima keep the comparisons from forming
+// one long dependency chain; ties resolve to the smallest index, as a
+// plain scan would.
 func argminL2(dots, cn []float32) (int, float32) {
-	cn = cn[:len(dots)]
-	best, bd := 0, cn[0]-2*dots[0]
-	for j, s := range dots {
-		if v := cn[j] - 2*s; v < bd {
-			best, bd = j, v
+	n := len(dots)
+	cn = cn[:n]
+	if n < 8 {
+		best, bd := 0, cn[0]-2*dots[0]
+		for j, s := range dots {
+			if v := cn[j] - 2*s; v < bd {
+				best, bd = j, v
+			}
+		}
+		return best, bd
+	}
+	var b [4]int
+	var v [4]float32
+	for l := 0; l < 4; l++ {
+		b[l], v[l] = l, cn[l]-2*dots[l]
+	}
+	j := 4
+	for ; j+4 <= n; j += 4 {
+		d := (*[4]float32)(dots[j : j+4])
+		c := (*[4]float32)(cn[j : j+4])
+		if x := c[0] - 2*d[0]; x < v[0] {
+			v[0], b[0] = x, j
+		}
+		if x := c[1] - 2*d[1]; x < v[1] {
+			v[1], b[1] = x, j+1
+		}
+		if x := c[2] - 2*d[2]; x < v[2] {
+			v[2], b[2] = x, j+2
+		}
+		if x := c[3] - 2*d[3]; x < v[3] {
+			v[3], b[3] = x, j+3
+		}
+	}
+	best, bd := b[0], v[0]
+	for l := 1; l < 4; l++ {
+		if v[l] < bd || (v[l] == bd && b[l] < best) {
+			best, bd = b[l], v[l]
+		}
+	}
+	for ; j < n; j++ {
+		if x := cn[j] - 2*dots[j]; x < bd {
+			best, bd = j, x
 		}
 	}
 	return best, bd

@@ -42,8 +42,10 @@ const (
 
 // Options tunes Train. The zero value gives the documented defaults.
 type Options struct {
-	// Iterations is the number of Lloyd iterations (assign, then update).
-	// Default DefaultIterations.
+	// Iterations is the maximum number of Lloyd iterations (assign, then
+	// update); training stops earlier when an assignment repeats the
+	// previous one, since the centroids can no longer change. Default
+	// DefaultIterations.
 	Iterations int
 	// SampleSize caps the number of training points; when the data has
 	// more rows, a seeded uniform sample of this size is used. Zero means
@@ -136,9 +138,11 @@ func Train(ctx context.Context, data datasets.Matrix, k int, opt Options) (datas
 
 	n := x.Rows
 	assign := make([]int32, n)
+	prev := make([]int32, n)
 	dist := make([]float32, n)
 	counts := make([]int, k)
 	a := newAssigner(cent, opt.Spherical)
+	repaired := 1
 	for it := 0; it < opt.Iterations; it++ {
 		if err := ctx.Err(); err != nil {
 			return datasets.Matrix{}, fmt.Errorf("kmeans: iteration %d: %w", it, err)
@@ -152,8 +156,15 @@ func Train(ctx context.Context, data datasets.Matrix, k int, opt Options) (datas
 			}
 			opt.Progress(it, obj)
 		}
+		// Converged: the centroids are already the means of this very
+		// assignment and no cluster was repaired, so every further
+		// iteration would reproduce them exactly.
+		if repaired == 0 && slices.Equal(assign, prev) {
+			break
+		}
+		copy(prev, assign)
 		update(x, assign, cent, counts, opt.Threads)
-		repairEmpty(cent, counts, rng)
+		repaired = repairEmpty(cent, counts, rng)
 		if opt.Spherical {
 			normalizeRows(cent)
 		}
