@@ -81,8 +81,12 @@ func (e *jobEnv) run(ctx context.Context, job Job) (string, error) {
 		if err := WriteResult(path, res); err != nil {
 			return path, err
 		}
+		query := "-"
+		if len(qp) > 0 {
+			query = qp.Slug()
+		}
 		fmt.Fprintf(e.log, "%s %s: recall@%d %.4f  recall@1 %.4f  qps %.0f (cv %.1f%%)\n",
-			label, algorithms.Params(qp).Slug(), cfg.K, pt.Recall, pt.RecallAt1, pt.QPS, 100*pt.CV)
+			label, query, cfg.K, pt.Recall, pt.RecallAt1, pt.QPS, 100*pt.CV)
 	}
 	return path, nil
 }
