@@ -100,7 +100,8 @@ type trainSet struct {
 // assign codes block by block minimizing the weighted loss with the other
 // blocks fixed, then update each block's codewords by weighted least
 // squares with the other blocks fixed. With every α = 0 this is ordinary
-// product-quantizer k-means per block.
+// product-quantizer k-means per block; otherwise iters anisotropic rounds
+// follow (iters+1)/2 plain rounds that give them a starting point.
 func (q *quantizer) train(ctx context.Context, ts *trainSet, iters int, rng *rand.Rand) error {
 	n := ts.n
 	codes := make([]uint8, n*q.nblocks)
@@ -118,6 +119,29 @@ func (q *quantizer) train(ctx context.Context, ts *trainSet, iters int, rng *ran
 					cw[d] = float32(rng.NormFloat64()) * 1e-3
 				}
 			}
+		}
+	}
+	// Under the anisotropic loss, start from plain product-quantizer
+	// codebooks: coordinate descent on the coupled loss converges to far
+	// better codes from there than from random codewords.
+	anisotropic := false
+	for _, a := range ts.alpha {
+		if a != 0 {
+			anisotropic = true
+			break
+		}
+	}
+	if anisotropic {
+		plain := &trainSet{res: ts.res, x: ts.x, alpha: make([]float64, n), weight: make([]float64, n), n: n}
+		for i := range plain.weight {
+			plain.weight[i] = 1
+		}
+		for it := 0; it < (iters+1)/2; it++ {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			q.encodeAll(plain, codes, false)
+			q.update(plain, codes, rng)
 		}
 	}
 	for it := 0; it < iters; it++ {
@@ -157,7 +181,7 @@ func (q *quantizer) encodeAll(ts *trainSet, codes []uint8, warm bool) {
 
 // encodeSweeps is the number of coordinate-descent passes over the blocks
 // when assigning codes under the anisotropic loss.
-const encodeSweeps = 3
+const encodeSweeps = 10
 
 // encode assigns the code of one residual r of datapoint x with weight α.
 // It starts from the nearest codeword per block (or from codes when warm)

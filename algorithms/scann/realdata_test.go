@@ -53,11 +53,10 @@ func TestRealDataRecall(t *testing.T) {
 
 // TestRealDataAnisotropicAngular measures, on a 5k subset of
 // fashion-mnist-angular, recall@10 before re-ranking at equal bits and
-// leaves searched for T = 0, 0.1 and 0.2. In 784 dimensions ScaNN's
-// η = (d-1)T²/(1-T²) is 33 at T = 0.2, which over-weights the parallel
-// error for this data (its intrinsic dimension is far below 784); at
-// T = 0.1 (η ≈ 8) the anisotropic loss gains clearly, which the test
-// asserts. The T = 0.2 figure is logged for the report.
+// leaves searched for T = 0, 0.1 and 0.2, and asserts that T = 0.2 (the
+// angular default) gains clearly over plain reconstruction loss. T = 0.1
+// is logged for the report: in 784 dimensions T = 0.2 means η ≈ 33, and
+// the smaller η ≈ 8 of T = 0.1 does better still on this data.
 func TestRealDataAnisotropicAngular(t *testing.T) {
 	ds := openReal(t, "fashion-mnist-angular", 5000, 200)
 	truth := exactTopK(ds.Metric, ds.Base, ds.Query, 10)
@@ -68,7 +67,7 @@ func TestRealDataAnisotropicAngular(t *testing.T) {
 		t.Logf("fashion-mnist-angular n=%d leaves=10 4-bit dpb=2 leaves_to_search=3 no reorder: T=%.1f recall@10 %.4f", ds.Base.Rows, T, rec[T])
 	}
 	const margin = 0.03
-	if rec[0.1] < rec[0]+margin {
-		t.Errorf("recall@10 before re-ranking: T=0.1 %.4f, T=0 %.4f; want a gain of at least %.2f", rec[0.1], rec[0], margin)
+	if rec[0.2] < rec[0]+margin {
+		t.Errorf("recall@10 before re-ranking: T=0.2 %.4f, T=0 %.4f; want a gain of at least %.2f", rec[0.2], rec[0], margin)
 	}
 }
