@@ -1,0 +1,4 @@
+package conformance
+
+// RaceEnabled reports raceEnabled to the external tests.
+const RaceEnabled = raceEnabled
