@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/datasets"
 )
 
@@ -25,28 +26,28 @@ var magic = [8]byte{'A', 'N', 'N', 'B', 'I', 'V', 'F', 'F'}
 
 // Save writes the index in the versioned IVF-Flat format.
 func (x *Index) Save(w io.Writer) error {
-	b := newBinWriter(w)
-	b.write(magic[:])
-	b.u32(formatVersion)
-	b.str(string(x.metric))
-	b.u32(uint32(x.dim))
+	b := binfmt.NewWriter(w)
+	b.Raw(magic[:])
+	b.Uint32(formatVersion)
+	b.Str(string(x.metric))
+	b.Uint32(uint32(x.dim))
 	nlist := 0
 	if x.coarse != nil {
 		nlist = x.coarse.NList()
 	}
-	b.u32(uint32(nlist))
-	b.u64(uint64(len(x.ids)))
+	b.Uint32(uint32(nlist))
+	b.Uint64(uint64(len(x.ids)))
 	if x.coarse != nil {
-		b.f32s(x.coarse.Centroids.Data)
+		b.Float32s(x.coarse.Centroids.Data)
 		sizes := make([]int32, nlist)
 		for l := range sizes {
 			sizes[l] = int32(x.offsets[l+1] - x.offsets[l])
 		}
-		b.i32s(sizes)
+		b.Int32s(sizes)
 	}
-	b.i32s(x.ids)
-	b.f32s(x.vectors)
-	if err := b.flush(); err != nil {
+	b.Int32s(x.ids)
+	b.Float32s(x.vectors)
+	if err := b.Flush(); err != nil {
 		return fmt.Errorf("ivfflat: save: %w", err)
 	}
 	return nil
@@ -55,22 +56,22 @@ func (x *Index) Save(w io.Writer) error {
 // Load reads what Save wrote into an index made with the same metric and
 // dimension.
 func (x *Index) Load(r io.Reader) error {
-	b := newBinReader(r)
+	b := binfmt.NewReader(r)
 	var got [8]byte
-	b.read(got[:], "header")
-	if b.err == nil && got != magic {
+	b.Raw(got[:], "header")
+	if b.Err() == nil && got != magic {
 		return fmt.Errorf("ivfflat: not an ivfflat index file (bad magic %q)", got[:])
 	}
-	v := b.u32("version")
-	if b.err == nil && v != formatVersion {
+	v := b.Uint32("version")
+	if b.Err() == nil && v != formatVersion {
 		return fmt.Errorf("ivfflat: unsupported format version %d (this build reads %d)", v, formatVersion)
 	}
-	metric := b.str("metric")
-	dim := b.u32("dimension")
-	nlist := b.u32("nlist")
-	n := b.u64("vector count")
-	if b.err != nil {
-		return fmt.Errorf("ivfflat: load: %w", b.err)
+	metric := b.Str("metric")
+	dim := b.Uint32("dimension")
+	nlist := b.Uint32("nlist")
+	n := b.Uint64("vector count")
+	if b.Err() != nil {
+		return fmt.Errorf("ivfflat: load: %w", b.Err())
 	}
 	if metric != string(x.metric) || int(dim) != x.dim {
 		return fmt.Errorf("ivfflat: file holds metric=%s dim=%d, index is metric=%s dim=%d", metric, dim, x.metric, x.dim)
@@ -82,12 +83,12 @@ func (x *Index) Load(r io.Reader) error {
 		x.coarse, x.offsets, x.ids, x.vectors, x.maxList = nil, nil, nil, nil, 0
 		return nil
 	}
-	cent := b.f32s(uint64(nlist)*uint64(dim), "centroids")
-	sizes := b.i32s(uint64(nlist), "list sizes")
-	ids := b.i32s(n, "ids")
-	vectors := b.f32s(n*uint64(dim), "vectors")
-	if b.err != nil {
-		return fmt.Errorf("ivfflat: load: %w", b.err)
+	cent := b.Float32s(uint64(nlist)*uint64(dim), "centroids")
+	sizes := b.Int32s(uint64(nlist), "list sizes")
+	ids := b.Int32s(n, "ids")
+	vectors := b.Float32s(n*uint64(dim), "vectors")
+	if b.Err() != nil {
+		return fmt.Errorf("ivfflat: load: %w", b.Err())
 	}
 	offsets := make([]int, nlist+1)
 	for l, s := range sizes {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/algorithms/ivfflat"
 	"github.com/annbench/annbench/algorithms/pq"
 	"github.com/annbench/annbench/datasets"
@@ -32,39 +33,37 @@ var magic = [8]byte{'A', 'N', 'N', 'B', 'I', 'V', 'P', 'Q'}
 
 // Save writes the index in the versioned IVF-PQ format.
 func (x *Index) Save(w io.Writer) error {
-	b := newBinWriter(w)
-	b.write(magic[:])
-	b.u32(formatVersion)
-	b.str(string(x.metric))
-	b.u32(uint32(x.dim))
-	b.u32(uint32(x.cfg.M))
+	b := binfmt.NewWriter(w)
+	b.Raw(magic[:])
+	b.Uint32(formatVersion)
+	b.Str(string(x.metric))
+	b.Uint32(uint32(x.dim))
+	b.Uint32(uint32(x.cfg.M))
 	nlist := 0
 	if x.coarse != nil {
 		nlist = x.coarse.NList()
 	}
-	b.u32(uint32(nlist))
-	b.u64(uint64(len(x.ids)))
+	b.Uint32(uint32(nlist))
+	b.Uint64(uint64(len(x.ids)))
 	hasVec := uint32(0)
 	if len(x.vectors) > 0 {
 		hasVec = 1
 	}
-	b.u32(hasVec)
+	b.Uint32(hasVec)
 	if x.coarse != nil {
-		b.f32s(x.coarse.Centroids.Data)
-		if b.err == nil {
-			b.err = x.q.Save(b.w)
-		}
+		b.Float32s(x.coarse.Centroids.Data)
+		b.Section(x.q.Save)
 		sizes := make([]int32, nlist)
 		for l := range sizes {
 			sizes[l] = int32(x.offsets[l+1] - x.offsets[l])
 		}
-		b.i32s(sizes)
-		b.i32s(x.ids)
-		b.write(x.codes)
-		b.f32s(x.terms)
-		b.f32s(x.vectors)
+		b.Int32s(sizes)
+		b.Int32s(x.ids)
+		b.Raw(x.codes)
+		b.Float32s(x.terms)
+		b.Float32s(x.vectors)
 	}
-	if err := b.flush(); err != nil {
+	if err := b.Flush(); err != nil {
 		return fmt.Errorf("ivfpq: save: %w", err)
 	}
 	return nil
@@ -73,24 +72,24 @@ func (x *Index) Save(w io.Writer) error {
 // Load reads what Save wrote into an index made with the same metric,
 // dimension and M.
 func (x *Index) Load(r io.Reader) error {
-	b := newBinReader(r)
+	b := binfmt.NewReader(r)
 	var got [8]byte
-	b.read(got[:], "header")
-	if b.err == nil && got != magic {
+	b.Raw(got[:], "header")
+	if b.Err() == nil && got != magic {
 		return fmt.Errorf("ivfpq: not an ivfpq index file (bad magic %q)", got[:])
 	}
-	v := b.u32("version")
-	if b.err == nil && v != formatVersion {
+	v := b.Uint32("version")
+	if b.Err() == nil && v != formatVersion {
 		return fmt.Errorf("ivfpq: unsupported format version %d (this build reads %d)", v, formatVersion)
 	}
-	metric := b.str("metric")
-	dim := b.u32("dimension")
-	m := b.u32("M")
-	nlist := b.u32("nlist")
-	n := b.u64("vector count")
-	hasVec := b.u32("vector flag")
-	if b.err != nil {
-		return fmt.Errorf("ivfpq: load: %w", b.err)
+	metric := b.Str("metric")
+	dim := b.Uint32("dimension")
+	m := b.Uint32("M")
+	nlist := b.Uint32("nlist")
+	n := b.Uint64("vector count")
+	hasVec := b.Uint32("vector flag")
+	if b.Err() != nil {
+		return fmt.Errorf("ivfpq: load: %w", b.Err())
 	}
 	if metric != string(x.metric) || int(dim) != x.dim || int(m) != x.cfg.M {
 		return fmt.Errorf("ivfpq: file holds metric=%s dim=%d M=%d, index is metric=%s dim=%d M=%d",
@@ -106,29 +105,29 @@ func (x *Index) Load(r io.Reader) error {
 	if hasVec == 0 && x.cfg.StoreVectors {
 		return fmt.Errorf("ivfpq: file has no stored vectors but the index is configured with store_vectors=true")
 	}
-	cent := b.f32s(uint64(nlist)*uint64(dim), "centroids")
-	if b.err != nil {
-		return fmt.Errorf("ivfpq: load: %w", b.err)
+	cent := b.Float32s(uint64(nlist)*uint64(dim), "centroids")
+	if b.Err() != nil {
+		return fmt.Errorf("ivfpq: load: %w", b.Err())
 	}
-	q, err := pq.LoadQuantizer(b.r)
+	q, err := pq.LoadQuantizer(b.Buffered())
 	if err != nil {
 		return fmt.Errorf("ivfpq: load: %w", err)
 	}
 	if q.Dim != x.dim || q.M != x.cfg.M {
 		return fmt.Errorf("ivfpq: stored quantizer dim=%d M=%d does not match the header", q.Dim, q.M)
 	}
-	sizes := b.i32s(uint64(nlist), "list sizes")
-	ids := b.i32s(n, "ids")
-	codes := b.bytes(n*uint64(m), "codes")
+	sizes := b.Int32s(uint64(nlist), "list sizes")
+	ids := b.Int32s(n, "ids")
+	codes := b.Bytes(n*uint64(m), "codes")
 	var terms, vectors []float32
 	if x.metric == datasets.L2 {
-		terms = b.f32s(n, "terms")
+		terms = b.Float32s(n, "terms")
 	}
 	if hasVec == 1 {
-		vectors = b.f32s(n*uint64(dim), "vectors")
+		vectors = b.Float32s(n*uint64(dim), "vectors")
 	}
-	if b.err != nil {
-		return fmt.Errorf("ivfpq: load: %w", b.err)
+	if b.Err() != nil {
+		return fmt.Errorf("ivfpq: load: %w", b.Err())
 	}
 	offsets := make([]int, nlist+1)
 	for l, s := range sizes {

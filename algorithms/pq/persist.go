@@ -3,6 +3,8 @@ package pq
 import (
 	"fmt"
 	"io"
+
+	"github.com/annbench/annbench/algorithms/binfmt"
 )
 
 // Persistence format, little-endian:
@@ -22,24 +24,22 @@ var magic = [8]byte{'A', 'N', 'N', 'B', 'P', 'Q', 0, 0}
 
 // Save writes the index in the versioned PQ format.
 func (x *Index) Save(w io.Writer) error {
-	b := newBinWriter(w)
-	b.write(magic[:])
-	b.u32(formatVersion)
-	b.str(string(x.metric))
-	b.u32(uint32(x.dim))
-	b.u32(uint32(x.cfg.M))
-	b.u64(uint64(x.n))
+	b := binfmt.NewWriter(w)
+	b.Raw(magic[:])
+	b.Uint32(formatVersion)
+	b.Str(string(x.metric))
+	b.Uint32(uint32(x.dim))
+	b.Uint32(uint32(x.cfg.M))
+	b.Uint64(uint64(x.n))
 	hasVec := uint32(0)
 	if len(x.vectors) > 0 {
 		hasVec = 1
 	}
-	b.u32(hasVec)
-	if b.err == nil {
-		b.err = x.q.Save(b.w)
-	}
-	b.write(x.codes)
-	b.f32s(x.vectors)
-	if err := b.flush(); err != nil {
+	b.Uint32(hasVec)
+	b.Section(x.q.Save)
+	b.Raw(x.codes)
+	b.Float32s(x.vectors)
+	if err := b.Flush(); err != nil {
 		return fmt.Errorf("pq: save: %w", err)
 	}
 	return nil
@@ -48,23 +48,23 @@ func (x *Index) Save(w io.Writer) error {
 // Load reads what Save wrote into an index made with the same metric,
 // dimension and M.
 func (x *Index) Load(r io.Reader) error {
-	b := newBinReader(r)
+	b := binfmt.NewReader(r)
 	var got [8]byte
-	b.read(got[:], "header")
-	if b.err == nil && got != magic {
+	b.Raw(got[:], "header")
+	if b.Err() == nil && got != magic {
 		return fmt.Errorf("pq: not a pq index file (bad magic %q)", got[:])
 	}
-	v := b.u32("version")
-	if b.err == nil && v != formatVersion {
+	v := b.Uint32("version")
+	if b.Err() == nil && v != formatVersion {
 		return fmt.Errorf("pq: unsupported format version %d (this build reads %d)", v, formatVersion)
 	}
-	metric := b.str("metric")
-	dim := b.u32("dimension")
-	m := b.u32("M")
-	n := b.u64("vector count")
-	hasVec := b.u32("vector flag")
-	if b.err != nil {
-		return fmt.Errorf("pq: load: %w", b.err)
+	metric := b.Str("metric")
+	dim := b.Uint32("dimension")
+	m := b.Uint32("M")
+	n := b.Uint64("vector count")
+	hasVec := b.Uint32("vector flag")
+	if b.Err() != nil {
+		return fmt.Errorf("pq: load: %w", b.Err())
 	}
 	if metric != string(x.metric) || int(dim) != x.dim || int(m) != x.cfg.M {
 		return fmt.Errorf("pq: file holds metric=%s dim=%d M=%d, index is metric=%s dim=%d M=%d",
@@ -73,20 +73,20 @@ func (x *Index) Load(r io.Reader) error {
 	if n > 1<<31 || hasVec > 1 {
 		return fmt.Errorf("pq: implausible header: n=%d vector flag=%d", n, hasVec)
 	}
-	q, err := LoadQuantizer(b.r)
+	q, err := LoadQuantizer(b.Buffered())
 	if err != nil {
 		return fmt.Errorf("pq: load: %w", err)
 	}
 	if q.Dim != x.dim || q.M != x.cfg.M {
 		return fmt.Errorf("pq: stored quantizer dim=%d M=%d does not match the header", q.Dim, q.M)
 	}
-	codes := b.bytes(n*uint64(m), "codes")
+	codes := b.Bytes(n*uint64(m), "codes")
 	var vectors []float32
 	if hasVec == 1 {
-		vectors = b.f32s(n*uint64(dim), "vectors")
+		vectors = b.Float32s(n*uint64(dim), "vectors")
 	}
-	if b.err != nil {
-		return fmt.Errorf("pq: load: %w", b.err)
+	if b.Err() != nil {
+		return fmt.Errorf("pq: load: %w", b.Err())
 	}
 	if hasVec == 0 && x.cfg.StoreVectors && n > 0 {
 		return fmt.Errorf("pq: file has no stored vectors but the index is configured with store_vectors=true")

@@ -3,6 +3,8 @@ package pq
 import (
 	"fmt"
 	"io"
+
+	"github.com/annbench/annbench/algorithms/binfmt"
 )
 
 // Save writes the quantizer: dimension, M and the codebooks, little-endian.
@@ -10,12 +12,12 @@ import (
 // version. When w is a *bufio.Writer it is written to and flushed
 // directly.
 func (q *Quantizer) Save(w io.Writer) error {
-	b := newBinWriter(w)
-	b.u32(uint32(q.Dim))
-	b.u32(uint32(q.M))
-	b.u32(Ksub)
-	b.f32s(q.Centroids)
-	if err := b.flush(); err != nil {
+	b := binfmt.NewWriter(w)
+	b.Uint32(uint32(q.Dim))
+	b.Uint32(uint32(q.M))
+	b.Uint32(Ksub)
+	b.Float32s(q.Centroids)
+	if err := b.Flush(); err != nil {
 		return fmt.Errorf("pq: write quantizer: %w", err)
 	}
 	return nil
@@ -24,12 +26,12 @@ func (q *Quantizer) Save(w io.Writer) error {
 // LoadQuantizer reads what Quantizer.Save wrote. Pass a *bufio.Reader to
 // keep reading the stream after the quantizer.
 func LoadQuantizer(r io.Reader) (*Quantizer, error) {
-	b := newBinReader(r)
-	dim := b.u32("quantizer dimension")
-	m := b.u32("quantizer M")
-	ksub := b.u32("quantizer centroid count")
-	if b.err != nil {
-		return nil, fmt.Errorf("pq: %w", b.err)
+	b := binfmt.NewReader(r)
+	dim := b.Uint32("quantizer dimension")
+	m := b.Uint32("quantizer M")
+	ksub := b.Uint32("quantizer centroid count")
+	if b.Err() != nil {
+		return nil, fmt.Errorf("pq: %w", b.Err())
 	}
 	if ksub != Ksub {
 		return nil, fmt.Errorf("pq: quantizer has %d centroids per sub-space, this build supports %d", ksub, Ksub)
@@ -41,9 +43,9 @@ func LoadQuantizer(r io.Reader) (*Quantizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	q.Centroids = b.f32s(uint64(q.M*Ksub*q.Dsub), "codebooks")
-	if b.err != nil {
-		return nil, fmt.Errorf("pq: %w", b.err)
+	q.Centroids = b.Float32s(uint64(q.M*Ksub*q.Dsub), "codebooks")
+	if b.Err() != nil {
+		return nil, fmt.Errorf("pq: %w", b.Err())
 	}
 	q.computeNorms()
 	return q, nil
