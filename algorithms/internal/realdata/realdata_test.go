@@ -1,0 +1,45 @@
+package realdata
+
+import (
+	"testing"
+
+	"github.com/annbench/annbench/datasets"
+)
+
+func TestRecall10(t *testing.T) {
+	gt := make([]int32, 0, 20)
+	for i := range int32(20) {
+		gt = append(gt, i)
+	}
+	d := &datasets.Dataset{GroundTruth: datasets.IDMatrix{Data: gt, Rows: 2, Dim: 10, Stride: 10}}
+	tests := []struct {
+		name    string
+		results [][]int32
+		want    float64
+	}{
+		{"all", [][]int32{{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {19, 18, 17, 16, 15, 14, 13, 12, 11, 10}}, 1},
+		{"none", [][]int32{{10, 11}, {0, 1, 2}}, 0},
+		{"half and a tenth", [][]int32{{0, 1, 2, 3, 4, 99, 98}, {10}}, 0.3},
+	}
+	for _, tc := range tests {
+		if got := Recall10(d, tc.results); got < tc.want-1e-9 || got > tc.want+1e-9 {
+			t.Errorf("%s: Recall10 = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestFields(t *testing.T) {
+	tests := []struct {
+		fs   []Field
+		want string
+	}{
+		{nil, "{}"},
+		{[]Field{{"nlist", 100}}, `{"nlist": 100}`},
+		{[]Field{{"nlist", 100}, {"M", 32}}, `{"nlist": 100, "M": 32}`},
+	}
+	for _, tc := range tests {
+		if got := fields(tc.fs); got != tc.want {
+			t.Errorf("fields(%v) = %s, want %s", tc.fs, got, tc.want)
+		}
+	}
+}
