@@ -337,4 +337,21 @@ func checkEmpty(t *testing.T, c Case, m datasets.Metric, queries datasets.Matrix
 	if ids := idx.Search(queries.Row(0), k, nil); len(ids) != 0 {
 		t.Errorf("Search on an empty index returned %v, want none", ids)
 	}
+	// An empty index that saves must load again.
+	s, ok := idx.(algorithms.Saver)
+	if !ok {
+		return
+	}
+	var buf bytes.Buffer
+	if err := s.Save(&buf); err != nil {
+		t.Fatalf("Save of an empty index: %v", err)
+	}
+	loaded := newIndex(t, c, m, c.Index)
+	if err := loaded.(algorithms.Loader).Load(&buf); err != nil {
+		t.Fatalf("Load of a saved empty index: %v", err)
+	}
+	setQuery(t, c, loaded)
+	if ids := loaded.Search(queries.Row(0), k, nil); len(ids) != 0 {
+		t.Errorf("Search on a loaded empty index returned %v, want none", ids)
+	}
 }

@@ -15,7 +15,7 @@ import (
 //	dim, M   uint32
 //	n        uint64
 //	vectors  uint32 (1 when full vectors follow the codes)
-//	quantizer (Quantizer.Save)
+//	quantizer (Quantizer.Save), absent when n = 0 (nothing was trained)
 //	codes    n*M bytes
 //	vectors  n*dim float32, when stored
 const formatVersion = 1
@@ -36,7 +36,9 @@ func (x *Index) Save(w io.Writer) error {
 		hasVec = 1
 	}
 	b.Uint32(hasVec)
-	b.Section(x.q.Save)
+	if x.n > 0 {
+		b.Section(x.q.Save)
+	}
 	b.Raw(x.codes)
 	b.Float32s(x.vectors)
 	if err := b.Flush(); err != nil {
@@ -72,6 +74,10 @@ func (x *Index) Load(r io.Reader) error {
 	}
 	if n > 1<<31 || hasVec > 1 {
 		return fmt.Errorf("pq: implausible header: n=%d vector flag=%d", n, hasVec)
+	}
+	if n == 0 {
+		x.n, x.codes, x.vectors = 0, nil, nil
+		return nil
 	}
 	q, err := LoadQuantizer(b.Buffered())
 	if err != nil {
