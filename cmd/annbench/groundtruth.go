@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -44,6 +45,9 @@ data.`,
 			}
 			elapsed := time.Since(start)
 			if outDir != "" {
+				if err := os.MkdirAll(outDir, 0o755); err != nil {
+					return fmt.Errorf("groundtruth: %w", err)
+				}
 				idPath := filepath.Join(outDir, ds.Name+"_groundtruth.ivecs")
 				distPath := filepath.Join(outDir, ds.Name+"_groundtruth_distances.fvecs")
 				if err := datasets.WriteIvecs(idPath, ids); err != nil {

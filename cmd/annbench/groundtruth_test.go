@@ -9,6 +9,7 @@ import (
 
 func TestGroundTruthCommand(t *testing.T) {
 	dir := t.TempDir()
+	dir = filepath.Join(dir, "new", "sub") // --out creates missing directories
 	out, errs, code := cli(t, "groundtruth", "synthetic-2k-8", "-k", "20", "--out", dir)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
