@@ -3,6 +3,7 @@ package report
 import (
 	"image/color"
 
+	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
 
@@ -42,4 +43,15 @@ func glyphOf(i int) draw.GlyphDrawer { return glyphs[i%len(glyphs)] }
 func faded(c color.NRGBA) color.NRGBA {
 	c.A = 0x60
 	return c
+}
+
+// dashOf returns the line dash pattern of the i-th algorithm: solid for
+// the first cycle through the palette, dotted-dashed after it, so that two
+// algorithms sharing a colour (more than eight on one plot, e.g. with
+// reference libraries beside annbench's own) stay apart.
+func dashOf(i int) []vg.Length {
+	if i < len(okabeIto) {
+		return nil
+	}
+	return []vg.Length{vg.Points(6), vg.Points(2), vg.Points(1), vg.Points(2)}
 }

@@ -122,6 +122,7 @@ func recallQPSFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, erro
 			}
 			line.Color = faded(col)
 			line.Width = vg.Points(1)
+			line.Dashes = dashOf(ai)
 			sc, err := plotter.NewScatter(xys(es))
 			if err != nil {
 				return nil, fmt.Errorf("plot %s: %w", seriesName(r), err)
@@ -155,6 +156,7 @@ func recallQPSFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, erro
 			}
 			fl.Color = col
 			fl.Width = vg.Points(2.5)
+			fl.Dashes = dashOf(ai)
 			p.Add(fl)
 			f.legend.Add(alg+" Pareto frontier", fl)
 		}

@@ -224,3 +224,21 @@ func TestRecallTicks(t *testing.T) {
 		}
 	}
 }
+
+// TestDashesSeparateRepeatedColours: past the palette's eight colours an
+// algorithm reuses a colour, so its lines must be dashed.
+func TestDashesSeparateRepeatedColours(t *testing.T) {
+	for i := 0; i < len(okabeIto); i++ {
+		if dashOf(i) != nil {
+			t.Errorf("algorithm %d: dashed although its colour is unique", i)
+		}
+	}
+	for i := len(okabeIto); i < 2*len(okabeIto); i++ {
+		if colorOf(i) != colorOf(i-len(okabeIto)) {
+			t.Fatalf("palette does not cycle at %d", i)
+		}
+		if len(dashOf(i)) == 0 {
+			t.Errorf("algorithm %d shares colour with %d but is drawn solid", i, i-len(okabeIto))
+		}
+	}
+}
