@@ -34,20 +34,15 @@ var Algorithm = algorithms.Algorithm{
 	Params: algorithms.Spec{
 		{Name: "nlist", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100, Min: 1, Max: 1 << 24,
 			Doc: "number of k-means lists (capped at the number of base vectors)"},
-		{Name: "M", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 0, Min: 0, Max: 65536,
-			Doc: "number of sub-quantizers (bytes per code); must divide the dimension; 0 picks dim/4, dim/8, dim/2 or dim, the first that divides"},
-		{Name: "nbits", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 8,
-			Doc: "bits per sub-quantizer code; only 8 is supported"},
+		pq.CodeParams[0], pq.CodeParams[1],
 		{Name: "training_sample_size", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100000, Min: 1, Max: 1 << 30,
 			Doc: "vectors sampled from the train split (or the base when there is none) to learn centroids and codebooks"},
 		{Name: "seed", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 1, Min: 0, Max: 1 << 62,
 			Doc: "seed of sampling and k-means"},
-		{Name: "store_vectors", Kind: algorithms.Bool, Stage: algorithms.IndexTime, Default: true,
-			Doc: "keep the full vectors so rerank can re-score candidates exactly (costs dim*4 bytes per vector)"},
+		pq.CodeParams[2],
 		{Name: "nprobe", Kind: algorithms.Int, Stage: algorithms.QueryTime, Default: 1, Min: 1, Max: 1 << 24,
 			Doc: "number of nearest lists scanned per query"},
-		{Name: "rerank", Kind: algorithms.Int, Stage: algorithms.QueryTime, Default: 0, Min: 0, Max: 1 << 20,
-			Doc: "re-score this many ADC candidates with exact distances (0 = return ADC order; needs store_vectors)"},
+		pq.RerankParam,
 	},
 	New: func(metric datasets.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
 		return New(metric, dim, Config{

@@ -19,24 +19,34 @@ import (
 	"github.com/annbench/annbench/datasets"
 )
 
+// CodeParams are the index-time parameters of the PQ codes (M, nbits,
+// store_vectors), shared by pq and ivfpq.
+var CodeParams = algorithms.Spec{
+	{Name: "M", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 0, Min: 0, Max: 65536,
+		Doc: "number of sub-quantizers (bytes per code); must divide the dimension; 0 picks dim/4, dim/8, dim/2 or dim, the first that divides"},
+	{Name: "nbits", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 8,
+		Doc: "bits per sub-quantizer code; only 8 is supported"},
+	{Name: "store_vectors", Kind: algorithms.Bool, Stage: algorithms.IndexTime, Default: true,
+		Doc: "keep the full vectors so rerank can re-score candidates exactly (costs dim*4 bytes per vector)"},
+}
+
+// RerankParam is the query-time exact re-ranking parameter shared by pq and
+// ivfpq.
+var RerankParam = algorithms.ParamSpec{Name: "rerank", Kind: algorithms.Int, Stage: algorithms.QueryTime, Default: 0, Min: 0, Max: 1 << 20,
+	Doc: "re-score this many ADC candidates with exact distances (0 = return ADC order; needs store_vectors)"}
+
 // Algorithm is the registry entry of the PQ index.
 var Algorithm = algorithms.Algorithm{
 	Name:    "pq",
 	Doc:     "product quantization: 8-bit codes per sub-vector, exhaustive ADC scan, optional exact re-ranking",
 	Metrics: datasets.Metrics,
 	Params: algorithms.Spec{
-		{Name: "M", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 0, Min: 0, Max: 65536,
-			Doc: "number of sub-quantizers (bytes per code); must divide the dimension; 0 picks dim/4, dim/8, dim/2 or dim, the first that divides"},
-		{Name: "nbits", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 8,
-			Doc: "bits per sub-quantizer code; only 8 is supported"},
+		CodeParams[0], CodeParams[1], CodeParams[2],
 		{Name: "training_sample_size", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100000, Min: 1, Max: 1 << 30,
 			Doc: "vectors sampled from the train split (or the base when there is none) to learn the codebooks"},
 		{Name: "seed", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 1, Min: 0, Max: 1 << 62,
 			Doc: "seed of sampling and k-means"},
-		{Name: "store_vectors", Kind: algorithms.Bool, Stage: algorithms.IndexTime, Default: true,
-			Doc: "keep the full vectors so rerank can re-score candidates exactly (costs dim*4 bytes per vector)"},
-		{Name: "rerank", Kind: algorithms.Int, Stage: algorithms.QueryTime, Default: 0, Min: 0, Max: 1 << 20,
-			Doc: "re-score this many ADC candidates with exact distances (0 = return ADC order; needs store_vectors)"},
+		RerankParam,
 	},
 	New: func(metric datasets.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
 		return New(metric, dim, Config{
