@@ -283,3 +283,29 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+func TestHeader(t *testing.T) {
+	magic := [8]byte{'A', 'N', 'N', 'B', 'T', 'E', 'S', 'T'}
+	var buf bytes.Buffer
+	w := NewWriter(&buf)
+	w.Header(magic, 3)
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	file := buf.Bytes()
+	if err := NewReader(bytes.NewReader(file)).Header("a test", magic, 3); err != nil {
+		t.Errorf("own header rejected: %v", err)
+	}
+	other := magic
+	other[7] = 'X'
+	if err := NewReader(bytes.NewReader(file)).Header("a test", other, 3); err == nil || !strings.Contains(err.Error(), "not a test file (bad magic") {
+		t.Errorf("foreign magic: err = %v", err)
+	}
+	if err := NewReader(bytes.NewReader(file)).Header("a test", magic, 4); err == nil || !strings.Contains(err.Error(), "unsupported format version 3 (this build reads 4)") {
+		t.Errorf("other version: err = %v", err)
+	}
+	r := NewReader(bytes.NewReader(file[:5]))
+	if err := r.Header("a test", magic, 3); err != nil || r.Err() == nil {
+		t.Errorf("truncated header: Header err = %v, sticky err = %v; want nil and a read error", err, r.Err())
+	}
+}

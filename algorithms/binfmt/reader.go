@@ -158,3 +158,20 @@ func (b *Reader) words(n uint64, what string, use func(chunk []byte)) {
 		rem -= m
 	}
 }
+
+// Header reads what Writer.Header wrote and checks it: a different magic
+// means the input is not a file of this kind, which kind names (e.g. "an
+// ivfflat index"), and a different version one this build cannot read. A
+// read error is not returned here; it stays in Err like every other read.
+func (b *Reader) Header(kind string, magic [8]byte, version uint32) error {
+	var got [8]byte
+	b.Raw(got[:], "header")
+	if b.err == nil && got != magic {
+		return fmt.Errorf("not %s file (bad magic %q)", kind, got[:])
+	}
+	v := b.Uint32("version")
+	if b.err == nil && v != version {
+		return fmt.Errorf("unsupported format version %d (this build reads %d)", v, version)
+	}
+	return nil
+}

@@ -97,3 +97,10 @@ func (b *Writer) Flush() error {
 	}
 	return b.err
 }
+
+// Header writes the start of an index file: an 8-byte magic that names the
+// format and its version.
+func (b *Writer) Header(magic [8]byte, version uint32) {
+	b.Raw(magic[:])
+	b.Uint32(version)
+}

@@ -23,8 +23,7 @@ var magic = [8]byte{'A', 'N', 'N', 'B', 'F', 'L', 'A', 'T'}
 // Save writes the index in the versioned flat format.
 func (x *Index) Save(w io.Writer) error {
 	b := binfmt.NewWriter(w)
-	b.Raw(magic[:])
-	b.Uint32(formatVersion)
+	b.Header(magic, formatVersion)
 	b.Uint32(uint32(x.dim))
 	b.Uint64(uint64(x.v.n))
 	// Vectors are written in their original dimension order, whatever
@@ -43,14 +42,8 @@ func (x *Index) Save(w io.Writer) error {
 // Load reads what Save wrote. The stored dimension must match the index's.
 func (x *Index) Load(r io.Reader) error {
 	b := binfmt.NewReader(r)
-	var got [8]byte
-	b.Raw(got[:], "header")
-	if b.Err() == nil && got != magic {
-		return fmt.Errorf("flat: not a flat index file (bad magic %q)", got[:])
-	}
-	v := b.Uint32("version")
-	if b.Err() == nil && v != formatVersion {
-		return fmt.Errorf("flat: unsupported format version %d (this build reads %d)", v, formatVersion)
+	if err := b.Header("a flat index", magic, formatVersion); err != nil {
+		return fmt.Errorf("flat: %w", err)
 	}
 	dim := b.Uint32("dimension")
 	rows := b.Uint64("row count")

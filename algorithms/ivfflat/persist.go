@@ -27,8 +27,7 @@ var magic = [8]byte{'A', 'N', 'N', 'B', 'I', 'V', 'F', 'F'}
 // Save writes the index in the versioned IVF-Flat format.
 func (x *Index) Save(w io.Writer) error {
 	b := binfmt.NewWriter(w)
-	b.Raw(magic[:])
-	b.Uint32(formatVersion)
+	b.Header(magic, formatVersion)
 	b.Str(string(x.metric))
 	b.Uint32(uint32(x.dim))
 	nlist := 0
@@ -57,14 +56,8 @@ func (x *Index) Save(w io.Writer) error {
 // dimension.
 func (x *Index) Load(r io.Reader) error {
 	b := binfmt.NewReader(r)
-	var got [8]byte
-	b.Raw(got[:], "header")
-	if b.Err() == nil && got != magic {
-		return fmt.Errorf("ivfflat: not an ivfflat index file (bad magic %q)", got[:])
-	}
-	v := b.Uint32("version")
-	if b.Err() == nil && v != formatVersion {
-		return fmt.Errorf("ivfflat: unsupported format version %d (this build reads %d)", v, formatVersion)
+	if err := b.Header("an ivfflat index", magic, formatVersion); err != nil {
+		return fmt.Errorf("ivfflat: %w", err)
 	}
 	metric := b.Str("metric")
 	dim := b.Uint32("dimension")

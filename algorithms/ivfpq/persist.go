@@ -34,8 +34,7 @@ var magic = [8]byte{'A', 'N', 'N', 'B', 'I', 'V', 'P', 'Q'}
 // Save writes the index in the versioned IVF-PQ format.
 func (x *Index) Save(w io.Writer) error {
 	b := binfmt.NewWriter(w)
-	b.Raw(magic[:])
-	b.Uint32(formatVersion)
+	b.Header(magic, formatVersion)
 	b.Str(string(x.metric))
 	b.Uint32(uint32(x.dim))
 	b.Uint32(uint32(x.cfg.M))
@@ -73,14 +72,8 @@ func (x *Index) Save(w io.Writer) error {
 // dimension and M.
 func (x *Index) Load(r io.Reader) error {
 	b := binfmt.NewReader(r)
-	var got [8]byte
-	b.Raw(got[:], "header")
-	if b.Err() == nil && got != magic {
-		return fmt.Errorf("ivfpq: not an ivfpq index file (bad magic %q)", got[:])
-	}
-	v := b.Uint32("version")
-	if b.Err() == nil && v != formatVersion {
-		return fmt.Errorf("ivfpq: unsupported format version %d (this build reads %d)", v, formatVersion)
+	if err := b.Header("an ivfpq index", magic, formatVersion); err != nil {
+		return fmt.Errorf("ivfpq: %w", err)
 	}
 	metric := b.Str("metric")
 	dim := b.Uint32("dimension")

@@ -25,8 +25,7 @@ var magic = [8]byte{'A', 'N', 'N', 'B', 'P', 'Q', 0, 0}
 // Save writes the index in the versioned PQ format.
 func (x *Index) Save(w io.Writer) error {
 	b := binfmt.NewWriter(w)
-	b.Raw(magic[:])
-	b.Uint32(formatVersion)
+	b.Header(magic, formatVersion)
 	b.Str(string(x.metric))
 	b.Uint32(uint32(x.dim))
 	b.Uint32(uint32(x.cfg.M))
@@ -51,14 +50,8 @@ func (x *Index) Save(w io.Writer) error {
 // dimension and M.
 func (x *Index) Load(r io.Reader) error {
 	b := binfmt.NewReader(r)
-	var got [8]byte
-	b.Raw(got[:], "header")
-	if b.Err() == nil && got != magic {
-		return fmt.Errorf("pq: not a pq index file (bad magic %q)", got[:])
-	}
-	v := b.Uint32("version")
-	if b.Err() == nil && v != formatVersion {
-		return fmt.Errorf("pq: unsupported format version %d (this build reads %d)", v, formatVersion)
+	if err := b.Header("a pq index", magic, formatVersion); err != nil {
+		return fmt.Errorf("pq: %w", err)
 	}
 	metric := b.Str("metric")
 	dim := b.Uint32("dimension")
