@@ -1,6 +1,10 @@
 package algorithms
 
-import "github.com/annbench/annbench/datasets"
+import (
+	"fmt"
+
+	"github.com/annbench/annbench/datasets"
+)
 
 // Factory makes an empty index for vectors of dimension dim compared with
 // metric, configured by index-time parameters that Spec.Normalize checked.
@@ -28,4 +32,16 @@ func (a Algorithm) Supports(m datasets.Metric) bool {
 		}
 	}
 	return false
+}
+
+// CheckShape returns an error unless metric is supported and dim is
+// positive; every adapter's constructor calls it first.
+func CheckShape(metric datasets.Metric, dim int) error {
+	if !metric.Valid() {
+		return fmt.Errorf("unknown metric %q (valid: l2, ip, angular)", metric)
+	}
+	if dim <= 0 {
+		return fmt.Errorf("dimension must be positive, got %d", dim)
+	}
+	return nil
 }

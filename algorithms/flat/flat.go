@@ -85,11 +85,8 @@ type scratch struct {
 
 // New returns an empty exact index for dim-dimensional vectors.
 func New(metric datasets.Metric, dim int) (*Index, error) {
-	if !metric.Valid() {
-		return nil, fmt.Errorf("flat: unknown metric %q", metric)
-	}
-	if dim <= 0 {
-		return nil, fmt.Errorf("flat: dimension must be positive, got %d", dim)
+	if err := algorithms.CheckShape(metric, dim); err != nil {
+		return nil, fmt.Errorf("flat: %w", err)
 	}
 	x := &Index{metric: metric, dim: dim, v: vectors{metric: metric, dim: dim, h: dim}}
 	x.pool.New = func() any { return &scratch{q: make([]float32, dim)} }

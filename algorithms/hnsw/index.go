@@ -58,11 +58,8 @@ var (
 // New returns an empty HNSW index for dim-dimensional vectors compared
 // with metric. Angular vectors must arrive normalized.
 func New(metric datasets.Metric, dim int, cfg Config) (*Index, error) {
-	if !metric.Valid() {
-		return nil, fmt.Errorf("hnsw: unknown metric %q (valid: l2, ip, angular)", metric)
-	}
-	if dim <= 0 {
-		return nil, fmt.Errorf("hnsw: dimension must be positive, got %d", dim)
+	if err := algorithms.CheckShape(metric, dim); err != nil {
+		return nil, fmt.Errorf("hnsw: %w", err)
 	}
 	if err := cfg.fill(); err != nil {
 		return nil, err

@@ -100,11 +100,8 @@ var (
 
 // New returns an empty IVF-Flat index for dim-dimensional vectors.
 func New(metric datasets.Metric, dim int, cfg Config) (*Index, error) {
-	if !metric.Valid() {
-		return nil, fmt.Errorf("ivfflat: unknown metric %q", metric)
-	}
-	if dim <= 0 {
-		return nil, fmt.Errorf("ivfflat: dimension must be positive, got %d", dim)
+	if err := algorithms.CheckShape(metric, dim); err != nil {
+		return nil, fmt.Errorf("ivfflat: %w", err)
 	}
 	cfg.defaults()
 	x := &Index{metric: metric, dim: dim, cfg: cfg, nprobe: 1}

@@ -110,11 +110,8 @@ var (
 
 // New returns an empty IVF-PQ index for dim-dimensional vectors.
 func New(metric datasets.Metric, dim int, cfg Config) (*Index, error) {
-	if !metric.Valid() {
-		return nil, fmt.Errorf("ivfpq: unknown metric %q", metric)
-	}
-	if dim <= 0 {
-		return nil, fmt.Errorf("ivfpq: dimension must be positive, got %d", dim)
+	if err := algorithms.CheckShape(metric, dim); err != nil {
+		return nil, fmt.Errorf("ivfpq: %w", err)
 	}
 	if cfg.NList <= 0 {
 		cfg.NList = 100

@@ -114,11 +114,8 @@ var (
 
 // New returns an empty PQ index for dim-dimensional vectors.
 func New(metric datasets.Metric, dim int, cfg Config) (*Index, error) {
-	if !metric.Valid() {
-		return nil, fmt.Errorf("pq: unknown metric %q", metric)
-	}
-	if dim <= 0 {
-		return nil, fmt.Errorf("pq: dimension must be positive, got %d", dim)
+	if err := algorithms.CheckShape(metric, dim); err != nil {
+		return nil, fmt.Errorf("pq: %w", err)
 	}
 	if cfg.M == 0 {
 		cfg.M = DefaultM(dim)

@@ -151,11 +151,8 @@ var (
 
 // New returns an unbuilt index for dim-dimensional vectors.
 func New(metric datasets.Metric, dim int, opt Options) (*Index, error) {
-	if !metric.Valid() {
-		return nil, fmt.Errorf("scann: unknown metric %q", metric)
-	}
-	if dim <= 0 {
-		return nil, fmt.Errorf("scann: dimension must be positive, got %d", dim)
+	if err := algorithms.CheckShape(metric, dim); err != nil {
+		return nil, fmt.Errorf("scann: %w", err)
 	}
 	if opt.NumLeaves == 0 {
 		opt.NumLeaves = DefaultNumLeaves
