@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/annbench/annbench/datasets"
@@ -137,7 +136,3 @@ func checkGroundTruth(ds *datasets.Dataset) error {
 	}
 	return nil
 }
-
-// stderr is where warnings go when no log is configured; a variable so
-// tests can capture it.
-var stderr io.Writer = os.Stderr
