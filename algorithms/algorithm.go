@@ -3,12 +3,12 @@ package algorithms
 import (
 	"fmt"
 
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Factory makes an empty index for vectors of dimension dim compared with
 // metric, configured by index-time parameters that Spec.Normalize checked.
-type Factory func(metric datasets.Metric, dim int, index Params) (Index, error)
+type Factory func(metric vector.Metric, dim int, index Params) (Index, error)
 
 // Algorithm describes one adapter for the registry.
 type Algorithm struct {
@@ -17,7 +17,7 @@ type Algorithm struct {
 	// Doc is a one-line description shown by `annbench list algorithms`.
 	Doc string
 	// Metrics lists the metrics the adapter supports.
-	Metrics []datasets.Metric
+	Metrics []vector.Metric
 	// Params lists every index-time and query-time parameter.
 	Params Spec
 	// New makes an unbuilt index.
@@ -25,7 +25,7 @@ type Algorithm struct {
 }
 
 // Supports reports whether the algorithm handles metric m.
-func (a Algorithm) Supports(m datasets.Metric) bool {
+func (a Algorithm) Supports(m vector.Metric) bool {
 	for _, x := range a.Metrics {
 		if x == m {
 			return true
@@ -36,7 +36,7 @@ func (a Algorithm) Supports(m datasets.Metric) bool {
 
 // CheckShape returns an error unless metric is supported and dim is
 // positive; every adapter's constructor calls it first.
-func CheckShape(metric datasets.Metric, dim int) error {
+func CheckShape(metric vector.Metric, dim int) error {
 	if !metric.Valid() {
 		return fmt.Errorf("unknown metric %q (valid: l2, ip, angular)", metric)
 	}

@@ -11,7 +11,7 @@ import (
 	"context"
 	"io"
 
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Index is what every adapter implements.
@@ -19,7 +19,7 @@ type Index interface {
 	// Build trains the index if it needs training and adds all base
 	// vectors. The index must not keep base after Build returns unless it
 	// copies it: base may be a memory mapping that is closed later.
-	Build(ctx context.Context, base datasets.Matrix) error
+	Build(ctx context.Context, base vector.Matrix) error
 	// Search writes the ids of up to k base vectors nearest to q into
 	// dst[:0], nearest first, and returns the slice. It must not allocate
 	// in steady state when cap(dst) >= k, and it is safe for concurrent use
@@ -67,7 +67,7 @@ type Counter interface {
 // query i to dst[i*k : i*k+k], padding missing results with -1, using up to
 // threads goroutines.
 type BatchSearcher interface {
-	SearchBatch(ctx context.Context, queries datasets.Matrix, k, threads int, dst []int32) error
+	SearchBatch(ctx context.Context, queries vector.Matrix, k, threads int, dst []int32) error
 }
 
 // Trainer is implemented by indexes that learn from data (k-means
@@ -75,5 +75,5 @@ type BatchSearcher interface {
 // split, the runner hands it over before Build, and the index trains on it
 // instead of a sample of the base.
 type Trainer interface {
-	SetTrainingData(train datasets.Matrix)
+	SetTrainingData(train vector.Matrix)
 }

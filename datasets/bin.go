@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // The big-ann-benchmarks formats (fbin, ibin, u8bin, i8bin) start with an
@@ -38,16 +40,16 @@ func binLayout(b []byte, elemSize, maxRows int) (rows, dim int, err error) {
 
 // ParseFbin decodes an fbin file held in b, at most maxRows rows when
 // maxRows > 0. On little-endian machines the result views b without copying.
-func ParseFbin(b []byte, maxRows int) (Matrix, error) {
+func ParseFbin(b []byte, maxRows int) (vector.Matrix, error) {
 	n, d, err := binLayout(b, 4, maxRows)
 	if err != nil {
-		return Matrix{}, err
+		return vector.Matrix{}, err
 	}
 	body := b[8 : 8+n*d*4]
 	if v, ok := float32View(body); ok {
-		return Matrix{Data: v, Rows: n, Dim: d, Stride: d}, nil
+		return vector.Matrix{Data: v, Rows: n, Dim: d, Stride: d}, nil
 	}
-	m := NewMatrix(n, d)
+	m := vector.NewMatrix(n, d)
 	decodeFloat32s(m.Data, body)
 	return m, nil
 }
@@ -55,28 +57,28 @@ func ParseFbin(b []byte, maxRows int) (Matrix, error) {
 // ParseIbin decodes an ibin file (int32 values, e.g. big-ann ground truth
 // ids) held in b, at most maxRows rows when maxRows > 0, viewing b when it
 // can.
-func ParseIbin(b []byte, maxRows int) (IDMatrix, error) {
+func ParseIbin(b []byte, maxRows int) (vector.IDMatrix, error) {
 	n, d, err := binLayout(b, 4, maxRows)
 	if err != nil {
-		return IDMatrix{}, err
+		return vector.IDMatrix{}, err
 	}
 	body := b[8 : 8+n*d*4]
 	if v, ok := int32View(body); ok {
-		return IDMatrix{Data: v, Rows: n, Dim: d, Stride: d}, nil
+		return vector.IDMatrix{Data: v, Rows: n, Dim: d, Stride: d}, nil
 	}
-	m := IDMatrix{Data: make([]int32, n*d), Rows: n, Dim: d, Stride: d}
+	m := vector.IDMatrix{Data: make([]int32, n*d), Rows: n, Dim: d, Stride: d}
 	decodeInt32s(m.Data, body)
 	return m, nil
 }
 
 // ParseU8bin decodes a u8bin file (uint8 values) held in b, at most maxRows
 // rows when maxRows > 0, into a new float32 matrix.
-func ParseU8bin(b []byte, maxRows int) (Matrix, error) {
+func ParseU8bin(b []byte, maxRows int) (vector.Matrix, error) {
 	n, d, err := binLayout(b, 1, maxRows)
 	if err != nil {
-		return Matrix{}, err
+		return vector.Matrix{}, err
 	}
-	m := NewMatrix(n, d)
+	m := vector.NewMatrix(n, d)
 	for i, v := range b[8 : 8+n*d] {
 		m.Data[i] = float32(v)
 	}
@@ -85,12 +87,12 @@ func ParseU8bin(b []byte, maxRows int) (Matrix, error) {
 
 // ParseI8bin decodes an i8bin file (int8 values) held in b, at most maxRows
 // rows when maxRows > 0, into a new float32 matrix.
-func ParseI8bin(b []byte, maxRows int) (Matrix, error) {
+func ParseI8bin(b []byte, maxRows int) (vector.Matrix, error) {
 	n, d, err := binLayout(b, 1, maxRows)
 	if err != nil {
-		return Matrix{}, err
+		return vector.Matrix{}, err
 	}
-	m := NewMatrix(n, d)
+	m := vector.NewMatrix(n, d)
 	for i, v := range b[8 : 8+n*d] {
 		m.Data[i] = float32(int8(v))
 	}
@@ -98,56 +100,56 @@ func ParseI8bin(b []byte, maxRows int) (Matrix, error) {
 }
 
 // ReadFbin reads an fbin file, at most maxRows rows when maxRows > 0. Large
-// files are memory-mapped and the Matrix views the mapping; the returned
+// files are memory-mapped and the vector.Matrix views the mapping; the returned
 // Closer releases it.
-func ReadFbin(path string, maxRows int) (Matrix, io.Closer, error) {
+func ReadFbin(path string, maxRows int) (vector.Matrix, io.Closer, error) {
 	fb, _, err := loadFile(path, -1)
 	if err != nil {
-		return Matrix{}, nil, fmt.Errorf("read fbin: %w", err)
+		return vector.Matrix{}, nil, fmt.Errorf("read fbin: %w", err)
 	}
 	m, err := ParseFbin(fb.data, maxRows)
 	if err != nil {
 		fb.Close()
-		return Matrix{}, nil, fmt.Errorf("read fbin %s: %w", path, err)
+		return vector.Matrix{}, nil, fmt.Errorf("read fbin %s: %w", path, err)
 	}
 	return m, fb, nil
 }
 
 // ReadIbin reads an ibin file like ReadFbin.
-func ReadIbin(path string, maxRows int) (IDMatrix, io.Closer, error) {
+func ReadIbin(path string, maxRows int) (vector.IDMatrix, io.Closer, error) {
 	fb, _, err := loadFile(path, -1)
 	if err != nil {
-		return IDMatrix{}, nil, fmt.Errorf("read ibin: %w", err)
+		return vector.IDMatrix{}, nil, fmt.Errorf("read ibin: %w", err)
 	}
 	m, err := ParseIbin(fb.data, maxRows)
 	if err != nil {
 		fb.Close()
-		return IDMatrix{}, nil, fmt.Errorf("read ibin %s: %w", path, err)
+		return vector.IDMatrix{}, nil, fmt.Errorf("read ibin %s: %w", path, err)
 	}
 	return m, fb, nil
 }
 
 // ReadU8bin reads a u8bin file, at most maxRows rows when maxRows > 0,
 // converting the values to float32 once.
-func ReadU8bin(path string, maxRows int) (Matrix, error) {
+func ReadU8bin(path string, maxRows int) (vector.Matrix, error) {
 	return readByteBin(path, maxRows, "u8bin", ParseU8bin)
 }
 
 // ReadI8bin reads an i8bin file, at most maxRows rows when maxRows > 0,
 // converting the values to float32 once.
-func ReadI8bin(path string, maxRows int) (Matrix, error) {
+func ReadI8bin(path string, maxRows int) (vector.Matrix, error) {
 	return readByteBin(path, maxRows, "i8bin", ParseI8bin)
 }
 
-func readByteBin(path string, maxRows int, kind string, parse func([]byte, int) (Matrix, error)) (Matrix, error) {
+func readByteBin(path string, maxRows int, kind string, parse func([]byte, int) (vector.Matrix, error)) (vector.Matrix, error) {
 	fb, _, err := loadFile(path, -1)
 	if err != nil {
-		return Matrix{}, fmt.Errorf("read %s: %w", kind, err)
+		return vector.Matrix{}, fmt.Errorf("read %s: %w", kind, err)
 	}
 	defer fb.Close()
 	m, err := parse(fb.data, maxRows)
 	if err != nil {
-		return Matrix{}, fmt.Errorf("read %s %s: %w", kind, path, err)
+		return vector.Matrix{}, fmt.Errorf("read %s %s: %w", kind, path, err)
 	}
 	return m, nil
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Role says what a dataset file holds.
@@ -101,8 +103,8 @@ type Entry struct {
 	Name string
 	// Dim is the vector dimension.
 	Dim int
-	// Metric is the distance the dataset is meant to be searched with.
-	Metric Metric
+	// vector.Metric is the distance the dataset is meant to be searched with.
+	Metric vector.Metric
 	// BaseCount and QueryCount are the numbers of base and query vectors.
 	BaseCount, QueryCount int
 	// Format is the format of the vector files (FormatSynthetic for built-in

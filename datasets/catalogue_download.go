@@ -1,6 +1,10 @@
 package datasets
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/annbench/annbench/datasets/vector"
+)
 
 // Download-only catalogue rows: TEXMEX tarballs, ann-benchmarks HDF5
 // files, and big-ann subsets taken as a ranged prefix of the billion-scale
@@ -17,7 +21,7 @@ const (
 
 var downloadCatalogue = []Entry{
 	{
-		Name: "sift1m", Dim: 128, Metric: L2, BaseCount: 1000000, QueryCount: 10000,
+		Name: "sift1m", Dim: 128, Metric: vector.L2, BaseCount: 1000000, QueryCount: 10000,
 		Format: FormatFvecs,
 		Note:   "ANN_SIFT1M from the TEXMEX corpus (Jégou, Douze, Schmid, INRIA): 1M SIFT descriptors, 10k queries, 100 exact neighbours per query; sift.tar.gz (≈161 MiB).",
 		Files: []File{
@@ -28,7 +32,7 @@ var downloadCatalogue = []Entry{
 		},
 	},
 	{
-		Name: "gist1m", Dim: 960, Metric: L2, BaseCount: 1000000, QueryCount: 1000,
+		Name: "gist1m", Dim: 960, Metric: vector.L2, BaseCount: 1000000, QueryCount: 1000,
 		Format: FormatFvecs,
 		Note:   "ANN_GIST1M from the TEXMEX corpus: 1M 960-d GIST descriptors, 1k queries, 100 exact neighbours per query; gist.tar.gz (≈2.6 GiB).",
 		Files: []File{
@@ -39,7 +43,7 @@ var downloadCatalogue = []Entry{
 		},
 	},
 	{
-		Name: "deep1m", Dim: 96, Metric: L2, BaseCount: 1000000, QueryCount: 10000,
+		Name: "deep1m", Dim: 96, Metric: vector.L2, BaseCount: 1000000, QueryCount: 10000,
 		Format: FormatFbin,
 		Dir:    "deep-1m",
 		Note: "Deep1M as annbench (Matsui) defines it: the first 1M vectors of Yandex Deep1B (GoogLeNet features, PCA to 96-d, unit length), " +
@@ -48,35 +52,35 @@ var downloadCatalogue = []Entry{
 			File{Role: RoleGroundTruth, Name: "deep1M_groundtruth.ivecs", Format: FormatIvecs, URL: deep1bGTZip,
 				Member: "deep1M_groundtruth.ivecs", Size: 10000 * (4 + 100*4)}),
 	},
-	annBenchmarks("sift-128-euclidean", 128, L2, 1000000, 10000, "SIFT descriptors from TEXMEX ANN_SIFT1M (~501 MB)."),
-	annBenchmarks("gist-960-euclidean", 960, L2, 1000000, 1000, "GIST descriptors from TEXMEX ANN_GIST1M (~3.6 GB)."),
-	annBenchmarks("fashion-mnist-784-euclidean", 784, L2, 60000, 10000, "Fashion-MNIST images (~217 MB)."),
-	annBenchmarks("mnist-784-euclidean", 784, L2, 60000, 10000, "MNIST handwritten digits (~217 MB)."),
-	annBenchmarks("glove-25-angular", 25, Angular, 1183514, 10000, "GloVe word vectors, 25-d, Twitter corpus (~121 MB)."),
-	annBenchmarks("glove-100-angular", 100, Angular, 1183514, 10000, "GloVe word vectors, 100-d, Twitter corpus (~463 MB)."),
-	annBenchmarks("nytimes-256-angular", 256, Angular, 290000, 10000, "New York Times bag-of-words, 256-d projection (~301 MB)."),
-	annBenchmarks("deep-image-96-angular", 96, Angular, 9990000, 10000, "Deep1B image descriptors, 10M subset (~3.6 GB)."),
+	annBenchmarks("sift-128-euclidean", 128, vector.L2, 1000000, 10000, "SIFT descriptors from TEXMEX ANN_SIFT1M (~501 MB)."),
+	annBenchmarks("gist-960-euclidean", 960, vector.L2, 1000000, 1000, "GIST descriptors from TEXMEX ANN_GIST1M (~3.6 GB)."),
+	annBenchmarks("fashion-mnist-784-euclidean", 784, vector.L2, 60000, 10000, "Fashion-MNIST images (~217 MB)."),
+	annBenchmarks("mnist-784-euclidean", 784, vector.L2, 60000, 10000, "MNIST handwritten digits (~217 MB)."),
+	annBenchmarks("glove-25-angular", 25, vector.Angular, 1183514, 10000, "GloVe word vectors, 25-d, Twitter corpus (~121 MB)."),
+	annBenchmarks("glove-100-angular", 100, vector.Angular, 1183514, 10000, "GloVe word vectors, 100-d, Twitter corpus (~463 MB)."),
+	annBenchmarks("nytimes-256-angular", 256, vector.Angular, 290000, 10000, "New York Times bag-of-words, 256-d projection (~301 MB)."),
+	annBenchmarks("deep-image-96-angular", 96, vector.Angular, 9990000, 10000, "Deep1B image descriptors, 10M subset (~3.6 GB)."),
 	{
-		Name: "bigann-1m", Dim: 128, Metric: L2, BaseCount: 1000000, QueryCount: 10000,
+		Name: "bigann-1m", Dim: 128, Metric: vector.L2, BaseCount: 1000000, QueryCount: 10000,
 		Format: FormatU8bin,
 		Note:   "big-ann-benchmarks BIGANN (SIFT1B, uint8): first 1M base vectors by ranged download with the header rewritten; 10k public queries; ground truth is computed exactly on first use.",
 		Files:  bigannSubset(1),
 	},
 	{
-		Name: "bigann-10m", Dim: 128, Metric: L2, BaseCount: 10000000, QueryCount: 10000,
+		Name: "bigann-10m", Dim: 128, Metric: vector.L2, BaseCount: 10000000, QueryCount: 10000,
 		Format: FormatU8bin,
 		Note:   "big-ann-benchmarks BIGANN (SIFT1B, uint8): first 10M base vectors by ranged download; 10k public queries; published GT_10M ground truth (ids part).",
 		Files: append(bigannSubset(10), File{Role: RoleGroundTruth, Name: "bigann-10M.gt.ibin", Format: FormatIbin,
 			URL: bigannBase + "GT_10M/bigann-10M", Prefix: bigannGTIDBytes, Size: bigannGTIDBytes}),
 	},
 	{
-		Name: "deep-1m", Dim: 96, Metric: L2, BaseCount: 1000000, QueryCount: 10000,
+		Name: "deep-1m", Dim: 96, Metric: vector.L2, BaseCount: 1000000, QueryCount: 10000,
 		Format: FormatFbin,
 		Note:   "big-ann-benchmarks DEEP (Yandex Deep1B, float32): first 1M base vectors by ranged download; 10k public queries; ground truth is computed exactly on first use.",
 		Files:  deepSubset(1),
 	},
 	{
-		Name: "deep-10m", Dim: 96, Metric: L2, BaseCount: 10000000, QueryCount: 10000,
+		Name: "deep-10m", Dim: 96, Metric: vector.L2, BaseCount: 10000000, QueryCount: 10000,
 		Format: FormatFbin,
 		Note:   "big-ann-benchmarks DEEP (Yandex Deep1B, float32): first 10M base vectors by ranged download; 10k public queries; published GT_10M ground truth (ids part).",
 		Files: append(deepSubset(10), File{Role: RoleGroundTruth, Name: "deep-10M.gt.ibin", Format: FormatIbin,
@@ -92,7 +96,7 @@ const bigannGTIDBytes = 8 + 10000*100*4
 // annBenchmarks describes one ann-benchmarks HDF5 file: train is the base,
 // test the queries, neighbors and distances the ground truth (100 per
 // query).
-func annBenchmarks(name string, dim int, m Metric, base, query int, note string) Entry {
+func annBenchmarks(name string, dim int, m vector.Metric, base, query int, note string) Entry {
 	file := name + ".hdf5"
 	url := annBenchmarksBase + file
 	return Entry{

@@ -1,10 +1,12 @@
 package datasets
 
+import "github.com/annbench/annbench/datasets/vector"
+
 // catalogue lists the file-based datasets. Adding a dataset is adding a row;
 // Open reads any entry whose files use formats in fileReaders.
 var catalogue = append([]Entry{
 	{
-		Name: "siftsmall", Dim: 128, Metric: L2, BaseCount: 10000, QueryCount: 100,
+		Name: "siftsmall", Dim: 128, Metric: vector.L2, BaseCount: 10000, QueryCount: 100,
 		Format: FormatFvecs,
 		Note:   "ANN_SIFT10K from the TEXMEX corpus (Jégou, Douze, Schmid, INRIA): SIFT descriptors, 100 exact neighbours per query.",
 		Files: []File{
@@ -17,7 +19,7 @@ var catalogue = append([]Entry{
 		},
 	},
 	{
-		Name: "fashion-mnist", Dim: 784, Metric: L2, BaseCount: 60000, QueryCount: 10000,
+		Name: "fashion-mnist", Dim: 784, Metric: vector.L2, BaseCount: 60000, QueryCount: 10000,
 		Format:     FormatIDX,
 		SystemDirs: []string{"/usr/share/datasets/fashion-mnist"},
 		Note:       "Fashion-MNIST (Zalando Research, MIT licence): 28×28 grey images as 784-d vectors, training images as base, test images as queries, class labels 0..9.",
@@ -29,7 +31,7 @@ var catalogue = append([]Entry{
 		),
 	},
 	{
-		Name: "fashion-mnist-angular", Dim: 784, Metric: Angular, BaseCount: 60000, QueryCount: 10000,
+		Name: "fashion-mnist-angular", Dim: 784, Metric: vector.Angular, BaseCount: 60000, QueryCount: 10000,
 		Format:     FormatIDX,
 		Dir:        "fashion-mnist",
 		SystemDirs: []string{"/usr/share/datasets/fashion-mnist"},

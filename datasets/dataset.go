@@ -1,27 +1,31 @@
 package datasets
 
-import "io"
+import (
+	"io"
+
+	"github.com/annbench/annbench/datasets/vector"
+)
 
 // Dataset is an opened dataset: base vectors to index, query vectors, and
-// whatever else its files provide. Vectors of an Angular dataset are already
+// whatever else its files provide. Vectors of an vector.Angular dataset are already
 // normalized to unit length.
 type Dataset struct {
 	// Name is the catalogue name, e.g. "siftsmall" or "synthetic-20k-64".
 	Name string
-	// Metric is the distance the ground truth was computed with.
-	Metric Metric
+	// vector.Metric is the distance the ground truth was computed with.
+	Metric vector.Metric
 	// Base holds the vectors to index.
-	Base Matrix
+	Base vector.Matrix
 	// Query holds the query vectors.
-	Query Matrix
+	Query vector.Matrix
 	// Train holds a separate learn/train split, or has Rows == 0.
-	Train Matrix
+	Train vector.Matrix
 	// GroundTruth holds, per query, the ids of the nearest base vectors,
 	// nearest first, or has Rows == 0 when the files provide none.
-	GroundTruth IDMatrix
+	GroundTruth vector.IDMatrix
 	// GroundTruthDist holds the distances matching GroundTruth (as the
 	// publisher wrote them: Euclidean, not squared, for l2), or has Rows == 0.
-	GroundTruthDist Matrix
+	GroundTruthDist vector.Matrix
 	// BaseLabels and QueryLabels hold class labels when the dataset has them.
 	BaseLabels, QueryLabels []int32
 	// Dir is the directory the files were read from ("" for built-in data).

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // hdf5Fixture returns the bytes of a fixture written by
@@ -25,7 +27,7 @@ func hdf5Fixture(t *testing.T, name string) []byte {
 }
 
 // fixtureEntry describes a fixture as an ann-benchmarks catalogue entry.
-func fixtureEntry(name string, dim int, m Metric, base, query int) Entry {
+func fixtureEntry(name string, dim int, m vector.Metric, base, query int) Entry {
 	e := annBenchmarks(name, dim, m, base, query, "test fixture")
 	return e
 }
@@ -33,12 +35,12 @@ func fixtureEntry(name string, dim int, m Metric, base, query int) Entry {
 func TestOpenHDF5(t *testing.T) {
 	tests := []struct {
 		file             string
-		metric           Metric
+		metric           vector.Metric
 		dim, base, query int
 	}{
-		{"ann-default", L2, 12, 300, 20},
-		{"ann-chunked-gzip", Angular, 10, 100, 15},
-		{"ann-latest", IP, 6, 100, 12},
+		{"ann-default", vector.L2, 12, 300, 20},
+		{"ann-chunked-gzip", vector.Angular, 10, 100, 15},
+		{"ann-latest", vector.IP, 6, 100, 12},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -57,7 +59,7 @@ func TestOpenHDF5(t *testing.T) {
 			if d.GroundTruth.Rows != tc.query || d.GroundTruth.Dim != 10 || d.GroundTruthDist.Rows != tc.query {
 				t.Fatalf("ground truth %d×%d, distances %d rows", d.GroundTruth.Rows, d.GroundTruth.Dim, d.GroundTruthDist.Rows)
 			}
-			if tc.metric == Angular {
+			if tc.metric == vector.Angular {
 				if n := vecNorm(d.Base.Row(0)); math.Abs(n-1) > 1e-5 {
 					t.Errorf("angular base row 0 has norm %v, want 1", n)
 				}
@@ -86,13 +88,13 @@ func vecNorm(v []float32) float64 {
 	return math.Sqrt(s)
 }
 
-func dissim(m Metric, a, b []float32) float64 {
+func dissim(m vector.Metric, a, b []float32) float64 {
 	var dot, l2 float64
 	for i := range a {
 		dot += float64(a[i]) * float64(b[i])
 		l2 += (float64(a[i]) - float64(b[i])) * (float64(a[i]) - float64(b[i]))
 	}
-	if m == L2 {
+	if m == vector.L2 {
 		return l2
 	}
 	return -dot
@@ -103,7 +105,7 @@ func TestOpenHDF5Errors(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "ann-default"), 0o755)
 	good := hdf5Fixture(t, "ann-default.hdf5")
 	os.WriteFile(filepath.Join(dir, "ann-default", "ann-default.hdf5"), good, 0o644)
-	e := fixtureEntry("ann-default", 12, Angular, 300, 20)
+	e := fixtureEntry("ann-default", 12, vector.Angular, 300, 20)
 	if _, err := e.Open(context.Background(), Options{DataDir: dir}); err == nil || !strings.Contains(err.Error(), "declares metric l2, the catalogue says angular") {
 		t.Errorf("metric mismatch: %v", err)
 	}
@@ -112,18 +114,18 @@ func TestOpenHDF5Errors(t *testing.T) {
 	if err != nil {
 		t.Fatalf("metric from the file: %v", err)
 	}
-	if d.Metric != L2 {
+	if d.Metric != vector.L2 {
 		t.Errorf("metric %s, want l2 from the distance attribute", d.Metric)
 	}
 	d.Close()
-	e = fixtureEntry("ann-default", 12, L2, 300, 20)
+	e = fixtureEntry("ann-default", 12, vector.L2, 300, 20)
 	e.Files[1].Key = "nope"
 	if _, err := e.Open(context.Background(), Options{DataDir: dir}); err == nil || !strings.Contains(err.Error(), `"nope" not found (group has: distances, neighbors, test, train)`) {
 		t.Errorf("missing key: %v", err)
 	}
 	// A truncated file names the file and what is missing.
 	os.WriteFile(filepath.Join(dir, "ann-default", "ann-default.hdf5"), good[:7000], 0o644)
-	e = fixtureEntry("ann-default", 12, L2, 300, 20)
+	e = fixtureEntry("ann-default", 12, vector.L2, 300, 20)
 	_, err = e.Open(context.Background(), Options{DataDir: dir})
 	if err == nil || !strings.Contains(err.Error(), "ann-default.hdf5") || !strings.Contains(err.Error(), "beyond end of file") {
 		t.Errorf("truncated file: %v", err)
@@ -153,7 +155,7 @@ func TestDownloadThenOpen(t *testing.T) {
 	fixture := hdf5Fixture(t, "ann-default.hdf5")
 	url, requests := mirror(t, map[string][]byte{"/ann-benchmarks.com/ann-default.hdf5": fixture})
 	dir := t.TempDir()
-	e := fixtureEntry("ann-default", 12, L2, 300, 20)
+	e := fixtureEntry("ann-default", 12, vector.L2, 300, 20)
 	opt := DownloadOptions{DataDir: dir, Mirror: url, Backoff: time.Millisecond}
 	plan, err := e.DownloadPlan(context.Background(), opt, true)
 	if err != nil || len(plan) != 1 || plan[0].Present || plan[0].Size != int64(len(fixture)) {
@@ -200,7 +202,7 @@ func TestDownloadBigannPrefix(t *testing.T) {
 		"/example.org/bigann/query.public.10K.u8bin": query,
 	})
 	size := int64(8 + keep*dim)
-	e := Entry{Name: "tiny-bigann", Dim: dim, Metric: L2, BaseCount: keep, QueryCount: 5, Format: FormatU8bin, Note: "test",
+	e := Entry{Name: "tiny-bigann", Dim: dim, Metric: vector.L2, BaseCount: keep, QueryCount: 5, Format: FormatU8bin, Note: "test",
 		Files: []File{
 			{Role: RoleBase, Name: "base.u8bin", Format: FormatU8bin, URL: "https://example.org/bigann/base.1B.u8bin", Prefix: size, HeaderRows: keep, Size: size},
 			{Role: RoleQuery, Name: "query.u8bin", Format: FormatU8bin, URL: "https://example.org/bigann/query.public.10K.u8bin"},
@@ -258,7 +260,7 @@ func TestFetchItems(t *testing.T) {
 }
 
 func TestRegister(t *testing.T) {
-	e := fixtureEntry("registered-fixture", 12, L2, 300, 20)
+	e := fixtureEntry("registered-fixture", 12, vector.L2, 300, 20)
 	if err := Register(e); err != nil {
 		t.Fatal(err)
 	}

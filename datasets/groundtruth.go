@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Computed ground truth is stored as a pair of TEXMEX files named
@@ -62,7 +64,7 @@ func (d *Dataset) gtDirs(cacheDir string) []string {
 
 // StoreGroundTruth saves computed ground truth for the dataset's current
 // queries and base: ids (one row of k neighbour ids per query, nearest
-// first) and optionally dists (same shape; pass a Matrix with Rows == 0 to
+// first) and optionally dists (same shape; pass a vector.Matrix with Rows == 0 to
 // store ids only). Distances are stored as given; use the published
 // conventions that GroundTruthDist holds for shipped files: Euclidean (not
 // squared) for l2, the inner product for ip, and the cosine distance
@@ -70,7 +72,7 @@ func (d *Dataset) gtDirs(cacheDir string) []string {
 // or, for built-in data or when Dir is not writable, under cacheDir (see the
 // naming above). On success the dataset's GroundTruth and GroundTruthDist are
 // replaced when the stored lists are at least as long as the current ones.
-func (d *Dataset) StoreGroundTruth(k int, ids IDMatrix, dists Matrix, cacheDir string) error {
+func (d *Dataset) StoreGroundTruth(k int, ids vector.IDMatrix, dists vector.Matrix, cacheDir string) error {
 	if k <= 0 || ids.Dim != k {
 		return fmt.Errorf("store ground truth for %s: k=%d but the id lists have %d entries", d.Name, k, ids.Dim)
 	}
@@ -178,7 +180,7 @@ func (d *Dataset) loadStoredGroundTruth(cacheDir string) error {
 	if err := checkIDs(ids, d.Base.Rows); err != nil {
 		return fmt.Errorf("dataset %s: stored ground truth %s: %w (delete it to recompute)", d.Name, bestPath, err)
 	}
-	var dists Matrix
+	var dists vector.Matrix
 	k, q, b, _ := parseGTName(d.Name, filepath.Base(bestPath))
 	_, distName := gtFileNames(d.Name, k, q, b)
 	if distPath := filepath.Join(bestDir, distName); exists(distPath) {

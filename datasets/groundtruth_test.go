@@ -6,12 +6,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // fakeGT builds k-long id lists (and distances) for d's queries.
-func fakeGT(d *Dataset, k int, seed int32) (IDMatrix, Matrix) {
-	ids := IDMatrix{Data: make([]int32, d.Query.Rows*k), Rows: d.Query.Rows, Dim: k, Stride: k}
-	dists := NewMatrix(d.Query.Rows, k)
+func fakeGT(d *Dataset, k int, seed int32) (vector.IDMatrix, vector.Matrix) {
+	ids := vector.IDMatrix{Data: make([]int32, d.Query.Rows*k), Rows: d.Query.Rows, Dim: k, Stride: k}
+	dists := vector.NewMatrix(d.Query.Rows, k)
 	for i := range ids.Data {
 		ids.Data[i] = (int32(i) + seed) % int32(d.Base.Rows)
 		dists.Data[i] = float32(i)
@@ -45,7 +47,7 @@ func TestStoreGroundTruthBuiltin(t *testing.T) {
 		t.Fatalf("reopened ground truth %d×%d", d2.GroundTruth.Rows, d2.GroundTruth.Dim)
 	}
 	long, _ := fakeGT(d2, 100, 7)
-	must(t, d2.StoreGroundTruth(100, long, Matrix{}, cache))
+	must(t, d2.StoreGroundTruth(100, long, vector.Matrix{}, cache))
 	d3, err := Open(context.Background(), "synthetic-2k-8", opt)
 	must(t, err)
 	if d3.GroundTruth.Dim != 100 || d3.GroundTruthDist.Rows != 0 || d3.GroundTruth.Row(0)[0] != 7 {
@@ -82,7 +84,7 @@ func TestStoreGroundTruthBesideData(t *testing.T) {
 	}
 	// Shorter stored lists do not replace the shipped ones.
 	short, _ := fakeGT(d, 1, 0)
-	must(t, d.StoreGroundTruth(1, short, Matrix{}, cache))
+	must(t, d.StoreGroundTruth(1, short, vector.Matrix{}, cache))
 	if d.GroundTruth.Dim != 5 {
 		t.Fatalf("shorter lists replaced longer ones in memory")
 	}
@@ -118,15 +120,15 @@ func TestStoreGroundTruthErrors(t *testing.T) {
 	tests := []struct {
 		name  string
 		k     int
-		ids   IDMatrix
-		dists Matrix
+		ids   vector.IDMatrix
+		dists vector.Matrix
 		cache string
 		want  string
 	}{
 		{"k mismatch", 4, ids, dists, t.TempDir(), "k=4 but the id lists have 3 entries"},
-		{"row mismatch", 3, IDMatrix{Data: ids.Data[:30], Rows: 10, Dim: 3, Stride: 3}, Matrix{}, t.TempDir(), "10 id lists for 100 queries"},
+		{"row mismatch", 3, vector.IDMatrix{Data: ids.Data[:30], Rows: 10, Dim: 3, Stride: 3}, vector.Matrix{}, t.TempDir(), "10 id lists for 100 queries"},
 		{"id range", 3, bad, dists, t.TempDir(), "id 1000 is outside"},
-		{"dist shape", 3, ids, NewMatrix(100, 2), t.TempDir(), "distances are 100×2"},
+		{"dist shape", 3, ids, vector.NewMatrix(100, 2), t.TempDir(), "distances are 100×2"},
 		{"no cache", 3, ids, dists, "", "no directory to write to"},
 	}
 	for _, tt := range tests {
@@ -146,7 +148,7 @@ func TestStoredGroundTruthCorrupt(t *testing.T) {
 	must(t, err)
 	idName, _ := gtFileNames(d.Name, 10, 100, 1000)
 	must(t, os.MkdirAll(filepath.Join(cache, d.Name), 0o755))
-	must(t, WriteIvecs(filepath.Join(cache, d.Name, idName), IDMatrix{Data: make([]int32, 100*9), Rows: 100, Dim: 9, Stride: 9}))
+	must(t, WriteIvecs(filepath.Join(cache, d.Name, idName), vector.IDMatrix{Data: make([]int32, 100*9), Rows: 100, Dim: 9, Stride: 9}))
 	if _, err := Open(context.Background(), "synthetic-1k-4", opt); err == nil || !strings.Contains(err.Error(), "its name says 100×10") || !strings.Contains(err.Error(), idName) {
 		t.Fatalf("error %v", err)
 	}

@@ -6,12 +6,13 @@ import (
 	"io"
 
 	"github.com/annbench/annbench/datasets/hdf5"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // ReadHDF5Metric returns the metric named by the root "distance" attribute
 // of an ann-benchmarks HDF5 file (euclidean → l2, angular → angular,
 // dot → ip).
-func ReadHDF5Metric(path string) (Metric, error) {
+func ReadHDF5Metric(path string) (vector.Metric, error) {
 	f, err := hdf5.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("read hdf5: %w", err)
@@ -20,7 +21,7 @@ func ReadHDF5Metric(path string) (Metric, error) {
 	return hdf5Metric(f, path)
 }
 
-func hdf5Metric(f *hdf5.File, path string) (Metric, error) {
+func hdf5Metric(f *hdf5.File, path string) (vector.Metric, error) {
 	a, err := f.Attr("distance")
 	if err != nil {
 		return "", fmt.Errorf("read hdf5 %s: %w", path, err)
@@ -29,7 +30,7 @@ func hdf5Metric(f *hdf5.File, path string) (Metric, error) {
 	if err != nil {
 		return "", fmt.Errorf("read hdf5 %s: %w", path, err)
 	}
-	m, err := ParseMetric(s)
+	m, err := vector.ParseMetric(s)
 	if err != nil {
 		return "", fmt.Errorf("read hdf5 %s: attribute distance: %w", path, err)
 	}
@@ -41,26 +42,26 @@ func hdf5Metric(f *hdf5.File, path string) (Metric, error) {
 // maxRows > 0. Contiguous little-endian float32 data large enough to pass
 // MmapThreshold is memory-mapped; close the returned Closer (which may be
 // nil) when done with the matrix.
-func ReadHDF5Vectors(path, key string, maxRows int) (Matrix, io.Closer, error) {
+func ReadHDF5Vectors(path, key string, maxRows int) (vector.Matrix, io.Closer, error) {
 	f, err := hdf5.Open(path)
 	if err != nil {
-		return Matrix{}, nil, fmt.Errorf("read hdf5: %w", err)
+		return vector.Matrix{}, nil, fmt.Errorf("read hdf5: %w", err)
 	}
 	defer f.Close()
 	ds, rows, cols, err := hdf5Dataset(f, path, key, maxRows)
 	if err != nil {
-		return Matrix{}, nil, err
+		return vector.Matrix{}, nil, err
 	}
 	if off, _, ok := ds.Contiguous(); ok && ds.Type.String() == "float32" && !ds.Type.BigEndian {
 		size := int64(rows) * int64(cols) * 4
 		if size >= MmapThreshold {
 			fb, _, err := loadFile(path, off+size)
 			if err != nil {
-				return Matrix{}, nil, fmt.Errorf("read hdf5 %s: %w", path, err)
+				return vector.Matrix{}, nil, fmt.Errorf("read hdf5 %s: %w", path, err)
 			}
 			if int64(len(fb.data)) == off+size {
 				if v, ok := float32View(fb.data[off:]); ok {
-					return Matrix{Data: v, Rows: rows, Dim: cols, Stride: cols}, fb, nil
+					return vector.Matrix{Data: v, Rows: rows, Dim: cols, Stride: cols}, fb, nil
 				}
 			}
 			fb.Close()
@@ -68,28 +69,28 @@ func ReadHDF5Vectors(path, key string, maxRows int) (Matrix, io.Closer, error) {
 	}
 	v, err := ds.Float32s()
 	if err != nil {
-		return Matrix{}, nil, fmt.Errorf("read hdf5 %s: %w", path, err)
+		return vector.Matrix{}, nil, fmt.Errorf("read hdf5 %s: %w", path, err)
 	}
-	return Matrix{Data: v[:rows*cols], Rows: rows, Dim: cols, Stride: cols}, nil, nil
+	return vector.Matrix{Data: v[:rows*cols], Rows: rows, Dim: cols, Stride: cols}, nil, nil
 }
 
 // ReadHDF5IDs reads the 2-D integer dataset key (e.g. "neighbors") of an
 // HDF5 file as int32 rows, at most maxRows rows when maxRows > 0.
-func ReadHDF5IDs(path, key string, maxRows int) (IDMatrix, error) {
+func ReadHDF5IDs(path, key string, maxRows int) (vector.IDMatrix, error) {
 	f, err := hdf5.Open(path)
 	if err != nil {
-		return IDMatrix{}, fmt.Errorf("read hdf5: %w", err)
+		return vector.IDMatrix{}, fmt.Errorf("read hdf5: %w", err)
 	}
 	defer f.Close()
 	ds, rows, cols, err := hdf5Dataset(f, path, key, maxRows)
 	if err != nil {
-		return IDMatrix{}, err
+		return vector.IDMatrix{}, err
 	}
 	v, err := ds.Int32s()
 	if err != nil {
-		return IDMatrix{}, fmt.Errorf("read hdf5 %s: %w", path, err)
+		return vector.IDMatrix{}, fmt.Errorf("read hdf5 %s: %w", path, err)
 	}
-	return IDMatrix{Data: v[:rows*cols], Rows: rows, Dim: cols, Stride: cols}, nil
+	return vector.IDMatrix{Data: v[:rows*cols], Rows: rows, Dim: cols, Stride: cols}, nil
 }
 
 // hdf5Dataset opens dataset key and checks it is a non-empty 2-D array.

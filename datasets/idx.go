@@ -10,6 +10,8 @@ import (
 	"math"
 	"os"
 	"slices"
+
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // IDX is the format of the MNIST and Fashion-MNIST files: a big-endian magic
@@ -180,17 +182,17 @@ func (s *idxStream) checkSize(h idxHeader) error {
 // item, flattening the remaining dimensions (28×28 images become 784-d
 // vectors). At most maxRows items are read when maxRows > 0; otherwise the
 // reader also checks that nothing follows the data.
-func ReadIDXVectors(r io.Reader, maxRows int) (Matrix, error) {
+func ReadIDXVectors(r io.Reader, maxRows int) (vector.Matrix, error) {
 	s, err := newIDXStream(r)
 	if err != nil {
-		return Matrix{}, err
+		return vector.Matrix{}, err
 	}
 	h, err := s.header()
 	if err != nil {
-		return Matrix{}, err
+		return vector.Matrix{}, err
 	}
 	if len(h.dims) < 2 {
-		return Matrix{}, errorf("IDX file has %d dimension, want at least 2 for vectors (is it a label file?)", len(h.dims))
+		return vector.Matrix{}, errorf("IDX file has %d dimension, want at least 2 for vectors (is it a label file?)", len(h.dims))
 	}
 	dim := int64(1)
 	for _, v := range h.dims[1:] {
@@ -200,10 +202,10 @@ func ReadIDXVectors(r io.Reader, maxRows int) (Matrix, error) {
 		}
 	}
 	if err := checkDim(dim); err != nil {
-		return Matrix{}, errorf("vector size %v: %v", h.dims[1:], err)
+		return vector.Matrix{}, errorf("vector size %v: %v", h.dims[1:], err)
 	}
 	if err := s.checkSize(h); err != nil {
-		return Matrix{}, err
+		return vector.Matrix{}, err
 	}
 	d := int(dim)
 	count := h.dims[0]
@@ -211,7 +213,7 @@ func ReadIDXVectors(r io.Reader, maxRows int) (Matrix, error) {
 	if maxRows > 0 && maxRows < rows {
 		rows = maxRows
 	}
-	m := Matrix{Dim: d, Stride: d}
+	m := vector.Matrix{Dim: d, Stride: d}
 	m.Data, err = readIDXValues(s, h, rows, d, func(dst []float32, src []byte) {
 		if h.code == 0x08 {
 			for i, v := range src {
@@ -224,12 +226,12 @@ func ReadIDXVectors(r io.Reader, maxRows int) (Matrix, error) {
 		}
 	})
 	if err != nil {
-		return Matrix{}, err
+		return vector.Matrix{}, err
 	}
 	m.Rows = rows
 	if rows == count {
 		if err := s.checkEnd(count); err != nil {
-			return Matrix{}, err
+			return vector.Matrix{}, err
 		}
 	}
 	return m, nil
@@ -324,15 +326,15 @@ func (s *idxStream) checkEnd(count int) error {
 }
 
 // ReadIDXVectorsFile reads an IDX vector file (see ReadIDXVectors).
-func ReadIDXVectorsFile(path string, maxRows int) (Matrix, error) {
+func ReadIDXVectorsFile(path string, maxRows int) (vector.Matrix, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return Matrix{}, fmt.Errorf("read idx: %w", err)
+		return vector.Matrix{}, fmt.Errorf("read idx: %w", err)
 	}
 	defer f.Close()
 	m, err := ReadIDXVectors(f, maxRows)
 	if err != nil {
-		return Matrix{}, fmt.Errorf("read idx %s: %w", path, err)
+		return vector.Matrix{}, fmt.Errorf("read idx %s: %w", path, err)
 	}
 	return m, nil
 }

@@ -3,11 +3,13 @@ package datasets
 import (
 	"math"
 	"os"
+
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Normalize scales every row of m to unit Euclidean length in place. Rows
 // of length zero are left as they are. m must not be a read-only mapping.
-func Normalize(m Matrix) {
+func Normalize(m vector.Matrix) {
 	for i := 0; i < m.Rows; i++ {
 		row := m.Row(i)
 		var s float64
@@ -26,7 +28,7 @@ func Normalize(m Matrix) {
 
 // normalized returns m with unit-length rows, copying it first unless owned
 // says m is private writable memory.
-func normalized(m Matrix, owned bool) Matrix {
+func normalized(m vector.Matrix, owned bool) vector.Matrix {
 	if m.Rows == 0 {
 		return m
 	}

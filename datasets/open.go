@@ -6,6 +6,8 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Options tunes Open.
@@ -39,8 +41,8 @@ func (o Options) withDefaults() Options {
 
 // part is what one file contributed to a dataset.
 type part struct {
-	vecs   Matrix
-	ids    IDMatrix
+	vecs   vector.Matrix
+	ids    vector.IDMatrix
 	labels []int32
 	closer io.Closer
 	// owned is true when vecs lives in ordinary writable memory that no one
@@ -48,7 +50,7 @@ type part struct {
 	owned bool
 	// metric is the metric the file itself declares (HDF5's distance
 	// attribute), or empty.
-	metric Metric
+	metric vector.Metric
 }
 
 // fileReaders maps each format to its reader; a reader returns vectors,
@@ -98,7 +100,7 @@ var fileReaders = map[Format]func(path string, f File, maxRows int) (part, error
 // datasets are looked for under opt.DataDir/<dir> and then in the entry's
 // system directories. Ground truth computed earlier and stored with
 // StoreGroundTruth is used when the shipped one is missing or shorter.
-// Angular datasets come back with unit-length vectors. The caller must Close
+// vector.Angular datasets come back with unit-length vectors. The caller must Close
 // the dataset.
 func Open(ctx context.Context, name string, opt Options) (*Dataset, error) {
 	e, err := Lookup(name)
@@ -202,7 +204,7 @@ func (e Entry) openFiles(ctx context.Context, opt Options) (*Dataset, error) {
 	if err := e.check(d, src, opt); err != nil {
 		return nil, err
 	}
-	if d.Metric == Angular {
+	if d.Metric == vector.Angular {
 		d.Base = normalized(d.Base, owned[RoleBase])
 		d.Query = normalized(d.Query, owned[RoleQuery])
 		d.Train = normalized(d.Train, owned[RoleLearn])
@@ -260,7 +262,7 @@ func (e Entry) check(d *Dataset, src map[Role]string, opt Options) error {
 	}
 	if d.GroundTruthDist.Rows > 0 {
 		if d.GroundTruth.Rows == 0 {
-			d.GroundTruthDist = Matrix{}
+			d.GroundTruthDist = vector.Matrix{}
 		} else if d.GroundTruthDist.Rows != d.GroundTruth.Rows || d.GroundTruthDist.Dim != d.GroundTruth.Dim {
 			return fail(RoleGroundTruthDistances, "shape %d×%d does not match ground truth %d×%d",
 				d.GroundTruthDist.Rows, d.GroundTruthDist.Dim, d.GroundTruth.Rows, d.GroundTruth.Dim)
@@ -270,7 +272,7 @@ func (e Entry) check(d *Dataset, src map[Role]string, opt Options) error {
 }
 
 // checkIDs reports the first id outside [0, n).
-func checkIDs(m IDMatrix, n int) error {
+func checkIDs(m vector.IDMatrix, n int) error {
 	for i := 0; i < m.Rows; i++ {
 		for j, id := range m.Row(i) {
 			if id < 0 || int(id) >= n {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // writeTiny writes a small TEXMEX dataset (base 20×4, queries 3×4, ground
@@ -16,19 +18,19 @@ func writeTiny(t *testing.T, dir string) Entry {
 	if err := os.MkdirAll(filepath.Join(dir, "tiny"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	base := NewMatrix(20, 4)
+	base := vector.NewMatrix(20, 4)
 	for i := range base.Data {
 		base.Data[i] = float32(i % 7)
 	}
-	query := NewMatrix(3, 4)
+	query := vector.NewMatrix(3, 4)
 	for i := range query.Data {
 		query.Data[i] = float32(i)
 	}
-	gt := IDMatrix{Data: []int32{1, 2, 3, 4, 5, 6}, Rows: 3, Dim: 2, Stride: 2}
+	gt := vector.IDMatrix{Data: []int32{1, 2, 3, 4, 5, 6}, Rows: 3, Dim: 2, Stride: 2}
 	must(t, WriteFvecs(filepath.Join(dir, "tiny", "base.fvecs"), base))
 	must(t, WriteFvecs(filepath.Join(dir, "tiny", "query.fvecs"), query))
 	must(t, WriteIvecs(filepath.Join(dir, "tiny", "gt.ivecs"), gt))
-	return Entry{Name: "tiny", Dim: 4, Metric: L2, BaseCount: 20, QueryCount: 3, Format: FormatFvecs,
+	return Entry{Name: "tiny", Dim: 4, Metric: vector.L2, BaseCount: 20, QueryCount: 3, Format: FormatFvecs,
 		Files: []File{
 			{Role: RoleBase, Name: "base.fvecs", Format: FormatFvecs},
 			{Role: RoleQuery, Name: "query.fvecs", Format: FormatFvecs},
@@ -79,7 +81,7 @@ func TestEntryOpen(t *testing.T) {
 func TestEntryOpenAngularCopiesMappedData(t *testing.T) {
 	dir := t.TempDir()
 	e := writeTiny(t, dir)
-	e.Metric = Angular
+	e.Metric = vector.Angular
 	old := MmapThreshold
 	MmapThreshold = -1 // map everything
 	defer func() { MmapThreshold = old }()
@@ -100,10 +102,10 @@ func TestEntryOpenAngularCopiesMappedData(t *testing.T) {
 }
 
 // readFvecsCopy reads a file through the plain-memory path.
-func readFvecsCopy(path string) (Matrix, error) {
+func readFvecsCopy(path string) (vector.Matrix, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return Matrix{}, err
+		return vector.Matrix{}, err
 	}
 	return ParseFvecs(b, 0)
 }
@@ -120,13 +122,13 @@ func TestEntryOpenErrors(t *testing.T) {
 		{"wrong dim", func(t *testing.T, dir string, e *Entry) { e.Dim = 5 }, []string{"base.fvecs", "dimension 4, the catalogue says 5"}},
 		{"wrong count", func(t *testing.T, dir string, e *Entry) { e.BaseCount = 21 }, []string{"holds 20 vectors, the catalogue says 21"}},
 		{"query dim", func(t *testing.T, dir string, e *Entry) {
-			must(t, WriteFvecs(filepath.Join(dir, "tiny", "query.fvecs"), NewMatrix(3, 5)))
+			must(t, WriteFvecs(filepath.Join(dir, "tiny", "query.fvecs"), vector.NewMatrix(3, 5)))
 		}, []string{"query.fvecs", "queries have dimension 5 but base vectors have 4"}},
 		{"gt rows", func(t *testing.T, dir string, e *Entry) {
-			must(t, WriteIvecs(filepath.Join(dir, "tiny", "gt.ivecs"), IDMatrix{Data: []int32{1, 2}, Rows: 1, Dim: 2, Stride: 2}))
+			must(t, WriteIvecs(filepath.Join(dir, "tiny", "gt.ivecs"), vector.IDMatrix{Data: []int32{1, 2}, Rows: 1, Dim: 2, Stride: 2}))
 		}, []string{"gt.ivecs", "holds 1 neighbour lists for 3 queries"}},
 		{"gt id range", func(t *testing.T, dir string, e *Entry) {
-			must(t, WriteIvecs(filepath.Join(dir, "tiny", "gt.ivecs"), IDMatrix{Data: []int32{1, 2, 3, 20, 0, 0}, Rows: 3, Dim: 2, Stride: 2}))
+			must(t, WriteIvecs(filepath.Join(dir, "tiny", "gt.ivecs"), vector.IDMatrix{Data: []int32{1, 2, 3, 20, 0, 0}, Rows: 3, Dim: 2, Stride: 2}))
 		}, []string{"gt.ivecs", "row 1, column 1: id 20 is outside the 20 base vectors"}},
 		{"corrupt base", func(t *testing.T, dir string, e *Entry) {
 			must(t, os.WriteFile(filepath.Join(dir, "tiny", "base.fvecs"), []byte{4, 0, 0, 0, 1, 2}, 0o644))
@@ -170,7 +172,7 @@ func TestSystemDirFallback(t *testing.T) {
 		t.Errorf("dir %q", d.Dir)
 	}
 	ids, _ := fakeGT(d, 3, 0)
-	must(t, d.StoreGroundTruth(3, ids, Matrix{}, cache))
+	must(t, d.StoreGroundTruth(3, ids, vector.Matrix{}, cache))
 	name, _ := gtFileNames("tiny", 3, 3, 20)
 	if exists(filepath.Join(sys, "tiny", name)) || !exists(filepath.Join(cache, "tiny", name)) {
 		t.Error("ground truth was written into a system directory")
@@ -188,7 +190,7 @@ func TestLookup(t *testing.T) {
 		}
 	}
 	e, err := Lookup("fashion-mnist-angular")
-	if err != nil || e.Metric != Angular || e.dirName() != "fashion-mnist" {
+	if err != nil || e.Metric != vector.Angular || e.dirName() != "fashion-mnist" {
 		t.Fatalf("%v %+v", err, e)
 	}
 	for _, f := range e.Files {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // testDataDir returns $ANNBENCH_TESTDATA or skips the test.
@@ -31,7 +33,7 @@ func TestRealSiftsmall(t *testing.T) {
 	if d.GroundTruth.Rows != 100 || d.GroundTruth.Dim != 100 {
 		t.Fatalf("ground truth %d×%d, want 100×100", d.GroundTruth.Rows, d.GroundTruth.Dim)
 	}
-	if d.Dir != filepath.Join(dir, "siftsmall") || d.Metric != L2 {
+	if d.Dir != filepath.Join(dir, "siftsmall") || d.Metric != vector.L2 {
 		t.Errorf("dir %q metric %q", d.Dir, d.Metric)
 	}
 	if err := d.Base.Validate(); err != nil {
@@ -81,11 +83,11 @@ func TestRealStoreGroundTruthReadOnly(t *testing.T) {
 		t.Skipf("%s is writable; not storing test lists beside shared data", d.Dir)
 	}
 	k := d.GroundTruth.Dim + 1
-	ids := IDMatrix{Data: make([]int32, d.Query.Rows*k), Rows: d.Query.Rows, Dim: k, Stride: k}
+	ids := vector.IDMatrix{Data: make([]int32, d.Query.Rows*k), Rows: d.Query.Rows, Dim: k, Stride: k}
 	for i := 0; i < ids.Rows; i++ {
 		copy(ids.Row(i), d.GroundTruth.Row(i))
 	}
-	if err := d.StoreGroundTruth(k, ids, Matrix{}, cache); err != nil {
+	if err := d.StoreGroundTruth(k, ids, vector.Matrix{}, cache); err != nil {
 		t.Fatal(err)
 	}
 	name, _ := gtFileNames("siftsmall", k, 100, 10000)
@@ -156,13 +158,13 @@ func TestRealFashionMNISTAngular(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	if d.Metric != Angular || d.Base.Rows != 60000 || d.Query.Rows != 500 {
+	if d.Metric != vector.Angular || d.Base.Rows != 60000 || d.Query.Rows != 500 {
 		t.Fatalf("metric %s base %d query %d", d.Metric, d.Base.Rows, d.Query.Rows)
 	}
 	if d.GroundTruth.Rows != 0 {
 		t.Fatalf("angular variant picked up %d×%d ground truth; the l2 files must not be used", d.GroundTruth.Rows, d.GroundTruth.Dim)
 	}
-	for _, m := range []Matrix{d.Base, d.Query} {
+	for _, m := range []vector.Matrix{d.Base, d.Query} {
 		for i := 0; i < m.Rows; i++ {
 			var s float64
 			for _, v := range m.Row(i) {

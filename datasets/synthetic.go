@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // syntheticNaming explains the names of built-in datasets in error messages.
@@ -43,7 +45,7 @@ const (
 // syntheticSpec is a parsed synthetic dataset name.
 type syntheticSpec struct {
 	name   string // canonical
-	metric Metric
+	metric vector.Metric
 	n, d   int
 }
 
@@ -54,7 +56,7 @@ func syntheticEntry(name string) (Entry, error) {
 		return Entry{}, err
 	}
 	note := "built-in clustered Gaussian mixture (seeded, deterministic, no files)"
-	if s.metric == IP {
+	if s.metric == vector.IP {
 		note += "; base vector norms vary widely (log-normal) for maximum inner product search"
 	}
 	return Entry{
@@ -73,9 +75,9 @@ func parseSynthetic(name string) (syntheticSpec, error) {
 		return bad("missing synthetic- prefix")
 	}
 	parts := strings.Split(rest, "-")
-	s := syntheticSpec{metric: L2}
+	s := syntheticSpec{metric: vector.L2}
 	if len(parts) == 3 {
-		m, err := ParseMetric(parts[0])
+		m, err := vector.ParseMetric(parts[0])
 		if err != nil {
 			return bad(fmt.Sprintf("unknown metric %q", parts[0]))
 		}
@@ -103,7 +105,7 @@ func parseSynthetic(name string) (syntheticSpec, error) {
 	}
 	s.n, s.d = n, d
 	s.name = "synthetic-"
-	if s.metric != L2 {
+	if s.metric != vector.L2 {
 		s.name += string(s.metric) + "-"
 	}
 	s.name += formatCount(n) + "-" + strconv.Itoa(d)
@@ -217,7 +219,7 @@ func (mx *mixture) sample(rng *rand.Rand, z []float64, dst []float32) {
 // fill draws rows [0, m.Rows) of stream part in parallel; row r always
 // comes from the random stream of its chunk, so the result does not depend
 // on the number of workers. scaleNorms applies the ip norm spread.
-func (s syntheticSpec) fill(ctx context.Context, mx *mixture, m Matrix, part uint64, scaleNorms bool) error {
+func (s syntheticSpec) fill(ctx context.Context, mx *mixture, m vector.Matrix, part uint64, scaleNorms bool) error {
 	chunks := (m.Rows + synthChunk - 1) / synthChunk
 	workers := min(runtime.GOMAXPROCS(0), chunks)
 	var next int
@@ -274,17 +276,17 @@ func (s syntheticSpec) generate(ctx context.Context, opt Options) (*Dataset, err
 	}
 	mx := s.newMixture()
 	d := &Dataset{Name: s.name, Metric: s.metric,
-		Base: NewMatrix(nb, s.d), Query: NewMatrix(nq, s.d), Train: NewMatrix(s.train(), s.d)}
-	if err := s.fill(ctx, mx, d.Base, streamBase, s.metric == IP); err != nil {
+		Base: vector.NewMatrix(nb, s.d), Query: vector.NewMatrix(nq, s.d), Train: vector.NewMatrix(s.train(), s.d)}
+	if err := s.fill(ctx, mx, d.Base, streamBase, s.metric == vector.IP); err != nil {
 		return nil, fmt.Errorf("dataset %s: %w", s.name, err)
 	}
 	if err := s.fill(ctx, mx, d.Query, streamQuery, false); err != nil {
 		return nil, fmt.Errorf("dataset %s: %w", s.name, err)
 	}
-	if err := s.fill(ctx, mx, d.Train, streamTrain, s.metric == IP); err != nil {
+	if err := s.fill(ctx, mx, d.Train, streamTrain, s.metric == vector.IP); err != nil {
 		return nil, fmt.Errorf("dataset %s: %w", s.name, err)
 	}
-	if s.metric == Angular {
+	if s.metric == vector.Angular {
 		Normalize(d.Base)
 		Normalize(d.Query)
 		Normalize(d.Train)

@@ -10,20 +10,22 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 func TestParseSynthetic(t *testing.T) {
 	good := []struct {
 		in, canonical string
-		metric        Metric
+		metric        vector.Metric
 		n, d          int
 	}{
-		{"synthetic-20k-64", "synthetic-20k-64", L2, 20000, 64},
-		{"synthetic-20000-64", "synthetic-20k-64", L2, 20000, 64},
-		{"synthetic-1m-96", "synthetic-1m-96", L2, 1000000, 96},
-		{"synthetic-ip-1500-8", "synthetic-ip-1500-8", IP, 1500, 8},
-		{"synthetic-angular-2K-3", "synthetic-angular-2k-3", Angular, 2000, 3},
-		{"synthetic-l2-10-1", "synthetic-10-1", L2, 10, 1},
+		{"synthetic-20k-64", "synthetic-20k-64", vector.L2, 20000, 64},
+		{"synthetic-20000-64", "synthetic-20k-64", vector.L2, 20000, 64},
+		{"synthetic-1m-96", "synthetic-1m-96", vector.L2, 1000000, 96},
+		{"synthetic-ip-1500-8", "synthetic-ip-1500-8", vector.IP, 1500, 8},
+		{"synthetic-angular-2K-3", "synthetic-angular-2k-3", vector.Angular, 2000, 3},
+		{"synthetic-l2-10-1", "synthetic-10-1", vector.L2, 10, 1},
 	}
 	for _, tt := range good {
 		e, err := Lookup(tt.in)
@@ -67,7 +69,7 @@ func openSynthetic(t testing.TB, name string, opt Options) *Dataset {
 	return d
 }
 
-func matrixHash(ms ...Matrix) string {
+func matrixHash(ms ...vector.Matrix) string {
 	h := sha256.New()
 	var b [4]byte
 	for _, m := range ms {
@@ -125,7 +127,7 @@ func TestSyntheticStableHash(t *testing.T) {
 
 func TestSyntheticMetrics(t *testing.T) {
 	ang := openSynthetic(t, "synthetic-angular-2k-32", Options{})
-	for _, m := range []Matrix{ang.Base, ang.Query, ang.Train} {
+	for _, m := range []vector.Matrix{ang.Base, ang.Query, ang.Train} {
 		for i := 0; i < m.Rows; i++ {
 			if n := norm(m.Row(i)); math.Abs(n-1) > 1e-5 {
 				t.Fatalf("angular row %d has norm %v", i, n)
@@ -141,7 +143,7 @@ func TestSyntheticMetrics(t *testing.T) {
 	if hi/lo < 10 {
 		t.Errorf("ip base norms span only %.2f..%.2f; want a wide spread", lo, hi)
 	}
-	if ip.Metric != IP || ang.Metric != Angular {
+	if ip.Metric != vector.IP || ang.Metric != vector.Angular {
 		t.Errorf("metrics %s %s", ip.Metric, ang.Metric)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // The TEXMEX formats (fvecs, ivecs, bvecs) store each vector as a record: a
@@ -47,19 +49,19 @@ func vecsLayout(b []byte, elemSize, maxRows int) (rows, dim int, err error) {
 // maxRows > 0. On little-endian machines the result is a zero-copy view of b
 // (Stride d+1, skipping the record headers), so b must outlive it and stay
 // unchanged.
-func ParseFvecs(b []byte, maxRows int) (Matrix, error) {
+func ParseFvecs(b []byte, maxRows int) (vector.Matrix, error) {
 	n, d, err := vecsLayout(b, 4, maxRows)
 	if err != nil {
-		return Matrix{}, err
+		return vector.Matrix{}, err
 	}
 	if n == 0 {
-		return Matrix{Dim: d, Stride: d}, nil
+		return vector.Matrix{Dim: d, Stride: d}, nil
 	}
 	used := b[:n*(d+1)*4]
 	if v, ok := float32View(used); ok {
-		return Matrix{Data: v[1:], Rows: n, Dim: d, Stride: d + 1}, nil
+		return vector.Matrix{Data: v[1:], Rows: n, Dim: d, Stride: d + 1}, nil
 	}
-	m := NewMatrix(n, d)
+	m := vector.NewMatrix(n, d)
 	for i := 0; i < n; i++ {
 		decodeFloat32s(m.Row(i), used[(i*(d+1)+1)*4:])
 	}
@@ -68,19 +70,19 @@ func ParseFvecs(b []byte, maxRows int) (Matrix, error) {
 
 // ParseIvecs decodes ivecs records held in b, at most maxRows of them when
 // maxRows > 0. Like ParseFvecs it returns a view of b when it can.
-func ParseIvecs(b []byte, maxRows int) (IDMatrix, error) {
+func ParseIvecs(b []byte, maxRows int) (vector.IDMatrix, error) {
 	n, d, err := vecsLayout(b, 4, maxRows)
 	if err != nil {
-		return IDMatrix{}, err
+		return vector.IDMatrix{}, err
 	}
 	if n == 0 {
-		return IDMatrix{Dim: d, Stride: d}, nil
+		return vector.IDMatrix{Dim: d, Stride: d}, nil
 	}
 	used := b[:n*(d+1)*4]
 	if v, ok := int32View(used); ok {
-		return IDMatrix{Data: v[1:], Rows: n, Dim: d, Stride: d + 1}, nil
+		return vector.IDMatrix{Data: v[1:], Rows: n, Dim: d, Stride: d + 1}, nil
 	}
-	m := IDMatrix{Data: make([]int32, n*d), Rows: n, Dim: d, Stride: d}
+	m := vector.IDMatrix{Data: make([]int32, n*d), Rows: n, Dim: d, Stride: d}
 	for i := 0; i < n; i++ {
 		decodeInt32s(m.Row(i), used[(i*(d+1)+1)*4:])
 	}
@@ -89,12 +91,12 @@ func ParseIvecs(b []byte, maxRows int) (IDMatrix, error) {
 
 // ParseBvecs decodes bvecs records (uint8 components) held in b, at most
 // maxRows of them when maxRows > 0, into a new contiguous float32 matrix.
-func ParseBvecs(b []byte, maxRows int) (Matrix, error) {
+func ParseBvecs(b []byte, maxRows int) (vector.Matrix, error) {
 	n, d, err := vecsLayout(b, 1, maxRows)
 	if err != nil {
-		return Matrix{}, err
+		return vector.Matrix{}, err
 	}
-	m := NewMatrix(n, d)
+	m := vector.NewMatrix(n, d)
 	for i := 0; i < n; i++ {
 		src := b[i*(d+4)+4 : (i+1)*(d+4)]
 		row := m.Row(i)
@@ -106,46 +108,46 @@ func ParseBvecs(b []byte, maxRows int) (Matrix, error) {
 }
 
 // ReadFvecs reads an fvecs file, at most maxRows records when maxRows > 0.
-// Large files are memory-mapped and the Matrix views the mapping; the
+// Large files are memory-mapped and the vector.Matrix views the mapping; the
 // returned Closer releases it (and is harmless to call for small files).
-func ReadFvecs(path string, maxRows int) (Matrix, io.Closer, error) {
+func ReadFvecs(path string, maxRows int) (vector.Matrix, io.Closer, error) {
 	fb, _, err := loadFile(path, -1)
 	if err != nil {
-		return Matrix{}, nil, fmt.Errorf("read fvecs: %w", err)
+		return vector.Matrix{}, nil, fmt.Errorf("read fvecs: %w", err)
 	}
 	m, err := ParseFvecs(fb.data, maxRows)
 	if err != nil {
 		fb.Close()
-		return Matrix{}, nil, fmt.Errorf("read fvecs %s: %w", path, err)
+		return vector.Matrix{}, nil, fmt.Errorf("read fvecs %s: %w", path, err)
 	}
 	return m, fb, nil
 }
 
 // ReadIvecs reads an ivecs file like ReadFvecs.
-func ReadIvecs(path string, maxRows int) (IDMatrix, io.Closer, error) {
+func ReadIvecs(path string, maxRows int) (vector.IDMatrix, io.Closer, error) {
 	fb, _, err := loadFile(path, -1)
 	if err != nil {
-		return IDMatrix{}, nil, fmt.Errorf("read ivecs: %w", err)
+		return vector.IDMatrix{}, nil, fmt.Errorf("read ivecs: %w", err)
 	}
 	m, err := ParseIvecs(fb.data, maxRows)
 	if err != nil {
 		fb.Close()
-		return IDMatrix{}, nil, fmt.Errorf("read ivecs %s: %w", path, err)
+		return vector.IDMatrix{}, nil, fmt.Errorf("read ivecs %s: %w", path, err)
 	}
 	return m, fb, nil
 }
 
 // ReadBvecs reads a bvecs file, at most maxRows records when maxRows > 0,
 // converting the components to float32 once.
-func ReadBvecs(path string, maxRows int) (Matrix, error) {
+func ReadBvecs(path string, maxRows int) (vector.Matrix, error) {
 	fb, _, err := loadFile(path, -1)
 	if err != nil {
-		return Matrix{}, fmt.Errorf("read bvecs: %w", err)
+		return vector.Matrix{}, fmt.Errorf("read bvecs: %w", err)
 	}
 	defer fb.Close()
 	m, err := ParseBvecs(fb.data, maxRows)
 	if err != nil {
-		return Matrix{}, fmt.Errorf("read bvecs %s: %w", path, err)
+		return vector.Matrix{}, fmt.Errorf("read bvecs %s: %w", path, err)
 	}
 	return m, nil
 }

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // vecsRecords builds a TEXMEX file from per-record dimensions and 4-byte
@@ -217,7 +219,7 @@ func TestDecodePathsMatchViews(t *testing.T) {
 	}
 }
 
-func idsAsFloats(m IDMatrix) []float32 {
+func idsAsFloats(m vector.IDMatrix) []float32 {
 	var out []float32
 	for i := 0; i < m.Rows; i++ {
 		for _, v := range m.Row(i) {

@@ -8,10 +8,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // EncodeFvecs writes m to w in fvecs format (one record per row).
-func EncodeFvecs(w io.Writer, m Matrix) error {
+func EncodeFvecs(w io.Writer, m vector.Matrix) error {
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("encode fvecs: %w", err)
 	}
@@ -32,7 +34,7 @@ func EncodeFvecs(w io.Writer, m Matrix) error {
 }
 
 // EncodeIvecs writes m to w in ivecs format (one record per row).
-func EncodeIvecs(w io.Writer, m IDMatrix) error {
+func EncodeIvecs(w io.Writer, m vector.IDMatrix) error {
 	if err := validateIDs(m); err != nil {
 		return fmt.Errorf("encode ivecs: %w", err)
 	}
@@ -53,7 +55,7 @@ func EncodeIvecs(w io.Writer, m IDMatrix) error {
 }
 
 // EncodeFbin writes m to w in fbin format (header, then the rows).
-func EncodeFbin(w io.Writer, m Matrix) error {
+func EncodeFbin(w io.Writer, m vector.Matrix) error {
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("encode fbin: %w", err)
 	}
@@ -73,7 +75,7 @@ func EncodeFbin(w io.Writer, m Matrix) error {
 }
 
 // EncodeIbin writes m to w in ibin format (header, then the rows).
-func EncodeIbin(w io.Writer, m IDMatrix) error {
+func EncodeIbin(w io.Writer, m vector.IDMatrix) error {
 	if err := validateIDs(m); err != nil {
 		return fmt.Errorf("encode ibin: %w", err)
 	}
@@ -103,7 +105,7 @@ func binHeader(w io.Writer, rows, dim int) error {
 	return err
 }
 
-func validateIDs(m IDMatrix) error {
+func validateIDs(m vector.IDMatrix) error {
 	if m.Rows < 0 || m.Dim < 0 || m.Stride < m.Dim {
 		return fmt.Errorf("invalid id matrix shape rows=%d dim=%d stride=%d", m.Rows, m.Dim, m.Stride)
 	}
@@ -117,22 +119,22 @@ func validateIDs(m IDMatrix) error {
 // WriteFvecs writes m to path in fvecs format atomically: the data goes to a
 // temporary file in the same directory, is synced, and is renamed over path,
 // so readers never see a partial file.
-func WriteFvecs(path string, m Matrix) error {
+func WriteFvecs(path string, m vector.Matrix) error {
 	return writeAtomic(path, func(w io.Writer) error { return EncodeFvecs(w, m) })
 }
 
 // WriteIvecs writes m to path in ivecs format atomically (see WriteFvecs).
-func WriteIvecs(path string, m IDMatrix) error {
+func WriteIvecs(path string, m vector.IDMatrix) error {
 	return writeAtomic(path, func(w io.Writer) error { return EncodeIvecs(w, m) })
 }
 
 // WriteFbin writes m to path in fbin format atomically (see WriteFvecs).
-func WriteFbin(path string, m Matrix) error {
+func WriteFbin(path string, m vector.Matrix) error {
 	return writeAtomic(path, func(w io.Writer) error { return EncodeFbin(w, m) })
 }
 
 // WriteIbin writes m to path in ibin format atomically (see WriteFvecs).
-func WriteIbin(path string, m IDMatrix) error {
+func WriteIbin(path string, m vector.IDMatrix) error {
 	return writeAtomic(path, func(w io.Writer) error { return EncodeIbin(w, m) })
 }
 

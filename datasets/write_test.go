@@ -6,16 +6,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 func TestWriteReadRoundTrip(t *testing.T) {
 	dir := t.TempDir()
-	m := NewMatrix(5, 3)
+	m := vector.NewMatrix(5, 3)
 	for i := range m.Data {
 		m.Data[i] = float32(i) * 0.5
 	}
-	strided := Matrix{Data: m.Data, Rows: 2, Dim: 2, Stride: 3}
-	ids := IDMatrix{Data: []int32{1, -2, 3, 4, 5, 6}, Rows: 3, Dim: 2, Stride: 2}
+	strided := vector.Matrix{Data: m.Data, Rows: 2, Dim: 2, Stride: 3}
+	ids := vector.IDMatrix{Data: []int32{1, -2, 3, 4, 5, 6}, Rows: 3, Dim: 2, Stride: 2}
 	for _, threshold := range []int64{1 << 40, -1} { // read into memory, then mapped
 		old := MmapThreshold
 		MmapThreshold = threshold
@@ -114,30 +116,30 @@ func TestReadFileErrorsNamePath(t *testing.T) {
 
 func TestWriteErrors(t *testing.T) {
 	dir := t.TempDir()
-	if err := WriteFvecs(filepath.Join(dir, "no", "such", "dir", "a.fvecs"), NewMatrix(1, 1)); err == nil || !strings.Contains(err.Error(), "a.fvecs") {
+	if err := WriteFvecs(filepath.Join(dir, "no", "such", "dir", "a.fvecs"), vector.NewMatrix(1, 1)); err == nil || !strings.Contains(err.Error(), "a.fvecs") {
 		t.Errorf("missing directory: %v", err)
 	}
-	if err := WriteFvecs(filepath.Join(dir, "bad.fvecs"), Matrix{Data: make([]float32, 3), Rows: 2, Dim: 2, Stride: 2}); err == nil {
+	if err := WriteFvecs(filepath.Join(dir, "bad.fvecs"), vector.Matrix{Data: make([]float32, 3), Rows: 2, Dim: 2, Stride: 2}); err == nil {
 		t.Error("short matrix written")
 	}
 	if exists(filepath.Join(dir, "bad.fvecs")) {
 		t.Error("failed write left a file at the final path")
 	}
-	if err := WriteFbin(filepath.Join(dir, "z.fbin"), Matrix{Rows: 0, Dim: 0}); err == nil {
+	if err := WriteFbin(filepath.Join(dir, "z.fbin"), vector.Matrix{Rows: 0, Dim: 0}); err == nil {
 		t.Error("fbin of dimension 0 written")
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("left behind %v", entries)
 	}
 	var buf bytes.Buffer
-	if err := EncodeIvecs(&buf, IDMatrix{Data: []int32{1}, Rows: 1, Dim: 0, Stride: 0}); err == nil {
+	if err := EncodeIvecs(&buf, vector.IDMatrix{Data: []int32{1}, Rows: 1, Dim: 0, Stride: 0}); err == nil {
 		t.Error("ivecs of dimension 0 encoded")
 	}
 }
 
 func BenchmarkReadFvecsMapped(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "b.fvecs")
-	m := NewMatrix(20000, 128)
+	m := vector.NewMatrix(20000, 128)
 	if err := WriteFvecs(path, m); err != nil {
 		b.Fatal(err)
 	}

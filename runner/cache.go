@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 
 	"github.com/annbench/annbench/algorithms"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // cacheMeta is stored beside a cached index: it identifies the data the
@@ -41,7 +41,7 @@ func (c indexCache) paths(dataset, algorithm string, index algorithms.Params) (i
 
 // fingerprint hashes the shape and a sample of rows of base, so a cache
 // entry built on other data is not reused.
-func fingerprint(base datasets.Matrix) uint64 {
+func fingerprint(base vector.Matrix) uint64 {
 	h := fnv.New64a()
 	var b [4]byte
 	put := func(v uint32) {
@@ -67,7 +67,7 @@ func fingerprint(base datasets.Matrix) uint64 {
 
 // load restores a cached index into idx when one exists for the same data
 // and parameters. It returns the stored build facts and whether it loaded.
-func (c indexCache) load(idx algorithms.Index, job Job, base datasets.Matrix) (Build, bool, error) {
+func (c indexCache) load(idx algorithms.Index, job Job, base vector.Matrix) (Build, bool, error) {
 	l, ok := idx.(algorithms.Loader)
 	if c.dir == "" || !ok {
 		return Build{}, false, nil
@@ -100,7 +100,7 @@ func (c indexCache) load(idx algorithms.Index, job Job, base datasets.Matrix) (B
 
 // store saves idx when it can be saved; errors are returned for the caller
 // to report, but a failed store never loses the measurement.
-func (c indexCache) store(idx algorithms.Index, job Job, base datasets.Matrix, b Build) error {
+func (c indexCache) store(idx algorithms.Index, job Job, base vector.Matrix, b Build) error {
 	s, ok := idx.(algorithms.Saver)
 	if c.dir == "" || !ok {
 		return nil

@@ -9,6 +9,7 @@ import (
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/flat"
 	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Test algorithms with index and query parameters, so config tests do not
@@ -17,7 +18,7 @@ var (
 	fakeHNSW = algorithms.Algorithm{
 		Name:    "fakehnsw",
 		Doc:     "test graph index",
-		Metrics: []datasets.Metric{datasets.L2, datasets.Angular},
+		Metrics: []vector.Metric{vector.L2, vector.Angular},
 		Params: algorithms.Spec{
 			{Name: "M", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 16, Min: 2, Max: 1024},
 			{Name: "ef_construction", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 200, Min: 1, Max: 1 << 20},
@@ -27,7 +28,7 @@ var (
 	fakeIVF = algorithms.Algorithm{
 		Name:    "fakeivf",
 		Doc:     "test partitioned index",
-		Metrics: []datasets.Metric{datasets.L2},
+		Metrics: []vector.Metric{vector.L2},
 		Params: algorithms.Spec{
 			{Name: "nlist", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100, Min: 1, Max: 1 << 20},
 			{Name: "quantizer", Kind: algorithms.String, Stage: algorithms.IndexTime, Default: "flat", Choices: []string{"flat", "pq"}},

@@ -6,14 +6,14 @@ import (
 	"math"
 
 	"github.com/annbench/annbench/algorithms/flat"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // ExactNeighbors computes the k nearest base vectors of every query by the
 // blocked exact search on threads goroutines (0 = GOMAXPROCS). It returns
 // the ids and their distances as datasets publish them: Euclidean (not
 // squared) for l2, the inner product for ip, and 1 − cosine for angular.
-func ExactNeighbors(ctx context.Context, metric datasets.Metric, base, queries datasets.Matrix, k, threads int) (datasets.IDMatrix, datasets.Matrix, error) {
+func ExactNeighbors(ctx context.Context, metric vector.Metric, base, queries vector.Matrix, k, threads int) (vector.IDMatrix, vector.Matrix, error) {
 	ids, dists, err := flat.GroundTruth(ctx, base, queries, metric, k, threads)
 	if err != nil {
 		return ids, dists, fmt.Errorf("exact neighbors: %w", err)
@@ -26,11 +26,11 @@ func ExactNeighbors(ctx context.Context, metric datasets.Metric, base, queries d
 
 // published converts an internal distance (smaller is nearer) to the value
 // ground-truth files hold.
-func published(metric datasets.Metric, d float32) float32 {
+func published(metric vector.Metric, d float32) float32 {
 	switch metric {
-	case datasets.L2:
+	case vector.L2:
 		return float32(math.Sqrt(float64(max(d, 0))))
-	case datasets.IP:
+	case vector.IP:
 		return -d
 	default:
 		return 1 + d

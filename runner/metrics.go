@@ -4,9 +4,10 @@ import (
 	"math"
 	"sort"
 
-	"github.com/annbench/annbench/algorithms/distance"
-	"github.com/annbench/annbench/datasets"
 	"github.com/montanaflynn/stats"
+
+	"github.com/annbench/annbench/algorithms/distance"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // truth holds, per query, the distance thresholds a returned id must meet
@@ -14,7 +15,7 @@ import (
 // use so exact search scores exactly 1.
 type truth struct {
 	dist  distance.Func
-	base  datasets.Matrix
+	base  vector.Matrix
 	k     int
 	kth   []float32 // per query: largest true distance among the first k
 	first []float32 // per query: distance of the nearest neighbour
@@ -27,7 +28,7 @@ const relEps = 1e-5
 
 // newTruth derives the thresholds from ground-truth ids. gt must hold at
 // least k ids per query.
-func newTruth(metric datasets.Metric, base, queries datasets.Matrix, gt datasets.IDMatrix, k int) *truth {
+func newTruth(metric vector.Metric, base, queries vector.Matrix, gt vector.IDMatrix, k int) *truth {
 	t := &truth{dist: distance.For(metric), base: base, k: k,
 		kth: make([]float32, queries.Rows), first: make([]float32, queries.Rows)}
 	kk := min(k, base.Rows)
@@ -55,7 +56,7 @@ func within(d, limit float32) bool {
 // score returns recall@k and recall@1 over all queries and counts invalid
 // output. Duplicate and out-of-range ids never count; ids past the k-th are
 // ignored for recall and counted as TooMany.
-func (t *truth) score(queries datasets.Matrix, results [][]int32) (recall, recall1 float64, bad Invalid) {
+func (t *truth) score(queries vector.Matrix, results [][]int32) (recall, recall1 float64, bad Invalid) {
 	kk := min(t.k, t.base.Rows)
 	if kk == 0 || queries.Rows == 0 {
 		return 1, 1, bad

@@ -13,6 +13,7 @@ import (
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/registry"
 	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Lookups used by Expand; tests replace them to expand configs with
@@ -189,7 +190,7 @@ func (c *Config) checkAlgorithms(ps *problems) []*algorithms.Algorithm {
 	return out
 }
 
-func metricList(ms []datasets.Metric) string {
+func metricList(ms []vector.Metric) string {
 	out := make([]string, len(ms))
 	for i, m := range ms {
 		out[i] = string(m)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Options control how a plan is run.
@@ -17,7 +18,7 @@ type Options struct {
 	// StoreGroundTruth, when set, caches computed ground truth (ids and
 	// published distances) for the dataset; errors are reported as
 	// warnings.
-	StoreGroundTruth func(ds *datasets.Dataset, ids datasets.IDMatrix, dists datasets.Matrix) error
+	StoreGroundTruth func(ds *datasets.Dataset, ids vector.IDMatrix, dists vector.Matrix) error
 	// Force re-measures points already present in result files.
 	Force bool
 	// Log receives progress lines; nil discards them.

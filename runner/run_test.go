@@ -12,13 +12,14 @@ import (
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/flat"
 	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // testDataset is a small seeded dataset without ground truth.
-func testDataset(n, nq, dim int, metric datasets.Metric) *datasets.Dataset {
+func testDataset(n, nq, dim int, metric vector.Metric) *datasets.Dataset {
 	rng := rand.New(rand.NewPCG(7, 11))
-	gen := func(rows int) datasets.Matrix {
-		m := datasets.NewMatrix(rows, dim)
+	gen := func(rows int) vector.Matrix {
+		m := vector.NewMatrix(rows, dim)
 		for i := range m.Data {
 			m.Data[i] = float32(rng.NormFloat64())
 		}
@@ -50,7 +51,7 @@ func testConfig(t *testing.T, mode string, threads int) *Config {
 
 func TestRunFlatIsExact(t *testing.T) {
 	for _, mode := range []string{ModeSingle, ModeBatch, ModeParallel} {
-		for _, metric := range datasets.Metrics {
+		for _, metric := range vector.Metrics {
 			t.Run(mode+"/"+string(metric), func(t *testing.T) {
 				cfg := testConfig(t, mode, 2)
 				ds := testDataset(500, 40, 16, metric)
@@ -92,7 +93,7 @@ func TestRunFlatIsExact(t *testing.T) {
 
 func TestRunResumesAndForces(t *testing.T) {
 	cfg := testConfig(t, ModeSingle, 1)
-	ds := testDataset(300, 20, 8, datasets.L2)
+	ds := testDataset(300, 20, 8, vector.L2)
 	plan := &Plan{Config: cfg, Jobs: []Job{flatJob(1)}}
 	var log strings.Builder
 	if _, err := Run(context.Background(), plan, Options{Open: opener(ds), Log: &log}); err != nil {
@@ -121,7 +122,7 @@ func TestRunResumesAndForces(t *testing.T) {
 // more than k ids.
 type badIndex struct{ n int }
 
-func (b *badIndex) Build(_ context.Context, base datasets.Matrix) error { b.n = base.Rows; return nil }
+func (b *badIndex) Build(_ context.Context, base vector.Matrix) error { b.n = base.Rows; return nil }
 func (b *badIndex) Search(q []float32, k int, dst []int32) []int32 {
 	dst = append(dst[:0], 0, 0, int32(b.n+5))
 	for i := int32(1); len(dst) < k+2; i++ {
@@ -132,9 +133,9 @@ func (b *badIndex) Search(q []float32, k int, dst []int32) []int32 {
 
 func TestInvalidOutputNeverRaisesRecall(t *testing.T) {
 	cfg := testConfig(t, ModeSingle, 1)
-	ds := testDataset(200, 10, 8, datasets.L2)
-	alg := algorithms.Algorithm{Name: "bad", Metrics: datasets.Metrics,
-		New: func(datasets.Metric, int, algorithms.Params) (algorithms.Index, error) { return &badIndex{}, nil }}
+	ds := testDataset(200, 10, 8, vector.L2)
+	alg := algorithms.Algorithm{Name: "bad", Metrics: vector.Metrics,
+		New: func(vector.Metric, int, algorithms.Params) (algorithms.Index, error) { return &badIndex{}, nil }}
 	plan := &Plan{Config: cfg, Jobs: []Job{{Dataset: "test", Algorithm: alg, Index: algorithms.Params{}, Queries: []algorithms.Params{{}}}}}
 	paths, err := Run(context.Background(), plan, Options{Open: opener(ds)})
 	if err != nil {
@@ -155,7 +156,7 @@ func TestInvalidOutputNeverRaisesRecall(t *testing.T) {
 
 func TestCancelledRunKeepsFinishedResults(t *testing.T) {
 	cfg := testConfig(t, ModeSingle, 1)
-	ds := testDataset(300, 20, 8, datasets.L2)
+	ds := testDataset(300, 20, 8, vector.L2)
 	ctx, cancel := context.WithCancel(context.Background())
 	var calls int
 	open := func(c context.Context, name string) (*datasets.Dataset, error) {
@@ -189,10 +190,10 @@ func TestCancelledRunKeepsFinishedResults(t *testing.T) {
 func TestScoreTieAware(t *testing.T) {
 	// Two base vectors at the same distance: either one is a correct
 	// nearest neighbour.
-	base := datasets.Matrix{Data: []float32{1, 0, -1, 0, 5, 5}, Rows: 3, Dim: 2, Stride: 2}
-	q := datasets.Matrix{Data: []float32{0, 0}, Rows: 1, Dim: 2, Stride: 2}
-	gt := datasets.IDMatrix{Data: []int32{0, 1, 2}, Rows: 1, Dim: 3, Stride: 3}
-	tr := newTruth(datasets.L2, base, q, gt, 1)
+	base := vector.Matrix{Data: []float32{1, 0, -1, 0, 5, 5}, Rows: 3, Dim: 2, Stride: 2}
+	q := vector.Matrix{Data: []float32{0, 0}, Rows: 1, Dim: 2, Stride: 2}
+	gt := vector.IDMatrix{Data: []int32{0, 1, 2}, Rows: 1, Dim: 3, Stride: 3}
+	tr := newTruth(vector.L2, base, q, gt, 1)
 	r, r1, _ := tr.score(q, [][]int32{{1}})
 	if r != 1 || r1 != 1 {
 		t.Errorf("tied neighbour scored recall %v recall@1 %v, want 1, 1", r, r1)

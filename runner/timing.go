@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/annbench/annbench/algorithms"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // The search modes.
@@ -22,7 +22,7 @@ const (
 // buffer preallocated so the timed loop allocates nothing.
 type searcher struct {
 	idx     algorithms.Index
-	queries datasets.Matrix
+	queries vector.Matrix
 	k       int
 	mode    string
 	threads int
@@ -32,7 +32,7 @@ type searcher struct {
 	lat     []float64 // per-query latency in ns of the last pass (single mode)
 }
 
-func newSearcher(idx algorithms.Index, queries datasets.Matrix, k int, mode string, threads int) *searcher {
+func newSearcher(idx algorithms.Index, queries vector.Matrix, k int, mode string, threads int) *searcher {
 	nq := queries.Rows
 	return &searcher{idx: idx, queries: queries, k: k, mode: mode, threads: max(threads, 1),
 		flat: make([]int32, nq*k), results: make([][]int32, nq), lat: make([]float64, nq)}

@@ -15,7 +15,7 @@ import (
 	"testing"
 
 	"github.com/annbench/annbench/algorithms"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Case configures one run of the suite for an adapter.
@@ -31,7 +31,7 @@ type Case struct {
 	// (k > n), e.g. fewer IVF lists than vectors.
 	SmallIndex algorithms.Params
 	// Metrics restricts the metrics checked; default Algorithm.Metrics.
-	Metrics []datasets.Metric
+	Metrics []vector.Metric
 	// MinRecall is the recall@10 required against exact search (default 0.9).
 	MinRecall float64
 	// N, Dim and Queries size the seeded data (defaults 2000, 32, 100).
@@ -99,7 +99,7 @@ func Run(t *testing.T, c Case) {
 
 // newIndex makes an index through the registry path: the spec normalizes
 // the parameters, the factory builds the index, SetQuery applies the query.
-func newIndex(t *testing.T, c Case, m datasets.Metric, index algorithms.Params) algorithms.Index {
+func newIndex(t *testing.T, c Case, m vector.Metric, index algorithms.Params) algorithms.Index {
 	t.Helper()
 	ip, err := c.Algorithm.Params.Normalize(algorithms.IndexTime, index)
 	if err != nil {
@@ -130,7 +130,7 @@ func setQuery(t *testing.T, c Case, idx algorithms.Index) {
 	}
 }
 
-func build(t *testing.T, c Case, m datasets.Metric, index algorithms.Params, base datasets.Matrix) algorithms.Index {
+func build(t *testing.T, c Case, m vector.Metric, index algorithms.Params, base vector.Matrix) algorithms.Index {
 	t.Helper()
 	idx := newIndex(t, c, m, index)
 	if err := idx.Build(context.Background(), base); err != nil {
@@ -159,7 +159,7 @@ func validate(ids []int32, k, n int) error {
 	return nil
 }
 
-func checkRecall(t *testing.T, c Case, m datasets.Metric, idx algorithms.Index, base, queries datasets.Matrix) {
+func checkRecall(t *testing.T, c Case, m vector.Metric, idx algorithms.Index, base, queries vector.Matrix) {
 	tr := newTruth(m, base, queries)
 	var sum float64
 	dst := make([]int32, 0, k)
@@ -181,7 +181,7 @@ func checkRecall(t *testing.T, c Case, m datasets.Metric, idx algorithms.Index, 
 	}
 }
 
-func checkDimMismatch(t *testing.T, c Case, m datasets.Metric, idx algorithms.Index, queries datasets.Matrix) {
+func checkDimMismatch(t *testing.T, c Case, m vector.Metric, idx algorithms.Index, queries vector.Matrix) {
 	q := queries.Row(0)
 	longer := append(slices.Clone(q), 1)
 	for name, bad := range map[string][]float32{"shorter": q[:len(q)-1], "longer": longer, "empty": nil} {
@@ -189,14 +189,14 @@ func checkDimMismatch(t *testing.T, c Case, m datasets.Metric, idx algorithms.In
 			t.Errorf("Search with a %s query (dim %d, index %d) returned %d ids, want none", name, len(bad), c.Dim, len(ids))
 		}
 	}
-	wrong := datasets.NewMatrix(10, c.Dim+1)
+	wrong := vector.NewMatrix(10, c.Dim+1)
 	fresh := newIndex(t, c, m, c.Index)
 	if err := fresh.Build(context.Background(), wrong); err == nil {
 		t.Errorf("Build with base dimension %d on a %d-dimensional index returned no error", c.Dim+1, c.Dim)
 	}
 }
 
-func searchAll(idx algorithms.Index, queries datasets.Matrix) [][]int32 {
+func searchAll(idx algorithms.Index, queries vector.Matrix) [][]int32 {
 	out := make([][]int32, queries.Rows)
 	for i := range out {
 		out[i] = idx.Search(queries.Row(i), k, make([]int32, 0, k))
@@ -204,7 +204,7 @@ func searchAll(idx algorithms.Index, queries datasets.Matrix) [][]int32 {
 	return out
 }
 
-func checkConcurrent(t *testing.T, idx algorithms.Index, queries datasets.Matrix) {
+func checkConcurrent(t *testing.T, idx algorithms.Index, queries vector.Matrix) {
 	want := searchAll(idx, queries)
 	const workers = 4
 	var wg sync.WaitGroup
@@ -233,7 +233,7 @@ func checkConcurrent(t *testing.T, idx algorithms.Index, queries datasets.Matrix
 	}
 }
 
-func checkAllocs(t *testing.T, idx algorithms.Index, queries datasets.Matrix) {
+func checkAllocs(t *testing.T, idx algorithms.Index, queries vector.Matrix) {
 	if raceEnabled {
 		t.Skip("-race: sync.Pool drops items on purpose, so allocation counts are meaningless")
 	}
@@ -251,7 +251,7 @@ func checkAllocs(t *testing.T, idx algorithms.Index, queries datasets.Matrix) {
 	}
 }
 
-func checkOptional(t *testing.T, idx algorithms.Index, queries datasets.Matrix) {
+func checkOptional(t *testing.T, idx algorithms.Index, queries vector.Matrix) {
 	if s, ok := idx.(algorithms.Sizer); ok {
 		if b := s.SizeBytes(); b <= 0 {
 			t.Errorf("SizeBytes() = %d after building a non-empty index, want > 0", b)
@@ -269,7 +269,7 @@ func checkOptional(t *testing.T, idx algorithms.Index, queries datasets.Matrix) 
 	}
 }
 
-func checkSaveLoad(t *testing.T, c Case, m datasets.Metric, idx algorithms.Index, queries datasets.Matrix) {
+func checkSaveLoad(t *testing.T, c Case, m vector.Metric, idx algorithms.Index, queries vector.Matrix) {
 	s, ok := idx.(algorithms.Saver)
 	if !ok {
 		t.Skipf("%s does not implement Saver", c.Algorithm.Name)
@@ -310,7 +310,7 @@ func checkSaveLoad(t *testing.T, c Case, m datasets.Metric, idx algorithms.Index
 	}
 }
 
-func checkKGreaterThanN(t *testing.T, c Case, m datasets.Metric, small, queries datasets.Matrix) {
+func checkKGreaterThanN(t *testing.T, c Case, m vector.Metric, small, queries vector.Matrix) {
 	idx := build(t, c, m, c.SmallIndex, small)
 	bigK := 2 * small.Rows
 	total := 0
@@ -326,9 +326,9 @@ func checkKGreaterThanN(t *testing.T, c Case, m datasets.Metric, small, queries 
 	}
 }
 
-func checkEmpty(t *testing.T, c Case, m datasets.Metric, queries datasets.Matrix) {
+func checkEmpty(t *testing.T, c Case, m vector.Metric, queries vector.Matrix) {
 	idx := newIndex(t, c, m, c.Index)
-	empty := datasets.Matrix{Dim: c.Dim, Stride: c.Dim}
+	empty := vector.Matrix{Dim: c.Dim, Stride: c.Dim}
 	if err := idx.Build(context.Background(), empty); err != nil {
 		t.Logf("Build on an empty base returned an error (allowed): %v", err)
 		return

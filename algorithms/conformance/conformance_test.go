@@ -9,7 +9,7 @@ import (
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/conformance"
 	"github.com/annbench/annbench/algorithms/flat"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // broken wraps the exact index and breaks one promise of the Index
@@ -44,7 +44,7 @@ func (b *broken) Search(q []float32, k int, dst []int32) []int32 {
 func brokenAlgorithm(mode string) algorithms.Algorithm {
 	a := flat.Algorithm
 	a.Name = "broken-" + mode
-	a.New = func(m datasets.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
+	a.New = func(m vector.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
 		x, err := flat.New(m, dim)
 		return &broken{Index: x, mode: mode, dim: dim}, err
 	}
@@ -59,7 +59,7 @@ var _ algorithms.Index = (*broken)(nil)
 func TestSuiteCatchesBrokenIndexes(t *testing.T) {
 	if mode := os.Getenv("CONFORMANCE_BROKEN_MODE"); mode != "" {
 		conformance.Run(t, conformance.Case{Algorithm: brokenAlgorithm(mode), MinRecall: 0.99,
-			Metrics: []datasets.Metric{datasets.L2}, N: 500})
+			Metrics: []vector.Metric{vector.L2}, N: 500})
 		return
 	}
 	if testing.Short() {

@@ -5,20 +5,20 @@ import (
 	"math/rand/v2"
 	"sort"
 
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // clustered returns n seeded vectors drawn from a Gaussian mixture with a
 // few dozen clusters. For ip the vectors get widely varying norms; for
 // angular they are normalized, as the dataset loader would do.
-func clustered(rng *rand.Rand, centers [][]float64, n int, metric datasets.Metric) datasets.Matrix {
+func clustered(rng *rand.Rand, centers [][]float64, n int, metric vector.Metric) vector.Matrix {
 	dim := len(centers[0])
-	m := datasets.NewMatrix(n, dim)
+	m := vector.NewMatrix(n, dim)
 	for i := 0; i < n; i++ {
 		c := centers[rng.IntN(len(centers))]
 		row := m.Row(i)
 		scale := 1.0
-		if metric == datasets.IP {
+		if metric == vector.IP {
 			scale = 0.5 + 1.5*rng.Float64()
 		}
 		var norm float64
@@ -27,7 +27,7 @@ func clustered(rng *rand.Rand, centers [][]float64, n int, metric datasets.Metri
 			row[j] = float32(v)
 			norm += v * v
 		}
-		if metric == datasets.Angular && norm > 0 {
+		if metric == vector.Angular && norm > 0 {
 			inv := 1 / math.Sqrt(norm)
 			for j := range row {
 				row[j] = float32(float64(row[j]) * inv)
@@ -49,9 +49,9 @@ func centers(rng *rand.Rand, k, dim int) [][]float64 {
 }
 
 // exactDist is the float64 reference distance, smaller is nearer.
-func exactDist(metric datasets.Metric, a, b []float32) float64 {
+func exactDist(metric vector.Metric, a, b []float32) float64 {
 	var s float64
-	if metric == datasets.L2 {
+	if metric == vector.L2 {
 		for i := range a {
 			d := float64(a[i]) - float64(b[i])
 			s += d * d
@@ -67,12 +67,12 @@ func exactDist(metric datasets.Metric, a, b []float32) float64 {
 // truth holds, per query, the exact distances to all base vectors sorted
 // ascending, enough to score any result tie-aware.
 type truth struct {
-	metric datasets.Metric
-	base   datasets.Matrix
+	metric vector.Metric
+	base   vector.Matrix
 	sorted [][]float64
 }
 
-func newTruth(metric datasets.Metric, base, queries datasets.Matrix) *truth {
+func newTruth(metric vector.Metric, base, queries vector.Matrix) *truth {
 	t := &truth{metric: metric, base: base, sorted: make([][]float64, queries.Rows)}
 	for qi := 0; qi < queries.Rows; qi++ {
 		d := make([]float64, base.Rows)

@@ -16,7 +16,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // L2Sq returns the squared Euclidean distance between a and b. b must hold
@@ -110,8 +110,8 @@ type Func func(a, b []float32) float32
 
 // For returns the distance of metric m: L2Sq for l2, NegDot for ip and
 // angular (angular data is normalized at load time).
-func For(m datasets.Metric) Func {
-	if m == datasets.L2 {
+func For(m vector.Metric) Func {
+	if m == vector.L2 {
 		return L2Sq
 	}
 	return NegDot

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // refL2 and refDot are float64 references.
@@ -116,10 +116,10 @@ func TestExportedPair(t *testing.T) {
 		if got := NegDot(a, b); !closeDot(-got, want, mag) {
 			t.Errorf("NegDot d=%d: got %v, want %v", d, got, -want)
 		}
-		if got := For(datasets.L2)(a, b); !closeL2(got, refL2(a, b[:d])) {
+		if got := For(vector.L2)(a, b); !closeL2(got, refL2(a, b[:d])) {
 			t.Errorf("For(l2) d=%d: got %v", d, got)
 		}
-		if got := For(datasets.IP)(a, b); !closeDot(-got, want, mag) {
+		if got := For(vector.IP)(a, b); !closeDot(-got, want, mag) {
 			t.Errorf("For(ip) d=%d: got %v", d, got)
 		}
 	}

@@ -6,12 +6,12 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // benchIndex builds an index over n seeded vectors of dimension dim,
 // normally distributed or (bytes) integers in 0..255 like SIFT.
-func benchIndex(b *testing.B, m datasets.Metric, n, dim int, bytes bool) (*Index, datasets.Matrix) {
+func benchIndex(b *testing.B, m vector.Metric, n, dim int, bytes bool) (*Index, vector.Matrix) {
 	r := rand.New(rand.NewPCG(1, uint64(dim)))
 	gen := randMatrix
 	if bytes {
@@ -36,9 +36,9 @@ func benchIndex(b *testing.B, m datasets.Metric, n, dim int, bytes bool) (*Index
 func BenchmarkSearch(b *testing.B) {
 	for _, sh := range []struct{ n, dim int }{{10000, 128}, {60000, 784}} {
 		for _, c := range []struct {
-			m     datasets.Metric
+			m     vector.Metric
 			bytes bool
-		}{{datasets.L2, false}, {datasets.L2, true}, {datasets.IP, false}} {
+		}{{vector.L2, false}, {vector.L2, true}, {vector.IP, false}} {
 			kind := "float32"
 			if c.bytes {
 				kind = "bytes"
@@ -61,7 +61,7 @@ func BenchmarkSearch(b *testing.B) {
 func BenchmarkSearchBatch(b *testing.B) {
 	for _, threads := range []int{1, 2} {
 		b.Run(fmt.Sprintf("l2/n=10000/dim=128/threads=%d", threads), func(b *testing.B) {
-			x, queries := benchIndex(b, datasets.L2, 10000, 128, false)
+			x, queries := benchIndex(b, vector.L2, 10000, 128, false)
 			dst := make([]int32, queries.Rows*10)
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {

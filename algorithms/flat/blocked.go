@@ -9,7 +9,7 @@ import (
 
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/topk"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Blocked exact search. Queries are taken in blocks of up to QueryBlock and
@@ -49,7 +49,7 @@ type blockScratch struct {
 // on threads goroutines (0 = GOMAXPROCS) and calls emit(i, h) once per
 // query with a heap holding its neighbours. emit runs concurrently on the
 // workers, never twice for the same i, and may empty h.
-func (v vectors) searchBlocked(ctx context.Context, queries datasets.Matrix, k, threads int, emit func(i int, h *topk.Heap)) error {
+func (v vectors) searchBlocked(ctx context.Context, queries vector.Matrix, k, threads int, emit func(i int, h *topk.Heap)) error {
 	if queries.Dim != v.dim {
 		return fmt.Errorf("query dimension %d, base dimension %d", queries.Dim, v.dim)
 	}
@@ -108,7 +108,7 @@ func (v vectors) searchBlocked(ctx context.Context, queries datasets.Matrix, k, 
 
 // searchBlock fills s.heaps[0:hi-lo] with the k nearest base vectors of
 // queries lo..hi-1. It reports false when ctx was cancelled midway.
-func (v vectors) searchBlock(ctx context.Context, queries datasets.Matrix, lo, hi, k, rb int, s *blockScratch) bool {
+func (v vectors) searchBlock(ctx context.Context, queries vector.Matrix, lo, hi, k, rb int, s *blockScratch) bool {
 	for i := 0; i < hi-lo; i++ {
 		s.heaps[i].Reset(k)
 	}
@@ -118,7 +118,7 @@ func (v vectors) searchBlock(ctx context.Context, queries datasets.Matrix, lo, h
 	}
 	d, h, nq := v.dim, v.h, hi-lo
 	t := d - h
-	l2 := v.metric == datasets.L2
+	l2 := v.metric == vector.L2
 	// Heads of the block's queries first, then their tails, each
 	// contiguous as the block kernels want them.
 	qh, qt := s.qs[:nq*h], s.qs[nq*h:nq*d]
@@ -164,7 +164,7 @@ func (v vectors) searchBlock(ctx context.Context, queries datasets.Matrix, lo, h
 // SearchBatch writes the k nearest ids of query i to dst[i*k : i*k+k],
 // nearest first, padding with -1 when the index holds fewer than k vectors,
 // using the blocked computation on threads goroutines (0 = GOMAXPROCS).
-func (x *Index) SearchBatch(ctx context.Context, queries datasets.Matrix, k, threads int, dst []int32) error {
+func (x *Index) SearchBatch(ctx context.Context, queries vector.Matrix, k, threads int, dst []int32) error {
 	if k <= 0 {
 		return fmt.Errorf("flat: k must be positive, got %d", k)
 	}

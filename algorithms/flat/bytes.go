@@ -6,7 +6,7 @@ import (
 
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/topk"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Byte storage. When every component of an l2 base is an integer in
@@ -18,8 +18,8 @@ import (
 // float32 block by block, so every query gets the exact answer.
 
 // useBytes reports whether base should be stored as bytes for metric.
-func useBytes(metric datasets.Metric, base datasets.Matrix) bool {
-	if metric != datasets.L2 || !distance.Uint8Accelerated() || base.Rows == 0 || base.Dim > distance.MaxUint8Dim {
+func useBytes(metric vector.Metric, base vector.Matrix) bool {
+	if metric != vector.L2 || !distance.Uint8Accelerated() || base.Rows == 0 || base.Dim > distance.MaxUint8Dim {
 		return false
 	}
 	for i := 0; i < base.Rows; i++ {
@@ -111,7 +111,7 @@ func intBound(t float32) uint32 {
 // searchBlockBytes is searchBlock for byte storage: queries lo..hi-1 go
 // through the exact byte block kernel when they all have byte components,
 // and through the float32 kernel over widened rows otherwise.
-func (v vectors) searchBlockBytes(ctx context.Context, queries datasets.Matrix, lo, hi, rb int, s *blockScratch) {
+func (v vectors) searchBlockBytes(ctx context.Context, queries vector.Matrix, lo, hi, rb int, s *blockScratch) {
 	d, nq := v.dim, hi-lo
 	nq4 := (nq + 3) &^ 3 // the tile kernel takes queries in fours
 	qb := s.qb[:nq4*d]

@@ -27,16 +27,16 @@ import (
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/topk"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Algorithm is the registry entry of the exact index.
 var Algorithm = algorithms.Algorithm{
 	Name:    "flat",
 	Doc:     "exact search by a full scan of all base vectors (the recall = 1 reference)",
-	Metrics: datasets.Metrics,
+	Metrics: vector.Metrics,
 	Params:  algorithms.Spec{},
-	New: func(metric datasets.Metric, dim int, _ algorithms.Params) (algorithms.Index, error) {
+	New: func(metric vector.Metric, dim int, _ algorithms.Params) (algorithms.Index, error) {
 		return New(metric, dim)
 	},
 }
@@ -51,7 +51,7 @@ var Algorithm = algorithms.Algorithm{
 // SearchBatch and GroundTruth work through tiles of queries × rows that
 // stay in cache (see blocked.go).
 type Index struct {
-	metric datasets.Metric
+	metric vector.Metric
 	dim    int
 	v      vectors
 	count  atomic.Int64
@@ -84,7 +84,7 @@ type scratch struct {
 }
 
 // New returns an empty exact index for dim-dimensional vectors.
-func New(metric datasets.Metric, dim int) (*Index, error) {
+func New(metric vector.Metric, dim int) (*Index, error) {
 	if err := algorithms.CheckShape(metric, dim); err != nil {
 		return nil, fmt.Errorf("flat: %w", err)
 	}
@@ -94,7 +94,7 @@ func New(metric datasets.Metric, dim int) (*Index, error) {
 }
 
 // Build copies the base vectors into the index.
-func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
+func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	if base.Rows > 0 && base.Dim != x.dim {
 		return fmt.Errorf("flat: base dimension %d, index dimension %d", base.Dim, x.dim)
 	}
@@ -131,7 +131,7 @@ func (x *Index) scan(q []float32, s *scratch) {
 		return
 	}
 	h, t := v.h, v.dim-v.h
-	l2 := v.metric == datasets.L2
+	l2 := v.metric == vector.L2
 	// The dot product with -q is the ip distance -<q, x>.
 	v.permute(s.q, q, !l2)
 	qh, qt := s.q[:h], s.q[h:]

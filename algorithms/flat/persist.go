@@ -6,7 +6,7 @@ import (
 	"math"
 
 	"github.com/annbench/annbench/algorithms/binfmt"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Persistence format, little-endian:
@@ -61,6 +61,6 @@ func (x *Index) Load(r io.Reader) error {
 		return fmt.Errorf("flat: %w", b.Err())
 	}
 	n := int(rows)
-	x.v = newVectors(x.metric, datasets.Matrix{Data: data, Rows: n, Dim: x.dim, Stride: x.dim})
+	x.v = newVectors(x.metric, vector.Matrix{Data: data, Rows: n, Dim: x.dim, Stride: x.dim})
 	return nil
 }

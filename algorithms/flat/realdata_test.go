@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // testData returns the directory of the shared real datasets, or skips.
@@ -20,7 +21,7 @@ func testData(t testing.TB) string {
 }
 
 // loadSiftsmall returns siftsmall's base, queries and ground-truth ids.
-func loadSiftsmall(t testing.TB) (base, queries datasets.Matrix, gt datasets.IDMatrix) {
+func loadSiftsmall(t testing.TB) (base, queries vector.Matrix, gt vector.IDMatrix) {
 	dir := filepath.Join(testData(t), "siftsmall")
 	base, c1, err := datasets.ReadFvecs(filepath.Join(dir, "siftsmall_base.fvecs"), 0)
 	if err != nil {
@@ -41,7 +42,7 @@ func loadSiftsmall(t testing.TB) (base, queries datasets.Matrix, gt datasets.IDM
 }
 
 // loadFashion returns fashion-mnist's base and its first nq queries.
-func loadFashion(t testing.TB, nq int) (base, queries datasets.Matrix) {
+func loadFashion(t testing.TB, nq int) (base, queries vector.Matrix) {
 	dir := filepath.Join(testData(t), "fashion-mnist")
 	base, err := datasets.ReadIDXVectorsFile(filepath.Join(dir, "train-images-idx3-ubyte.gz"), 0)
 	if err != nil {
@@ -60,7 +61,7 @@ func loadFashion(t testing.TB, nq int) (base, queries datasets.Matrix) {
 func TestSiftsmallExact(t *testing.T) {
 	base, queries, gt := loadSiftsmall(t)
 	const k = 100
-	x, err := New(datasets.L2, base.Dim)
+	x, err := New(vector.L2, base.Dim)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +72,7 @@ func TestSiftsmallExact(t *testing.T) {
 	if err := x.SearchBatch(context.Background(), queries, k, 0, batch); err != nil {
 		t.Fatal(err)
 	}
-	gtIDs, _, err := GroundTruth(context.Background(), base, queries, datasets.L2, k, 0)
+	gtIDs, _, err := GroundTruth(context.Background(), base, queries, vector.L2, k, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,11 +80,11 @@ func TestSiftsmallExact(t *testing.T) {
 		q := queries.Row(i)
 		want := make([]float64, k)
 		for r, id := range gt.Row(i)[:k] {
-			want[r] = refDist(datasets.L2, q, base.Row(int(id)))
+			want[r] = refDist(vector.L2, q, base.Row(int(id)))
 		}
-		checkIDs(t, "Search", datasets.L2, base, q, x.Search(q, k, nil), want)
-		checkIDs(t, "SearchBatch", datasets.L2, base, q, batch[i*k:i*k+k], want)
-		checkIDs(t, "GroundTruth", datasets.L2, base, q, gtIDs.Row(i), want)
+		checkIDs(t, "Search", vector.L2, base, q, x.Search(q, k, nil), want)
+		checkIDs(t, "SearchBatch", vector.L2, base, q, batch[i*k:i*k+k], want)
+		checkIDs(t, "GroundTruth", vector.L2, base, q, gtIDs.Row(i), want)
 	}
 }
 
@@ -102,11 +103,11 @@ func TestFashionMNISTGroundTruth(t *testing.T) {
 	if want.Rows != nq || want.Dim != k {
 		t.Fatalf("distances file holds %dx%d, want %dx%d", want.Rows, want.Dim, nq, k)
 	}
-	ids, dists, err := GroundTruth(context.Background(), base, queries, datasets.L2, k, 0)
+	ids, dists, err := GroundTruth(context.Background(), base, queries, vector.L2, k, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := New(datasets.L2, base.Dim)
+	x, err := New(vector.L2, base.Dim)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +123,7 @@ func TestFashionMNISTGroundTruth(t *testing.T) {
 				t.Fatalf("query %d rank %d: distance %v, file has %v", i, r, got, w)
 			}
 			// The id must really be at that distance.
-			if ref := math.Sqrt(refDist(datasets.L2, q, base.Row(int(ids.Row(i)[r])))); math.Abs(ref-w) > 1e-5*w+1e-3 {
+			if ref := math.Sqrt(refDist(vector.L2, q, base.Row(int(ids.Row(i)[r])))); math.Abs(ref-w) > 1e-5*w+1e-3 {
 				t.Fatalf("query %d rank %d: id %d is at %v, file has %v", i, r, ids.Row(i)[r], ref, w)
 			}
 		}
@@ -133,7 +134,7 @@ func TestFashionMNISTGroundTruth(t *testing.T) {
 				d := float64(want.Row(i)[r])
 				wantD[r] = d * d
 			}
-			checkIDs(t, "Search", datasets.L2, base, q, x.Search(q, k, nil), wantD)
+			checkIDs(t, "Search", vector.L2, base, q, x.Search(q, k, nil), wantD)
 		}
 	}
 }
@@ -152,8 +153,8 @@ func BenchmarkSearchReal(b *testing.B) {
 	})
 }
 
-func benchReal(b *testing.B, base, queries datasets.Matrix) {
-	x, err := New(datasets.L2, base.Dim)
+func benchReal(b *testing.B, base, queries vector.Matrix) {
+	x, err := New(vector.L2, base.Dim)
 	if err != nil {
 		b.Fatal(err)
 	}

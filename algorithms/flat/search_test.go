@@ -14,12 +14,12 @@ import (
 	"testing"
 
 	"github.com/annbench/annbench/algorithms/distance"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // randMatrix returns n seeded vectors; for angular they are normalized.
-func randMatrix(r *rand.Rand, n, dim int, m datasets.Metric) datasets.Matrix {
-	x := datasets.NewMatrix(n, dim)
+func randMatrix(r *rand.Rand, n, dim int, m vector.Metric) vector.Matrix {
+	x := vector.NewMatrix(n, dim)
 	for i := range x.Data {
 		x.Data[i] = float32(r.NormFloat64())
 	}
@@ -29,8 +29,8 @@ func randMatrix(r *rand.Rand, n, dim int, m datasets.Metric) datasets.Matrix {
 // skewedMatrix returns n seeded vectors whose variance falls off steeply
 // across a shuffled set of dimensions, as in real descriptors and images,
 // so the l2 index stores them split into head and tail.
-func skewedMatrix(r *rand.Rand, n, dim int, m datasets.Metric) datasets.Matrix {
-	x := datasets.NewMatrix(n, dim)
+func skewedMatrix(r *rand.Rand, n, dim int, m vector.Metric) vector.Matrix {
+	x := vector.NewMatrix(n, dim)
 	scale := make([]float64, dim)
 	for j, p := range r.Perm(dim) {
 		scale[p] = 10 * math.Pow(0.9, float64(j))
@@ -45,12 +45,12 @@ func skewedMatrix(r *rand.Rand, n, dim int, m datasets.Metric) datasets.Matrix {
 
 // byteMatrix returns n seeded vectors with integer components in 0..255,
 // like SIFT descriptors or image pixels.
-func byteMatrix(r *rand.Rand, n, dim int, m datasets.Metric) datasets.Matrix {
-	x := datasets.NewMatrix(n, dim)
+func byteMatrix(r *rand.Rand, n, dim int, m vector.Metric) vector.Matrix {
+	x := vector.NewMatrix(n, dim)
 	for i := range x.Data {
 		x.Data[i] = float32(r.IntN(256))
 	}
-	if m == datasets.Angular {
+	if m == vector.Angular {
 		return finish(x, m)
 	}
 	return x
@@ -58,17 +58,17 @@ func byteMatrix(r *rand.Rand, n, dim int, m datasets.Metric) datasets.Matrix {
 
 // scaledMatrix returns n vectors in the range of byteMatrix that are not
 // byte-valued.
-func scaledMatrix(r *rand.Rand, n, dim int, m datasets.Metric) datasets.Matrix {
-	x := datasets.NewMatrix(n, dim)
+func scaledMatrix(r *rand.Rand, n, dim int, m vector.Metric) vector.Matrix {
+	x := vector.NewMatrix(n, dim)
 	for i := range x.Data {
 		x.Data[i] = 255 * r.Float32()
 	}
 	return finish(x, m)
 }
 
-func finish(x datasets.Matrix, m datasets.Metric) datasets.Matrix {
+func finish(x vector.Matrix, m vector.Metric) vector.Matrix {
 	n := x.Rows
-	if m == datasets.Angular {
+	if m == vector.Angular {
 		for i := 0; i < n; i++ {
 			distance.Normalize(x.Row(i))
 		}
@@ -77,10 +77,10 @@ func finish(x datasets.Matrix, m datasets.Metric) datasets.Matrix {
 }
 
 // refDist is the float64 reference distance, smaller is nearer.
-func refDist(m datasets.Metric, a, b []float32) float64 {
+func refDist(m vector.Metric, a, b []float32) float64 {
 	var s float64
 	for i := range a {
-		if m == datasets.L2 {
+		if m == vector.L2 {
 			d := float64(a[i]) - float64(b[i])
 			s += d * d
 		} else {
@@ -91,7 +91,7 @@ func refDist(m datasets.Metric, a, b []float32) float64 {
 }
 
 // refKNN returns the reference distances of the k nearest base vectors.
-func refKNN(m datasets.Metric, base datasets.Matrix, q []float32, k int) []float64 {
+func refKNN(m vector.Metric, base vector.Matrix, q []float32, k int) []float64 {
 	d := make([]float64, base.Rows)
 	for i := range d {
 		d[i] = refDist(m, q, base.Row(i))
@@ -103,7 +103,7 @@ func refKNN(m datasets.Metric, base datasets.Matrix, q []float32, k int) []float
 // checkIDs asserts that ids are distinct, in range, and that their
 // reference distances equal the k nearest reference distances rank by rank
 // (ids may differ only among ties).
-func checkIDs(t *testing.T, what string, m datasets.Metric, base datasets.Matrix, q []float32, ids []int32, want []float64) {
+func checkIDs(t *testing.T, what string, m vector.Metric, base vector.Matrix, q []float32, ids []int32, want []float64) {
 	t.Helper()
 	if len(ids) != len(want) {
 		t.Fatalf("%s: %d ids, want %d", what, len(ids), len(want))
@@ -123,7 +123,7 @@ func checkIDs(t *testing.T, what string, m datasets.Metric, base datasets.Matrix
 
 func TestSearchExact(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for _, m := range datasets.Metrics {
+	for _, m := range vector.Metrics {
 		for _, sh := range []struct {
 			n, dim, k int
 			data      string
@@ -150,10 +150,10 @@ func TestSearchExact(t *testing.T) {
 				if err := x.Build(context.Background(), base); err != nil {
 					t.Fatal(err)
 				}
-				if split := x.v.h < x.v.dim; split != (sh.data == "skewed" && m == datasets.L2) {
+				if split := x.v.h < x.v.dim; split != (sh.data == "skewed" && m == vector.L2) {
 					t.Fatalf("stored split into head %d of %d dimensions; want a split only for skewed l2 data", x.v.h, x.v.dim)
 				}
-				wantBytes := strings.HasPrefix(sh.data, "bytes") && m == datasets.L2 && distance.Uint8Accelerated()
+				wantBytes := strings.HasPrefix(sh.data, "bytes") && m == vector.L2 && distance.Uint8Accelerated()
 				if (x.v.bytes != nil) != wantBytes {
 					t.Fatalf("byte storage %v, want %v", x.v.bytes != nil, wantBytes)
 				}
@@ -194,30 +194,30 @@ func TestSearchExact(t *testing.T) {
 
 func TestGroundTruthStridedBase(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	full := randMatrix(r, 200, 12, datasets.L2)
+	full := randMatrix(r, 200, 12, vector.L2)
 	// View the first 10 columns with a stride of 12, as an fvecs mapping
 	// would look.
-	base := datasets.Matrix{Data: full.Data, Rows: 200, Dim: 10, Stride: 12}
-	queries := randMatrix(r, 5, 10, datasets.L2)
-	ids, _, err := GroundTruth(context.Background(), base, queries, datasets.L2, 7, 0)
+	base := vector.Matrix{Data: full.Data, Rows: 200, Dim: 10, Stride: 12}
+	queries := randMatrix(r, 5, 10, vector.L2)
+	ids, _, err := GroundTruth(context.Background(), base, queries, vector.L2, 7, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < queries.Rows; i++ {
 		q := queries.Row(i)
-		checkIDs(t, "strided", datasets.L2, base, q, ids.Row(i), refKNN(datasets.L2, base, q, 7))
+		checkIDs(t, "strided", vector.L2, base, q, ids.Row(i), refKNN(vector.L2, base, q, 7))
 	}
 }
 
 func TestBadInput(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	base := randMatrix(r, 50, 8, datasets.L2)
-	x, _ := New(datasets.L2, 8)
+	base := randMatrix(r, 50, 8, vector.L2)
+	x, _ := New(vector.L2, 8)
 	if err := x.Build(context.Background(), base); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	q8, q9 := randMatrix(r, 3, 8, datasets.L2), randMatrix(r, 3, 9, datasets.L2)
+	q8, q9 := randMatrix(r, 3, 8, vector.L2), randMatrix(r, 3, 9, vector.L2)
 	cases := []struct {
 		name string
 		err  error
@@ -226,10 +226,10 @@ func TestBadInput(t *testing.T) {
 		{"batch short dst", x.SearchBatch(ctx, q8, 10, 1, make([]int32, 29))},
 		{"batch dim", x.SearchBatch(ctx, q9, 10, 1, make([]int32, 30))},
 		{"gt metric", second(GroundTruth(ctx, base, q8, "cityblock", 5, 1))},
-		{"gt k=0", second(GroundTruth(ctx, base, q8, datasets.L2, 0, 1))},
-		{"gt dim", second(GroundTruth(ctx, base, q9, datasets.L2, 5, 1))},
-		{"gt short data", second(GroundTruth(ctx, datasets.Matrix{Data: make([]float32, 10), Rows: 5, Dim: 8, Stride: 8}, q8, datasets.L2, 5, 1))},
-		{"build short data", x.Build(ctx, datasets.Matrix{Data: make([]float32, 10), Rows: 5, Dim: 8, Stride: 8})},
+		{"gt k=0", second(GroundTruth(ctx, base, q8, vector.L2, 0, 1))},
+		{"gt dim", second(GroundTruth(ctx, base, q9, vector.L2, 5, 1))},
+		{"gt short data", second(GroundTruth(ctx, vector.Matrix{Data: make([]float32, 10), Rows: 5, Dim: 8, Stride: 8}, q8, vector.L2, 5, 1))},
+		{"build short data", x.Build(ctx, vector.Matrix{Data: make([]float32, 10), Rows: 5, Dim: 8, Stride: 8})},
 	}
 	for _, c := range cases {
 		if c.err == nil {
@@ -245,24 +245,24 @@ func second[A, B any](_ A, _ B, err error) error { return err }
 
 func TestCancel(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
-	base := randMatrix(r, 2000, 16, datasets.L2)
-	queries := randMatrix(r, 100, 16, datasets.L2)
+	base := randMatrix(r, 2000, 16, vector.L2)
+	queries := randMatrix(r, 100, 16, vector.L2)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, _, err := GroundTruth(ctx, base, queries, datasets.L2, 10, 2); !errors.Is(err, context.Canceled) {
+	if _, _, err := GroundTruth(ctx, base, queries, vector.L2, 10, 2); !errors.Is(err, context.Canceled) {
 		t.Fatalf("GroundTruth after cancel: %v, want context.Canceled", err)
 	}
 }
 
 func TestSearchNoAlloc(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
-	for _, m := range append(datasets.Metrics, "skewed", "bytes") {
+	for _, m := range append(vector.Metrics, "skewed", "bytes") {
 		gen := randMatrix
 		switch m {
 		case "skewed":
-			gen, m = skewedMatrix, datasets.L2
+			gen, m = skewedMatrix, vector.L2
 		case "bytes":
-			gen, m = byteMatrix, datasets.L2
+			gen, m = byteMatrix, vector.L2
 		}
 		base := gen(r, 1000, 32, m)
 		q := gen(r, 1, 32, m).Row(0)
@@ -289,12 +289,12 @@ func TestSaveLoadStored(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	for _, c := range []struct {
 		name string
-		gen  func(*rand.Rand, int, int, datasets.Metric) datasets.Matrix
+		gen  func(*rand.Rand, int, int, vector.Metric) vector.Matrix
 	}{{"skewed", skewedMatrix}, {"bytes", byteMatrix}} {
 		t.Run(c.name, func(t *testing.T) {
-			base := c.gen(r, 500, 64, datasets.L2)
-			queries := c.gen(r, 20, 64, datasets.L2)
-			x, _ := New(datasets.L2, 64)
+			base := c.gen(r, 500, 64, vector.L2)
+			queries := c.gen(r, 20, 64, vector.L2)
+			x, _ := New(vector.L2, 64)
 			if err := x.Build(context.Background(), base); err != nil {
 				t.Fatal(err)
 			}
@@ -312,7 +312,7 @@ func TestSaveLoadStored(t *testing.T) {
 					t.Fatalf("saved element %d = %v, want %v", i, got, f)
 				}
 			}
-			y, _ := New(datasets.L2, 64)
+			y, _ := New(vector.L2, 64)
 			if err := y.Load(&buf); err != nil {
 				t.Fatal(err)
 			}

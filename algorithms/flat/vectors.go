@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/annbench/annbench/algorithms/distance"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // vectors is the stored base: n vectors of dim elements ranked by metric.
@@ -20,7 +20,7 @@ import (
 // the result is the same as a full scan. Reordering dimensions changes no
 // distance, only the order of the additions.
 type vectors struct {
-	metric datasets.Metric
+	metric vector.Metric
 	n, dim int
 	h      int       // head width; h == dim means no tail
 	head   []float32 // n × h
@@ -50,7 +50,7 @@ const minSplitDim = 32
 
 // newVectors stores base (any stride) for metric, splitting it for l2 when
 // its variance is concentrated in few dimensions.
-func newVectors(metric datasets.Metric, base datasets.Matrix) vectors {
+func newVectors(metric vector.Metric, base vector.Matrix) vectors {
 	n, d := base.Rows, base.Dim
 	v := vectors{metric: metric, n: n, dim: d, h: d}
 	if useBytes(metric, base) {
@@ -63,7 +63,7 @@ func newVectors(metric datasets.Metric, base datasets.Matrix) vectors {
 		}
 		return v
 	}
-	if metric == datasets.L2 && d >= minSplitDim && n > 0 {
+	if metric == vector.L2 && d >= minSplitDim && n > 0 {
 		v.perm, v.h = splitPlan(base)
 	}
 	t := d - v.h
@@ -140,7 +140,7 @@ func (v *vectors) permute(dst, q []float32, neg bool) {
 // the order and the head width: the smallest multiple of 16 carrying
 // headVariance of the total. It returns (nil, dim) when that head would be
 // wider than headMaxShare of the dimensions.
-func splitPlan(base datasets.Matrix) ([]int32, int) {
+func splitPlan(base vector.Matrix) ([]int32, int) {
 	n, d := base.Rows, base.Dim
 	mean := make([]float64, d)
 	for i := 0; i < n; i++ {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // BenchmarkSearch measures one query at a time on seeded clustered data
@@ -37,7 +37,7 @@ func BenchmarkBuild(b *testing.B) {
 	for _, threads := range []int{1, 0} {
 		b.Run(fmt.Sprintf("threads=%d", threads), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				x, _ := New(datasets.L2, base.Dim, Config{M: 16, EfConstruction: 200, Threads: threads})
+				x, _ := New(vector.L2, base.Dim, Config{M: 16, EfConstruction: 200, Threads: threads})
 				if err := x.Build(context.Background(), base); err != nil {
 					b.Fatal(err)
 				}

@@ -9,14 +9,14 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Build copies base into the index and inserts every vector into the
 // graph, in row order, using Config.Threads goroutines. With one thread
 // the graph depends only on the data and the seed. On error, including
 // cancellation of ctx, the index is left empty.
-func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
+func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	x.clear()
 	if err := base.Validate(); err != nil {
 		return fmt.Errorf("hnsw: base: %w", err)

@@ -20,7 +20,7 @@ import (
 	"math"
 
 	"github.com/annbench/annbench/algorithms"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Defaults of the tuning knobs.
@@ -45,7 +45,7 @@ const (
 var Algorithm = algorithms.Algorithm{
 	Name:    "hnsw",
 	Doc:     "Hierarchical Navigable Small World graph (Malkov & Yashunin) with the neighbour-selection heuristic",
-	Metrics: datasets.Metrics,
+	Metrics: vector.Metrics,
 	Params: algorithms.Spec{
 		{Name: "M", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: DefaultM, Min: 2, Max: 1024,
 			Doc: "neighbours per node on the upper layers (2M on layer 0); more links raise recall and memory"},
@@ -58,7 +58,7 @@ var Algorithm = algorithms.Algorithm{
 		{Name: "ef", Kind: algorithms.Int, Stage: algorithms.QueryTime, Default: DefaultEf, Min: 1, Max: 1 << 20,
 			Doc: "candidate list size at query time (at least k is used); larger raises recall, slower"},
 	},
-	New: func(metric datasets.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
+	New: func(metric vector.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
 		return New(metric, dim, Config{
 			M:              p.Int("M", DefaultM),
 			EfConstruction: p.Int("ef_construction", DefaultEfConstruction),

@@ -12,7 +12,7 @@ import (
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/conformance"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 func TestConformance(t *testing.T) {
@@ -29,13 +29,13 @@ func TestConformanceSingleThread(t *testing.T) {
 		Algorithm: Algorithm,
 		Index:     algorithms.Params{"M": 8, "ef_construction": 64, "threads": 1, "seed": 7},
 		Query:     algorithms.Params{"ef": 80},
-		Metrics:   []datasets.Metric{datasets.L2},
+		Metrics:   []vector.Metric{vector.L2},
 		MinRecall: 0.9,
 	})
 }
 
 // gaussian returns n seeded vectors around a few dozen centres.
-func gaussian(seed uint64, n, dim int) datasets.Matrix {
+func gaussian(seed uint64, n, dim int) vector.Matrix {
 	rng := rand.New(rand.NewPCG(seed, 42))
 	centers := make([][]float32, 32)
 	for i := range centers {
@@ -44,7 +44,7 @@ func gaussian(seed uint64, n, dim int) datasets.Matrix {
 			centers[i][j] = float32(rng.NormFloat64())
 		}
 	}
-	m := datasets.NewMatrix(n, dim)
+	m := vector.NewMatrix(n, dim)
 	for i := 0; i < n; i++ {
 		c := centers[rng.IntN(len(centers))]
 		for j, v := range c {
@@ -54,9 +54,9 @@ func gaussian(seed uint64, n, dim int) datasets.Matrix {
 	return m
 }
 
-func mustBuild(t testing.TB, base datasets.Matrix, cfg Config) *Index {
+func mustBuild(t testing.TB, base vector.Matrix, cfg Config) *Index {
 	t.Helper()
-	x, err := New(datasets.L2, base.Dim, cfg)
+	x, err := New(vector.L2, base.Dim, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func mustBuild(t testing.TB, base datasets.Matrix, cfg Config) *Index {
 }
 
 // exactTopK returns the k nearest ids by squared L2, by brute force.
-func exactTopK(base datasets.Matrix, q []float32, k int) []int32 {
+func exactTopK(base vector.Matrix, q []float32, k int) []int32 {
 	type p struct {
 		d  float64
 		id int32
@@ -89,7 +89,7 @@ func exactTopK(base datasets.Matrix, q []float32, k int) []int32 {
 	return out
 }
 
-func recallAt(x *Index, base, queries datasets.Matrix, k int) float64 {
+func recallAt(x *Index, base, queries vector.Matrix, k int) float64 {
 	hit := 0
 	for qi := 0; qi < queries.Rows; qi++ {
 		truth := exactTopK(base, queries.Row(qi), k)
@@ -119,7 +119,7 @@ func TestSingleThreadBuildIsDeterministic(t *testing.T) {
 }
 
 func TestLevelDistribution(t *testing.T) {
-	x, _ := New(datasets.L2, 4, Config{M: 16, Seed: 3})
+	x, _ := New(vector.L2, 4, Config{M: 16, Seed: 3})
 	levels := x.drawLevels(200000)
 	var above int
 	for _, l := range levels {
@@ -213,7 +213,7 @@ func TestSelectNeighborsHeuristic(t *testing.T) {
 		{-3, 0},  // 3: opposite side: kept
 		{0, 3},   // 4: behind 2: pruned
 	}
-	x, _ := New(datasets.L2, 2, Config{M: 4})
+	x, _ := New(vector.L2, 2, Config{M: 4})
 	x.n, x.nodes = len(pts), make([]uint32, len(pts)*x.stride)
 	for i, p := range pts {
 		copy(x.vec(uint32(i)), p)
@@ -245,7 +245,7 @@ func TestSelectNeighborsHeuristic(t *testing.T) {
 
 func TestStridedBase(t *testing.T) {
 	base := gaussian(4, 1000, 16)
-	strided := datasets.Matrix{Data: make([]float32, 1000*20), Rows: 1000, Dim: 16, Stride: 20}
+	strided := vector.Matrix{Data: make([]float32, 1000*20), Rows: 1000, Dim: 16, Stride: 20}
 	for i := 0; i < base.Rows; i++ {
 		copy(strided.Row(i), base.Row(i))
 	}
@@ -259,7 +259,7 @@ func TestStridedBase(t *testing.T) {
 func TestBuildHonoursCancel(t *testing.T) {
 	base := gaussian(5, 5000, 16)
 	for _, threads := range []int{1, 2} {
-		x, _ := New(datasets.L2, 16, Config{Threads: threads})
+		x, _ := New(vector.L2, 16, Config{Threads: threads})
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		if err := x.Build(ctx, base); err == nil {
@@ -290,7 +290,7 @@ func TestBuildStopsWhenCancelledMidway(t *testing.T) {
 	for _, threads := range []int{1, 2} {
 		ctx := &cancelAfter{Context: context.Background()}
 		ctx.n.Store(5) // Build checks once up front, then every 128 inserts
-		x, _ := New(datasets.L2, 8, Config{M: 4, EfConstruction: 8, Threads: threads})
+		x, _ := New(vector.L2, 8, Config{M: 4, EfConstruction: 8, Threads: threads})
 		err := x.Build(ctx, base)
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("threads=%d: Build error = %v, want context.Canceled", threads, err)
@@ -377,16 +377,16 @@ func TestParams(t *testing.T) {
 				t.Fatalf("Normalize(%v) error = %v, want ok=%v", tc.raw, err, tc.ok)
 			}
 			if err == nil && tc.stage == algorithms.IndexTime {
-				if _, err := Algorithm.New(datasets.L2, 8, p); err != nil {
+				if _, err := Algorithm.New(vector.L2, 8, p); err != nil {
 					t.Errorf("New(%v): %v", p, err)
 				}
 			}
 		})
 	}
-	if _, err := New(datasets.Metric("hamming"), 8, Config{}); err == nil {
+	if _, err := New(vector.Metric("hamming"), 8, Config{}); err == nil {
 		t.Error("New with an unknown metric returned no error")
 	}
-	if _, err := New(datasets.L2, 0, Config{}); err == nil {
+	if _, err := New(vector.L2, 0, Config{}); err == nil {
 		t.Error("New with dimension 0 returned no error")
 	}
 }

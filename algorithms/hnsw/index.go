@@ -9,7 +9,7 @@ import (
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/distance"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Index is an HNSW graph over a private copy of the base vectors.
@@ -23,7 +23,7 @@ import (
 // starting at upperOff[i].
 type Index struct {
 	cfg    Config
-	metric datasets.Metric
+	metric vector.Metric
 	l2     bool
 	dim    int
 	m, m0  int
@@ -57,14 +57,14 @@ var (
 
 // New returns an empty HNSW index for dim-dimensional vectors compared
 // with metric. Angular vectors must arrive normalized.
-func New(metric datasets.Metric, dim int, cfg Config) (*Index, error) {
+func New(metric vector.Metric, dim int, cfg Config) (*Index, error) {
 	if err := algorithms.CheckShape(metric, dim); err != nil {
 		return nil, fmt.Errorf("hnsw: %w", err)
 	}
 	if err := cfg.fill(); err != nil {
 		return nil, err
 	}
-	x := &Index{cfg: cfg, metric: metric, l2: metric == datasets.L2, dim: dim, ef: DefaultEf}
+	x := &Index{cfg: cfg, metric: metric, l2: metric == vector.L2, dim: dim, ef: DefaultEf}
 	x.setM(cfg.M)
 	x.pfLines = min((dim*4+63)/64, maxPrefetchLines)
 	x.stride = (dim + x.m0 + 1 + 15) &^ 15

@@ -10,7 +10,7 @@ import (
 	"io"
 	"math"
 
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Persistence format, little-endian:
@@ -36,7 +36,7 @@ var magic = [8]byte{'A', 'N', 'N', 'B', 'H', 'N', 'S', 'W'}
 
 const headerSize = 8 + 4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 4
 
-var metricCodes = map[datasets.Metric]uint32{datasets.L2: 1, datasets.IP: 2, datasets.Angular: 3}
+var metricCodes = map[vector.Metric]uint32{vector.L2: 1, vector.IP: 2, vector.Angular: 3}
 
 // Save writes the index in the versioned HNSW format.
 func (x *Index) Save(w io.Writer) error {

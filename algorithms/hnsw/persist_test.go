@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 func saved(t testing.TB, x *Index) []byte {
@@ -24,7 +24,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	base := gaussian(8, 1500, 12)
 	x := mustBuild(t, base, Config{M: 6, EfConstruction: 40, Seed: 9})
 	b := saved(t, x)
-	y, _ := New(datasets.L2, 12, Config{M: 6})
+	y, _ := New(vector.L2, 12, Config{M: 6})
 	if err := y.Load(bytes.NewReader(b)); err != nil {
 		t.Fatal(err)
 	}
@@ -39,8 +39,8 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		t.Error("saving a loaded index gives different bytes")
 	}
 	// An empty index round-trips too.
-	e, _ := New(datasets.L2, 12, Config{M: 6})
-	f, _ := New(datasets.L2, 12, Config{M: 6})
+	e, _ := New(vector.L2, 12, Config{M: 6})
+	f, _ := New(vector.L2, 12, Config{M: 6})
 	if err := f.Load(bytes.NewReader(saved(t, e))); err != nil {
 		t.Fatalf("load empty index: %v", err)
 	}
@@ -69,9 +69,9 @@ func TestLoadRejects(t *testing.T) {
 	}{
 		{"bad magic", append([]byte("NOTHNSW!"), good[8:]...), nil, "bad magic"},
 		{"future version", patch(8, 99), nil, "unsupported format version 99"},
-		{"other metric", good, func() *Index { y, _ := New(datasets.IP, 8, Config{M: 4}); return y }, "metric"},
-		{"other dimension", good, func() *Index { y, _ := New(datasets.L2, 9, Config{M: 4}); return y }, "dimension 8"},
-		{"other M", good, func() *Index { y, _ := New(datasets.L2, 8, Config{M: 5}); return y }, "M=4"},
+		{"other metric", good, func() *Index { y, _ := New(vector.IP, 8, Config{M: 4}); return y }, "metric"},
+		{"other dimension", good, func() *Index { y, _ := New(vector.L2, 9, Config{M: 4}); return y }, "dimension 8"},
+		{"other M", good, func() *Index { y, _ := New(vector.L2, 8, Config{M: 5}); return y }, "M=4"},
 		{"entry out of range", patch(44, 5000), nil, "entry point"},
 		{"huge count", patch(36, 0xFFFFFFF0), nil, "read levels"},
 		{"flipped bit", flip, nil, "checksum"},
@@ -81,7 +81,7 @@ func TestLoadRejects(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			y, _ := New(datasets.L2, 8, Config{M: 4})
+			y, _ := New(vector.L2, 8, Config{M: 4})
 			if tc.idx != nil {
 				y = tc.idx()
 			}
@@ -99,7 +99,7 @@ func TestLoadRejects(t *testing.T) {
 	}
 	// Every truncation is an error.
 	for cut := 0; cut < len(good); cut += 1 + cut/8 {
-		y, _ := New(datasets.L2, 8, Config{M: 4})
+		y, _ := New(vector.L2, 8, Config{M: 4})
 		if err := y.Load(bytes.NewReader(good[:cut])); err == nil {
 			t.Fatalf("Load of the first %d of %d bytes succeeded", cut, len(good))
 		}
@@ -143,7 +143,7 @@ func TestLoadValidatesStructure(t *testing.T) {
 			} else {
 				le.PutUint32(b[tc.off:], tc.v)
 			}
-			y, _ := New(datasets.L2, 4, Config{M: 3})
+			y, _ := New(vector.L2, 4, Config{M: 3})
 			err := y.Load(bytes.NewReader(resum(b)))
 			if err == nil || !strings.Contains(err.Error(), tc.error) {
 				t.Errorf("Load error = %v, want one mentioning %q", err, tc.error)
@@ -165,7 +165,7 @@ func FuzzLoad(f *testing.F) {
 	// structure gets past the checksum to the validation behind it.
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, d := range [][]byte{data, resum(data)} {
-			y, _ := New(datasets.L2, 4, Config{M: 3})
+			y, _ := New(vector.L2, 4, Config{M: 3})
 			if err := y.Load(bytes.NewReader(d)); err != nil {
 				continue
 			}

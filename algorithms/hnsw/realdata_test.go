@@ -10,13 +10,14 @@ import (
 	"time"
 
 	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // realData is a dataset read from ANNBENCH_TESTDATA for recall tests and
 // benchmarks: base, queries and the shipped ground truth.
 type realData struct {
-	base, query datasets.Matrix
-	gt          datasets.IDMatrix
+	base, query vector.Matrix
+	gt          vector.IDMatrix
 }
 
 func testdataDir(tb testing.TB) string {
@@ -72,8 +73,8 @@ func loadFashionMNIST(tb testing.TB, nBase, nq int) realData {
 	return d
 }
 
-func copyIDs(m datasets.IDMatrix) datasets.IDMatrix {
-	out := datasets.IDMatrix{Data: make([]int32, m.Rows*m.Dim), Rows: m.Rows, Dim: m.Dim, Stride: m.Dim}
+func copyIDs(m vector.IDMatrix) vector.IDMatrix {
+	out := vector.IDMatrix{Data: make([]int32, m.Rows*m.Dim), Rows: m.Rows, Dim: m.Dim, Stride: m.Dim}
 	for i := 0; i < m.Rows; i++ {
 		copy(out.Row(i), m.Row(i))
 	}
@@ -157,7 +158,7 @@ func sweepIndex(b *testing.B, name string, d realData, threads int) *Index {
 	if v, ok := sweepIndexes.Load(key); ok {
 		return v.(*Index)
 	}
-	x, err := New(datasets.L2, d.base.Dim, Config{M: 16, EfConstruction: 200, Threads: threads})
+	x, err := New(vector.L2, d.base.Dim, Config{M: 16, EfConstruction: 200, Threads: threads})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -210,7 +211,7 @@ func BenchmarkBuildSiftsmall(b *testing.B) {
 	for _, threads := range []int{1, 0} {
 		b.Run(fmt.Sprintf("threads=%d", threads), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				x, _ := New(datasets.L2, d.base.Dim, Config{M: 16, EfConstruction: 200, Threads: threads})
+				x, _ := New(vector.L2, d.base.Dim, Config{M: 16, EfConstruction: 200, Threads: threads})
 				if err := x.Build(context.Background(), d.base); err != nil {
 					b.Fatal(err)
 				}

@@ -7,7 +7,7 @@ import (
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/kmeans"
 	"github.com/annbench/annbench/algorithms/topk"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // DefaultIterations is the number of k-means iterations that train the
@@ -20,15 +20,15 @@ const DefaultIterations = 10
 // vector belongs to the centroid with the largest inner product.
 type Coarse struct {
 	// Metric is the metric of the index.
-	Metric datasets.Metric
+	Metric vector.Metric
 	// Centroids holds the nlist centroids, contiguous.
-	Centroids datasets.Matrix
+	Centroids vector.Matrix
 	norms     []float32
 }
 
 // TrainCoarse runs k-means on train to make a coarse quantizer with nlist
 // centroids (fewer when train has fewer rows).
-func TrainCoarse(ctx context.Context, train datasets.Matrix, nlist int, metric datasets.Metric, seed uint64, iterations int) (*Coarse, error) {
+func TrainCoarse(ctx context.Context, train vector.Matrix, nlist int, metric vector.Metric, seed uint64, iterations int) (*Coarse, error) {
 	nlist = min(nlist, train.Rows)
 	if iterations <= 0 {
 		iterations = DefaultIterations
@@ -36,7 +36,7 @@ func TrainCoarse(ctx context.Context, train datasets.Matrix, nlist int, metric d
 	cent, err := kmeans.Train(ctx, train, nlist, kmeans.Options{
 		Iterations: iterations,
 		Seed:       seed,
-		Spherical:  metric != datasets.L2,
+		Spherical:  metric != vector.L2,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("train coarse quantizer: %w", err)
@@ -45,7 +45,7 @@ func TrainCoarse(ctx context.Context, train datasets.Matrix, nlist int, metric d
 }
 
 // NewCoarse wraps trained centroids (a contiguous matrix).
-func NewCoarse(metric datasets.Metric, centroids datasets.Matrix) *Coarse {
+func NewCoarse(metric vector.Metric, centroids vector.Matrix) *Coarse {
 	c := &Coarse{Metric: metric, Centroids: centroids.Compact(false)}
 	c.norms = make([]float32, c.Centroids.Rows)
 	for i := range c.norms {
@@ -59,7 +59,7 @@ func NewCoarse(metric datasets.Metric, centroids datasets.Matrix) *Coarse {
 func (c *Coarse) NList() int { return c.Centroids.Rows }
 
 // Assign returns the list of every row of data.
-func (c *Coarse) Assign(data datasets.Matrix) []int32 {
+func (c *Coarse) Assign(data vector.Matrix) []int32 {
 	return kmeans.Assign(data, c.Centroids, c.Metric)
 }
 
@@ -72,7 +72,7 @@ func (c *Coarse) Probe(q []float32, nprobe int, buf []float32, h *topk.Heap, lis
 	buf = buf[:nl]
 	distance.DotBatch(q, c.Centroids.Data[:nl*c.Centroids.Dim], buf)
 	h.Reset(min(nprobe, nl))
-	if c.Metric == datasets.L2 {
+	if c.Metric == vector.L2 {
 		qn := distance.Dot(q, q)
 		norms := c.norms[:nl]
 		for j, d := range buf {

@@ -14,14 +14,14 @@ import (
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/kmeans"
 	"github.com/annbench/annbench/algorithms/topk"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Algorithm is the registry entry of the IVF-Flat index.
 var Algorithm = algorithms.Algorithm{
 	Name:    "ivfflat",
 	Doc:     "inverted file: k-means lists of full vectors, exact distances within the nprobe nearest lists",
-	Metrics: datasets.Metrics,
+	Metrics: vector.Metrics,
 	Params: algorithms.Spec{
 		{Name: "nlist", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100, Min: 1, Max: 1 << 24,
 			Doc: "number of k-means lists (capped at the number of base vectors)"},
@@ -32,7 +32,7 @@ var Algorithm = algorithms.Algorithm{
 		{Name: "nprobe", Kind: algorithms.Int, Stage: algorithms.QueryTime, Default: 1, Min: 1, Max: 1 << 24,
 			Doc: "number of nearest lists scanned per query"},
 	},
-	New: func(metric datasets.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
+	New: func(metric vector.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
 		return New(metric, dim, Config{
 			NList:              p.Int("nlist", 100),
 			TrainingSampleSize: p.Int("training_sample_size", 100000),
@@ -72,7 +72,7 @@ func (c *Config) defaults() {
 // Index is an IVF-Flat index. Build, SetQuery and Load must not run
 // concurrently with Search.
 type Index struct {
-	metric datasets.Metric
+	metric vector.Metric
 	dim    int
 	cfg    Config
 	nprobe int
@@ -83,7 +83,7 @@ type Index struct {
 	vectors []float32 // vectors in list order
 	maxList int
 
-	train datasets.Matrix
+	train vector.Matrix
 	count atomic.Int64
 	pool  sync.Pool
 }
@@ -99,7 +99,7 @@ var (
 )
 
 // New returns an empty IVF-Flat index for dim-dimensional vectors.
-func New(metric datasets.Metric, dim int, cfg Config) (*Index, error) {
+func New(metric vector.Metric, dim int, cfg Config) (*Index, error) {
 	if err := algorithms.CheckShape(metric, dim); err != nil {
 		return nil, fmt.Errorf("ivfflat: %w", err)
 	}
@@ -111,11 +111,11 @@ func New(metric datasets.Metric, dim int, cfg Config) (*Index, error) {
 
 // SetTrainingData makes Build run k-means on train (a learn split) instead
 // of the base. train is used only during Build.
-func (x *Index) SetTrainingData(train datasets.Matrix) { x.train = train }
+func (x *Index) SetTrainingData(train vector.Matrix) { x.train = train }
 
 // Build trains the coarse quantizer and files every base vector in the
 // list of its nearest centroid.
-func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
+func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	if base.Dim != x.dim {
 		return fmt.Errorf("ivfflat: base dimension %d, index dimension %d", base.Dim, x.dim)
 	}
@@ -147,7 +147,7 @@ func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
 	}
 	x.coarse, x.offsets, x.ids, x.vectors = coarse, offsets, order, vectors
 	x.maxList = maxListLen(offsets)
-	x.train = datasets.Matrix{}
+	x.train = vector.Matrix{}
 	return ctx.Err()
 }
 

@@ -5,7 +5,7 @@ import (
 	"io"
 
 	"github.com/annbench/annbench/algorithms/binfmt"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Persistence format, little-endian:
@@ -98,7 +98,7 @@ func (x *Index) Load(r io.Reader) error {
 			return fmt.Errorf("ivfflat: stored id %d out of range [0,%d)", id, n)
 		}
 	}
-	m := datasets.Matrix{Data: cent, Rows: int(nlist), Dim: int(dim), Stride: int(dim)}
+	m := vector.Matrix{Data: cent, Rows: int(nlist), Dim: int(dim), Stride: int(dim)}
 	x.coarse, x.offsets, x.ids, x.vectors = NewCoarse(x.metric, m), offsets, ids, vectors
 	x.maxList = maxListLen(offsets)
 	return nil

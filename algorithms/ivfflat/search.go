@@ -2,7 +2,7 @@ package ivfflat
 
 import (
 	"github.com/annbench/annbench/algorithms/distance"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Search scans the nprobe lists nearest to q and returns the k nearest
@@ -19,7 +19,7 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 	s.heap.Reset(k)
 	d := x.dim
 	count := int64(x.coarse.NList())
-	l2 := x.metric == datasets.L2
+	l2 := x.metric == vector.L2
 	for _, l := range lists {
 		lo, hi := x.offsets[l], x.offsets[l+1]
 		if lo == hi {

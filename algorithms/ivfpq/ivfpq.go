@@ -23,14 +23,14 @@ import (
 	"github.com/annbench/annbench/algorithms/kmeans"
 	"github.com/annbench/annbench/algorithms/pq"
 	"github.com/annbench/annbench/algorithms/topk"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Algorithm is the registry entry of the IVF-PQ index.
 var Algorithm = algorithms.Algorithm{
 	Name:    "ivfpq",
 	Doc:     "inverted file with PQ-encoded residuals (faiss IndexIVFPQ), ADC scan of nprobe lists, optional exact rerank",
-	Metrics: datasets.Metrics,
+	Metrics: vector.Metrics,
 	Params: algorithms.Spec{
 		{Name: "nlist", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100, Min: 1, Max: 1 << 24,
 			Doc: "number of k-means lists (capped at the number of base vectors)"},
@@ -44,7 +44,7 @@ var Algorithm = algorithms.Algorithm{
 			Doc: "number of nearest lists scanned per query"},
 		pq.RerankParam,
 	},
-	New: func(metric datasets.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
+	New: func(metric vector.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
 		return New(metric, dim, Config{
 			NList:              p.Int("nlist", 100),
 			M:                  p.Int("M", 0),
@@ -78,7 +78,7 @@ type Config struct {
 // Index is an IVF-PQ index. Build, SetQuery and Load must not run
 // concurrently with Search.
 type Index struct {
-	metric datasets.Metric
+	metric vector.Metric
 	dim    int
 	cfg    Config
 	nprobe int
@@ -93,7 +93,7 @@ type Index struct {
 	vectors []float32 // full vectors in id order, when stored
 	maxList int
 
-	train datasets.Matrix
+	train vector.Matrix
 	count atomic.Int64
 	pool  sync.Pool
 }
@@ -109,7 +109,7 @@ var (
 )
 
 // New returns an empty IVF-PQ index for dim-dimensional vectors.
-func New(metric datasets.Metric, dim int, cfg Config) (*Index, error) {
+func New(metric vector.Metric, dim int, cfg Config) (*Index, error) {
 	if err := algorithms.CheckShape(metric, dim); err != nil {
 		return nil, fmt.Errorf("ivfpq: %w", err)
 	}
@@ -142,11 +142,11 @@ func New(metric datasets.Metric, dim int, cfg Config) (*Index, error) {
 
 // SetTrainingData makes Build learn from train (a learn split) instead of
 // the base. train is used only during Build.
-func (x *Index) SetTrainingData(train datasets.Matrix) { x.train = train }
+func (x *Index) SetTrainingData(train vector.Matrix) { x.train = train }
 
 // Build trains the coarse quantizer and the residual codebooks, then files
 // and encodes every base vector.
-func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
+func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	if base.Dim != x.dim {
 		return fmt.Errorf("ivfpq: base dimension %d, index dimension %d", base.Dim, x.dim)
 	}
@@ -184,13 +184,13 @@ func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
 	}
 	x.coarse, x.offsets, x.ids = coarse, offsets, order
 	x.maxList = maxListLen(offsets)
-	x.train = datasets.Matrix{}
+	x.train = vector.Matrix{}
 	return ctx.Err()
 }
 
 // residuals returns data minus the centroid of each row's list.
-func residuals(data datasets.Matrix, c *ivfflat.Coarse, assign []int32) datasets.Matrix {
-	out := datasets.NewMatrix(data.Rows, data.Dim)
+func residuals(data vector.Matrix, c *ivfflat.Coarse, assign []int32) vector.Matrix {
+	out := vector.NewMatrix(data.Rows, data.Dim)
 	for i := 0; i < data.Rows; i++ {
 		r, v, cv := out.Row(i), data.Row(i), c.Centroids.Row(int(assign[i]))
 		for j := range r {
@@ -201,11 +201,11 @@ func residuals(data datasets.Matrix, c *ivfflat.Coarse, assign []int32) datasets
 }
 
 // encode fills codes (and terms for l2) in list order, in parallel.
-func (x *Index) encode(base datasets.Matrix, c *ivfflat.Coarse, assign, order []int32) {
+func (x *Index) encode(base vector.Matrix, c *ivfflat.Coarse, assign, order []int32) {
 	m, d := x.cfg.M, x.dim
 	n := len(order)
 	x.codes = make([]byte, n*m)
-	if x.metric == datasets.L2 {
+	if x.metric == vector.L2 {
 		x.terms = make([]float32, n)
 	}
 	threads := runtime.GOMAXPROCS(0)

@@ -10,7 +10,7 @@ import (
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/conformance"
 	"github.com/annbench/annbench/algorithms/ivfpq"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 func TestConformance(t *testing.T) {
@@ -25,14 +25,14 @@ func TestConformance(t *testing.T) {
 
 // clustered returns n points around 20 centres; the centres depend only
 // on dim, the points on seed, so two calls share one distribution.
-func clustered(seed uint64, n, dim int) datasets.Matrix {
+func clustered(seed uint64, n, dim int) vector.Matrix {
 	crng := rand.New(rand.NewPCG(uint64(dim), 5))
-	centers := datasets.NewMatrix(20, dim)
+	centers := vector.NewMatrix(20, dim)
 	for i := range centers.Data {
 		centers.Data[i] = float32(crng.NormFloat64() * 3)
 	}
 	rng := rand.New(rand.NewPCG(seed, 6))
-	m := datasets.NewMatrix(n, dim)
+	m := vector.NewMatrix(n, dim)
 	for i := 0; i < n; i++ {
 		c := centers.Row(rng.IntN(20))
 		for j := range m.Row(i) {
@@ -50,7 +50,7 @@ func TestConfigErrors(t *testing.T) {
 		{"M does not divide dim", ivfpq.Config{M: 5}},
 		{"nbits 4", ivfpq.Config{M: 4, NBits: 4}},
 	} {
-		if _, err := ivfpq.New(datasets.L2, 16, tc.cfg); err == nil {
+		if _, err := ivfpq.New(vector.L2, 16, tc.cfg); err == nil {
 			t.Errorf("%s: no error", tc.name)
 		}
 	}
@@ -60,7 +60,7 @@ func TestConfigErrors(t *testing.T) {
 }
 
 func TestRerankNeedsVectors(t *testing.T) {
-	idx, err := ivfpq.New(datasets.L2, 16, ivfpq.Config{NList: 4, M: 4, StoreVectors: false})
+	idx, err := ivfpq.New(vector.L2, 16, ivfpq.Config{NList: 4, M: 4, StoreVectors: false})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,11 +75,11 @@ func TestRerankNeedsVectors(t *testing.T) {
 func TestTrainingData(t *testing.T) {
 	base := clustered(1, 3000, 16)
 	learn := clustered(2, 2000, 16)
-	idx, err := ivfpq.New(datasets.L2, 16, ivfpq.Config{NList: 16, M: 8, StoreVectors: true})
+	idx, err := ivfpq.New(vector.L2, 16, ivfpq.Config{NList: 16, M: 8, StoreVectors: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	idx.SetTrainingData(datasets.NewMatrix(10, 8))
+	idx.SetTrainingData(vector.NewMatrix(10, 8))
 	if err := idx.Build(context.Background(), base); err == nil {
 		t.Errorf("training data of dimension 8 for a 16-dimensional index: no error")
 	}
@@ -102,7 +102,7 @@ func TestTrainingData(t *testing.T) {
 
 func TestLoadRejectsOtherShape(t *testing.T) {
 	base := clustered(1, 500, 16)
-	idx, err := ivfpq.New(datasets.L2, 16, ivfpq.Config{NList: 4, M: 8})
+	idx, err := ivfpq.New(vector.L2, 16, ivfpq.Config{NList: 4, M: 8})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,9 +114,9 @@ func TestLoadRejectsOtherShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, other := range map[string]func() (*ivfpq.Index, error){
-		"M":      func() (*ivfpq.Index, error) { return ivfpq.New(datasets.L2, 16, ivfpq.Config{NList: 4, M: 4}) },
-		"metric": func() (*ivfpq.Index, error) { return ivfpq.New(datasets.IP, 16, ivfpq.Config{NList: 4, M: 8}) },
-		"dim":    func() (*ivfpq.Index, error) { return ivfpq.New(datasets.L2, 32, ivfpq.Config{NList: 4, M: 8}) },
+		"M":      func() (*ivfpq.Index, error) { return ivfpq.New(vector.L2, 16, ivfpq.Config{NList: 4, M: 4}) },
+		"metric": func() (*ivfpq.Index, error) { return ivfpq.New(vector.IP, 16, ivfpq.Config{NList: 4, M: 8}) },
+		"dim":    func() (*ivfpq.Index, error) { return ivfpq.New(vector.L2, 32, ivfpq.Config{NList: 4, M: 8}) },
 	} {
 		x, err := other()
 		if err != nil {

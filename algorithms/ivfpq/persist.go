@@ -7,7 +7,7 @@ import (
 	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/algorithms/ivfflat"
 	"github.com/annbench/annbench/algorithms/pq"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Persistence format, little-endian:
@@ -113,7 +113,7 @@ func (x *Index) Load(r io.Reader) error {
 	ids := b.Int32s(n, "ids")
 	codes := b.Bytes(n*uint64(m), "codes")
 	var terms, vectors []float32
-	if x.metric == datasets.L2 {
+	if x.metric == vector.L2 {
 		terms = b.Float32s(n, "terms")
 	}
 	if hasVec == 1 {
@@ -137,7 +137,7 @@ func (x *Index) Load(r io.Reader) error {
 			return fmt.Errorf("ivfpq: stored id %d out of range [0,%d)", id, n)
 		}
 	}
-	cm := datasets.Matrix{Data: cent, Rows: int(nlist), Dim: int(dim), Stride: int(dim)}
+	cm := vector.Matrix{Data: cent, Rows: int(nlist), Dim: int(dim), Stride: int(dim)}
 	x.coarse, x.q, x.offsets, x.ids, x.codes, x.terms, x.vectors = ivfflat.NewCoarse(x.metric, cm), q, offsets, ids, codes, terms, vectors
 	x.maxList = maxListLen(offsets)
 	return nil

@@ -2,7 +2,7 @@ package ivfpq
 
 import (
 	"github.com/annbench/annbench/algorithms/pq"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Search scores the codes of the nprobe lists nearest to q with one ADC
@@ -18,7 +18,7 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 	nprobe := min(x.nprobe, nl)
 	s.fit(nl, nprobe, x.maxList)
 	lists, ldist := x.coarse.Probe(q, nprobe, s.coarse, &s.probe, s.lists, s.ldist)
-	l2 := x.metric == datasets.L2
+	l2 := x.metric == vector.L2
 	if l2 {
 		x.q.DotTable(q, -2, s.tab)
 	} else {

@@ -4,7 +4,7 @@ import (
 	"runtime"
 
 	"github.com/annbench/annbench/algorithms/distance"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // blockRows is the number of points whose inner products with all
@@ -16,7 +16,7 @@ const blockRows = 16
 // (each loaded centroid serves the whole block) and ranks centroids by
 // |c|² - 2<x,c> for l2, or by largest <x,c> when spherical.
 type assigner struct {
-	cent      datasets.Matrix
+	cent      vector.Matrix
 	spherical bool
 	cnorm     []float32
 	scratch   []assignScratch
@@ -27,7 +27,7 @@ type assignScratch struct {
 	pts  []float32 // blockRows × dim, for non-contiguous input
 }
 
-func newAssigner(cent datasets.Matrix, spherical bool) *assigner {
+func newAssigner(cent vector.Matrix, spherical bool) *assigner {
 	return &assigner{cent: cent, spherical: spherical, cnorm: make([]float32, cent.Rows)}
 }
 
@@ -42,7 +42,7 @@ func (a *assigner) prepare() {
 // run writes the nearest centroid of every row of x to assign and the
 // distance to it (squared L2, or the negated inner product when spherical)
 // to dist.
-func (a *assigner) run(x datasets.Matrix, assign []int32, dist []float32, threads int) {
+func (a *assigner) run(x vector.Matrix, assign []int32, dist []float32, threads int) {
 	k, d := a.cent.Rows, a.cent.Dim
 	for len(a.scratch) < threads {
 		a.scratch = append(a.scratch, assignScratch{
@@ -60,7 +60,7 @@ func (a *assigner) run(x datasets.Matrix, assign []int32, dist []float32, thread
 }
 
 // block assigns rows [lo, hi) of x, at most blockRows of them.
-func (a *assigner) block(x datasets.Matrix, lo, hi int, s *assignScratch, assign []int32, dist []float32) {
+func (a *assigner) block(x vector.Matrix, lo, hi int, s *assignScratch, assign []int32, dist []float32) {
 	k, d := a.cent.Rows, a.cent.Dim
 	nb := hi - lo
 	var pts []float32
@@ -159,7 +159,7 @@ func argminL2(dots, cn []float32) (int, float32) {
 // for ip and angular. It uses runtime.GOMAXPROCS(0) goroutines. The
 // dimensions of data and centroids must agree and centroids must have at
 // least one row; otherwise Assign returns nil.
-func Assign(data, centroids datasets.Matrix, metric datasets.Metric) []int32 {
+func Assign(data, centroids vector.Matrix, metric vector.Metric) []int32 {
 	assign, _ := AssignDist(data, centroids, metric, runtime.GOMAXPROCS(0))
 	return assign
 }
@@ -167,14 +167,14 @@ func Assign(data, centroids datasets.Matrix, metric datasets.Metric) []int32 {
 // AssignDist is Assign with an explicit number of goroutines that also
 // returns the distance of each row to its centroid: squared L2 for l2, the
 // negated inner product for ip and angular (smaller is nearer).
-func AssignDist(data, centroids datasets.Matrix, metric datasets.Metric, threads int) ([]int32, []float32) {
+func AssignDist(data, centroids vector.Matrix, metric vector.Metric, threads int) ([]int32, []float32) {
 	if data.Dim != centroids.Dim || centroids.Rows == 0 || data.Validate() != nil || centroids.Validate() != nil {
 		return nil, nil
 	}
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	a := newAssigner(centroids.Compact(false), metric != datasets.L2)
+	a := newAssigner(centroids.Compact(false), metric != vector.L2)
 	a.prepare()
 	assign := make([]int32, data.Rows)
 	dist := make([]float32, data.Rows)

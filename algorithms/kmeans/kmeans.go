@@ -15,7 +15,7 @@ import (
 	"runtime"
 	"slices"
 
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Initialization methods accepted in Options.Init.
@@ -95,30 +95,30 @@ func (o Options) withDefaults(k int) Options {
 //
 // It fails when k < 1, when data has fewer than k rows, when Options.Init is
 // unknown, or when ctx is cancelled (checked between iterations).
-func Train(ctx context.Context, data datasets.Matrix, k int, opt Options) (datasets.Matrix, error) {
+func Train(ctx context.Context, data vector.Matrix, k int, opt Options) (vector.Matrix, error) {
 	opt = opt.withDefaults(k)
 	if err := data.Validate(); err != nil {
-		return datasets.Matrix{}, fmt.Errorf("kmeans: %w", err)
+		return vector.Matrix{}, fmt.Errorf("kmeans: %w", err)
 	}
 	if k < 1 {
-		return datasets.Matrix{}, fmt.Errorf("kmeans: k must be at least 1, got %d", k)
+		return vector.Matrix{}, fmt.Errorf("kmeans: k must be at least 1, got %d", k)
 	}
 	if data.Rows < k {
-		return datasets.Matrix{}, fmt.Errorf("kmeans: %d training points for %d centroids, need at least as many points as centroids", data.Rows, k)
+		return vector.Matrix{}, fmt.Errorf("kmeans: %d training points for %d centroids, need at least as many points as centroids", data.Rows, k)
 	}
 	if data.Dim < 1 {
-		return datasets.Matrix{}, fmt.Errorf("kmeans: dimension must be positive, got %d", data.Dim)
+		return vector.Matrix{}, fmt.Errorf("kmeans: dimension must be positive, got %d", data.Dim)
 	}
 	if opt.Init != InitPlusPlus && opt.Init != InitRandom {
-		return datasets.Matrix{}, fmt.Errorf("kmeans: unknown init %q (valid: %s, %s)", opt.Init, InitPlusPlus, InitRandom)
+		return vector.Matrix{}, fmt.Errorf("kmeans: unknown init %q (valid: %s, %s)", opt.Init, InitPlusPlus, InitRandom)
 	}
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x6b6d65616e73))
 	x := sample(data, opt.SampleSize, k, rng)
 	if err := ctx.Err(); err != nil {
-		return datasets.Matrix{}, fmt.Errorf("kmeans: %w", err)
+		return vector.Matrix{}, fmt.Errorf("kmeans: %w", err)
 	}
 
-	var cent datasets.Matrix
+	var cent vector.Matrix
 	switch opt.Init {
 	case InitRandom:
 		cent = initRandom(x, k, rng)
@@ -145,7 +145,7 @@ func Train(ctx context.Context, data datasets.Matrix, k int, opt Options) (datas
 	repaired := 1
 	for it := 0; it < opt.Iterations; it++ {
 		if err := ctx.Err(); err != nil {
-			return datasets.Matrix{}, fmt.Errorf("kmeans: iteration %d: %w", it, err)
+			return vector.Matrix{}, fmt.Errorf("kmeans: iteration %d: %w", it, err)
 		}
 		a.prepare()
 		a.run(x, assign, dist, opt.Threads)
@@ -174,7 +174,7 @@ func Train(ctx context.Context, data datasets.Matrix, k int, opt Options) (datas
 
 // sample returns a contiguous copy of data, or of a seeded uniform sample of
 // size rows of it when the data is larger.
-func sample(data datasets.Matrix, size, k int, rng *rand.Rand) datasets.Matrix {
+func sample(data vector.Matrix, size, k int, rng *rand.Rand) vector.Matrix {
 	if size < 0 || size >= data.Rows {
 		return data.Compact(true)
 	}
@@ -191,23 +191,23 @@ func sample(data datasets.Matrix, size, k int, rng *rand.Rand) datasets.Matrix {
 	}
 	chosen := perm[:size]
 	slices.Sort(chosen)
-	out := datasets.NewMatrix(size, data.Dim)
+	out := vector.NewMatrix(size, data.Dim)
 	for i, r := range chosen {
 		copy(out.Row(i), data.Row(int(r)))
 	}
 	return out
 }
 
-func initRandom(x datasets.Matrix, k int, rng *rand.Rand) datasets.Matrix {
+func initRandom(x vector.Matrix, k int, rng *rand.Rand) vector.Matrix {
 	perm := rng.Perm(x.Rows)
-	cent := datasets.NewMatrix(k, x.Dim)
+	cent := vector.NewMatrix(k, x.Dim)
 	for i := 0; i < k; i++ {
 		copy(cent.Row(i), x.Row(perm[i]))
 	}
 	return cent
 }
 
-func normalizeRows(m datasets.Matrix) {
+func normalizeRows(m vector.Matrix) {
 	for i := 0; i < m.Rows; i++ {
 		r := m.Row(i)
 		var s float64
@@ -228,7 +228,7 @@ func normalizeRows(m datasets.Matrix) {
 // a generator seeded with seed, as a contiguous matrix in their original
 // order. When size <= 0 or data has at most size rows, data itself is
 // returned (not copied).
-func Sample(data datasets.Matrix, size int, seed uint64) datasets.Matrix {
+func Sample(data vector.Matrix, size int, seed uint64) vector.Matrix {
 	if size <= 0 || data.Rows <= size {
 		return data
 	}

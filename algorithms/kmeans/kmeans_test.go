@@ -7,11 +7,11 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // blobs returns n points around k seeded Gaussian centres in dim dimensions.
-func blobs(seed uint64, n, k, dim int, spread float64) datasets.Matrix {
+func blobs(seed uint64, n, k, dim int, spread float64) vector.Matrix {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	cs := make([][]float64, k)
 	for i := range cs {
@@ -20,7 +20,7 @@ func blobs(seed uint64, n, k, dim int, spread float64) datasets.Matrix {
 			cs[i][j] = rng.NormFloat64() * 4
 		}
 	}
-	m := datasets.NewMatrix(n, dim)
+	m := vector.NewMatrix(n, dim)
 	for i := 0; i < n; i++ {
 		c := cs[rng.IntN(k)]
 		row := m.Row(i)
@@ -31,7 +31,7 @@ func blobs(seed uint64, n, k, dim int, spread float64) datasets.Matrix {
 	return m
 }
 
-func objective(x, cent datasets.Matrix) float64 {
+func objective(x, cent vector.Matrix) float64 {
 	var s float64
 	for i := 0; i < x.Rows; i++ {
 		best := math.Inf(1)
@@ -88,7 +88,7 @@ func TestObjectiveDecreases(t *testing.T) {
 
 func TestDeterministicAcrossThreads(t *testing.T) {
 	x := blobs(11, 5000, 30, 24, 1)
-	var prev datasets.Matrix
+	var prev vector.Matrix
 	for _, threads := range []int{1, 2, 5} {
 		for _, init := range []string{InitPlusPlus, InitRandom} {
 			c, err := Train(context.Background(), x, 25, Options{Seed: 9, Threads: threads, Init: init, Iterations: 8, SampleSize: 4000})
@@ -117,7 +117,7 @@ func TestEmptyClustersRepaired(t *testing.T) {
 	// initialization picks it many times and those clusters start empty.
 	rng := rand.New(rand.NewPCG(1, 2))
 	n, dim, k := 2000, 8, 40
-	x := datasets.NewMatrix(n, dim)
+	x := vector.NewMatrix(n, dim)
 	for i := 0; i < n; i++ {
 		for j := range x.Row(i) {
 			if i%5 < 3 {
@@ -132,7 +132,7 @@ func TestEmptyClustersRepaired(t *testing.T) {
 		t.Fatal(err)
 	}
 	counts := make([]int, k)
-	for _, a := range Assign(x, cent, datasets.L2) {
+	for _, a := range Assign(x, cent, vector.L2) {
 		counts[a]++
 	}
 	empty := 0
@@ -149,7 +149,7 @@ func TestEmptyClustersRepaired(t *testing.T) {
 }
 
 func TestRepairEmptySplitsLargest(t *testing.T) {
-	cent := datasets.NewMatrix(3, 2)
+	cent := vector.NewMatrix(3, 2)
 	copy(cent.Data, []float32{1, 1, 5, 5, 0, 0})
 	counts := []int{3, 10, 0}
 	if n := repairEmpty(cent, counts, rand.New(rand.NewPCG(1, 1))); n != 1 {
@@ -190,7 +190,7 @@ func TestAssignMatchesBruteForce(t *testing.T) {
 	for _, dim := range []int{3, 16, 50} {
 		x := blobs(5, 700, 8, dim, 2)
 		cent := blobs(6, 33, 5, dim, 3)
-		for _, m := range datasets.Metrics {
+		for _, m := range vector.Metrics {
 			got, dist := AssignDist(x, cent, m, 3)
 			for i := 0; i < x.Rows; i++ {
 				best, bd := -1, math.Inf(1)
@@ -198,7 +198,7 @@ func TestAssignMatchesBruteForce(t *testing.T) {
 					var d float64
 					for j, v := range x.Row(i) {
 						w := float64(cent.Row(c)[j])
-						if m == datasets.L2 {
+						if m == vector.L2 {
 							d += (float64(v) - w) * (float64(v) - w)
 						} else {
 							d -= float64(v) * w
@@ -237,7 +237,7 @@ func TestErrors(t *testing.T) {
 	if _, err := Train(cctx, x, 2, Options{}); err == nil {
 		t.Errorf("cancelled context: no error")
 	}
-	if got := Assign(x, datasets.NewMatrix(2, 5), datasets.L2); got != nil {
+	if got := Assign(x, vector.NewMatrix(2, 5), vector.L2); got != nil {
 		t.Errorf("Assign with mismatched dimensions returned %v, want nil", got)
 	}
 }

@@ -6,14 +6,14 @@ import (
 	"math/rand/v2"
 
 	"github.com/annbench/annbench/algorithms/distance"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // update moves every centroid to the mean of its assigned points and
 // records the cluster sizes in counts. Centroids of empty clusters are left
 // unchanged for repairEmpty. Points are summed in index order in float64,
 // so the result does not depend on the number of threads.
-func update(x datasets.Matrix, assign []int32, cent datasets.Matrix, counts []int, threads int) {
+func update(x vector.Matrix, assign []int32, cent vector.Matrix, counts []int, threads int) {
 	k, d := cent.Rows, cent.Dim
 	for i := range counts {
 		counts[i] = 0
@@ -89,7 +89,7 @@ const splitEps = 1.0 / 1024
 // empty centroid becomes a copy of the largest one, and the two are pushed
 // apart by a small symmetric perturbation so the next assignment splits
 // the points between them.
-func repairEmpty(cent datasets.Matrix, counts []int, rng *rand.Rand) int {
+func repairEmpty(cent vector.Matrix, counts []int, rng *rand.Rand) int {
 	repaired := 0
 	for i := range counts {
 		if counts[i] != 0 {
@@ -132,9 +132,9 @@ func repairEmpty(cent datasets.Matrix, counts []int, rng *rand.Rand) int {
 // k-means++: the first uniformly, each next one with probability
 // proportional to the squared distance to the nearest centroid chosen so
 // far.
-func initPlusPlus(ctx context.Context, x datasets.Matrix, k int, rng *rand.Rand, threads int) datasets.Matrix {
+func initPlusPlus(ctx context.Context, x vector.Matrix, k int, rng *rand.Rand, threads int) vector.Matrix {
 	n := x.Rows
-	cent := datasets.NewMatrix(k, x.Dim)
+	cent := vector.NewMatrix(k, x.Dim)
 	minD := make([]float32, n)
 	for i := range minD {
 		minD[i] = float32(math.Inf(1))

@@ -16,7 +16,7 @@ import (
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/kmeans"
 	"github.com/annbench/annbench/algorithms/topk"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // CodeParams are the index-time parameters of the PQ codes (M, nbits,
@@ -39,7 +39,7 @@ var RerankParam = algorithms.ParamSpec{Name: "rerank", Kind: algorithms.Int, Sta
 var Algorithm = algorithms.Algorithm{
 	Name:    "pq",
 	Doc:     "product quantization: 8-bit codes per sub-vector, exhaustive ADC scan, optional exact re-ranking",
-	Metrics: datasets.Metrics,
+	Metrics: vector.Metrics,
 	Params: algorithms.Spec{
 		CodeParams[0], CodeParams[1], CodeParams[2],
 		{Name: "training_sample_size", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100000, Min: 1, Max: 1 << 30,
@@ -48,7 +48,7 @@ var Algorithm = algorithms.Algorithm{
 			Doc: "seed of sampling and k-means"},
 		RerankParam,
 	},
-	New: func(metric datasets.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
+	New: func(metric vector.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
 		return New(metric, dim, Config{
 			M:                  p.Int("M", 0),
 			NBits:              p.Int("nbits", 8),
@@ -87,7 +87,7 @@ func DefaultM(dim int) int {
 // Index is a PQ index. Build, SetQuery and Load must not run concurrently
 // with Search.
 type Index struct {
-	metric datasets.Metric
+	metric vector.Metric
 	dim    int
 	cfg    Config
 	rerank int
@@ -97,7 +97,7 @@ type Index struct {
 	vectors []float32
 	n       int
 
-	train datasets.Matrix
+	train vector.Matrix
 	count atomic.Int64
 	pool  sync.Pool
 }
@@ -113,7 +113,7 @@ var (
 )
 
 // New returns an empty PQ index for dim-dimensional vectors.
-func New(metric datasets.Metric, dim int, cfg Config) (*Index, error) {
+func New(metric vector.Metric, dim int, cfg Config) (*Index, error) {
 	if err := algorithms.CheckShape(metric, dim); err != nil {
 		return nil, fmt.Errorf("pq: %w", err)
 	}
@@ -143,10 +143,10 @@ func New(metric datasets.Metric, dim int, cfg Config) (*Index, error) {
 
 // SetTrainingData makes Build learn the codebooks from train (a learn
 // split) instead of the base. train is used only during Build.
-func (x *Index) SetTrainingData(train datasets.Matrix) { x.train = train }
+func (x *Index) SetTrainingData(train vector.Matrix) { x.train = train }
 
 // Build learns the codebooks and encodes every base vector.
-func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
+func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	if base.Dim != x.dim {
 		return fmt.Errorf("pq: base dimension %d, index dimension %d", base.Dim, x.dim)
 	}
@@ -174,7 +174,7 @@ func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
 		x.vectors = base.Compact(true).Data
 	}
 	x.codes, x.n = codes, base.Rows
-	x.train = datasets.Matrix{}
+	x.train = vector.Matrix{}
 	return ctx.Err()
 }
 

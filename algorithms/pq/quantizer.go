@@ -8,7 +8,7 @@ import (
 
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/kmeans"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Ksub is the number of centroids per sub-quantizer: codes use 8 bits per
@@ -63,7 +63,7 @@ func NewQuantizer(dim, m int) (*Quantizer, error) {
 // Train learns the M codebooks from the rows of data. With fewer than Ksub
 // rows, every row becomes a centroid and the rest of the codebook repeats
 // them (those entries are never chosen).
-func (q *Quantizer) Train(ctx context.Context, data datasets.Matrix, opt TrainOptions) error {
+func (q *Quantizer) Train(ctx context.Context, data vector.Matrix, opt TrainOptions) error {
 	if data.Dim != q.Dim {
 		return fmt.Errorf("pq: training data dimension %d, quantizer dimension %d", data.Dim, q.Dim)
 	}
@@ -107,11 +107,11 @@ func (q *Quantizer) Train(ctx context.Context, data datasets.Matrix, opt TrainOp
 	return nil
 }
 
-func (q *Quantizer) trainSub(ctx context.Context, data datasets.Matrix, m int, opt TrainOptions, out []float32) error {
+func (q *Quantizer) trainSub(ctx context.Context, data vector.Matrix, m int, opt TrainOptions, out []float32) error {
 	ds := q.Dsub
 	n := min(data.Rows, kmeans.DefaultPointsPerCentroid*Ksub)
 	// k-means samples n of the rows (faiss's 256 points per centroid).
-	sub := datasets.NewMatrix(data.Rows, ds)
+	sub := vector.NewMatrix(data.Rows, ds)
 	for i := 0; i < data.Rows; i++ {
 		copy(sub.Row(i), data.Row(i)[m*ds:(m+1)*ds])
 	}
@@ -177,7 +177,7 @@ func (q *Quantizer) EncodeBuf(x []float32, code []byte, buf []float32) {
 
 // EncodeMatrix encodes every row of data into codes (data.Rows*M bytes)
 // using up to threads goroutines.
-func (q *Quantizer) EncodeMatrix(data datasets.Matrix, codes []byte, threads int) {
+func (q *Quantizer) EncodeMatrix(data vector.Matrix, codes []byte, threads int) {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}

@@ -8,19 +8,19 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
-func randMatrix(seed uint64, n, dim int) datasets.Matrix {
+func randMatrix(seed uint64, n, dim int) vector.Matrix {
 	rng := rand.New(rand.NewPCG(seed, 3))
-	m := datasets.NewMatrix(n, dim)
+	m := vector.NewMatrix(n, dim)
 	for i := range m.Data {
 		m.Data[i] = float32(rng.NormFloat64())
 	}
 	return m
 }
 
-func trained(t testing.TB, dim, m, n int) (*Quantizer, datasets.Matrix) {
+func trained(t testing.TB, dim, m, n int) (*Quantizer, vector.Matrix) {
 	t.Helper()
 	x := randMatrix(1, n, dim)
 	q, err := NewQuantizer(dim, m)

@@ -3,7 +3,7 @@ package pq
 import (
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/topk"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // scanBlock is the number of codes scored per Scan call.
@@ -18,7 +18,7 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 		return dst
 	}
 	s := x.pool.Get().(*scratch)
-	if x.metric == datasets.L2 {
+	if x.metric == vector.L2 {
 		x.q.L2Table(q, s.tab)
 	} else {
 		x.q.DotTable(q, -1, s.tab)
@@ -51,10 +51,10 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 // Rerank re-scores the candidate ids cand with exact distances between q
 // and their rows of vectors (contiguous, len(q) per row) and appends the k
 // nearest to dst, nearest first. h is scratch space.
-func Rerank(metric datasets.Metric, q, vectors []float32, cand []int32, k int, h *topk.Heap, dst []int32) []int32 {
+func Rerank(metric vector.Metric, q, vectors []float32, cand []int32, k int, h *topk.Heap, dst []int32) []int32 {
 	d := len(q)
 	h.Reset(k)
-	if metric == datasets.L2 {
+	if metric == vector.L2 {
 		for _, id := range cand {
 			h.Push(distance.L2Sq(q, vectors[int(id)*d:int(id)*d+d]), id)
 		}

@@ -8,10 +8,11 @@ import (
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/topk"
 	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // exactTopK returns the ids of the k nearest base rows of every query.
-func exactTopK(metric datasets.Metric, base, queries datasets.Matrix, k int) [][]int32 {
+func exactTopK(metric vector.Metric, base, queries vector.Matrix, k int) [][]int32 {
 	dist := distance.For(metric)
 	out := make([][]int32, queries.Rows)
 	var h topk.Heap
@@ -27,7 +28,7 @@ func exactTopK(metric datasets.Metric, base, queries datasets.Matrix, k int) [][
 }
 
 // recallAt returns the mean fraction of the true k nearest ids found.
-func recallAt(x *Index, queries datasets.Matrix, truth [][]int32, k, leaves, reorder int) float64 {
+func recallAt(x *Index, queries vector.Matrix, truth [][]int32, k, leaves, reorder int) float64 {
 	s := new(scratch)
 	s.ensure(x)
 	var hits int
@@ -43,7 +44,7 @@ func recallAt(x *Index, queries datasets.Matrix, truth [][]int32, k, leaves, reo
 	return float64(hits) / float64(k*len(truth))
 }
 
-func buildIndex(t testing.TB, metric datasets.Metric, base datasets.Matrix, opt Options) *Index {
+func buildIndex(t testing.TB, metric vector.Metric, base vector.Matrix, opt Options) *Index {
 	t.Helper()
 	x, err := New(metric, base.Dim, opt)
 	if err != nil {

@@ -10,12 +10,12 @@ import (
 
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/kmeans"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Build partitions the base, trains the anisotropic codebooks on partition
 // residuals, encodes every vector and lays the codes out for scanning.
-func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
+func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	if base.Rows > 0 && base.Dim != x.dim {
 		return fmt.Errorf("scann: base dimension %d, index dimension %d", base.Dim, x.dim)
 	}
@@ -42,7 +42,7 @@ func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
 	// Partitions.
 	L := min(x.opt.NumLeaves, base.Rows, train.Rows)
 	centers, err := kmeans.Train(ctx, train, L, kmeans.Options{
-		Spherical: x.metric != datasets.L2,
+		Spherical: x.metric != vector.L2,
 		Seed:      x.opt.Seed,
 	})
 	if err != nil {
@@ -53,7 +53,7 @@ func (x *Index) Build(ctx context.Context, base datasets.Matrix) error {
 	// Codebooks, trained on residuals of a sample.
 	sample := train
 	if s := x.opt.TrainingSampleSize; s > 0 && s < train.Rows {
-		sample = datasets.NewMatrix(s, x.dim)
+		sample = vector.NewMatrix(s, x.dim)
 		for i, r := range rng.Perm(train.Rows)[:s] {
 			copy(sample.Row(i), train.Row(r))
 		}
@@ -86,9 +86,9 @@ func (x *Index) reset() {
 }
 
 // prepare returns a contiguous copy of m, rows normalized for angular.
-func (x *Index) prepare(m datasets.Matrix) datasets.Matrix {
+func (x *Index) prepare(m vector.Matrix) vector.Matrix {
 	c := m.Compact(true)
-	if x.metric == datasets.Angular {
+	if x.metric == vector.Angular {
 		for i := 0; i < c.Rows; i++ {
 			distance.Normalize(c.Row(i))
 		}
@@ -100,7 +100,7 @@ func (x *Index) prepare(m datasets.Matrix) datasets.Matrix {
 // centres, the points, and their loss weights (see scoreWeights). The
 // threshold is relative to unit-norm data: it is scaled by the
 // root-mean-square norm of the points (1 for angular data).
-func (x *Index) residuals(data, centers datasets.Matrix, assign []int32) *trainSet {
+func (x *Index) residuals(data, centers vector.Matrix, assign []int32) *trainSet {
 	n := data.Rows
 	ts := &trainSet{res: make([]float32, n*x.dim), x: data.Data, alpha: make([]float64, n), weight: make([]float64, n), n: n}
 	norms := make([]float64, n)
@@ -149,7 +149,7 @@ func (x *Index) residuals(data, centers datasets.Matrix, assign []int32) *trainS
 }
 
 // layout stores the vectors, ids and codes leaf by leaf.
-func (x *Index) layout(data, centers datasets.Matrix, leafOf []int32, q *quantizer, codes []uint8) {
+func (x *Index) layout(data, centers vector.Matrix, leafOf []int32, q *quantizer, codes []uint8) {
 	n, L, nb := data.Rows, centers.Rows, q.nblocks
 	x.n, x.nleaves, x.q, x.centers = n, L, q, centers.Data
 	x.leafStart = make([]int32, L+1)
@@ -173,7 +173,7 @@ func (x *Index) layout(data, centers datasets.Matrix, leafOf []int32, q *quantiz
 		copy(x.data[p*x.dim:(p+1)*x.dim], data.Row(int(id)))
 		copy(rowCodes[p*nb:(p+1)*nb], codes[int(id)*nb:(int(id)+1)*nb])
 	}
-	if x.metric == datasets.L2 {
+	if x.metric == vector.L2 {
 		x.extra = make([]float32, n)
 		x.parallelRows(n, func(p int, buf []float32) {
 			q.decode(rowCodes[p*nb:(p+1)*nb], buf)

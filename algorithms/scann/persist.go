@@ -8,7 +8,7 @@ import (
 	"io"
 	"math"
 
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Persistence format, little-endian:
@@ -35,11 +35,11 @@ var magic = [8]byte{'A', 'N', 'N', 'S', 'C', 'A', 'N', 'N'}
 
 const headerSize = 8 + 4 + 1 + 1 + 2 + 4 + 8 + 4 + 8
 
-func metricCode(m datasets.Metric) uint8 {
+func metricCode(m vector.Metric) uint8 {
 	switch m {
-	case datasets.IP:
+	case vector.IP:
 		return 1
-	case datasets.Angular:
+	case vector.Angular:
 		return 2
 	}
 	return 0
@@ -159,7 +159,7 @@ func (x *Index) Load(r io.Reader) error {
 	x.n, x.nleaves, x.leafStart, x.ids, x.centers, x.q, x.threshold = n, L, leafStart, ids, centers, q, th
 	x.computeCodeStart()
 	x.codes = er.bytes(int(x.codeStart[L]))
-	if x.metric == datasets.L2 {
+	if x.metric == vector.L2 {
 		x.extra = er.floats(n)
 	}
 	x.data = er.floats(n * x.dim)

@@ -23,7 +23,7 @@ import (
 	"sync/atomic"
 
 	"github.com/annbench/annbench/algorithms"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Defaults of the index and query parameters.
@@ -56,7 +56,7 @@ const (
 var Algorithm = algorithms.Algorithm{
 	Name:    "scann",
 	Doc:     "ScaNN-style: k-means partitions, anisotropic product quantization of residuals, 4-bit SIMD fast scan, exact re-ranking",
-	Metrics: datasets.Metrics,
+	Metrics: vector.Metrics,
 	Params: algorithms.Spec{
 		{Name: "num_leaves", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: DefaultNumLeaves, Min: 1, Max: 1 << 22,
 			Doc: "number of k-means partitions (leaves); spherical k-means for ip and angular; capped at the number of base vectors"},
@@ -77,7 +77,7 @@ var Algorithm = algorithms.Algorithm{
 		{Name: "reorder", Kind: algorithms.Int, Stage: algorithms.QueryTime, Default: DefaultReorder, Min: 0, Max: 1 << 20,
 			Doc: "number of best candidates by quantized score re-scored with exact distances; 0 = return quantized ranking"},
 	},
-	New: func(metric datasets.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
+	New: func(metric vector.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
 		return New(metric, dim, Options{
 			NumLeaves:          p.Int("num_leaves", DefaultNumLeaves),
 			DimsPerBlock:       p.Int("dims_per_block", DefaultDimsPerBlock),
@@ -113,7 +113,7 @@ type Options struct {
 
 // Index is a built (or loadable) ScaNN-style index.
 type Index struct {
-	metric datasets.Metric
+	metric vector.Metric
 	dim    int
 	opt    Options
 	// threshold is the effective anisotropic threshold.
@@ -121,7 +121,7 @@ type Index struct {
 
 	leavesToSearch, reorder int
 
-	train datasets.Matrix // optional separate training data
+	train vector.Matrix // optional separate training data
 
 	n         int
 	data      []float32 // n×dim base copy in leaf order; unit rows for angular
@@ -150,7 +150,7 @@ var (
 )
 
 // New returns an unbuilt index for dim-dimensional vectors.
-func New(metric datasets.Metric, dim int, opt Options) (*Index, error) {
+func New(metric vector.Metric, dim int, opt Options) (*Index, error) {
 	if err := algorithms.CheckShape(metric, dim); err != nil {
 		return nil, fmt.Errorf("scann: %w", err)
 	}
@@ -191,7 +191,7 @@ func New(metric datasets.Metric, dim int, opt Options) (*Index, error) {
 	x.threshold = opt.Threshold
 	if x.threshold < 0 {
 		x.threshold = 0
-		if metric != datasets.L2 {
+		if metric != vector.L2 {
 			x.threshold = DefaultIPThreshold
 		}
 	}
@@ -209,7 +209,7 @@ func (x *Index) Threshold() float64 { return x.threshold }
 // SetTrainingData makes Build train partitions and codebooks on train
 // instead of a sample of the base. train must stay valid until Build
 // returns.
-func (x *Index) SetTrainingData(train datasets.Matrix) { x.train = train }
+func (x *Index) SetTrainingData(train vector.Matrix) { x.train = train }
 
 // SetQuery applies leaves_to_search and reorder.
 func (x *Index) SetQuery(p algorithms.Params) error {

@@ -4,7 +4,7 @@ import (
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/pq"
 	"github.com/annbench/annbench/algorithms/topk"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // scratch is the per-search working memory, pooled so that steady-state
@@ -66,7 +66,7 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, dst []int32) []int32 {
 	L := x.nleaves
 	nprobe = min(nprobe, L)
-	l2 := x.metric == datasets.L2
+	l2 := x.metric == vector.L2
 	// Partition scores: ‖q-c‖² for l2, -q·c otherwise.
 	cd := s.cdist[:L]
 	if l2 {

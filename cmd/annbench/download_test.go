@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 	"github.com/annbench/annbench/runner"
 )
 
@@ -28,7 +29,7 @@ func serveFixture(t *testing.T) string {
 	registerFixture.Do(func() {
 		url := "https://ann-benchmarks.com/" + fixtureName + ".hdf5"
 		err := datasets.Register(datasets.Entry{
-			Name: fixtureName, Dim: 12, Metric: datasets.L2, BaseCount: 300, QueryCount: 20,
+			Name: fixtureName, Dim: 12, Metric: vector.L2, BaseCount: 300, QueryCount: 20,
 			Format: datasets.FormatHDF5, Note: "h5py test fixture in ann-benchmarks layout",
 			Files: []datasets.File{
 				{Role: datasets.RoleBase, Name: fixtureName + ".hdf5", Format: datasets.FormatHDF5, Key: "train", URL: url},

@@ -10,10 +10,12 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/spf13/cobra"
+
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 	"github.com/annbench/annbench/runner"
-	"github.com/spf13/cobra"
 )
 
 func newPeersCmd() *cobra.Command {
@@ -48,7 +50,7 @@ report its fastest pass; compare against annbench's median pass accordingly.`,
 				return err
 			}
 			defer ds.Close()
-			if ds.Metric == datasets.IP {
+			if ds.Metric == vector.IP {
 				return fmt.Errorf("peers: %s uses metric ip; the reference script searches by l2 only (angular data is normalized, so l2 ranks it correctly)", name)
 			}
 			tmp, err := os.MkdirTemp("", "annbench-peers-")

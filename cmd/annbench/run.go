@@ -7,10 +7,12 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 	"github.com/annbench/annbench/report"
 	"github.com/annbench/annbench/runner"
-	"github.com/spf13/cobra"
 )
 
 func newRunCmd() *cobra.Command {
@@ -62,7 +64,7 @@ point in progress is abandoned; finished points stay on disk.`,
 				Open: func(ctx context.Context, name string) (*datasets.Dataset, error) {
 					return openDataset(ctx, name, opts, !noDownload, log)
 				},
-				StoreGroundTruth: func(ds *datasets.Dataset, ids datasets.IDMatrix, dists datasets.Matrix) error {
+				StoreGroundTruth: func(ds *datasets.Dataset, ids vector.IDMatrix, dists vector.Matrix) error {
 					return ds.StoreGroundTruth(ids.Dim, ids, dists, gtCache)
 				},
 			}

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/annbench/annbench/algorithms"
-	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // dim is the dimension of the fuzzed indexes.
@@ -25,12 +25,12 @@ const dim = 8
 func Run(f *testing.F, a algorithms.Algorithm, p algorithms.Params) {
 	f.Helper()
 	rng := rand.New(rand.NewPCG(1, 1))
-	base := datasets.NewMatrix(300, dim)
+	base := vector.NewMatrix(300, dim)
 	for i := range base.Data {
 		base.Data[i] = float32(rng.NormFloat64())
 	}
-	for _, m := range datasets.Metrics {
-		for _, data := range []datasets.Matrix{base, {Dim: dim, Stride: dim}} {
+	for _, m := range vector.Metrics {
+		for _, data := range []vector.Matrix{base, {Dim: dim, Stride: dim}} {
 			idx := newIndex(f, a, p, m)
 			if err := idx.Build(context.Background(), data); err != nil {
 				f.Fatal(err)
@@ -44,7 +44,7 @@ func Run(f *testing.F, a algorithms.Algorithm, p algorithms.Params) {
 	}
 	q := base.Row(0)
 	f.Fuzz(func(t *testing.T, metric string, data []byte) {
-		m := datasets.Metric(metric)
+		m := vector.Metric(metric)
 		if !m.Valid() {
 			return
 		}
@@ -61,7 +61,7 @@ func Run(f *testing.F, a algorithms.Algorithm, p algorithms.Params) {
 }
 
 // newIndex makes an unbuilt index of a for metric m.
-func newIndex(tb testing.TB, a algorithms.Algorithm, p algorithms.Params, m datasets.Metric) algorithms.Index {
+func newIndex(tb testing.TB, a algorithms.Algorithm, p algorithms.Params, m vector.Metric) algorithms.Index {
 	tb.Helper()
 	ip, err := a.Params.Normalize(algorithms.IndexTime, p)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Open opens the shared real dataset name from the directory in
@@ -100,7 +101,7 @@ func NewResults(n int) [][]int32 {
 // Pass runs every query of q once, one at a time, for the 10 nearest
 // neighbours, leaving query i's result in out[i]; it returns the wall
 // time.
-func Pass(idx algorithms.Index, q datasets.Matrix, out [][]int32) time.Duration {
+func Pass(idx algorithms.Index, q vector.Matrix, out [][]int32) time.Duration {
 	start := time.Now()
 	for i := 0; i < q.Rows; i++ {
 		out[i] = idx.Search(q.Row(i), 10, out[i][:0])

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 func TestRecall10(t *testing.T) {
@@ -11,7 +12,7 @@ func TestRecall10(t *testing.T) {
 	for i := range int32(20) {
 		gt = append(gt, i)
 	}
-	d := &datasets.Dataset{GroundTruth: datasets.IDMatrix{Data: gt, Rows: 2, Dim: 10, Stride: 10}}
+	d := &datasets.Dataset{GroundTruth: vector.IDMatrix{Data: gt, Rows: 2, Dim: 10, Stride: 10}}
 	tests := []struct {
 		name    string
 		results [][]int32
