@@ -100,7 +100,7 @@ func ParseI8bin(b []byte, maxRows int) (vector.Matrix, error) {
 }
 
 // ReadFbin reads an fbin file, at most maxRows rows when maxRows > 0. Large
-// files are memory-mapped and the vector.Matrix views the mapping; the returned
+// files are memory-mapped and the Matrix views the mapping; the returned
 // Closer releases it.
 func ReadFbin(path string, maxRows int) (vector.Matrix, io.Closer, error) {
 	fb, _, err := loadFile(path, -1)

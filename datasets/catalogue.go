@@ -103,7 +103,7 @@ type Entry struct {
 	Name string
 	// Dim is the vector dimension.
 	Dim int
-	// vector.Metric is the distance the dataset is meant to be searched with.
+	// Metric is the distance the dataset is meant to be searched with.
 	Metric vector.Metric
 	// BaseCount and QueryCount are the numbers of base and query vectors.
 	BaseCount, QueryCount int

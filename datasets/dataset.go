@@ -7,12 +7,12 @@ import (
 )
 
 // Dataset is an opened dataset: base vectors to index, query vectors, and
-// whatever else its files provide. Vectors of an vector.Angular dataset are already
+// whatever else its files provide. Vectors of an Angular dataset are already
 // normalized to unit length.
 type Dataset struct {
 	// Name is the catalogue name, e.g. "siftsmall" or "synthetic-20k-64".
 	Name string
-	// vector.Metric is the distance the ground truth was computed with.
+	// Metric is the distance the ground truth was computed with.
 	Metric vector.Metric
 	// Base holds the vectors to index.
 	Base vector.Matrix

@@ -22,7 +22,7 @@
 // fvecs/ivecs/bvecs (TEXMEX), fbin/ibin/u8bin/i8bin (big-ann-benchmarks) and
 // IDX (MNIST, raw or gzip). Files of at least MmapThreshold bytes are
 // memory-mapped read-only; float32 and int32 data is then used in place
-// (an fvecs vector.Matrix has Stride d+1 to skip the record headers), so the
+// (an fvecs Matrix has Stride d+1 to skip the record headers), so the
 // Dataset must be closed and its matrices not written to. Byte-valued
 // formats are converted to float32 once. Every parser works on a byte slice
 // or an io.Reader, reports malformed input as an error wrapping ErrFormat

@@ -64,7 +64,7 @@ func (d *Dataset) gtDirs(cacheDir string) []string {
 
 // StoreGroundTruth saves computed ground truth for the dataset's current
 // queries and base: ids (one row of k neighbour ids per query, nearest
-// first) and optionally dists (same shape; pass a vector.Matrix with Rows == 0 to
+// first) and optionally dists (same shape; pass a Matrix with Rows == 0 to
 // store ids only). Distances are stored as given; use the published
 // conventions that GroundTruthDist holds for shipped files: Euclidean (not
 // squared) for l2, the inner product for ip, and the cosine distance

@@ -100,7 +100,7 @@ var fileReaders = map[Format]func(path string, f File, maxRows int) (part, error
 // datasets are looked for under opt.DataDir/<dir> and then in the entry's
 // system directories. Ground truth computed earlier and stored with
 // StoreGroundTruth is used when the shipped one is missing or shorter.
-// vector.Angular datasets come back with unit-length vectors. The caller must Close
+// Angular datasets come back with unit-length vectors. The caller must Close
 // the dataset.
 func Open(ctx context.Context, name string, opt Options) (*Dataset, error) {
 	e, err := Lookup(name)

@@ -108,7 +108,7 @@ func ParseBvecs(b []byte, maxRows int) (vector.Matrix, error) {
 }
 
 // ReadFvecs reads an fvecs file, at most maxRows records when maxRows > 0.
-// Large files are memory-mapped and the vector.Matrix views the mapping; the
+// Large files are memory-mapped and the Matrix views the mapping; the
 // returned Closer releases it (and is harmless to call for small files).
 func ReadFvecs(path string, maxRows int) (vector.Matrix, io.Closer, error) {
 	fb, _, err := loadFile(path, -1)
