@@ -13,6 +13,7 @@ import (
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/datasets/vector"
+	"github.com/annbench/annbench/runner/config"
 )
 
 // cacheMeta is stored beside a cached index: it identifies the data the
@@ -67,7 +68,7 @@ func fingerprint(base vector.Matrix) uint64 {
 
 // load restores a cached index into idx when one exists for the same data
 // and parameters. It returns the stored build facts and whether it loaded.
-func (c indexCache) load(idx algorithms.Index, job Job, base vector.Matrix) (Build, bool, error) {
+func (c indexCache) load(idx algorithms.Index, job config.Job, base vector.Matrix) (Build, bool, error) {
 	l, ok := idx.(algorithms.Loader)
 	if c.dir == "" || !ok {
 		return Build{}, false, nil
@@ -100,7 +101,7 @@ func (c indexCache) load(idx algorithms.Index, job Job, base vector.Matrix) (Bui
 
 // store saves idx when it can be saved; errors are returned for the caller
 // to report, but a failed store never loses the measurement.
-func (c indexCache) store(idx algorithms.Index, job Job, base vector.Matrix, b Build) error {
+func (c indexCache) store(idx algorithms.Index, job config.Job, base vector.Matrix, b Build) error {
 	s, ok := idx.(algorithms.Saver)
 	if c.dir == "" || !ok {
 		return nil

@@ -8,11 +8,12 @@ import (
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/runner/config"
 )
 
 // jobEnv is what the jobs of one dataset share.
 type jobEnv struct {
-	cfg     *Config
+	cfg     *config.Config
 	ds      *datasets.Dataset
 	truth   *truth
 	opt     Options
@@ -22,7 +23,7 @@ type jobEnv struct {
 
 // run measures one job and returns its result file path. Points already on
 // disk are kept and skipped unless Options.Force is set.
-func (e *jobEnv) run(ctx context.Context, job Job) (string, error) {
+func (e *jobEnv) run(ctx context.Context, job config.Job) (string, error) {
 	cfg, ds := e.cfg, e.ds
 	label := fmt.Sprintf("%s %s %s", job.Dataset, job.Algorithm.Name, job.Index.Slug())
 	if !job.Algorithm.Supports(ds.Metric) {
@@ -31,7 +32,7 @@ func (e *jobEnv) run(ctx context.Context, job Job) (string, error) {
 	}
 	path := ResultPath(cfg.Output, job.Dataset, job.Algorithm.Name, job.Index)
 	threads := cfg.Threads
-	if cfg.Mode == ModeSingle {
+	if cfg.Mode == config.ModeSingle {
 		threads = 1
 	}
 	var res *Result
@@ -92,7 +93,7 @@ func (e *jobEnv) run(ctx context.Context, job Job) (string, error) {
 }
 
 // obtainIndex loads the index from the cache or builds (and caches) it.
-func (e *jobEnv) obtainIndex(ctx context.Context, job Job, label string) (algorithms.Index, Build, error) {
+func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) (algorithms.Index, Build, error) {
 	ds := e.ds
 	idx, err := job.Algorithm.New(ds.Metric, ds.Base.Dim, job.Index)
 	if err != nil {
@@ -155,7 +156,7 @@ func (e *jobEnv) measure(ctx context.Context, idx algorithms.Index, s *searcher,
 	trials := e.cfg.Trials
 	qps := make([]float64, trials)
 	var lat []float64
-	if s.mode == ModeSingle {
+	if s.mode == config.ModeSingle {
 		lat = make([]float64, 0, nq*trials)
 	}
 	for t := 0; t < trials; t++ {

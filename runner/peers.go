@@ -7,6 +7,8 @@ import (
 	"io"
 	"sort"
 	"time"
+
+	"github.com/annbench/annbench/runner/config"
 )
 
 // peerLine is one line of the reference-library script's JSON output:
@@ -40,7 +42,7 @@ func ImportPeers(r io.Reader, dataset string, machine Machine) ([]*Result, error
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	byKey := map[string]*Result{}
 	var order []string
-	mode, metric, nq := ModeSingle, "", 0
+	mode, metric, nq := config.ModeSingle, "", 0
 	now := time.Now().UTC()
 	for line := 1; sc.Scan(); line++ {
 		text := sc.Bytes()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/datasets/vector"
+	"github.com/annbench/annbench/runner/config"
 )
 
 // Options control how a plan is run.
@@ -29,7 +30,7 @@ type Options struct {
 // under plan.Config.Output. Finished points are on disk as soon as they are
 // measured, so a cancelled context (Ctrl-C) loses only the point in
 // progress. It returns the paths of the result files written or kept.
-func Run(ctx context.Context, plan *Plan, opt Options) ([]string, error) {
+func Run(ctx context.Context, plan *config.Plan, opt Options) ([]string, error) {
 	if opt.Open == nil {
 		return nil, errors.New("run: no dataset opener")
 	}
@@ -65,8 +66,8 @@ func Run(ctx context.Context, plan *Plan, opt Options) ([]string, error) {
 }
 
 // byDataset groups jobs by dataset, keeping the plan's order.
-func byDataset(jobs []Job) [][]Job {
-	var out [][]Job
+func byDataset(jobs []config.Job) [][]config.Job {
+	var out [][]config.Job
 	pos := map[string]int{}
 	for _, j := range jobs {
 		i, ok := pos[j.Dataset]
@@ -82,7 +83,7 @@ func byDataset(jobs []Job) [][]Job {
 
 // openForRun opens a dataset, limits its queries as configured and makes
 // sure it has at least k ground-truth neighbours per query.
-func openForRun(ctx context.Context, cfg *Config, name string, opt Options, log io.Writer) (*datasets.Dataset, error) {
+func openForRun(ctx context.Context, cfg *config.Config, name string, opt Options, log io.Writer) (*datasets.Dataset, error) {
 	ds, err := opt.Open(ctx, name)
 	if err != nil {
 		return nil, fmt.Errorf("open dataset %s: %w", name, err)

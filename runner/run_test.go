@@ -13,6 +13,7 @@ import (
 	"github.com/annbench/annbench/algorithms/flat"
 	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/datasets/vector"
+	"github.com/annbench/annbench/runner/config"
 )
 
 // testDataset is a small seeded dataset without ground truth.
@@ -35,27 +36,27 @@ func opener(ds *datasets.Dataset) func(context.Context, string) (*datasets.Datas
 	}
 }
 
-func flatJob(queries int) Job {
+func flatJob(queries int) config.Job {
 	qs := make([]algorithms.Params, queries)
 	for i := range qs {
 		qs[i] = algorithms.Params{}
 	}
-	return Job{Dataset: "test", Algorithm: flat.Algorithm, Index: algorithms.Params{}, Queries: qs[:1]}
+	return config.Job{Dataset: "test", Algorithm: flat.Algorithm, Index: algorithms.Params{}, Queries: qs[:1]}
 }
 
-func testConfig(t *testing.T, mode string, threads int) *Config {
+func testConfig(t *testing.T, mode string, threads int) *config.Config {
 	dir := t.TempDir()
-	return &Config{Datasets: []string{"test"}, K: 10, Trials: 2, Mode: mode, Threads: threads,
+	return &config.Config{Datasets: []string{"test"}, K: 10, Trials: 2, Mode: mode, Threads: threads,
 		Output: filepath.Join(dir, "results"), Cache: filepath.Join(dir, "cache")}
 }
 
 func TestRunFlatIsExact(t *testing.T) {
-	for _, mode := range []string{ModeSingle, ModeBatch, ModeParallel} {
+	for _, mode := range []string{config.ModeSingle, config.ModeBatch, config.ModeParallel} {
 		for _, metric := range vector.Metrics {
 			t.Run(mode+"/"+string(metric), func(t *testing.T) {
 				cfg := testConfig(t, mode, 2)
 				ds := testDataset(500, 40, 16, metric)
-				plan := &Plan{Config: cfg, Jobs: []Job{flatJob(1)}}
+				plan := &config.Plan{Config: cfg, Jobs: []config.Job{flatJob(1)}}
 				paths, err := Run(context.Background(), plan, Options{Open: opener(ds)})
 				if err != nil {
 					t.Fatal(err)
@@ -77,7 +78,7 @@ func TestRunFlatIsExact(t *testing.T) {
 				if p.QPS <= 0 || p.QPSMin > p.QPS || p.QPSMax < p.QPS || len(p.PassQPS) != 2 {
 					t.Errorf("inconsistent timing: qps %v min %v max %v passes %v", p.QPS, p.QPSMin, p.QPSMax, p.PassQPS)
 				}
-				if mode == ModeSingle && (p.LatencyUS.P50 <= 0 || p.LatencyUS.P99 < p.LatencyUS.P50) {
+				if mode == config.ModeSingle && (p.LatencyUS.P50 <= 0 || p.LatencyUS.P99 < p.LatencyUS.P50) {
 					t.Errorf("latency percentiles %+v", p.LatencyUS)
 				}
 				if r.Build.IndexBytes != 500*16*4 {
@@ -92,9 +93,9 @@ func TestRunFlatIsExact(t *testing.T) {
 }
 
 func TestRunResumesAndForces(t *testing.T) {
-	cfg := testConfig(t, ModeSingle, 1)
+	cfg := testConfig(t, config.ModeSingle, 1)
 	ds := testDataset(300, 20, 8, vector.L2)
-	plan := &Plan{Config: cfg, Jobs: []Job{flatJob(1)}}
+	plan := &config.Plan{Config: cfg, Jobs: []config.Job{flatJob(1)}}
 	var log strings.Builder
 	if _, err := Run(context.Background(), plan, Options{Open: opener(ds), Log: &log}); err != nil {
 		t.Fatal(err)
@@ -132,11 +133,11 @@ func (b *badIndex) Search(q []float32, k int, dst []int32) []int32 {
 }
 
 func TestInvalidOutputNeverRaisesRecall(t *testing.T) {
-	cfg := testConfig(t, ModeSingle, 1)
+	cfg := testConfig(t, config.ModeSingle, 1)
 	ds := testDataset(200, 10, 8, vector.L2)
 	alg := algorithms.Algorithm{Name: "bad", Metrics: vector.Metrics,
 		New: func(vector.Metric, int, algorithms.Params) (algorithms.Index, error) { return &badIndex{}, nil }}
-	plan := &Plan{Config: cfg, Jobs: []Job{{Dataset: "test", Algorithm: alg, Index: algorithms.Params{}, Queries: []algorithms.Params{{}}}}}
+	plan := &config.Plan{Config: cfg, Jobs: []config.Job{{Dataset: "test", Algorithm: alg, Index: algorithms.Params{}, Queries: []algorithms.Params{{}}}}}
 	paths, err := Run(context.Background(), plan, Options{Open: opener(ds)})
 	if err != nil {
 		t.Fatal(err)
@@ -155,7 +156,7 @@ func TestInvalidOutputNeverRaisesRecall(t *testing.T) {
 }
 
 func TestCancelledRunKeepsFinishedResults(t *testing.T) {
-	cfg := testConfig(t, ModeSingle, 1)
+	cfg := testConfig(t, config.ModeSingle, 1)
 	ds := testDataset(300, 20, 8, vector.L2)
 	ctx, cancel := context.WithCancel(context.Background())
 	var calls int
@@ -168,7 +169,7 @@ func TestCancelledRunKeepsFinishedResults(t *testing.T) {
 	}
 	j1, j2 := flatJob(1), flatJob(1)
 	j2.Dataset = "test2"
-	plan := &Plan{Config: cfg, Jobs: []Job{j1, j2}}
+	plan := &config.Plan{Config: cfg, Jobs: []config.Job{j1, j2}}
 	paths, err := Run(ctx, plan, Options{Open: open})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)

@@ -9,13 +9,7 @@ import (
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/datasets/vector"
-)
-
-// The search modes.
-const (
-	ModeSingle   = "single"
-	ModeBatch    = "batch"
-	ModeParallel = "parallel"
+	"github.com/annbench/annbench/runner/config"
 )
 
 // searcher runs passes over all queries in one mode, keeping every
@@ -44,9 +38,9 @@ const ctxCheckEvery = 256
 // pass runs every query once and returns the wall time of the pass.
 func (s *searcher) pass(ctx context.Context) (time.Duration, error) {
 	switch s.mode {
-	case ModeBatch:
+	case config.ModeBatch:
 		return s.batchPass(ctx)
-	case ModeParallel:
+	case config.ModeParallel:
 		return s.parallelPass(ctx)
 	}
 	return s.singlePass(ctx)

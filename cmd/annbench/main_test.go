@@ -13,6 +13,7 @@ import (
 
 	"github.com/annbench/annbench/algorithms/registry"
 	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/config"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
@@ -137,7 +138,7 @@ func TestRunQuickstartShape(t *testing.T) {
 // TestQuickstartCoversRegistry keeps the quickstart honest: it must
 // exercise every registered algorithm.
 func TestQuickstartCoversRegistry(t *testing.T) {
-	cfg, err := runner.LoadConfig("", nil)
+	cfg, err := config.Load("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/annbench/annbench/datasets/vector"
 	"github.com/annbench/annbench/report"
 	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/config"
 )
 
 func newRunCmd() *cobra.Command {
@@ -37,7 +38,7 @@ Points already measured are skipped unless --force. Ctrl-C stops after the
 point in progress is abandoned; finished points stay on disk.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			path, overrides := splitRunArgs(args)
-			cfg, err := runner.LoadConfig(path, overrides)
+			cfg, err := config.Load(path, overrides)
 			if err != nil {
 				return err
 			}

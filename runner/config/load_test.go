@@ -1,4 +1,4 @@
-package runner
+package config
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-var updateConfigGolden = flag.Bool("update-config", false, "rewrite the testdata/config/*.err golden files")
+var updateGolden = flag.Bool("update-config", false, "rewrite the testdata/config/*.err golden files")
 
 // TestLoadConfigErrors checks the full error output of bad configs and
 // overrides against golden files, and that the key facts (location, valid
@@ -139,9 +139,9 @@ func TestLoadConfigErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg, err := LoadConfig(filepath.Join("testdata", "config", tt.file), tt.overrides)
+			cfg, err := Load(filepath.Join("testdata", "config", tt.file), tt.overrides)
 			if err == nil {
-				t.Fatalf("LoadConfig succeeded (%+v), want an error", cfg)
+				t.Fatalf("Load succeeded (%+v), want an error", cfg)
 			}
 			var ce interface{ ConfigError() bool }
 			if !errors.As(err, &ce) || !ce.ConfigError() {
@@ -154,7 +154,7 @@ func TestLoadConfigErrors(t *testing.T) {
 				}
 			}
 			golden := filepath.Join("testdata", "config", tt.name+".err")
-			if *updateConfigGolden {
+			if *updateGolden {
 				if err := os.WriteFile(golden, []byte(got+"\n"), 0o644); err != nil {
 					t.Fatal(err)
 				}

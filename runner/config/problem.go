@@ -1,4 +1,4 @@
-package runner
+package config
 
 import (
 	"fmt"
@@ -47,15 +47,15 @@ func (p Problem) String() string {
 	return b.String()
 }
 
-// ConfigError lists every problem found in a configuration, its overrides
+// Error lists every problem found in a configuration, its overrides
 // and the parameter files it refers to.
-type ConfigError struct {
+type Error struct {
 	// Problems holds the problems in file order, then override order.
 	Problems []Problem
 }
 
 // Error prints one problem per line.
-func (e *ConfigError) Error() string {
+func (e *Error) Error() string {
 	lines := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
 		lines[i] = p.String()
@@ -65,9 +65,9 @@ func (e *ConfigError) Error() string {
 
 // ConfigError reports true: the command line maps errors with this method
 // to exit status 2.
-func (e *ConfigError) ConfigError() bool { return true }
+func (e *Error) ConfigError() bool { return true }
 
-var _ interface{ ConfigError() bool } = (*ConfigError)(nil)
+var _ interface{ ConfigError() bool } = (*Error)(nil)
 
 // site is where a value came from: a file line or an override, and the
 // key path to show.
@@ -117,7 +117,7 @@ func (ps *problems) addAll(list []Problem) {
 	}
 }
 
-// err returns nil or a *ConfigError with the problems sorted: the main
+// err returns nil or a *Error with the problems sorted: the main
 // file first (by line), then other files, then overrides in command-line
 // order, then problems without a location; discovery order breaks ties.
 func (ps *problems) err(mainFile string) error {
@@ -166,7 +166,7 @@ func (ps *problems) err(mainFile string) error {
 		n := len(out) - maxProblems
 		out = append(out[:maxProblems:maxProblems], Problem{File: mainFile, Msg: fmt.Sprintf("... and %d more problems", n)})
 	}
-	return &ConfigError{Problems: out}
+	return &Error{Problems: out}
 }
 
 // maxProblems caps the problems reported for one config; a file that

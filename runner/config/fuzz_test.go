@@ -1,4 +1,4 @@
-package runner
+package config
 
 import (
 	"errors"
@@ -7,11 +7,11 @@ import (
 	"testing"
 )
 
-// FuzzLoadConfig feeds arbitrary YAML and an arbitrary override to the
-// config loader. It must never panic; it either fails with a *ConfigError
+// FuzzLoad feeds arbitrary YAML and an arbitrary override to the
+// config loader. It must never panic; it either fails with a *Error
 // holding at least one located problem, or returns a config that expands
 // without error into jobs that each have a query setting.
-func FuzzLoadConfig(f *testing.F) {
+func FuzzLoad(f *testing.F) {
 	withFakes(f, nil)
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "config", "*.yaml"))
 	more, _ := filepath.Glob(filepath.Join("testdata", "config", "*", "*.yaml"))
@@ -27,11 +27,11 @@ func FuzzLoadConfig(f *testing.F) {
 	f.Add([]byte("datasets: &d [synthetic-2k-8]\nalgorithms: [*d, {name: fakehnsw, index: [&s {M: 4}, *s]}]\n"), "algorithms.fakehnsw.query.ef=1")
 	f.Add([]byte("{datasets: [synthetic-2k-8], algorithms: [fakeivf], k: 0x10}"), "algorithms.fakeivf.query.alpha=[.inf, -1e9]")
 	f.Fuzz(func(t *testing.T, data []byte, override string) {
-		c, err := loadConfig("fuzz.yaml", "fuzz.yaml", data, "", []string{override})
+		c, err := load("fuzz.yaml", "fuzz.yaml", data, "", []string{override})
 		if err != nil {
-			var ce *ConfigError
+			var ce *Error
 			if !errors.As(err, &ce) {
-				t.Fatalf("error %T is not a *ConfigError: %v", err, err)
+				t.Fatalf("error %T is not a *Error: %v", err, err)
 			}
 			if len(ce.Problems) == 0 {
 				t.Fatalf("config error without problems")
@@ -45,7 +45,7 @@ func FuzzLoadConfig(f *testing.F) {
 		}
 		p, err := c.Expand()
 		if err != nil {
-			t.Fatalf("LoadConfig accepted a config that Expand rejects: %v", err)
+			t.Fatalf("Load accepted a config that Expand rejects: %v", err)
 		}
 		if c.K < 1 || c.Trials < 1 || c.Threads < 1 || len(p.Jobs) == 0 {
 			t.Fatalf("accepted config has k %d, trials %d, threads %d, %d jobs", c.K, c.Trials, c.Threads, len(p.Jobs))

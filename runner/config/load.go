@@ -1,4 +1,4 @@
-package runner
+package config
 
 import (
 	"errors"
@@ -20,14 +20,25 @@ import (
 const (
 	DefaultK       = 10
 	DefaultTrials  = 5
-	DefaultMode    = "single"
+	DefaultMode    = ModeSingle
 	DefaultThreads = 1
 	DefaultOutput  = "results"
 	DefaultCache   = "interim"
 )
 
-// modes lists the valid values of Config.Mode.
-var modes = []string{"single", "batch", "parallel"}
+// The search modes, the valid values of Config.Mode.
+const (
+	// ModeSingle runs one query at a time on one thread.
+	ModeSingle = "single"
+	// ModeBatch passes all queries in one call.
+	ModeBatch = "batch"
+	// ModeParallel spreads queries over Config.Threads goroutines.
+	ModeParallel = "parallel"
+)
+
+// modes lists the valid values of Config.Mode in the order messages show
+// them.
+var modes = []string{ModeSingle, ModeBatch, ModeParallel}
 
 // embeddedQuickstart is how problems name the embedded default config.
 const embeddedQuickstart = "configs/quickstart.yaml (embedded)"
@@ -35,12 +46,12 @@ const embeddedQuickstart = "configs/quickstart.yaml (embedded)"
 // defaultsFS holds the embedded configs; tests may replace it.
 var defaultsFS fs.FS = configs.FS
 
-// LoadConfig reads the YAML config at path ("" means the embedded
+// Load reads the YAML config at path ("" means the embedded
 // configs/quickstart.yaml), applies the defaults and then the key=value
 // overrides, and validates the result as a whole, including every dataset
 // name, algorithm name and parameter, and the per-algorithm default and
 // per-dataset specialization files the config relies on. Every problem
-// found is reported at once in a *ConfigError.
+// found is reported at once in a *Error.
 //
 // Overrides use dotted key paths and YAML values: trials=3,
 // datasets=[siftsmall,fashion-mnist], algorithms.hnsw.query.ef=[10,40],
@@ -53,13 +64,13 @@ var defaultsFS fs.FS = configs.FS
 // drops an algorithm from the run. A value that is empty after '=' is the
 // empty string (cache= turns caching off). In single mode Threads is set
 // to 1. The returned Config lists datasets by their catalogue spelling.
-func LoadConfig(path string, overrides []string) (*Config, error) {
+func Load(path string, overrides []string) (*Config, error) {
 	if path == "" {
 		data, err := fs.ReadFile(defaultsFS, configs.Quickstart)
 		if err != nil {
 			return nil, fmt.Errorf("read embedded quickstart config: %w", err)
 		}
-		return loadConfig(embeddedQuickstart, "", data, "", overrides)
+		return load(embeddedQuickstart, "", data, "", overrides)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -68,14 +79,14 @@ func LoadConfig(path string, overrides []string) (*Config, error) {
 		if errors.As(err, &pe) {
 			msg = pe.Err.Error()
 		}
-		return nil, &ConfigError{Problems: []Problem{{File: path, Msg: "cannot read config: " + msg}}}
+		return nil, &Error{Problems: []Problem{{File: path, Msg: "cannot read config: " + msg}}}
 	}
-	return loadConfig(path, path, data, filepath.Dir(path), overrides)
+	return load(path, path, data, filepath.Dir(path), overrides)
 }
 
-// loadConfig is LoadConfig on data already read: file names the data in
+// load is Load on data already read: file names the data in
 // problems, source and dir fill Config.Source and Config.ConfigDir.
-func loadConfig(file, source string, data []byte, dir string, overrides []string) (*Config, error) {
+func load(file, source string, data []byte, dir string, overrides []string) (*Config, error) {
 	ps := &problems{overrides: map[string]int{}}
 	for i, o := range overrides {
 		if _, seen := ps.overrides[o]; !seen {
@@ -111,7 +122,7 @@ func loadConfig(file, source string, data []byte, dir string, overrides []string
 		return nil, ps.err(file)
 	}
 	d.applyPatches(c, patches)
-	if c.Mode == "single" {
+	if c.Mode == ModeSingle {
 		c.Threads = 1
 	}
 	_, planProblems := c.expand()

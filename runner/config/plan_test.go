@@ -1,4 +1,4 @@
-package runner
+package config
 
 import (
 	"io/fs"
@@ -31,9 +31,9 @@ func summary(p *Plan) []string {
 // mustPlan loads and expands a config, failing the test on any error.
 func mustPlan(t *testing.T, file string, overrides ...string) (*Config, *Plan) {
 	t.Helper()
-	c, err := LoadConfig(file, overrides)
+	c, err := Load(file, overrides)
 	if err != nil {
-		t.Fatalf("LoadConfig(%q, %q): %v", file, overrides, err)
+		t.Fatalf("Load(%q, %q): %v", file, overrides, err)
 	}
 	p, err := c.Expand()
 	if err != nil {
@@ -82,7 +82,7 @@ func TestEmbeddedQuickstart(t *testing.T) {
 		t.Errorf("quickstart has no flat job: %q", summary(p))
 	}
 	// The file in the tree is the same run.
-	_, p2 := mustPlan(t, filepath.Join("..", "configs", "quickstart.yaml"))
+	_, p2 := mustPlan(t, filepath.Join("..", "..", "configs", "quickstart.yaml"))
 	if !reflect.DeepEqual(summary(p), summary(p2)) {
 		t.Errorf("embedded and on-disk quickstart differ:\n%q\n%q", summary(p), summary(p2))
 	}
@@ -177,7 +177,7 @@ func TestEmbeddedDefaults(t *testing.T) {
 
 	// A broken embedded file is reported with its name and line.
 	withFakes(t, fstest.MapFS{"algorithms/fakehnsw.yaml": {Data: []byte("index: [{M: 8}]\nqeury: {ef: [1]}\n")}})
-	_, err := LoadConfig(file, nil)
+	_, err := Load(file, nil)
 	if err == nil || !strings.Contains(err.Error(), "configs/algorithms/fakehnsw.yaml (embedded):2: qeury: unknown key") {
 		t.Errorf("broken embedded defaults: got %v", err)
 	}
@@ -316,7 +316,7 @@ func TestExpandBuiltInCode(t *testing.T) {
 // and the algorithm registry.
 func TestRealLookups(t *testing.T) {
 	file := writeConfig(t, "datasets: [siftsmal]\nalgorithms: [flat, nosuchalgo]\n")
-	_, err := LoadConfig(file, nil)
+	_, err := Load(file, nil)
 	if err == nil {
 		t.Fatal("want an error")
 	}

@@ -1,4 +1,4 @@
-package runner
+package config
 
 import (
 	"fmt"
@@ -114,6 +114,9 @@ func (d *decoder) newNode(text string, kind yaml.Kind, tag, value string) *yaml.
 
 // apply sets o.value at o.keys under root, creating maps and algorithm
 // entries on the way, or returns a patch for a single algorithm parameter.
+// It walks the keys one step at a time: a step into a map (setInMap) or
+// into a list (setInList), shown being the keys walked so far, until the last key sets the value or an
+// algorithm entry's index.P / query.P turns the rest into a patch.
 func (d *decoder) apply(root *yaml.Node, o override) (*patch, error) {
 	cur := resolve(root)
 	if cur.Kind != yaml.MappingNode {
@@ -124,93 +127,21 @@ func (d *decoder) apply(root *yaml.Node, o override) (*patch, error) {
 	for i, key := range o.keys {
 		last := i == len(o.keys)-1
 		if isEntry && (key == "index" || key == "query") && !last && !isNumber(o.keys[i+1]) {
-			if i+2 != len(o.keys) {
-				example := "algorithms.hnsw.query.ef"
-				if key == "index" {
-					example = "algorithms.hnsw.index.M"
-				}
-				return nil, fmt.Errorf("too many keys after %s.%s; want one parameter name, e.g. %s", shown, key, example)
-			}
-			stage := algorithms.IndexTime
-			if key == "query" {
-				stage = algorithms.QueryTime
-			}
-			return &patch{entry: cur, stage: stage, param: o.keys[i+1], value: o.value, text: o.text}, nil
+			return paramPatch(cur, o, i, shown)
 		}
-		var next *yaml.Node
 		nextIsList := i == 0 && key == "algorithms"
+		var next *yaml.Node
+		var err error
 		switch cur.Kind {
 		case yaml.MappingNode:
-			vi := -1
-			for j := 0; j+1 < len(cur.Content); j += 2 {
-				if k := resolve(cur.Content[j]); k.Kind == yaml.ScalarNode && k.Value == key {
-					vi = j + 1
-				}
-			}
-			if last {
-				if vi >= 0 {
-					cur.Content[vi] = o.value
-				} else {
-					cur.Content = append(cur.Content, d.newNode(o.text, yaml.ScalarNode, "!!str", key), o.value)
-				}
-				return nil, nil
-			}
-			if vi >= 0 && !isNull(cur.Content[vi]) {
-				next = resolve(cur.Content[vi])
-				if nextIsList && next.Kind != yaml.SequenceNode {
-					// algorithms: flat, or a single entry map, is a
-					// one-element list; make it one so items can be
-					// addressed.
-					seq := d.newNode(o.text, yaml.SequenceNode, "!!seq", "")
-					seq.Content = []*yaml.Node{cur.Content[vi]}
-					cur.Content[vi] = seq
-					next = seq
-				}
-			} else {
-				kind, tag := yaml.MappingNode, "!!map"
-				if nextIsList {
-					kind, tag = yaml.SequenceNode, "!!seq"
-				}
-				next = d.newNode(o.text, kind, tag, "")
-				if vi >= 0 {
-					cur.Content[vi] = next
-				} else {
-					cur.Content = append(cur.Content, d.newNode(o.text, yaml.ScalarNode, "!!str", key), next)
-				}
-			}
+			next = d.setInMap(cur, key, last, nextIsList, o)
 		case yaml.SequenceNode:
-			if last && inAlgorithms && !isNumber(key) && isNull(o.value) {
-				// algorithms.NAME=null drops that algorithm from the run.
-				for j, it := range cur.Content {
-					if entryName(it) == key {
-						cur.Content = append(cur.Content[:j:j], cur.Content[j+1:]...)
-						return nil, nil
-					}
-				}
-				return nil, fmt.Errorf("the config lists no algorithm %q to remove", key)
-			}
-			j, err := d.item(cur, key, inAlgorithms, o.text)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", shown, err)
-			}
-			if last {
-				if inAlgorithms && !isNumber(key) {
-					v := resolve(o.value)
-					if v.Kind != yaml.MappingNode {
-						return nil, fmt.Errorf("want an algorithm entry such as {index: [...], query: {...}}, got %s", describe(v))
-					}
-					if name := entryName(v); name == "" {
-						v.Content = append([]*yaml.Node{d.newNode(o.text, yaml.ScalarNode, "!!str", "name"), d.newNode(o.text, yaml.ScalarNode, "!!str", key)}, v.Content...)
-					} else if name != key {
-						return nil, fmt.Errorf("entry addressed as %q has name %q", key, name)
-					}
-				}
-				cur.Content[j] = o.value
-				return nil, nil
-			}
-			next = resolve(cur.Content[j])
+			next, err = d.setInList(cur, key, shown, last, inAlgorithms, o)
 		default:
 			return nil, fmt.Errorf("%s is %s, not a map or a list, so it has no key %q", shown, describe(cur), key)
+		}
+		if err != nil || next == nil {
+			return nil, err
 		}
 		isEntry = inAlgorithms
 		inAlgorithms = nextIsList
@@ -218,6 +149,117 @@ func (d *decoder) apply(root *yaml.Node, o override) (*patch, error) {
 		cur = next
 	}
 	return nil, nil
+}
+
+// paramPatch turns the override of one parameter of the algorithm entry
+// cur, whose keys from i on are index.P or query.P, into a patch.
+func paramPatch(cur *yaml.Node, o override, i int, shown string) (*patch, error) {
+	key := o.keys[i]
+	if i+2 != len(o.keys) {
+		example := "algorithms.hnsw.query.ef"
+		if key == "index" {
+			example = "algorithms.hnsw.index.M"
+		}
+		return nil, fmt.Errorf("too many keys after %s.%s; want one parameter name, e.g. %s", shown, key, example)
+	}
+	stage := algorithms.IndexTime
+	if key == "query" {
+		stage = algorithms.QueryTime
+	}
+	return &patch{entry: cur, stage: stage, param: o.keys[i+1], value: o.value, text: o.text}, nil
+}
+
+// setInMap steps from map cur into key: when last it sets the override's
+// value there and returns nil, otherwise it returns the node under key,
+// creating a map (or, for the algorithms key, a list) when there is none.
+func (d *decoder) setInMap(cur *yaml.Node, key string, last, nextIsList bool, o override) *yaml.Node {
+	vi := -1
+	for j := 0; j+1 < len(cur.Content); j += 2 {
+		if k := resolve(cur.Content[j]); k.Kind == yaml.ScalarNode && k.Value == key {
+			vi = j + 1
+		}
+	}
+	if last {
+		if vi >= 0 {
+			cur.Content[vi] = o.value
+		} else {
+			cur.Content = append(cur.Content, d.newNode(o.text, yaml.ScalarNode, "!!str", key), o.value)
+		}
+		return nil
+	}
+	if vi >= 0 && !isNull(cur.Content[vi]) {
+		next := resolve(cur.Content[vi])
+		if nextIsList && next.Kind != yaml.SequenceNode {
+			// algorithms: flat, or a single entry map, is a one-element
+			// list; make it one so items can be addressed.
+			seq := d.newNode(o.text, yaml.SequenceNode, "!!seq", "")
+			seq.Content = []*yaml.Node{cur.Content[vi]}
+			cur.Content[vi] = seq
+			next = seq
+		}
+		return next
+	}
+	kind, tag := yaml.MappingNode, "!!map"
+	if nextIsList {
+		kind, tag = yaml.SequenceNode, "!!seq"
+	}
+	next := d.newNode(o.text, kind, tag, "")
+	if vi >= 0 {
+		cur.Content[vi] = next
+	} else {
+		cur.Content = append(cur.Content, d.newNode(o.text, yaml.ScalarNode, "!!str", key), next)
+	}
+	return next
+}
+
+// setInList steps from list cur into the item key names (see item): when
+// last it sets the override's value there (or, for algorithms.NAME=null,
+// drops that entry) and returns nil, otherwise it returns the item.
+func (d *decoder) setInList(cur *yaml.Node, key, shown string, last, inAlgorithms bool, o override) (*yaml.Node, error) {
+	if last && inAlgorithms && !isNumber(key) && isNull(o.value) {
+		return nil, dropEntry(cur, key)
+	}
+	j, err := d.item(cur, key, inAlgorithms, o.text)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", shown, err)
+	}
+	if !last {
+		return resolve(cur.Content[j]), nil
+	}
+	if inAlgorithms && !isNumber(key) {
+		if err := d.nameEntry(o.value, key, o.text); err != nil {
+			return nil, err
+		}
+	}
+	cur.Content[j] = o.value
+	return nil, nil
+}
+
+// dropEntry removes the algorithm entry called name from the list
+// (algorithms.NAME=null drops that algorithm from the run).
+func dropEntry(list *yaml.Node, name string) error {
+	for j, it := range list.Content {
+		if entryName(it) == name {
+			list.Content = append(list.Content[:j:j], list.Content[j+1:]...)
+			return nil
+		}
+	}
+	return fmt.Errorf("the config lists no algorithm %q to remove", name)
+}
+
+// nameEntry checks that value, set as algorithms.NAME=value, is an entry
+// map, and gives it name NAME when it has none.
+func (d *decoder) nameEntry(value *yaml.Node, name, text string) error {
+	v := resolve(value)
+	if v.Kind != yaml.MappingNode {
+		return fmt.Errorf("want an algorithm entry such as {index: [...], query: {...}}, got %s", describe(v))
+	}
+	if got := entryName(v); got == "" {
+		v.Content = append([]*yaml.Node{d.newNode(text, yaml.ScalarNode, "!!str", "name"), d.newNode(text, yaml.ScalarNode, "!!str", name)}, v.Content...)
+	} else if got != name {
+		return fmt.Errorf("entry addressed as %q has name %q", name, got)
+	}
+	return nil
 }
 
 // item finds the list item key addresses in seq: a position, or the entry

@@ -1,0 +1,193 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/registry"
+	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/vector"
+)
+
+// Lookups used by Expand; tests replace them to expand configs with
+// algorithms that are not registered.
+var (
+	lookupAlgorithm = registry.Lookup
+	algorithmNames  = registry.Names
+	lookupDataset   = datasets.Lookup
+	datasetNames    = func() []string {
+		var out []string
+		for _, e := range datasets.Catalogue() {
+			out = append(out, e.Name)
+		}
+		return out
+	}
+)
+
+// maxQuerySettings bounds the cartesian product of one query sweep.
+const maxQuerySettings = 10000
+
+// Expand validates c and turns it into the run's jobs: every dataset ×
+// algorithm × index-parameter set, dataset-major, in config order. Each
+// job's Index holds the normalized index parameters (defaults filled in)
+// and Queries the cartesian product of the query values, ordered by
+// parameter name with the first name varying slowest and values in the
+// order given.
+//
+// Where an algorithm entry gives no index sets (or no query sweep), they
+// come from the first of: configs/specialized/<dataset>_<algorithm>.yaml,
+// configs/algorithms/<algorithm>.yaml, the algorithm's parameter defaults.
+// Each file is looked for in c.ConfigDir, then c.ConfigDir/configs, then
+// in the copies embedded in the binary. Identical index sets (after
+// normalization) are run once. Problems are reported together in a
+// *Error.
+func (c *Config) Expand() (*Plan, error) {
+	plan, ps := c.expand()
+	if err := ps.err(c.display()); err != nil {
+		return nil, err
+	}
+	return plan, nil
+}
+
+// display is how problems name the config file.
+func (c *Config) display() string {
+	if c.file != "" {
+		return c.file
+	}
+	return c.Source
+}
+
+// at returns where the top-level key or item key was set.
+func (c *Config) at(key string) site {
+	if s, ok := c.locs[key]; ok {
+		return s
+	}
+	return site{file: c.display(), path: key}
+}
+
+// site returns where the part rel of entry a was set, falling back to the
+// entry itself; path is the key path to show.
+func (a *AlgorithmConfig) site(rel, path string) site {
+	if s, ok := a.locs[rel]; ok {
+		return s
+	}
+	if s, ok := a.locs[""]; ok {
+		return s.at(path)
+	}
+	return site{path: path}
+}
+
+// expand checks every setting and builds the plan; problems come back
+// instead of an error so Load can merge them with its own.
+func (c *Config) expand() (*Plan, *problems) {
+	ps := &problems{}
+	if c.K < 1 {
+		ps.add(c.at("k").problem("want at least 1 neighbour, got %d", c.K))
+	}
+	if c.Trials < 1 {
+		ps.add(c.at("trials").problem("want at least 1 trial, got %d", c.Trials))
+	}
+	if c.Threads < 1 {
+		ps.add(c.at("threads").problem("want at least 1 thread, got %d", c.Threads))
+	}
+	if c.Queries < 0 {
+		ps.add(c.at("queries").problem("want 0 (all queries) or a positive count, got %d", c.Queries))
+	}
+	if !contains(modes, c.Mode) {
+		ps.add(c.at("mode").problem("unknown mode %q%s; valid modes: %s", c.Mode, suggest(c.Mode, modes), quoteList(modes)))
+	}
+	if c.Output == "" {
+		ps.add(c.at("output").problem("want a directory for results, got an empty name"))
+	}
+
+	entries := c.checkDatasets(ps)
+	algs := c.checkAlgorithms(ps)
+
+	plan := &Plan{Config: c}
+	r := &resolver{dir: c.ConfigDir, files: map[string]*paramFile{}, ps: ps}
+	for i := range c.Datasets {
+		if entries[i] == nil {
+			continue
+		}
+		ds := entries[i].Name // canonical, e.g. for synthetic names
+		for j := range c.Algorithms {
+			a := &c.Algorithms[j]
+			if algs[j] == nil {
+				continue
+			}
+			alg := *algs[j]
+			if len(alg.Metrics) > 0 && !alg.Supports(entries[i].Metric) {
+				ps.add(a.site("name", entryPath(a.Name, fmt.Sprintf("algorithms[%d]", j))).problem(
+					"%s does not support metric %s of dataset %s (supported: %s)", alg.Name, entries[i].Metric, ds, metricList(alg.Metrics)))
+				continue
+			}
+			plan.Jobs = append(plan.Jobs, r.jobs(ds, j, a, alg)...)
+		}
+	}
+	return plan, ps
+}
+
+// checkDatasets looks up every dataset name; the result holds nil for
+// names with problems.
+func (c *Config) checkDatasets(ps *problems) []*datasets.Entry {
+	if len(c.Datasets) == 0 {
+		ps.add(c.at("datasets").problem("no datasets; list at least one, e.g. datasets: [synthetic-20k-64]"))
+	}
+	out := make([]*datasets.Entry, len(c.Datasets))
+	first := map[string]int{}
+	for i, name := range c.Datasets {
+		s := c.at(fmt.Sprintf("datasets[%d]", i))
+		e, err := lookupDataset(name)
+		if err != nil {
+			ps.add(s.problem("%v%s", err, suggest(name, datasetNames())))
+			continue
+		}
+		if j, dup := first[e.Name]; dup {
+			ps.add(s.problem("dataset %q is listed twice (also datasets[%d])", e.Name, j))
+			continue
+		}
+		first[e.Name] = i
+		out[i] = &e
+	}
+	return out
+}
+
+// checkAlgorithms looks up every algorithm entry's name; the result holds
+// nil for entries with problems.
+func (c *Config) checkAlgorithms(ps *problems) []*algorithms.Algorithm {
+	if len(c.Algorithms) == 0 {
+		ps.add(c.at("algorithms").problem("no algorithms; list at least one, e.g. algorithms: [{name: flat}] (valid: %s)", quoteList(algorithmNames())))
+	}
+	out := make([]*algorithms.Algorithm, len(c.Algorithms))
+	first := map[string]int{}
+	for j := range c.Algorithms {
+		a := &c.Algorithms[j]
+		path := entryPath(a.Name, fmt.Sprintf("algorithms[%d]", j))
+		if a.Name == "" {
+			ps.add(a.site("", path).problem("missing name; every entry needs name: <algorithm> (valid: %s)", quoteList(algorithmNames())))
+			continue
+		}
+		s := a.site("name", path+".name")
+		if k, dup := first[a.Name]; dup {
+			ps.add(s.problem("algorithm %q is listed twice (also algorithms[%d]); put all its index sets in one entry's index list", a.Name, k))
+			continue
+		}
+		first[a.Name] = j
+		alg, err := lookupAlgorithm(a.Name)
+		if err != nil {
+			ps.add(s.problem("%v%s", err, suggest(a.Name, algorithmNames())))
+			continue
+		}
+		out[j] = &alg
+	}
+	return out
+}
+
+func metricList(ms []vector.Metric) string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = string(m)
+	}
+	return strings.Join(out, ", ")
+}

@@ -1,0 +1,12 @@
+// Package runner measures a plan: for each job of a config.Plan it opens
+// the dataset, loads the index from the index cache or builds (and
+// caches) it, times passes over the queries in single, batch or parallel
+// mode, scores recall against the ground truth and writes result files
+// point by point, so an interrupted run keeps what it finished and a
+// second run resumes it.
+//
+// It owns timing and measurement, the index cache and running; what to
+// run (config files, overrides, parameter grids) is runner/config's, and
+// runner takes a Plan from it rather than reading YAML. It imports
+// algorithms and datasets and must not import report or cmd.
+package runner
