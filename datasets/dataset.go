@@ -28,11 +28,15 @@ type Dataset struct {
 	GroundTruthDist vector.Matrix
 	// BaseLabels and QueryLabels hold class labels when the dataset has them.
 	BaseLabels, QueryLabels []int32
+	// Attributes holds one integer attribute per base vector (for range
+	// filters), or is nil.
+	Attributes []int64
 	// Dir is the directory the files were read from ("" for built-in data).
 	// Computed ground truth is cached there.
 	Dir string
 
 	closers []io.Closer
+	fp      fingerprintState
 }
 
 // Close releases memory mappings and open files. Matrices of the dataset

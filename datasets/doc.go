@@ -28,6 +28,22 @@
 // or an io.Reader, reports malformed input as an error wrapping ErrFormat
 // that says what is wrong, and is fuzz-tested.
 //
+// # Fingerprints
+//
+// Dataset.Fingerprint is a SHA-256 over the metric and the full content and
+// shape of the base, queries, training split, labels and attributes, as the
+// indexes see them; IndexFingerprint covers only what an index depends on
+// (metric, base, training split). Hashes of file-backed parts are cached
+// under <CacheDir>/fingerprints/ keyed by the files' paths, sizes and
+// modification times; synthetic data is identified by its generator version,
+// name and shape without hashing.
+//
+// # Memory-mapped files
+//
+// A mapped file truncated while in use would crash the process with SIGBUS.
+// Code that reads dataset matrices runs under Guard, which turns such a
+// fault into a *FaultError naming the file.
+//
 // # Ground truth
 //
 // Shipped ground truth is loaded when present. The runner computes missing

@@ -26,6 +26,7 @@ func (f *fileBytes) Close() error {
 	if f.unmap == nil {
 		return nil
 	}
+	unregisterMapping(f.data)
 	err := f.unmap()
 	f.unmap = nil
 	f.data = nil
@@ -61,6 +62,7 @@ func loadFile(path string, limit int64) (fb *fileBytes, size int64, err error) {
 	if n > 0 && n >= MmapThreshold {
 		data, unmap, err := mmapFile(f, int(n))
 		if err == nil {
+			registerMapping(data, path)
 			return &fileBytes{data: data, mapped: true, unmap: unmap}, size, nil
 		}
 		if err != errMmapUnsupported {

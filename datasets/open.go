@@ -138,6 +138,7 @@ func (e Entry) openFiles(ctx context.Context, opt Options) (*Dataset, error) {
 			e.Name, strings.Join(missing, ", "), strings.Join(e.SearchDirs(opt.DataDir), ", "), e.Name, e.dirName())
 	}
 	d := &Dataset{Name: e.Name, Metric: e.Metric, Dir: dir}
+	d.fp.cacheDir = opt.CacheDir
 	ok := false
 	defer func() {
 		if !ok {
@@ -168,9 +169,13 @@ func (e Entry) openFiles(ctx context.Context, opt Options) (*Dataset, error) {
 		case RoleQuery, RoleQueryLabels, RoleGroundTruth, RoleGroundTruthDistances:
 			limit = opt.MaxQueries
 		}
+		ident, identErr := fileIdentity(path) // before reading: see fileIdentity
 		p, err := read(path, f, limit)
 		if err != nil {
 			return nil, fmt.Errorf("dataset %s: %w", e.Name, err)
+		}
+		if part := rolePart[f.Role]; part != "" && identErr == nil {
+			d.setProvenance(part, provenance{key: fmt.Sprintf("%s format %s key %q normalized %t", ident, f.Format, f.Key, e.Metric == vector.Angular)})
 		}
 		if p.closer != nil {
 			d.AddCloser(p.closer)
@@ -211,6 +216,12 @@ func (e Entry) openFiles(ctx context.Context, opt Options) (*Dataset, error) {
 	}
 	ok = true
 	return d, nil
+}
+
+// rolePart maps the file roles that enter the fingerprint to their part.
+var rolePart = map[Role]string{
+	RoleBase: partBase, RoleQuery: partQuery, RoleLearn: partTrain,
+	RoleBaseLabels: partBaseLabels, RoleQueryLabels: partQueryLabels,
 }
 
 // check verifies that the files of a dataset agree with each other and with

@@ -42,6 +42,12 @@ const (
 	synthSpreadRange = 0.5
 )
 
+// syntheticGeneratorVersion identifies the generator's output in
+// fingerprints (which never hash synthetic data, see fingerprint.go). Bump
+// it whenever a change to this file changes any generated value;
+// TestSyntheticGeneratorPinned fails until you do.
+const syntheticGeneratorVersion = 1
+
 // syntheticSpec is a parsed synthetic dataset name.
 type syntheticSpec struct {
 	name   string // canonical
@@ -290,6 +296,9 @@ func (s syntheticSpec) generate(ctx context.Context, opt Options) (*Dataset, err
 		Normalize(d.Base)
 		Normalize(d.Query)
 		Normalize(d.Train)
+	}
+	for _, part := range []string{partBase, partQuery, partTrain} {
+		d.setProvenance(part, provenance{key: fmt.Sprintf("synthetic generator %d name %s part %s", syntheticGeneratorVersion, s.name, part), derived: true})
 	}
 	return d, nil
 }
