@@ -1,14 +1,12 @@
 package datasets
 
 import (
-	"bufio"
 	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 
+	"github.com/annbench/annbench/datasets/atomicfile"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -120,60 +118,20 @@ func validateIDs(m vector.IDMatrix) error {
 // temporary file in the same directory, is synced, and is renamed over path,
 // so readers never see a partial file.
 func WriteFvecs(path string, m vector.Matrix) error {
-	return writeAtomic(path, func(w io.Writer) error { return EncodeFvecs(w, m) })
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return EncodeFvecs(w, m) })
 }
 
 // WriteIvecs writes m to path in ivecs format atomically (see WriteFvecs).
 func WriteIvecs(path string, m vector.IDMatrix) error {
-	return writeAtomic(path, func(w io.Writer) error { return EncodeIvecs(w, m) })
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return EncodeIvecs(w, m) })
 }
 
 // WriteFbin writes m to path in fbin format atomically (see WriteFvecs).
 func WriteFbin(path string, m vector.Matrix) error {
-	return writeAtomic(path, func(w io.Writer) error { return EncodeFbin(w, m) })
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return EncodeFbin(w, m) })
 }
 
 // WriteIbin writes m to path in ibin format atomically (see WriteFvecs).
 func WriteIbin(path string, m vector.IDMatrix) error {
-	return writeAtomic(path, func(w io.Writer) error { return EncodeIbin(w, m) })
-}
-
-// writeAtomic runs encode into a temporary file beside path and renames it
-// into place only when everything, including fsync, succeeded.
-func writeAtomic(path string, encode func(io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if err = encode(bw); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = bw.Flush(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("write %s: sync: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync() // best effort: make the rename durable
-		d.Close()
-	}
-	return nil
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return EncodeIbin(w, m) })
 }

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/result"
 )
 
 // CompareOptions tunes Compare. The zero value uses the defaults.
@@ -83,7 +83,7 @@ type PointChange struct {
 	IndexParams, QueryParams string
 	// Base and New are the two measurements; one is nil when the point
 	// exists on one side only.
-	Base, New *runner.Point
+	Base, New *result.Point
 	// RecallDelta is New.Recall − Base.Recall.
 	RecallDelta float64
 	// QPSChange is New.QPS/Base.QPS − 1 (shown, never a verdict on its
@@ -130,7 +130,7 @@ func (c *Comparison) Regressions() int {
 // (New.Hi < Base.Lo), so noise alone cannot fail a build. At identical
 // parameters it compares recall, a regression when it drops by more
 // than RecallThreshold.
-func Compare(base, next []runner.Result, opt CompareOptions) *Comparison {
+func Compare(base, next []result.Result, opt CompareOptions) *Comparison {
 	c := &Comparison{Threshold: opt.threshold(), RecallThreshold: opt.recallThreshold()}
 	targets := opt.Targets
 	if len(targets) == 0 {
@@ -176,17 +176,17 @@ func (c *Comparison) level(ds, alg string, b, n Estimate) LevelChange {
 
 // points matches the points of one algorithm by index and query
 // parameters.
-func (c *Comparison) points(ds, alg string, base, next []*runner.Result) []PointChange {
+func (c *Comparison) points(ds, alg string, base, next []*result.Result) []PointChange {
 	type side struct {
-		r *runner.Result
-		p *runner.Point
+		r *result.Result
+		p *result.Point
 	}
 	bm, nm := map[string]side{}, map[string]side{}
 	var keys []string
-	add := func(m map[string]side, rs []*runner.Result) {
+	add := func(m map[string]side, rs []*result.Result) {
 		for _, r := range rs {
 			for i := range r.Points {
-				k := paramKey(r.IndexParams) + "\x00" + paramKey(r.Points[i].QueryParams)
+				k := result.ParamKey(r.IndexParams) + "\x00" + result.ParamKey(r.Points[i].QueryParams)
 				if _, ok := bm[k]; !ok {
 					if _, ok := nm[k]; !ok {
 						keys = append(keys, k)
@@ -206,7 +206,7 @@ func (c *Comparison) points(ds, alg string, base, next []*runner.Result) []Point
 			ref = n
 		}
 		pc := PointChange{Dataset: ds, Algorithm: alg, Base: b.p, New: n.p,
-			IndexParams: ParamString(ref.r.IndexParams), QueryParams: ParamString(ref.p.QueryParams),
+			IndexParams: result.ParamString(ref.r.IndexParams), QueryParams: result.ParamString(ref.p.QueryParams),
 			RecallDelta: math.NaN(), QPSChange: math.NaN(), Verdict: Unmatched}
 		if b.p != nil && n.p != nil {
 			pc.RecallDelta = n.p.Recall - b.p.Recall
@@ -228,10 +228,10 @@ func (c *Comparison) points(ds, alg string, base, next []*runner.Result) []Point
 }
 
 // compareNotes describes setup differences between the two sides.
-func compareNotes(base, next []runner.Result, bg, ng map[string]map[string][]*runner.Result) []string {
+func compareNotes(base, next []result.Result, bg, ng map[string]map[string][]*result.Result) []string {
 	var notes []string
 	for _, ds := range unionKeys(bg, ng) {
-		var b, n []*runner.Result
+		var b, n []*result.Result
 		for _, rs := range bg[ds] {
 			b = append(b, rs...)
 		}
@@ -248,7 +248,7 @@ func compareNotes(base, next []runner.Result, bg, ng map[string]map[string][]*ru
 				ds, bk, bm, bt, nk, nm, nt))
 		}
 	}
-	cpus := func(rs []runner.Result) string {
+	cpus := func(rs []result.Result) string {
 		var out []string
 		seen := map[string]bool{}
 		for _, r := range rs {
@@ -268,12 +268,12 @@ func compareNotes(base, next []runner.Result, bg, ng map[string]map[string][]*ru
 }
 
 // groupMap indexes results by dataset then algorithm.
-func groupMap(rs []runner.Result) map[string]map[string][]*runner.Result {
-	m := map[string]map[string][]*runner.Result{}
+func groupMap(rs []result.Result) map[string]map[string][]*result.Result {
+	m := map[string]map[string][]*result.Result{}
 	for i := range rs {
 		r := &rs[i]
 		if m[r.Dataset] == nil {
-			m[r.Dataset] = map[string][]*runner.Result{}
+			m[r.Dataset] = map[string][]*result.Result{}
 		}
 		m[r.Dataset][r.Algorithm] = append(m[r.Dataset][r.Algorithm], r)
 	}
@@ -350,7 +350,7 @@ func rangeCell(e Estimate) string {
 	return fmtQPS(e.Lo) + "–" + fmtQPS(e.Hi)
 }
 
-func recallCell(p *runner.Point) string {
+func recallCell(p *result.Point) string {
 	if p == nil {
 		return dash
 	}

@@ -12,7 +12,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/result"
 )
 
 // CompareFile is the base name of the overlay figure RenderCompare writes
@@ -27,7 +27,7 @@ const CompareTableFile = "compare.md"
 // figure <dir>/<dataset>/compare.{png,svg} with both sides' lines and
 // frontiers in the same colours and markers, BASE dashed and NEW solid.
 // It returns the paths written.
-func RenderCompare(dir string, base, next []runner.Result, c *Comparison, opt Options) ([]string, error) {
+func RenderCompare(dir string, base, next []result.Result, c *Comparison, opt Options) ([]string, error) {
 	warn := opt.warn()
 	bg, ng := groupMap(base), groupMap(next)
 	var md bytes.Buffer
@@ -53,9 +53,9 @@ func RenderCompare(dir string, base, next []runner.Result, c *Comparison, opt Op
 	return paths, nil
 }
 
-func compareFigure(ds string, base, next map[string][]*runner.Result, opt Options, warn io.Writer) (*figure, error) {
-	var all []*runner.Result
-	for _, m := range []map[string][]*runner.Result{base, next} {
+func compareFigure(ds string, base, next map[string][]*result.Result, opt Options, warn io.Writer) (*figure, error) {
+	var all []*result.Result
+	for _, m := range []map[string][]*result.Result{base, next} {
 		for _, rs := range m {
 			all = append(all, rs...)
 		}
@@ -70,7 +70,7 @@ func compareFigure(ds string, base, next map[string][]*runner.Result, opt Option
 	glyphFor := map[string]draw.GlyphDrawer{}
 	var keys []string
 	for _, r := range all {
-		key := r.Algorithm + "\x00" + paramKey(r.IndexParams)
+		key := r.Algorithm + "\x00" + result.ParamKey(r.IndexParams)
 		if _, ok := glyphFor[key]; !ok {
 			glyphFor[key] = nil
 			keys = append(keys, key)
@@ -88,7 +88,7 @@ func compareFigure(ds string, base, next map[string][]*runner.Result, opt Option
 		col := colorOf(ai)
 		for _, side := range []struct {
 			name string
-			rs   []*runner.Result
+			rs   []*result.Result
 		}{{"base", base[alg]}, {"new", next[alg]}} {
 			var front []Entry
 			var all []Entry
@@ -104,7 +104,7 @@ func compareFigure(ds string, base, next map[string][]*runner.Result, opt Option
 				}
 				line.Color = faded(col)
 				line.Width = vg.Points(1)
-				sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2.5), Shape: glyphFor[r.Algorithm+"\x00"+paramKey(r.IndexParams)]}
+				sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2.5), Shape: glyphFor[r.Algorithm+"\x00"+result.ParamKey(r.IndexParams)]}
 				if side.name == "base" {
 					line.Dashes = dashes
 					sc.GlyphStyle.Color = faded(col)

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/result"
 )
 
 func TestCompareGolden(t *testing.T) {
@@ -22,12 +22,12 @@ func TestCompareGolden(t *testing.T) {
 
 // sweep makes a result whose points sit on a typical recall/QPS curve,
 // each timed pass within ±spread of the median.
-func sweep(alg string, scale, spread float64) runner.Result {
-	r := runner.Result{Schema: runner.Schema, Dataset: "d", Algorithm: alg, K: 10, Mode: "single", Threads: 1,
+func sweep(alg string, scale, spread float64) result.Result {
+	r := result.Result{Schema: result.Schema, Dataset: "d", Algorithm: alg, K: 10, Mode: "single", Threads: 1,
 		IndexParams: map[string]any{"M": 16.0}}
 	for i, rec := range []float64{0.7, 0.82, 0.91, 0.96, 0.993} {
 		q := 20000 / float64(int(1)<<i) * scale
-		r.Points = append(r.Points, runner.Point{
+		r.Points = append(r.Points, result.Point{
 			QueryParams: map[string]any{"ef": float64(int(10) << i)}, Recall: rec, QPS: q,
 			QPSMin: q * (1 - spread), QPSMax: q * (1 + spread),
 			PassQPS: []float64{q * (1 - spread), q, q * (1 + spread)},
@@ -53,8 +53,8 @@ func TestCompareRegressionThreshold(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			base := []runner.Result{sweep("hnsw", 1, tt.spread)}
-			next := []runner.Result{sweep("hnsw", tt.scale, tt.spread)}
+			base := []result.Result{sweep("hnsw", 1, tt.spread)}
+			next := []result.Result{sweep("hnsw", tt.scale, tt.spread)}
 			c := Compare(base, next, CompareOptions{})
 			if got := c.Regressions() > 0; got != tt.regression {
 				var buf bytes.Buffer
@@ -78,8 +78,8 @@ func TestCompareRegressionThreshold(t *testing.T) {
 }
 
 func TestCompareCustomThreshold(t *testing.T) {
-	base := []runner.Result{sweep("hnsw", 1, 0.01)}
-	next := []runner.Result{sweep("hnsw", 0.95, 0.01)}
+	base := []result.Result{sweep("hnsw", 1, 0.01)}
+	next := []result.Result{sweep("hnsw", 0.95, 0.01)}
 	if n := Compare(base, next, CompareOptions{Threshold: 0.03}).Regressions(); n == 0 {
 		t.Errorf("a 5%% drop with --threshold 3%% is not a regression")
 	}
@@ -89,8 +89,8 @@ func TestCompareCustomThreshold(t *testing.T) {
 }
 
 func TestCompareRecall(t *testing.T) {
-	base := []runner.Result{sweep("hnsw", 1, 0.01)}
-	next := []runner.Result{sweep("hnsw", 1, 0.01)}
+	base := []result.Result{sweep("hnsw", 1, 0.01)}
+	next := []result.Result{sweep("hnsw", 1, 0.01)}
 	next[0].Points[2].Recall -= 0.05  // real recall loss
 	next[0].Points[3].Recall -= 0.005 // within the recall threshold
 	next[0].Points = next[0].Points[:4]
@@ -117,8 +117,8 @@ func TestCompareRecall(t *testing.T) {
 }
 
 func TestCompareUnmatchedAlgorithm(t *testing.T) {
-	base := []runner.Result{sweep("hnsw", 1, 0.01)}
-	next := []runner.Result{sweep("hnsw", 1, 0.01), sweep("ivf", 1, 0.01)}
+	base := []result.Result{sweep("hnsw", 1, 0.01)}
+	next := []result.Result{sweep("hnsw", 1, 0.01), sweep("ivf", 1, 0.01)}
 	c := Compare(base, next, CompareOptions{})
 	if c.Regressions() != 0 {
 		t.Errorf("a new algorithm counted as a regression")
@@ -133,8 +133,8 @@ func TestCompareUnmatchedAlgorithm(t *testing.T) {
 }
 
 func TestCompareNotes(t *testing.T) {
-	base := []runner.Result{sweep("hnsw", 1, 0.01)}
-	next := []runner.Result{sweep("hnsw", 1, 0.01)}
+	base := []result.Result{sweep("hnsw", 1, 0.01)}
+	next := []result.Result{sweep("hnsw", 1, 0.01)}
 	if c := Compare(base, next, CompareOptions{}); len(c.Notes) != 0 {
 		t.Errorf("notes for identical setups: %q", c.Notes)
 	}

@@ -4,7 +4,8 @@
 // one self-contained report.html, comparisons of two result sets, and
 // exports to CSV and the Go benchmark format.
 //
-// The package sits at the end of the pipeline: it reads runner.Result
-// values (from Load or directly from the runner) and never imports the
-// packages that produce them.
+// The package sits at the end of the pipeline: it reads result.Result
+// values (from Load, or directly from the runner) through the schema
+// package runner/result, and must never import runner, the algorithms or
+// the dataset downloader, so that reporting links no index code.
 package report

@@ -1,21 +1,19 @@
 package report
 
 import (
-	"fmt"
 	"math"
 	"sort"
-	"strconv"
 	"strings"
 
-	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/result"
 )
 
 // Entry is one measured point together with the result it belongs to.
 type Entry struct {
 	// Result is the result file the point is part of.
-	Result *runner.Result
+	Result *result.Result
 	// Point is the measurement.
-	Point *runner.Point
+	Point *result.Point
 }
 
 // Recall returns the point's recall@k.
@@ -32,7 +30,7 @@ func (e Entry) usable() bool {
 }
 
 // Entries returns every point of rs, in file then sweep order.
-func Entries(rs []*runner.Result) []Entry {
+func Entries(rs []*result.Result) []Entry {
 	var out []Entry
 	for _, r := range rs {
 		for i := range r.Points {
@@ -45,7 +43,7 @@ func Entries(rs []*runner.Result) []Entry {
 // Spread returns the interval the timed passes of p fall in: the range of
 // PassQPS when recorded, else [QPSMin, QPSMax], else QPS ± 2 CV, else the
 // single value QPS (one pass: no spread known).
-func Spread(p runner.Point) (lo, hi float64) {
+func Spread(p result.Point) (lo, hi float64) {
 	if len(p.PassQPS) > 0 {
 		lo, hi = math.Inf(1), math.Inf(-1)
 		for _, q := range p.PassQPS {
@@ -63,58 +61,13 @@ func Spread(p runner.Point) (lo, hi float64) {
 	return p.QPS, p.QPS
 }
 
-// ParamString renders parameters as "a=1, b=x" sorted by name, or "-"
-// when there are none. Integral numbers print without a decimal point,
-// whatever type JSON decoding gave them.
-func ParamString(m map[string]any) string {
-	return paramJoin(m, ", ", "-")
-}
-
-// paramKey is a compact stable key for matching parameter sets.
-func paramKey(m map[string]any) string {
-	return paramJoin(m, ",", "")
-}
-
-func paramJoin(m map[string]any, sep, empty string) string {
-	if len(m) == 0 {
-		return empty
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + "=" + formatValue(m[k])
-	}
-	return strings.Join(parts, sep)
-}
-
-func formatValue(v any) string {
-	switch x := v.(type) {
-	case float64:
-		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
-			return strconv.FormatInt(int64(x), 10)
-		}
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	case float32:
-		return formatValue(float64(x))
-	case string:
-		return x
-	case nil:
-		return "null"
-	}
-	return fmt.Sprint(v)
-}
-
 // seriesName names one line of a plot: the algorithm and its index
 // parameters.
-func seriesName(r *runner.Result) string {
+func seriesName(r *result.Result) string {
 	if len(r.IndexParams) == 0 {
 		return r.Algorithm
 	}
-	return r.Algorithm + " " + paramJoin(r.IndexParams, " ", "")
+	return r.Algorithm + " " + result.ParamJoin(r.IndexParams, " ", "")
 }
 
 // maxLegend bounds the length of a legend entry.
@@ -124,8 +77,8 @@ const maxLegend = 60
 // by only those index parameters that differ between its series (the
 // tables list all of them), so constant knobs such as seeds do not push
 // the data off the figure.
-func legendNames(rs []*runner.Result) map[*runner.Result]string {
-	out := map[*runner.Result]string{}
+func legendNames(rs []*result.Result) map[*result.Result]string {
+	out := map[*result.Result]string{}
 	for _, alg := range algorithmNames(rs) {
 		same := ofAlgorithm(rs, alg)
 		varying := map[string]bool{}
@@ -133,7 +86,7 @@ func legendNames(rs []*runner.Result) map[*runner.Result]string {
 			for _, o := range same {
 				for k, v := range r.IndexParams {
 					w, ok := o.IndexParams[k]
-					if !ok || formatValue(v) != formatValue(w) {
+					if !ok || result.FormatValue(v) != result.FormatValue(w) {
 						varying[k] = true
 					}
 				}
@@ -148,7 +101,7 @@ func legendNames(rs []*runner.Result) map[*runner.Result]string {
 			}
 			name := alg
 			if len(shown) > 0 {
-				name += " " + paramJoin(shown, " ", "")
+				name += " " + result.ParamJoin(shown, " ", "")
 			}
 			if n := []rune(name); len(n) > maxLegend {
 				name = string(n[:maxLegend-1]) + "…"
@@ -163,11 +116,11 @@ func legendNames(rs []*runner.Result) map[*runner.Result]string {
 // index parameters.
 type datasetGroup struct {
 	Name    string
-	Results []*runner.Result
+	Results []*result.Result
 }
 
 // byDataset groups results by dataset name, sorted.
-func byDataset(results []runner.Result) []datasetGroup {
+func byDataset(results []result.Result) []datasetGroup {
 	idx := map[string]int{}
 	var groups []datasetGroup
 	for i := range results {
@@ -187,12 +140,12 @@ func byDataset(results []runner.Result) []datasetGroup {
 	return groups
 }
 
-func sortResults(rs []*runner.Result) {
+func sortResults(rs []*result.Result) {
 	sort.SliceStable(rs, func(i, j int) bool {
 		if rs[i].Algorithm != rs[j].Algorithm {
 			return rs[i].Algorithm < rs[j].Algorithm
 		}
-		return naturalLess(paramKey(rs[i].IndexParams), paramKey(rs[j].IndexParams))
+		return naturalLess(result.ParamKey(rs[i].IndexParams), result.ParamKey(rs[j].IndexParams))
 	})
 }
 
@@ -230,7 +183,7 @@ func digitRun(s string) int {
 
 // algorithms returns the distinct algorithm names of rs in order of first
 // appearance (rs is sorted, so alphabetical).
-func algorithmNames(rs []*runner.Result) []string {
+func algorithmNames(rs []*result.Result) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, r := range rs {
@@ -243,8 +196,8 @@ func algorithmNames(rs []*runner.Result) []string {
 }
 
 // ofAlgorithm returns the results of rs run with algorithm name.
-func ofAlgorithm(rs []*runner.Result, name string) []*runner.Result {
-	var out []*runner.Result
+func ofAlgorithm(rs []*result.Result, name string) []*result.Result {
+	var out []*result.Result
 	for _, r := range rs {
 		if r.Algorithm == name {
 			out = append(out, r)

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/result"
 )
 
 // csvFixed are the leading CSV columns; one column per index parameter
@@ -27,7 +27,7 @@ var csvFixed = []string{
 // facts, the measurements, whether the point is on its algorithm's Pareto
 // frontier for its dataset, the build figures, and one column per
 // parameter name so that sweeps can be pivoted.
-func WriteCSV(w io.Writer, results []runner.Result) error {
+func WriteCSV(w io.Writer, results []result.Result) error {
 	idxNames, qNames := paramNames(results)
 	header := append([]string(nil), csvFixed...)
 	for _, n := range idxNames {
@@ -46,7 +46,7 @@ func WriteCSV(w io.Writer, results []runner.Result) error {
 			for i := range r.Points {
 				p := &r.Points[i]
 				row := []string{
-					r.Dataset, r.Metric, r.Algorithm, ParamString(r.IndexParams), ParamString(p.QueryParams),
+					r.Dataset, r.Metric, r.Algorithm, result.ParamString(r.IndexParams), result.ParamString(p.QueryParams),
 					strconv.Itoa(r.K), r.Mode, strconv.Itoa(r.Threads), strconv.Itoa(r.Trials), strconv.Itoa(r.Queries),
 					num(p.Recall), num(p.RecallAt1), num(p.QPS), num(p.QPSMin), num(p.QPSMax), num(p.CV),
 					num(p.LatencyUS.P50), num(p.LatencyUS.P95), num(p.LatencyUS.P99), num(p.DistanceCount),
@@ -74,8 +74,8 @@ func WriteCSV(w io.Writer, results []runner.Result) error {
 }
 
 // frontierSet marks the points on each algorithm's frontier in g.
-func frontierSet(g datasetGroup) map[*runner.Point]bool {
-	on := map[*runner.Point]bool{}
+func frontierSet(g datasetGroup) map[*result.Point]bool {
+	on := map[*result.Point]bool{}
 	for _, alg := range algorithmNames(g.Results) {
 		for _, e := range Frontier(Entries(ofAlgorithm(g.Results, alg))) {
 			on[e.Point] = true
@@ -84,7 +84,7 @@ func frontierSet(g datasetGroup) map[*runner.Point]bool {
 	return on
 }
 
-func paramNames(results []runner.Result) (index, query []string) {
+func paramNames(results []result.Result) (index, query []string) {
 	is, qs := map[string]bool{}, map[string]bool{}
 	for _, r := range results {
 		for k := range r.IndexParams {
@@ -113,7 +113,7 @@ func paramCell(m map[string]any, name string) string {
 	if !ok {
 		return ""
 	}
-	return formatValue(v)
+	return result.FormatValue(v)
 }
 
 func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
@@ -137,14 +137,14 @@ func sig6(x float64) string {
 // pass and -P is GOMAXPROCS (omitted when 1, as go test does). Each index
 // adds one BenchmarkBuild line with its build time and size. Points with
 // QPS ≤ 0 are left out.
-func WriteBenchfmt(w io.Writer, results []runner.Result) error {
+func WriteBenchfmt(w io.Writer, results []result.Result) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprint(bw, "Unit qps better=higher\n")
 	fmt.Fprint(bw, "Unit recall better=higher assume=exact\n")
 	fmt.Fprint(bw, "Unit recall@1 better=higher assume=exact\n")
 	fmt.Fprint(bw, "Unit index-bytes better=lower assume=exact\n")
 	fmt.Fprint(bw, "Unit peak-rss-bytes better=lower\n")
-	var last *runner.Machine
+	var last *result.Machine
 	for _, g := range byDataset(results) {
 		for _, r := range g.Results {
 			if last == nil || *last != r.Machine {
@@ -188,7 +188,7 @@ func WriteBenchfmt(w io.Writer, results []runner.Result) error {
 	return nil
 }
 
-func writeConfig(w io.Writer, m runner.Machine) {
+func writeConfig(w io.Writer, m result.Machine) {
 	fmt.Fprint(w, "\n")
 	for _, kv := range [][2]string{
 		{"goos", m.OS}, {"goarch", m.Arch}, {"cpu", m.CPU}, {"go-version", m.GoVersion},
@@ -210,7 +210,7 @@ func nameParams(m map[string]any) string {
 	sort.Strings(keys)
 	var b strings.Builder
 	for _, k := range keys {
-		b.WriteString("/" + nameValue(k) + "=" + nameValue(formatValue(m[k])))
+		b.WriteString("/" + nameValue(k) + "=" + nameValue(result.FormatValue(m[k])))
 	}
 	return b.String()
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/result"
 )
 
 func TestExportGolden(t *testing.T) {
@@ -71,17 +71,17 @@ func TestCSVShape(t *testing.T) {
 var benchLine = regexp.MustCompile(`^Benchmark[A-Z][^\s]*\s+\d+(\s+[-0-9.e+]+\s+\S+)+$`)
 
 func TestBenchfmtShape(t *testing.T) {
-	r := runner.Result{Schema: runner.Schema, Dataset: "my data/set", Algorithm: "odd alg", K: 10, Mode: "single", Threads: 1, Queries: 50,
+	r := result.Result{Schema: result.Schema, Dataset: "my data/set", Algorithm: "odd alg", K: 10, Mode: "single", Threads: 1, Queries: 50,
 		IndexParams: map[string]any{"metric=x": "a b/c"},
-		Build:       runner.Build{Seconds: 1.5, IndexBytes: 4096},
-		Machine:     runner.Machine{GOMAXPROCS: 1, CPU: "cpu\nwith newline"},
-		Points: []runner.Point{
+		Build:       result.Build{Seconds: 1.5, IndexBytes: 4096},
+		Machine:     result.Machine{GOMAXPROCS: 1, CPU: "cpu\nwith newline"},
+		Points: []result.Point{
 			{QueryParams: map[string]any{"ef": 10.0}, Recall: 0.9, RecallAt1: 0.95, QPS: 2000, PassQPS: []float64{1900, 2000, 0}},
 			{QueryParams: map[string]any{"ef": 20.0}, Recall: 0.95, QPS: 1000},
 			{QueryParams: map[string]any{"ef": 40.0}, Recall: 0.99, QPS: 0},
 		}}
 	var buf bytes.Buffer
-	if err := WriteBenchfmt(&buf, []runner.Result{r}); err != nil {
+	if err := WriteBenchfmt(&buf, []result.Result{r}); err != nil {
 		t.Fatal(err)
 	}
 	var search, build int

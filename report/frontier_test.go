@@ -4,16 +4,16 @@ import (
 	"math"
 	"testing"
 
-	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/result"
 )
 
 // mk builds entries from (recall, qps) pairs, all in one result.
 func mk(pairs ...[2]float64) []Entry {
-	r := &runner.Result{Algorithm: "a"}
+	r := &result.Result{Algorithm: "a"}
 	for _, p := range pairs {
-		r.Points = append(r.Points, runner.Point{Recall: p[0], QPS: p[1]})
+		r.Points = append(r.Points, result.Point{Recall: p[0], QPS: p[1]})
 	}
-	return Entries([]*runner.Result{r})
+	return Entries([]*result.Result{r})
 }
 
 func pairsOf(es []Entry) [][2]float64 {
@@ -61,11 +61,11 @@ func TestFrontier(t *testing.T) {
 }
 
 func TestFrontierAcrossResults(t *testing.T) {
-	a := &runner.Result{Algorithm: "x", IndexParams: map[string]any{"M": 8.0},
-		Points: []runner.Point{{Recall: 0.8, QPS: 1000}, {Recall: 0.9, QPS: 500}}}
-	b := &runner.Result{Algorithm: "x", IndexParams: map[string]any{"M": 16.0},
-		Points: []runner.Point{{Recall: 0.85, QPS: 900}, {Recall: 0.95, QPS: 550}}}
-	f := Frontier(Entries([]*runner.Result{a, b}))
+	a := &result.Result{Algorithm: "x", IndexParams: map[string]any{"M": 8.0},
+		Points: []result.Point{{Recall: 0.8, QPS: 1000}, {Recall: 0.9, QPS: 500}}}
+	b := &result.Result{Algorithm: "x", IndexParams: map[string]any{"M": 16.0},
+		Points: []result.Point{{Recall: 0.85, QPS: 900}, {Recall: 0.95, QPS: 550}}}
+	f := Frontier(Entries([]*result.Result{a, b}))
 	want := [][2]float64{{0.8, 1000}, {0.85, 900}, {0.95, 550}} // (0.9, 500) is dominated by (0.95, 550)
 	if got := pairsOf(f); len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
 		t.Fatalf("Frontier = %v, want %v", got, want)
@@ -118,11 +118,11 @@ func TestAtRecall(t *testing.T) {
 }
 
 func TestAtRecallSpread(t *testing.T) {
-	r := &runner.Result{Points: []runner.Point{
+	r := &result.Result{Points: []result.Point{
 		{Recall: 0.8, QPS: 1000, PassQPS: []float64{900, 1000, 1100}},
 		{Recall: 0.9, QPS: 100, QPSMin: 80, QPSMax: 120},
 	}}
-	e := AtRecall(Frontier(Entries([]*runner.Result{r})), 0.85)
+	e := AtRecall(Frontier(Entries([]*result.Result{r})), 0.85)
 	want := func(a, b float64) float64 { return math.Sqrt(a * b) }
 	if math.Abs(e.Lo-want(900, 80)) > 1e-9 || math.Abs(e.Hi-want(1100, 120)) > 1e-9 {
 		t.Errorf("spread = [%v, %v], want [%v, %v]", e.Lo, e.Hi, want(900, 80), want(1100, 120))
@@ -135,13 +135,13 @@ func TestAtRecallSpread(t *testing.T) {
 func TestSpread(t *testing.T) {
 	tests := []struct {
 		name   string
-		p      runner.Point
+		p      result.Point
 		lo, hi float64
 	}{
-		{"passes", runner.Point{QPS: 100, PassQPS: []float64{95, 110, 100}, QPSMin: 1, QPSMax: 1000}, 95, 110},
-		{"min max", runner.Point{QPS: 100, QPSMin: 90, QPSMax: 120}, 90, 120},
-		{"cv", runner.Point{QPS: 100, CV: 0.05}, 90, 110},
-		{"single pass", runner.Point{QPS: 100}, 100, 100},
+		{"passes", result.Point{QPS: 100, PassQPS: []float64{95, 110, 100}, QPSMin: 1, QPSMax: 1000}, 95, 110},
+		{"min max", result.Point{QPS: 100, QPSMin: 90, QPSMax: 120}, 90, 120},
+		{"cv", result.Point{QPS: 100, CV: 0.05}, 90, 110},
+		{"single pass", result.Point{QPS: 100}, 100, 100},
 	}
 	for _, tt := range tests {
 		lo, hi := Spread(tt.p)
@@ -151,32 +151,15 @@ func TestSpread(t *testing.T) {
 	}
 }
 
-func TestParamString(t *testing.T) {
-	tests := []struct {
-		in   map[string]any
-		want string
-	}{
-		{nil, "-"},
-		{map[string]any{"ef": 10.0}, "ef=10"},
-		{map[string]any{"M": 16, "ef_construction": 200.0, "a": "x"}, "M=16, a=x, ef_construction=200"},
-		{map[string]any{"r": 0.25, "b": true}, "b=true, r=0.25"},
-	}
-	for _, tt := range tests {
-		if got := ParamString(tt.in); got != tt.want {
-			t.Errorf("ParamString(%v) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestLegendNames(t *testing.T) {
-	a := &runner.Result{Algorithm: "hnsw", IndexParams: map[string]any{"M": 8.0, "seed": 1.0, "ef_construction": 200.0}}
-	b := &runner.Result{Algorithm: "hnsw", IndexParams: map[string]any{"M": 16.0, "seed": 1.0, "ef_construction": 200.0}}
-	c := &runner.Result{Algorithm: "scann", IndexParams: map[string]any{"num_leaves": 100.0, "seed": 1.0}}
-	d := &runner.Result{Algorithm: "flat"}
-	long := &runner.Result{Algorithm: "ivf", IndexParams: map[string]any{"a_very_long_parameter_name": 1.0, "another_very_long_parameter_name": "x"}}
-	long2 := &runner.Result{Algorithm: "ivf", IndexParams: map[string]any{"a_very_long_parameter_name": 2.0, "another_very_long_parameter_name": "y"}}
-	got := legendNames([]*runner.Result{a, b, c, d, long, long2})
-	want := map[*runner.Result]string{a: "hnsw M=8", b: "hnsw M=16", c: "scann", d: "flat",
+	a := &result.Result{Algorithm: "hnsw", IndexParams: map[string]any{"M": 8.0, "seed": 1.0, "ef_construction": 200.0}}
+	b := &result.Result{Algorithm: "hnsw", IndexParams: map[string]any{"M": 16.0, "seed": 1.0, "ef_construction": 200.0}}
+	c := &result.Result{Algorithm: "scann", IndexParams: map[string]any{"num_leaves": 100.0, "seed": 1.0}}
+	d := &result.Result{Algorithm: "flat"}
+	long := &result.Result{Algorithm: "ivf", IndexParams: map[string]any{"a_very_long_parameter_name": 1.0, "another_very_long_parameter_name": "x"}}
+	long2 := &result.Result{Algorithm: "ivf", IndexParams: map[string]any{"a_very_long_parameter_name": 2.0, "another_very_long_parameter_name": "y"}}
+	got := legendNames([]*result.Result{a, b, c, d, long, long2})
+	want := map[*result.Result]string{a: "hnsw M=8", b: "hnsw M=16", c: "scann", d: "flat",
 		long: "ivf a_very_long_parameter_name=1 another_very_long_paramete…"}
 	for r, w := range want {
 		if got[r] != w {

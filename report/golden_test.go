@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/result"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -35,7 +35,7 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 // fixture loads one of the hand-made result sets under testdata.
-func fixture(t *testing.T, name string) []runner.Result {
+func fixture(t *testing.T, name string) []result.Result {
 	t.Helper()
 	var warn bytes.Buffer
 	rs, err := LoadWarn(filepath.Join("testdata", name), &warn)

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/result"
 )
 
 // htmlDataset is one dataset's section of report.html.
@@ -22,7 +22,7 @@ type htmlPage struct {
 	Intro    string
 	Targets  []string
 	Datasets []htmlDataset
-	Machines []runner.Machine
+	Machines []result.Machine
 	Files    int
 	Started  string
 	Finished string
@@ -43,9 +43,9 @@ func inlineSVG(svg []byte) template.HTML {
 }
 
 // machines returns the distinct machine descriptions of results.
-func machines(results []runner.Result) []runner.Machine {
-	var out []runner.Machine
-	seen := map[runner.Machine]bool{}
+func machines(results []result.Result) []result.Machine {
+	var out []result.Machine
+	seen := map[result.Machine]bool{}
 	for _, r := range results {
 		if !seen[r.Machine] {
 			seen[r.Machine] = true
@@ -57,7 +57,7 @@ func machines(results []runner.Result) []runner.Machine {
 }
 
 // runSpan returns the earliest start and latest finish of results.
-func runSpan(results []runner.Result) (start, finish string) {
+func runSpan(results []result.Result) (start, finish string) {
 	var s, f time.Time
 	for _, r := range results {
 		if !r.Started.IsZero() && (s.IsZero() || r.Started.Before(s)) {
@@ -76,7 +76,7 @@ func runSpan(results []runner.Result) (start, finish string) {
 	return format(s), format(f)
 }
 
-func writeHTML(results []runner.Result, sections []htmlDataset, targets []float64) ([]byte, error) {
+func writeHTML(results []result.Result, sections []htmlDataset, targets []float64) ([]byte, error) {
 	page := htmlPage{Intro: summaryIntro, Datasets: sections, Machines: machines(results), Files: len(results)}
 	page.Started, page.Finished = runSpan(results)
 	for _, t := range targets {
@@ -93,7 +93,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"qps":     estimateCell,
 	"recall":  fmtRecall,
 	"target":  fmtTarget,
-	"params":  ParamString,
+	"params":  result.ParamString,
 	"seconds": fmtSeconds,
 	"bytes":   fmtBytes,
 }).Parse(`<!DOCTYPE html>

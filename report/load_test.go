@@ -2,13 +2,12 @@ package report
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/result"
 )
 
 func TestLoad(t *testing.T) {
@@ -18,7 +17,7 @@ func TestLoad(t *testing.T) {
 	}
 	var got []string
 	for _, r := range rs {
-		got = append(got, r.Dataset+"/"+r.Algorithm+"/"+paramKey(r.IndexParams))
+		got = append(got, r.Dataset+"/"+r.Algorithm+"/"+result.ParamKey(r.IndexParams))
 	}
 	want := []string{
 		"synthetic-2k-16/flat/", "synthetic-2k-16/hnsw/M=8,ef_construction=100",
@@ -114,53 +113,6 @@ func TestLoadIgnoresNestedRuns(t *testing.T) {
 	}
 }
 
-func TestDecodeResult(t *testing.T) {
-	good, err := json.Marshal(runner.Result{Schema: runner.Schema, Dataset: "d", Algorithm: "a",
-		Points: []runner.Point{{Recall: 0.5, QPS: 10}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name, in string
-		want     string // "" = success
-		other    bool   // skipped as another schema
-	}{
-		{"good", string(good), "", false},
-		{"syntax", `{"schema": "annbench/result/v1", `, "invalid JSON", false},
-		{"array", `[1, 2]`, "not an annbench result file", true},
-		{"no schema", `{"dataset": "d"}`, `no "schema" key`, true},
-		{"other schema", `{"schema": "something/else"}`, `schema "something/else"`, true},
-		{"missing dataset", `{"schema": "annbench/result/v1", "algorithm": "a"}`, `missing "dataset"`, false},
-		{"missing algorithm", `{"schema": "annbench/result/v1", "dataset": "d"}`, `missing "algorithm"`, false},
-		{"wrong type", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "k": "ten"}`, "decode result", false},
-		{"negative build", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "build": {"seconds": -1}}`, `"build"`, false},
-		{"negative pass", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 1, "pass_qps": [1, -2]}]}`, "pass_qps[1]", false},
-		{"recall@1", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "recall_at_1": 2}]}`, "recall_at_1 2 outside", false},
-		{"zero qps is kept", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 0}]}`, "", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := DecodeResult([]byte(tt.in))
-			if tt.want == "" {
-				if err != nil {
-					t.Fatalf("unexpected error %v", err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("error %v, want it to contain %q", err, tt.want)
-			}
-			if got := isOtherSchema(err); got != tt.other {
-				t.Errorf("other-schema = %v, want %v", got, tt.other)
-			}
-		})
-	}
-}
-
-func isOtherSchema(err error) bool {
-	return err != nil && strings.Contains(err.Error(), errOtherSchema.Error())
-}
-
 func FuzzDecodeResult(f *testing.F) {
 	for _, p := range []string{"base/synthetic-2k-16/ivf/nlist=32.json", "malformed/ds/flat/bad-recall.json", "mixed/ds/flat/notes.json"} {
 		data, err := os.ReadFile(filepath.Join("testdata", p))
@@ -171,13 +123,13 @@ func FuzzDecodeResult(f *testing.F) {
 	}
 	f.Add([]byte(`{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 1e999}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := DecodeResult(data)
+		r, err := result.Decode(data)
 		if err != nil {
 			return
 		}
 		// Whatever decodes must be safe to report on.
 		var buf bytes.Buffer
-		rs := []runner.Result{r}
+		rs := []result.Result{r}
 		if err := WriteSummary(&buf, rs, nil); err != nil {
 			t.Fatal(err)
 		}

@@ -12,7 +12,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/result"
 )
 
 // style is how one series (algorithm × index parameters) is drawn.
@@ -23,9 +23,9 @@ type style struct {
 
 // styles assigns colours by algorithm and markers by series, in the
 // order of rs (sorted by algorithm then parameters).
-func styles(rs []*runner.Result) map[*runner.Result]style {
+func styles(rs []*result.Result) map[*result.Result]style {
 	algIdx := map[string]int{}
-	out := map[*runner.Result]style{}
+	out := map[*result.Result]style{}
 	for i, r := range rs {
 		if _, ok := algIdx[r.Algorithm]; !ok {
 			algIdx[r.Algorithm] = len(algIdx)
@@ -37,7 +37,7 @@ func styles(rs []*runner.Result) map[*runner.Result]style {
 
 // runFacts describes k, mode and threads of a set of results, listing
 // every distinct value when they differ.
-func runFacts(rs []*runner.Result) (k, mode, threads string) {
+func runFacts(rs []*result.Result) (k, mode, threads string) {
 	var ks, ms, ts []string
 	add := func(list *[]string, v string) {
 		for _, x := range *list {
@@ -57,13 +57,13 @@ func runFacts(rs []*runner.Result) (k, mode, threads string) {
 
 // usablePoints returns the points of r that fit a log QPS axis, sorted by
 // recall, warning about the others.
-func usablePoints(r *runner.Result, warn io.Writer) []Entry {
+func usablePoints(r *result.Result, warn io.Writer) []Entry {
 	var es []Entry
 	for i := range r.Points {
 		e := Entry{Result: r, Point: &r.Points[i]}
 		if !e.usable() {
 			fmt.Fprintf(warn, "warning: %s: %s: dropping point %s with QPS %v from the plot (log axis needs QPS > 0)\n",
-				r.Dataset, seriesName(r), ParamString(e.Point.QueryParams), e.Point.QPS)
+				r.Dataset, seriesName(r), result.ParamString(e.Point.QueryParams), e.Point.QPS)
 			continue
 		}
 		es = append(es, e)
@@ -105,7 +105,7 @@ func recallQPSFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, erro
 			all = append(all, series[i]...)
 		}
 		front := Frontier(all)
-		on := map[*runner.Point]bool{}
+		on := map[*result.Point]bool{}
 		for _, e := range front {
 			on[e.Point] = true
 		}
@@ -175,7 +175,7 @@ func recallQPSFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, erro
 func pointLabels(es []Entry) (*plotter.Labels, error) {
 	xy := plotter.XYLabels{XYs: xys(es), Labels: make([]string, len(es))}
 	for i, e := range es {
-		xy.Labels[i] = paramJoin(e.Point.QueryParams, " ", "")
+		xy.Labels[i] = result.ParamJoin(e.Point.QueryParams, " ", "")
 	}
 	l, err := plotter.NewLabels(xy)
 	if err != nil {
@@ -252,7 +252,7 @@ func buildFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, error) {
 }
 
 // bestRecall returns the highest recall among r's points.
-func bestRecall(r *runner.Result) (float64, bool) {
+func bestRecall(r *result.Result) (float64, bool) {
 	if len(r.Points) == 0 {
 		return 0, false
 	}
@@ -279,7 +279,7 @@ func zoomRecall(p *plot.Plot, lo float64) {
 }
 
 // minBestRecall returns the lowest best recall of rs, or 1.
-func minBestRecall(rs []*runner.Result) float64 {
+func minBestRecall(rs []*result.Result) float64 {
 	lo := 1.0
 	for _, r := range rs {
 		if b, ok := bestRecall(r); ok {

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/result"
 )
 
 // File names Render writes.
@@ -29,7 +29,7 @@ const (
 // <dir>/summary.md (also appended to opt.StepSummary or
 // $GITHUB_STEP_SUMMARY) and the self-contained <dir>/report.html. Every
 // file is written atomically.
-func Render(dir string, results []runner.Result, opt Options) error {
+func Render(dir string, results []result.Result, opt Options) error {
 	if len(results) == 0 {
 		return errors.New("render report: no results")
 	}

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/result"
 )
 
 // algSummary is one algorithm's row of a dataset's table.
@@ -48,9 +48,9 @@ func summarize(g datasetGroup, targets []float64) datasetSummary {
 }
 
 // factsLine describes how a dataset's results were measured.
-func factsLine(rs []*runner.Result) string {
+func factsLine(rs []*result.Result) string {
 	k, mode, threads := runFacts(rs)
-	distinct := func(f func(*runner.Result) string) string {
+	distinct := func(f func(*result.Result) string) string {
 		var vs []string
 		seen := map[string]bool{}
 		for _, r := range rs {
@@ -63,9 +63,9 @@ func factsLine(rs []*runner.Result) string {
 		sort.Strings(vs)
 		return strings.Join(vs, ",")
 	}
-	metric := distinct(func(r *runner.Result) string { return r.Metric })
-	queries := distinct(func(r *runner.Result) string { return fmt.Sprint(r.Queries) })
-	trials := distinct(func(r *runner.Result) string { return fmt.Sprint(r.Trials) })
+	metric := distinct(func(r *result.Result) string { return r.Metric })
+	queries := distinct(func(r *result.Result) string { return fmt.Sprint(r.Queries) })
+	trials := distinct(func(r *result.Result) string { return fmt.Sprint(r.Trials) })
 	return fmt.Sprintf("metric %s, k=%s, mode %s, threads %s, %s queries, %s timed passes per point", metric, k, mode, threads, queries, trials)
 }
 
@@ -78,7 +78,7 @@ const summaryIntro = `Best queries per second at recall@k ≥ each target, inter
 // dataset, per algorithm, the best QPS at each recall target (nil means
 // DefaultTargets) with the parameters, build time and index size of the
 // setting that reaches it.
-func WriteSummary(w io.Writer, results []runner.Result, targets []float64) error {
+func WriteSummary(w io.Writer, results []result.Result, targets []float64) error {
 	if len(targets) == 0 {
 		targets = DefaultTargets
 	}
@@ -121,7 +121,7 @@ func writeDatasetSummary(w io.Writer, s datasetSummary, targets []float64) {
 			r := e.At.Result
 			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
 				mdEscape(a.Algorithm), fmtTarget(e.Target), estimateCell(e), fmtRecall(e.At.Recall()),
-				mdEscape(ParamString(r.IndexParams)), mdEscape(ParamString(e.At.Point.QueryParams)),
+				mdEscape(result.ParamString(r.IndexParams)), mdEscape(result.ParamString(e.At.Point.QueryParams)),
 				fmtSeconds(r.Build.Seconds), fmtBytes(r.Build.IndexBytes))
 		}
 	}

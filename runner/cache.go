@@ -12,8 +12,10 @@ import (
 	"path/filepath"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/datasets/atomicfile"
 	"github.com/annbench/annbench/datasets/vector"
 	"github.com/annbench/annbench/runner/config"
+	"github.com/annbench/annbench/runner/result"
 )
 
 // cacheMeta is stored beside a cached index: it identifies the data the
@@ -26,7 +28,7 @@ type cacheMeta struct {
 	Rows        int            `json:"rows"`
 	Dim         int            `json:"dim"`
 	Fingerprint uint64         `json:"fingerprint"`
-	Build       Build          `json:"build"`
+	Build       result.Build   `json:"build"`
 }
 
 const cacheSchema = "annbench/index-cache/v1"
@@ -68,40 +70,40 @@ func fingerprint(base vector.Matrix) uint64 {
 
 // load restores a cached index into idx when one exists for the same data
 // and parameters. It returns the stored build facts and whether it loaded.
-func (c indexCache) load(idx algorithms.Index, job config.Job, base vector.Matrix) (Build, bool, error) {
+func (c indexCache) load(idx algorithms.Index, job config.Job, base vector.Matrix) (result.Build, bool, error) {
 	l, ok := idx.(algorithms.Loader)
 	if c.dir == "" || !ok {
-		return Build{}, false, nil
+		return result.Build{}, false, nil
 	}
 	idxPath, metaPath := c.paths(job.Dataset, job.Algorithm.Name, job.Index)
 	mb, err := os.ReadFile(metaPath)
 	if errors.Is(err, fs.ErrNotExist) {
-		return Build{}, false, nil
+		return result.Build{}, false, nil
 	}
 	if err != nil {
-		return Build{}, false, fmt.Errorf("read index cache: %w", err)
+		return result.Build{}, false, fmt.Errorf("read index cache: %w", err)
 	}
 	var meta cacheMeta
 	if err := json.Unmarshal(mb, &meta); err != nil {
-		return Build{}, false, fmt.Errorf("read index cache %s: %w", metaPath, err)
+		return result.Build{}, false, fmt.Errorf("read index cache %s: %w", metaPath, err)
 	}
 	if meta.Schema != cacheSchema || meta.Rows != base.Rows || meta.Dim != base.Dim || meta.Fingerprint != fingerprint(base) {
-		return Build{}, false, nil
+		return result.Build{}, false, nil
 	}
 	f, err := os.Open(idxPath)
 	if err != nil {
-		return Build{}, false, fmt.Errorf("read index cache: %w", err)
+		return result.Build{}, false, fmt.Errorf("read index cache: %w", err)
 	}
 	defer f.Close()
 	if err := l.Load(bufio.NewReaderSize(f, 1<<20)); err != nil {
-		return Build{}, false, fmt.Errorf("load cached index %s: %w", idxPath, err)
+		return result.Build{}, false, fmt.Errorf("load cached index %s: %w", idxPath, err)
 	}
 	return meta.Build, true, nil
 }
 
 // store saves idx when it can be saved; errors are returned for the caller
 // to report, but a failed store never loses the measurement.
-func (c indexCache) store(idx algorithms.Index, job config.Job, base vector.Matrix, b Build) error {
+func (c indexCache) store(idx algorithms.Index, job config.Job, base vector.Matrix, b result.Build) error {
 	s, ok := idx.(algorithms.Saver)
 	if c.dir == "" || !ok {
 		return nil
@@ -110,28 +112,7 @@ func (c indexCache) store(idx algorithms.Index, job config.Job, base vector.Matr
 	if err := os.MkdirAll(filepath.Dir(idxPath), 0o755); err != nil {
 		return fmt.Errorf("store index cache: %w", err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(idxPath), ".idx.tmp*")
-	if err != nil {
-		return fmt.Errorf("store index cache: %w", err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return fmt.Errorf("store index cache: %w", err)
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	err = s.Save(w)
-	if err == nil {
-		err = w.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("store index cache %s: %w", idxPath, err)
-	}
-	if err := os.Rename(tmp, idxPath); err != nil {
+	if err := atomicfile.Write(idxPath, 0o644, s.Save); err != nil {
 		return fmt.Errorf("store index cache: %w", err)
 	}
 	meta := cacheMeta{Schema: cacheSchema, Dataset: job.Dataset, Algorithm: job.Algorithm.Name,
@@ -140,5 +121,5 @@ func (c indexCache) store(idx algorithms.Index, job config.Job, base vector.Matr
 	if err != nil {
 		return fmt.Errorf("store index cache: %w", err)
 	}
-	return writeAtomic(metaPath, mb)
+	return atomicfile.WriteFile(metaPath, mb, 0o644)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/runner/config"
+	"github.com/annbench/annbench/runner/result"
 )
 
 // jobEnv is what the jobs of one dataset share.
@@ -18,7 +19,7 @@ type jobEnv struct {
 	truth   *truth
 	opt     Options
 	log     io.Writer
-	machine Machine
+	machine result.Machine
 }
 
 // run measures one job and returns its result file path. Points already on
@@ -35,7 +36,7 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) (string, error) {
 	if cfg.Mode == config.ModeSingle {
 		threads = 1
 	}
-	var res *Result
+	var res *result.Result
 	if !e.opt.Force {
 		r, err := existingResult(path, cfg.K, cfg.Mode, threads, ds.Query.Rows)
 		if err != nil {
@@ -45,7 +46,7 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) (string, error) {
 	}
 	var todo []algorithms.Params
 	for _, qp := range job.Queries {
-		if res == nil || res.findPoint(qp) < 0 {
+		if res == nil || res.FindPoint(qp) < 0 {
 			todo = append(todo, qp)
 		}
 	}
@@ -59,7 +60,7 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) (string, error) {
 		return "", err
 	}
 	if res == nil {
-		res = &Result{Schema: Schema, Dataset: job.Dataset, Metric: string(ds.Metric), Algorithm: job.Algorithm.Name,
+		res = &result.Result{Schema: result.Schema, Dataset: job.Dataset, Metric: string(ds.Metric), Algorithm: job.Algorithm.Name,
 			IndexParams: job.Index, K: cfg.K, Mode: cfg.Mode, Threads: threads, Trials: cfg.Trials,
 			Queries: ds.Query.Rows, Started: time.Now().UTC()}
 	}
@@ -73,13 +74,13 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) (string, error) {
 		if err != nil {
 			return path, fmt.Errorf("%s %v: %w", label, map[string]any(qp), err)
 		}
-		if i := res.findPoint(qp); i >= 0 {
+		if i := res.FindPoint(qp); i >= 0 {
 			res.Points[i] = pt
 		} else {
 			res.Points = append(res.Points, pt)
 		}
 		res.Finished = time.Now().UTC()
-		if err := WriteResult(path, res); err != nil {
+		if err := result.Write(path, res); err != nil {
 			return path, err
 		}
 		query := "-"
@@ -93,11 +94,11 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) (string, error) {
 }
 
 // obtainIndex loads the index from the cache or builds (and caches) it.
-func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) (algorithms.Index, Build, error) {
+func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) (algorithms.Index, result.Build, error) {
 	ds := e.ds
 	idx, err := job.Algorithm.New(ds.Metric, ds.Base.Dim, job.Index)
 	if err != nil {
-		return nil, Build{}, fmt.Errorf("%s: %w", label, err)
+		return nil, result.Build{}, fmt.Errorf("%s: %w", label, err)
 	}
 	cache := indexCache{dir: e.cfg.Cache}
 	start := time.Now()
@@ -105,7 +106,7 @@ func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) 
 	if err != nil {
 		fmt.Fprintf(e.log, "%s: warning: ignoring index cache: %v\n", label, err)
 		if idx, err = job.Algorithm.New(ds.Metric, ds.Base.Dim, job.Index); err != nil {
-			return nil, Build{}, fmt.Errorf("%s: %w", label, err)
+			return nil, result.Build{}, fmt.Errorf("%s: %w", label, err)
 		}
 	}
 	if ok {
@@ -119,9 +120,9 @@ func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) 
 	fmt.Fprintf(e.log, "%s: building on %d×%d\n", label, ds.Base.Rows, ds.Base.Dim)
 	start = time.Now()
 	if err := idx.Build(ctx, ds.Base); err != nil {
-		return nil, Build{}, fmt.Errorf("%s: build: %w", label, err)
+		return nil, result.Build{}, fmt.Errorf("%s: build: %w", label, err)
 	}
-	b = Build{Seconds: time.Since(start).Seconds(), PeakRSS: peakRSS()}
+	b = result.Build{Seconds: time.Since(start).Seconds(), PeakRSS: peakRSS()}
 	if s, ok := idx.(algorithms.Sizer); ok {
 		b.IndexBytes = s.SizeBytes()
 	}
@@ -137,16 +138,16 @@ func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) 
 
 // measure runs one warm-up pass and cfg.Trials timed passes with query
 // parameters qp and scores the last pass.
-func (e *jobEnv) measure(ctx context.Context, idx algorithms.Index, s *searcher, qp algorithms.Params) (Point, error) {
+func (e *jobEnv) measure(ctx context.Context, idx algorithms.Index, s *searcher, qp algorithms.Params) (result.Point, error) {
 	if qt, ok := idx.(algorithms.QueryTuner); ok {
 		if err := qt.SetQuery(qp); err != nil {
-			return Point{}, fmt.Errorf("set query parameters: %w", err)
+			return result.Point{}, fmt.Errorf("set query parameters: %w", err)
 		}
 	} else if len(qp) > 0 {
-		return Point{}, fmt.Errorf("index takes no query parameters")
+		return result.Point{}, fmt.Errorf("index takes no query parameters")
 	}
 	if _, err := s.pass(ctx); err != nil { // warm-up
-		return Point{}, err
+		return result.Point{}, err
 	}
 	counter, counts := idx.(algorithms.Counter)
 	if counts {
@@ -162,14 +163,14 @@ func (e *jobEnv) measure(ctx context.Context, idx algorithms.Index, s *searcher,
 	for t := 0; t < trials; t++ {
 		d, err := s.pass(ctx)
 		if err != nil {
-			return Point{}, err
+			return result.Point{}, err
 		}
 		qps[t] = float64(nq) / d.Seconds()
 		if lat != nil {
 			lat = append(lat, s.lat...)
 		}
 	}
-	pt := Point{QueryParams: qp, PassQPS: qps}
+	pt := result.Point{QueryParams: qp, PassQPS: qps}
 	pt.QPS, pt.QPSMin, pt.QPSMax, pt.CV = passStats(qps)
 	pt.LatencyUS = latencyPercentiles(lat)
 	if counts {

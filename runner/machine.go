@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/annbench/annbench/algorithms/distance"
+	"github.com/annbench/annbench/runner/result"
 )
 
 // Version is the annbench version recorded in result files; cmd/annbench
@@ -16,8 +17,8 @@ import (
 var Version = "devel"
 
 // CurrentMachine describes this computer and build.
-func CurrentMachine() Machine {
-	m := Machine{
+func CurrentMachine() result.Machine {
+	m := result.Machine{
 		CPU:        cpuModel(),
 		Cores:      runtime.NumCPU(),
 		GOMAXPROCS: runtime.GOMAXPROCS(0),

@@ -8,6 +8,7 @@ import (
 
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/datasets/vector"
+	"github.com/annbench/annbench/runner/result"
 )
 
 // truth holds, per query, the distance thresholds a returned id must meet
@@ -56,7 +57,7 @@ func within(d, limit float32) bool {
 // score returns recall@k and recall@1 over all queries and counts invalid
 // output. Duplicate and out-of-range ids never count; ids past the k-th are
 // ignored for recall and counted as TooMany.
-func (t *truth) score(queries vector.Matrix, results [][]int32) (recall, recall1 float64, bad Invalid) {
+func (t *truth) score(queries vector.Matrix, results [][]int32) (recall, recall1 float64, bad result.Invalid) {
 	kk := min(t.k, t.base.Rows)
 	if kk == 0 || queries.Rows == 0 {
 		return 1, 1, bad
@@ -113,9 +114,9 @@ func passStats(qps []float64) (median, lo, hi, cv float64) {
 
 // latencyPercentiles returns p50, p95 and p99 of per-query latencies given
 // in nanoseconds, in microseconds.
-func latencyPercentiles(ns []float64) Latency {
+func latencyPercentiles(ns []float64) result.Latency {
 	if len(ns) == 0 {
-		return Latency{}
+		return result.Latency{}
 	}
 	sorted := append([]float64(nil), ns...)
 	sort.Float64s(sorted)
@@ -126,5 +127,5 @@ func latencyPercentiles(ns []float64) Latency {
 		}
 		return v / 1e3
 	}
-	return Latency{P50: pct(50), P95: pct(95), P99: pct(99)}
+	return result.Latency{P50: pct(50), P95: pct(95), P99: pct(99)}
 }

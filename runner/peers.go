@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/annbench/annbench/runner/config"
+	"github.com/annbench/annbench/runner/result"
 )
 
 // peerLine is one line of the reference-library script's JSON output:
@@ -37,10 +38,10 @@ type peerLine struct {
 // files for dataset, one per peer × index parameters, so they plot and
 // tabulate beside annbench's own indexes. The script reports the fastest
 // of its passes as qps; that figure fills QPS, QPSMin and QPSMax alike.
-func ImportPeers(r io.Reader, dataset string, machine Machine) ([]*Result, error) {
+func ImportPeers(r io.Reader, dataset string, machine result.Machine) ([]*result.Result, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	byKey := map[string]*Result{}
+	byKey := map[string]*result.Result{}
 	var order []string
 	mode, metric, nq := config.ModeSingle, "", 0
 	now := time.Now().UTC()
@@ -70,9 +71,9 @@ func ImportPeers(r io.Reader, dataset string, machine Machine) ([]*Result, error
 		key := pl.Peer + "|" + fmt.Sprint(sortedPairs(idx))
 		res, ok := byKey[key]
 		if !ok {
-			res = &Result{Schema: Schema, Dataset: dataset, Metric: metric, Algorithm: pl.Peer, IndexParams: idx,
+			res = &result.Result{Schema: result.Schema, Dataset: dataset, Metric: metric, Algorithm: pl.Peer, IndexParams: idx,
 				K: 10, Mode: mode, Threads: 1, Trials: 1, Queries: nq, Machine: machine,
-				Build: Build{Seconds: pl.BuildS}, Started: now, Finished: now}
+				Build: result.Build{Seconds: pl.BuildS}, Started: now, Finished: now}
 			byKey[key] = res
 			order = append(order, key)
 		}
@@ -80,13 +81,13 @@ func ImportPeers(r io.Reader, dataset string, machine Machine) ([]*Result, error
 		if q == nil {
 			q = map[string]any{}
 		}
-		res.Points = append(res.Points, Point{QueryParams: q, Recall: pl.Recall10, RecallAt1: pl.Recall1,
+		res.Points = append(res.Points, result.Point{QueryParams: q, Recall: pl.Recall10, RecallAt1: pl.Recall1,
 			QPS: pl.QPS, QPSMin: pl.QPS, QPSMax: pl.QPS, PassQPS: []float64{pl.QPS}})
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read peer output: %w", err)
 	}
-	out := make([]*Result, 0, len(order))
+	out := make([]*result.Result, 0, len(order))
 	for _, k := range order {
 		out = append(out, byKey[k])
 	}

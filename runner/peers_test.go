@@ -3,6 +3,8 @@ package runner
 import (
 	"strings"
 	"testing"
+
+	"github.com/annbench/annbench/runner/result"
 )
 
 func TestImportPeers(t *testing.T) {
@@ -11,7 +13,7 @@ func TestImportPeers(t *testing.T) {
 {"peer": "hnswlib", "index": {"M": 16, "efConstruction": 200}, "query": {"ef": 16}, "recall1": 0.99, "recall10": 0.963, "qps": 85000, "build_s": 1.5}
 {"peer": "faiss-flat", "index": {}, "query": {}, "recall1": 1.0, "recall10": 1.0, "qps": 1900, "build_s": 0.01}
 `
-	rs, err := ImportPeers(strings.NewReader(in), "siftsmall", Machine{})
+	rs, err := ImportPeers(strings.NewReader(in), "siftsmall", result.Machine{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,10 +27,10 @@ func TestImportPeers(t *testing.T) {
 	if p := h.Points[1]; p.Recall != 0.963 || p.QPS != 85000 || p.QueryParams["ef"] != float64(16) {
 		t.Errorf("second point = %+v", p)
 	}
-	if _, err := ImportPeers(strings.NewReader("{\"nope\": 1}\n"), "x", Machine{}); err == nil {
+	if _, err := ImportPeers(strings.NewReader("{\"nope\": 1}\n"), "x", result.Machine{}); err == nil {
 		t.Error("a line that is neither header nor point was accepted")
 	}
-	if _, err := ImportPeers(strings.NewReader("{bad json\n"), "x", Machine{}); err == nil || !strings.Contains(err.Error(), "line 1") {
+	if _, err := ImportPeers(strings.NewReader("{bad json\n"), "x", result.Machine{}); err == nil || !strings.Contains(err.Error(), "line 1") {
 		t.Errorf("bad JSON error = %v, want one naming line 1", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/datasets/vector"
 	"github.com/annbench/annbench/runner/config"
+	"github.com/annbench/annbench/runner/result"
 )
 
 // testDataset is a small seeded dataset without ground truth.
@@ -64,7 +65,7 @@ func TestRunFlatIsExact(t *testing.T) {
 				if len(paths) != 1 {
 					t.Fatalf("paths = %v, want one", paths)
 				}
-				r, err := ReadResult(paths[0])
+				r, err := result.Read(paths[0])
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -142,7 +143,7 @@ func TestInvalidOutputNeverRaisesRecall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := ReadResult(paths[0])
+	r, err := result.Read(paths[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +178,7 @@ func TestCancelledRunKeepsFinishedResults(t *testing.T) {
 	if len(paths) != 1 {
 		t.Fatalf("paths = %v, want the first job's file", paths)
 	}
-	if _, err := ReadResult(paths[0]); err != nil {
+	if _, err := result.Read(paths[0]); err != nil {
 		t.Fatalf("finished result lost: %v", err)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(paths[0]))

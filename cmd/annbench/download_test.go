@@ -13,7 +13,7 @@ import (
 
 	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/datasets/vector"
-	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/result"
 )
 
 // fixtureName is an ann-benchmarks-layout HDF5 test fixture registered in
@@ -110,7 +110,7 @@ func TestDownloadThenRunFlat(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("run: exit %d\n%s", code, errOut)
 	}
-	r, err := runner.ReadResult(filepath.Join(out, "results", fixtureName, "flat", "default.json"))
+	r, err := result.Read(filepath.Join(out, "results", fixtureName, "flat", "default.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
+	"github.com/annbench/annbench/datasets/atomicfile"
 	"github.com/annbench/annbench/report"
-	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/result"
 	"github.com/spf13/cobra"
 )
 
@@ -29,7 +28,7 @@ func newExportCmd() *cobra.Command {
             benchstat old.txt new.txt`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			write := map[string]func(io.Writer, []runner.Result) error{
+			write := map[string]func(io.Writer, []result.Result) error{
 				"csv":      report.WriteCSV,
 				"benchfmt": report.WriteBenchfmt,
 			}[format]
@@ -48,35 +47,13 @@ func newExportCmd() *cobra.Command {
 				_, err := c.OutOrStdout().Write(buf.Bytes())
 				return err
 			}
-			return writeAtomic(output, buf.Bytes())
+			if err := atomicfile.WriteFile(output, buf.Bytes(), 0o644); err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
+			return nil
 		},
 	}
 	c.Flags().StringVar(&format, "format", "csv", "output format: csv or benchfmt")
 	c.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of stdout")
 	return c
-}
-
-// writeAtomic writes data to path through a temporary file and a rename,
-// so an interrupted export never leaves a truncated file.
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(f.Name(), 0o644)
-	}
-	if werr == nil {
-		werr = os.Rename(f.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("export: %w", werr)
-	}
-	return nil
 }

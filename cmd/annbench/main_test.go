@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	"github.com/annbench/annbench/algorithms/registry"
-	"github.com/annbench/annbench/runner"
 	"github.com/annbench/annbench/runner/config"
+	"github.com/annbench/annbench/runner/result"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
@@ -116,7 +116,7 @@ func TestRunQuickstartShape(t *testing.T) {
 		t.Fatalf("no result files; stderr:\n%s", errs)
 	}
 	for _, f := range files {
-		r, err := runner.ReadResult(f)
+		r, err := result.Read(f)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/datasets/vector"
 	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/result"
 )
 
 func newPeersCmd() *cobra.Command {
@@ -89,7 +90,7 @@ report its fastest pass; compare against annbench's median pass accordingly.`,
 			}
 			for _, r := range results {
 				path := runner.ResultPath(output, name, r.Algorithm, algorithms.Params(r.IndexParams))
-				if err := runner.WriteResult(path, r); err != nil {
+				if err := result.Write(path, r); err != nil {
 					return err
 				}
 				fmt.Fprintf(c.OutOrStdout(), "wrote %s (%d points)\n", path, len(r.Points))

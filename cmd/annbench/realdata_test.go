@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/result"
 )
 
 // testData returns $ANNBENCH_TESTDATA or skips the test.
@@ -19,7 +19,7 @@ func testData(t *testing.T) string {
 }
 
 // runFlat runs flat on one dataset with overrides and returns its point.
-func runFlat(t *testing.T, dataset string, extra ...string) runner.Point {
+func runFlat(t *testing.T, dataset string, extra ...string) result.Point {
 	t.Helper()
 	t.Setenv("ANNBENCH_DATA", testData(t))
 	dir := t.TempDir()
@@ -29,7 +29,7 @@ func runFlat(t *testing.T, dataset string, extra ...string) runner.Point {
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, errs)
 	}
-	r, err := runner.ReadResult(filepath.Join(dir, "results", dataset, "flat", "default.json"))
+	r, err := result.Read(filepath.Join(dir, "results", dataset, "flat", "default.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/result"
 )
 
 // TestRunDownloadsOnDemand: a run on a dataset that is not present fetches
@@ -27,7 +27,7 @@ func TestRunDownloadsOnDemand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("run with download: exit %d\n%s", code, errOut)
 	}
-	r, err := runner.ReadResult(filepath.Join(dir, "results", fixtureName, "flat", "default.json"))
+	r, err := result.Read(filepath.Join(dir, "results", fixtureName, "flat", "default.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sync"
+
+	"github.com/annbench/annbench/datasets/atomicfile"
 )
 
 // lockVersion is the format version of the lock file.
@@ -78,7 +79,7 @@ func (l *lockFile) set(rel string, e lockEntry) {
 	l.files[rel] = e
 }
 
-// write stores the lock atomically (temp file + rename).
+// write stores the lock atomically.
 func (l *lockFile) write(p string) error {
 	l.mu.Lock()
 	b, err := json.MarshalIndent(lockJSON{
@@ -90,24 +91,7 @@ func (l *lockFile) write(p string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".annbench.lock.*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // CreateTemp makes it private
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), p)
+	return atomicfile.WriteFile(p, append(b, '\n'), 0o644)
 }
 
 // hashFile returns the hex sha256 of the file at p.

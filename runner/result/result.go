@@ -1,4 +1,11 @@
-package runner
+// Package result owns annbench's result files: the schema (Result and the
+// types it holds), reading, decoding and validating them, and writing them
+// atomically. The runner writes result files, and report and cmd/annbench
+// read them; all three share this package so that reading results never
+// links an index or a downloader. It imports only the standard library and
+// datasets/atomicfile, and must never import runner, algorithms or
+// report.
+package result
 
 import "time"
 
@@ -42,10 +49,11 @@ type Result struct {
 
 // Build describes the index construction of a result.
 type Build struct {
-	// Seconds is the wall time of Build, or of Load when Cached is true.
+	// Seconds is the wall time of the index's Build. When Cached is true
+	// it is the original build's time, kept with the cached index.
 	Seconds float64 `json:"seconds"`
-	// Cached is true when the index was loaded from the cache; Seconds
-	// then repeats the original build time and LoadSeconds holds the load.
+	// Cached is true when the index was loaded from the cache;
+	// LoadSeconds then holds the time of the load.
 	Cached bool `json:"cached,omitempty"`
 	// LoadSeconds is the wall time of loading a cached index.
 	LoadSeconds float64 `json:"load_seconds,omitempty"`
@@ -88,6 +96,7 @@ type Point struct {
 
 // Latency holds latency percentiles in microseconds.
 type Latency struct {
+	// P50, P95 and P99 are the 50th, 95th and 99th percentiles.
 	P50 float64 `json:"p50"`
 	P95 float64 `json:"p95"`
 	P99 float64 `json:"p99"`
@@ -106,14 +115,22 @@ type Invalid struct {
 
 // Machine describes the computer and build that produced a result.
 type Machine struct {
-	CPU        string `json:"cpu"`
-	Cores      int    `json:"cores"`
-	GOMAXPROCS int    `json:"gomaxprocs"`
-	GoVersion  string `json:"go_version"`
-	OS         string `json:"os"`
-	Arch       string `json:"arch"`
-	Kernels    string `json:"kernels"`
-	Commit     string `json:"commit,omitempty"`
-	Version    string `json:"version"`
-	Hostname   string `json:"hostname,omitempty"`
+	// CPU is the processor model name; Cores the logical CPU count.
+	CPU   string `json:"cpu"`
+	Cores int    `json:"cores"`
+	// GOMAXPROCS is the Go scheduler's thread limit during the run.
+	GOMAXPROCS int `json:"gomaxprocs"`
+	// GoVersion is the Go release the binary was built with.
+	GoVersion string `json:"go_version"`
+	// OS and Arch are the Go target of the binary.
+	OS   string `json:"os"`
+	Arch string `json:"arch"`
+	// Kernels names the distance kernels in use (e.g. avx2).
+	Kernels string `json:"kernels"`
+	// Commit is the VCS revision of the binary, when known.
+	Commit string `json:"commit,omitempty"`
+	// Version is the annbench version.
+	Version string `json:"version"`
+	// Hostname is the computer's host name, when known.
+	Hostname string `json:"hostname,omitempty"`
 }

@@ -1,0 +1,87 @@
+package result
+
+import (
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDecode(t *testing.T) {
+	good, err := json.Marshal(Result{Schema: Schema, Dataset: "d", Algorithm: "a",
+		Points: []Point{{Recall: 0.5, QPS: 10}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, in string
+		want     string // "" = success
+		other    bool   // skipped as another schema
+	}{
+		{"good", string(good), "", false},
+		{"syntax", `{"schema": "annbench/result/v1", `, "invalid JSON", false},
+		{"array", `[1, 2]`, "not an annbench result file", true},
+		{"no schema", `{"dataset": "d"}`, `no "schema" key`, true},
+		{"other schema", `{"schema": "something/else"}`, `schema "something/else"`, true},
+		{"missing dataset", `{"schema": "annbench/result/v1", "algorithm": "a"}`, `missing "dataset"`, false},
+		{"missing algorithm", `{"schema": "annbench/result/v1", "dataset": "d"}`, `missing "algorithm"`, false},
+		{"wrong type", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "k": "ten"}`, "decode result", false},
+		{"negative build", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "build": {"seconds": -1}}`, `"build"`, false},
+		{"negative pass", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 1, "pass_qps": [1, -2]}]}`, "pass_qps[1]", false},
+		{"recall@1", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "recall_at_1": 2}]}`, "recall_at_1 2 outside", false},
+		{"zero qps is kept", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 0}]}`, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Decode([]byte(tt.in))
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("unexpected error %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want it to contain %q", err, tt.want)
+			}
+			if got := isOtherSchema(err); got != tt.other {
+				t.Errorf("other-schema = %v, want %v", got, tt.other)
+			}
+		})
+	}
+}
+
+func isOtherSchema(err error) bool {
+	return errors.Is(err, ErrOtherSchema)
+}
+
+func TestWriteReadRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "ds", "flat", "default.json")
+	in := &Result{Schema: Schema, Dataset: "ds", Algorithm: "flat", K: 10,
+		Points: []Point{{QueryParams: map[string]any{"ef": 10}, Recall: 0.9, QPS: 100, PassQPS: []float64{99, 100}}}}
+	if err := Write(p, in); err != nil {
+		t.Fatal(err)
+	}
+	out, err := Read(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Dataset != "ds" || len(out.Points) != 1 || out.Points[0].Recall != 0.9 || out.FindPoint(map[string]any{"ef": 10}) != 0 {
+		t.Fatalf("read back %+v", out)
+	}
+	if out.FindPoint(map[string]any{"ef": 11}) != -1 {
+		t.Error("FindPoint matched other query parameters")
+	}
+	if _, err := Read(filepath.Join(dir, "missing.json")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v, want fs.ErrNotExist", err)
+	}
+	if err := os.WriteFile(p, []byte(`{"schema": "annbench/result/v1", "dataset": "ds"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(p); err == nil || !strings.Contains(err.Error(), p) {
+		t.Errorf("invalid file: %v, want an error naming %s", err, p)
+	}
+}

@@ -1,0 +1,47 @@
+package result
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Validate checks the fields reports and comparisons rely on: dataset and
+// algorithm named, counts non-negative, recall in [0, 1], QPS figures
+// finite and spreads and build figures non-negative. A QPS of 0 or below
+// is kept: plots drop such points with a warning.
+func Validate(r *Result) error {
+	if r.Dataset == "" {
+		return errors.New(`missing "dataset"`)
+	}
+	if r.Algorithm == "" {
+		return errors.New(`missing "algorithm"`)
+	}
+	if r.K < 0 || r.Threads < 0 || r.Trials < 0 || r.Queries < 0 {
+		return fmt.Errorf(`negative "k", "threads", "trials" or "queries" (%d, %d, %d, %d)`, r.K, r.Threads, r.Trials, r.Queries)
+	}
+	if bad(r.Build.Seconds) || r.Build.IndexBytes < 0 {
+		return fmt.Errorf(`"build": seconds %v and index_bytes %d must be non-negative`, r.Build.Seconds, r.Build.IndexBytes)
+	}
+	for i, p := range r.Points {
+		where := fmt.Sprintf("points[%d] (%s)", i, ParamString(p.QueryParams))
+		if math.IsNaN(p.Recall) || p.Recall < 0 || p.Recall > 1 {
+			return fmt.Errorf("%s: recall %v outside [0, 1]", where, p.Recall)
+		}
+		if math.IsNaN(p.RecallAt1) || p.RecallAt1 < 0 || p.RecallAt1 > 1 {
+			return fmt.Errorf("%s: recall_at_1 %v outside [0, 1]", where, p.RecallAt1)
+		}
+		if math.IsNaN(p.QPS) || math.IsInf(p.QPS, 0) || bad(p.QPSMin) || bad(p.QPSMax) || bad(p.CV) {
+			return fmt.Errorf("%s: qps %v, qps_min %v, qps_max %v, cv %v: want finite, non-negative spread", where, p.QPS, p.QPSMin, p.QPSMax, p.CV)
+		}
+		for j, q := range p.PassQPS {
+			if bad(q) {
+				return fmt.Errorf("%s: pass_qps[%d] = %v, want a finite non-negative number", where, j, q)
+			}
+		}
+	}
+	return nil
+}
+
+// bad reports whether x is not a finite non-negative number.
+func bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) || x < 0 }
