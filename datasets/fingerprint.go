@@ -7,13 +7,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
 	"unsafe"
 
+	"github.com/annbench/annbench/datasets/atomicfile"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -305,5 +305,5 @@ func writeFingerprintCache(cacheDir, key, sum string) {
 	if err != nil {
 		return
 	}
-	writeAtomic(path, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err })
+	atomicfile.WriteFile(path, append(b, '\n'), 0o644)
 }
