@@ -45,7 +45,7 @@ func RenderCompare(dir string, base, next []result.Result, c *Comparison, opt Op
 			return paths, fmt.Errorf("render comparison: %s: %w", ds, err)
 		}
 		out := filepath.Join(dir, safeName(ds), CompareFile)
-		if _, err := writeFigure(f, out); err != nil {
+		if err := writeFigure(f, out); err != nil {
 			return paths, fmt.Errorf("render comparison: %s: %w", ds, err)
 		}
 		paths = append(paths, out+".png", out+".svg")

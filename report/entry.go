@@ -79,6 +79,25 @@ const maxLegend = 60
 // the data off the figure.
 func legendNames(rs []*result.Result) map[*result.Result]string {
 	out := map[*result.Result]string{}
+	shown := varyingIndexParams(rs)
+	for _, r := range rs {
+		name := r.Algorithm
+		if s := result.ParamJoin(shown[r], " ", ""); s != "" {
+			name += " " + s
+		}
+		if n := []rune(name); len(n) > maxLegend {
+			name = string(n[:maxLegend-1]) + "…"
+		}
+		out[r] = name
+	}
+	return out
+}
+
+// varyingIndexParams returns, for each result of rs, the index
+// parameters whose value differs between the results of its algorithm:
+// the ones that tell its lines apart.
+func varyingIndexParams(rs []*result.Result) map[*result.Result]map[string]any {
+	out := map[*result.Result]map[string]any{}
 	for _, alg := range algorithmNames(rs) {
 		same := ofAlgorithm(rs, alg)
 		varying := map[string]bool{}
@@ -99,14 +118,7 @@ func legendNames(rs []*result.Result) map[*result.Result]string {
 					shown[k] = v
 				}
 			}
-			name := alg
-			if len(shown) > 0 {
-				name += " " + result.ParamJoin(shown, " ", "")
-			}
-			if n := []rune(name); len(n) > maxLegend {
-				name = string(n[:maxLegend-1]) + "…"
-			}
-			out[r] = name
+			out[r] = shown
 		}
 	}
 	return out

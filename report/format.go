@@ -91,3 +91,14 @@ func fmtChange(c float64) string {
 func mdEscape(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
 }
+
+// fmtMicros prints a latency given in microseconds; 0 means not measured.
+func fmtMicros(us float64) string {
+	switch {
+	case !(us > 0):
+		return "n/a"
+	case us >= 1000:
+		return fmt.Sprintf("%.2f ms", us/1000)
+	}
+	return fmt.Sprintf("%.0f µs", us)
+}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
-	"regexp"
 	"sort"
 	"time"
 
@@ -13,9 +12,27 @@ import (
 
 // htmlDataset is one dataset's section of report.html.
 type htmlDataset struct {
-	Summary   datasetSummary
-	RecallQPS template.HTML
-	Build     template.HTML
+	// Index is the dataset's position in the chart data.
+	Index   int
+	Summary datasetSummary
+	// Points lists every measured point, for the table of all points.
+	Points []htmlPoint
+}
+
+// htmlPoint is one row of the table of all points.
+type htmlPoint struct {
+	Algorithm string
+	// Index names the index parameters that differ between the
+	// algorithm's sets; FullIndex all of them (the cell's tooltip).
+	Index     string
+	FullIndex string
+	Query     string
+	Recall    float64
+	Recall1   float64
+	QPS       float64
+	P50       float64
+	Build     float64
+	Bytes     int64
 }
 
 type htmlPage struct {
@@ -26,20 +43,29 @@ type htmlPage struct {
 	Files    int
 	Started  string
 	Finished string
+	// Data is the chart data as JSON; Script and Style are the vendored
+	// uPlot library and the page's own script.
+	Data       template.JS
+	UPlot      template.JS
+	UPlotStyle template.CSS
+	Script     template.JS
 }
 
-var (
-	xmlProlog = regexp.MustCompile(`^\s*<\?xml[^>]*\?>\s*`)
-	doctype   = regexp.MustCompile(`^\s*<!DOCTYPE[^>]*>\s*`)
-)
-
-// inlineSVG strips the XML prolog and doctype of an SVG file so it can be
-// embedded in HTML. The SVG comes from our own plotting code, not from
-// user input.
-func inlineSVG(svg []byte) template.HTML {
-	svg = xmlProlog.ReplaceAll(svg, nil)
-	svg = doctype.ReplaceAll(svg, nil)
-	return template.HTML(svg)
+// htmlSections returns the table data of every dataset group.
+func htmlSections(groups []datasetGroup, targets []float64) []htmlDataset {
+	var out []htmlDataset
+	for i, g := range groups {
+		sec := htmlDataset{Index: i, Summary: summarize(g, targets)}
+		shown := varyingIndexParams(g.Results)
+		for _, e := range Entries(g.Results) {
+			r, p := e.Result, e.Point
+			sec.Points = append(sec.Points, htmlPoint{Algorithm: r.Algorithm, Index: result.ParamString(shown[r]), FullIndex: result.ParamString(r.IndexParams),
+				Query: result.ParamString(p.QueryParams), Recall: p.Recall, Recall1: p.RecallAt1, QPS: p.QPS,
+				P50: p.LatencyUS.P50, Build: r.Build.Seconds, Bytes: r.Build.IndexBytes})
+		}
+		out = append(out, sec)
+	}
+	return out
 }
 
 // machines returns the distinct machine descriptions of results.
@@ -76,12 +102,18 @@ func runSpan(results []result.Result) (start, finish string) {
 	return format(s), format(f)
 }
 
-func writeHTML(results []result.Result, sections []htmlDataset, targets []float64) ([]byte, error) {
-	page := htmlPage{Intro: summaryIntro, Datasets: sections, Machines: machines(results), Files: len(results)}
+func writeHTML(results []result.Result, groups []datasetGroup, targets []float64) ([]byte, error) {
+	page := htmlPage{Intro: summaryIntro, Datasets: htmlSections(groups, targets), Machines: machines(results), Files: len(results),
+		UPlot: template.JS(uplotJS), UPlotStyle: template.CSS(uplotCSS), Script: template.JS(reportJS)}
 	page.Started, page.Finished = runSpan(results)
 	for _, t := range targets {
 		page.Targets = append(page.Targets, fmtTarget(t))
 	}
+	data, err := scriptJSON(newChartData(groups))
+	if err != nil {
+		return nil, err
+	}
+	page.Data = data
 	var buf bytes.Buffer
 	if err := htmlTemplate.Execute(&buf, page); err != nil {
 		return nil, fmt.Errorf("write report.html: %w", err)
@@ -91,61 +123,11 @@ func writeHTML(results []result.Result, sections []htmlDataset, targets []float6
 
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"qps":     estimateCell,
+	"fqps":    fmtQPS,
 	"recall":  fmtRecall,
 	"target":  fmtTarget,
 	"params":  result.ParamString,
 	"seconds": fmtSeconds,
 	"bytes":   fmtBytes,
-}).Parse(`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>annbench report</title>
-<style>
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #222; }
-h1, h2, h3 { font-weight: 600; }
-table { border-collapse: collapse; margin: 0.8em 0 1.6em; font-size: 0.92em; }
-th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-tr:nth-child(even) td { background: #f6f6f6; }
-.fig svg { width: 100%; max-width: 1150px; height: auto; border: 1px solid #eee; }
-td.num { white-space: nowrap; }
-.facts, .note { color: #555; }
-nav a { margin-right: 1em; }
-</style>
-</head>
-<body>
-<h1>annbench report</h1>
-<p class="facts">{{.Files}} result files; run from {{.Started}} to {{.Finished}}.</p>
-<nav>{{range .Datasets}}<a href="#ds-{{.Summary.Name}}">{{.Summary.Name}}</a>{{end}}<a href="#machine">machine</a></nav>
-<p class="note">How to read the plots: each thin line is one algorithm with one set of index parameters, swept over its query parameter; up and to the right is better. The bold line per algorithm is its Pareto frontier (no other setting is both faster and more accurate); faded markers are dominated settings. The QPS axis is logarithmic.</p>
-{{range .Datasets}}
-<section id="ds-{{.Summary.Name}}">
-<h2>{{.Summary.Name}}</h2>
-<p class="facts">{{.Summary.Facts}}.</p>
-<div class="fig">{{.RecallQPS}}</div>
-<h3>Best QPS at recall targets</h3>
-<p class="note">{{$.Intro}}</p>
-<table>
-<tr><th>algorithm</th>{{range $.Targets}}<th class="num">QPS @ recall ≥ {{.}}</th>{{end}}<th class="num">best recall</th></tr>
-{{range .Summary.Algs}}<tr><td>{{.Algorithm}}</td>{{range .Best}}<td class="num">{{qps .}}</td>{{end}}<td class="num">{{recall .MaxRecall}}</td></tr>
-{{end}}</table>
-<table>
-<tr><th>algorithm</th><th class="num">recall ≥</th><th class="num">QPS</th><th class="num">recall reached</th><th>index params</th><th>query params</th><th class="num">build</th><th class="num">index size</th></tr>
-{{range $a := .Summary.Algs}}{{range .Best}}{{if .Reached}}<tr><td>{{$a.Algorithm}}</td><td class="num">{{target .Target}}</td><td class="num">{{qps .}}</td><td class="num">{{recall .At.Recall}}</td><td>{{params .At.Result.IndexParams}}</td><td>{{params .At.Point.QueryParams}}</td><td class="num">{{seconds .At.Result.Build.Seconds}}</td><td class="num">{{bytes .At.Result.Build.IndexBytes}}</td></tr>
-{{end}}{{end}}{{end}}</table>
-<h3>Build time and index size</h3>
-<div class="fig">{{.Build}}</div>
-</section>
-{{end}}
-<section id="machine">
-<h2>Machine</h2>
-<table>
-<tr><th>host</th><th>CPU</th><th class="num">cores</th><th class="num">GOMAXPROCS</th><th>Go</th><th>OS/arch</th><th>kernels</th><th>annbench</th><th>commit</th></tr>
-{{range .Machines}}<tr><td>{{.Hostname}}</td><td>{{.CPU}}</td><td class="num">{{.Cores}}</td><td class="num">{{.GOMAXPROCS}}</td><td>{{.GoVersion}}</td><td>{{.OS}}/{{.Arch}}</td><td>{{.Kernels}}</td><td>{{.Version}}</td><td>{{.Commit}}</td></tr>
-{{end}}</table>
-</section>
-</body>
-</html>
-`))
+	"micros":  fmtMicros,
+}).Parse(htmlSource))

@@ -81,8 +81,8 @@ func xys(es []Entry) plotter.XYs {
 	return out
 }
 
-// recallQPSFigure draws recall@k against QPS for one dataset: a thin
-// faded line per series, each algorithm's Pareto frontier bold on top,
+// recallQPSFigure draws recall@k against QPS for one dataset: thin
+// faded lines per series (one per sweep line, see sweepLines), each algorithm's Pareto frontier bold on top,
 // frontier points in full colour and dominated points faded.
 func recallQPSFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, error) {
 	k, mode, threads := runFacts(g.Results)
@@ -116,13 +116,20 @@ func recallQPSFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, erro
 				continue
 			}
 			s := st[r]
-			line, err := plotter.NewLine(xys(es))
-			if err != nil {
-				return nil, fmt.Errorf("plot %s: %w", seriesName(r), err)
+			var first *plotter.Line
+			for _, sweep := range sweepLines(es) {
+				line, err := plotter.NewLine(xys(sweep))
+				if err != nil {
+					return nil, fmt.Errorf("plot %s: %w", seriesName(r), err)
+				}
+				line.Color = faded(col)
+				line.Width = vg.Points(1)
+				line.Dashes = dashOf(ai)
+				p.Add(line)
+				if first == nil {
+					first = line
+				}
 			}
-			line.Color = faded(col)
-			line.Width = vg.Points(1)
-			line.Dashes = dashOf(ai)
 			sc, err := plotter.NewScatter(xys(es))
 			if err != nil {
 				return nil, fmt.Errorf("plot %s: %w", seriesName(r), err)
@@ -134,9 +141,8 @@ func recallQPSFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, erro
 				}
 				return draw.GlyphStyle{Color: faded(col), Radius: vg.Points(2.5), Shape: s.glyph}
 			}
-			p.Add(line)
 			markers = append(markers, sc)
-			f.legend.Add(names[r], line, sc)
+			f.legend.Add(names[r], first, sc)
 			for _, e := range es {
 				lo, hi = math.Min(lo, e.QPS()), math.Max(hi, e.QPS())
 				minRecall = math.Min(minRecall, e.Recall())

@@ -35,30 +35,23 @@ func Render(dir string, results []result.Result, opt Options) error {
 	}
 	warn := opt.warn()
 	targets := opt.targets()
-	var sections []htmlDataset
-	for _, g := range byDataset(results) {
+	groups := byDataset(results)
+	for _, g := range groups {
 		sub := filepath.Join(dir, safeName(g.Name))
 		f, err := recallQPSFigure(g, opt, warn)
 		if err != nil {
 			return fmt.Errorf("render report: %s: %w", g.Name, err)
 		}
-		svg, err := writeFigure(f, filepath.Join(sub, RecallQPSFile))
-		if err != nil {
+		if err := writeFigure(f, filepath.Join(sub, RecallQPSFile)); err != nil {
 			return fmt.Errorf("render report: %s: %w", g.Name, err)
 		}
 		bf, err := buildFigure(g, opt, warn)
 		if err != nil {
 			return fmt.Errorf("render report: %s: %w", g.Name, err)
 		}
-		bsvg, err := writeFigure(bf, filepath.Join(sub, BuildFile))
-		if err != nil {
+		if err := writeFigure(bf, filepath.Join(sub, BuildFile)); err != nil {
 			return fmt.Errorf("render report: %s: %w", g.Name, err)
 		}
-		sections = append(sections, htmlDataset{
-			Summary:   summarize(g, targets),
-			RecallQPS: inlineSVG(svg),
-			Build:     inlineSVG(bsvg),
-		})
 	}
 	var md bytes.Buffer
 	if err := WriteSummary(&md, results, targets); err != nil {
@@ -72,30 +65,27 @@ func Render(dir string, results []result.Result, opt Options) error {
 			return fmt.Errorf("render report: step summary: %w", err)
 		}
 	}
-	page, err := writeHTML(results, sections, targets)
+	page, err := writeHTML(results, groups, targets)
 	if err != nil {
 		return err
 	}
 	return writeFile(filepath.Join(dir, HTMLFile), page)
 }
 
-// writeFigure writes base.png and base.svg and returns the SVG.
-func writeFigure(f *figure, base string) ([]byte, error) {
+// writeFigure writes base.png and base.svg.
+func writeFigure(f *figure, base string) error {
 	png, err := f.render("png")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := writeFile(base+".png", png); err != nil {
-		return nil, err
+		return err
 	}
 	svg, err := f.render("svg")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := writeFile(base+".svg", svg); err != nil {
-		return nil, err
-	}
-	return svg, nil
+	return writeFile(base+".svg", svg)
 }
 
 // appendFile appends data to path, creating it if needed.

@@ -74,14 +74,13 @@ func TestRender(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := string(html)
-	if n := strings.Count(h, "<svg"); n != 4 {
-		t.Errorf("report.html holds %d inline SVGs, want 4 (2 datasets × 2 figures)", n)
+	if n := strings.Count(h, `<div class="chart" data-ds=`); n != 2 {
+		t.Errorf("report.html holds %d charts, want 2 (one per dataset)", n)
 	}
-	if strings.Contains(h, "<?xml") {
-		t.Errorf("report.html embeds an XML prolog")
+	if !strings.Contains(h, uplotJS) || !strings.Contains(h, reportJS) {
+		t.Errorf("report.html does not embed uPlot and its script")
 	}
-	// Self-contained: nothing is fetched. SVG namespace URIs are names, not
-	// fetches, so only src=, url( and <link are checked.
+	// Self-contained: nothing is fetched.
 	if m := regexp.MustCompile(`(?i)(src\s*=|<link|url\(\s*['"]?https?:|@import)`).FindString(h); m != "" {
 		t.Errorf("report.html refers to an external resource: %q", m)
 	}
