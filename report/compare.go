@@ -9,20 +9,47 @@ import (
 	"strings"
 
 	"github.com/annbench/annbench/runner/result"
+	"github.com/annbench/annbench/runner/stats"
 )
 
 // CompareOptions tunes Compare. The zero value uses the defaults.
 type CompareOptions struct {
-	// Threshold is the relative QPS loss that counts as a regression when
-	// it also exceeds the spread of the trials; 0 means 0.10 (10%).
+	// Threshold is the relative QPS change that counts as a regression
+	// (or an improvement) when it is also significant; 0 means 0.10.
 	Threshold float64
+	// Alpha is the significance level of the Mann–Whitney test of the two
+	// sides' passes; 0 means 0.05.
+	Alpha float64
 	// RecallThreshold is the absolute recall loss at identical parameters
 	// that counts as a regression; 0 means 0.01. Recall does not vary
-	// between trials, so no spread applies.
+	// between passes, so no test applies.
 	RecallThreshold float64
 	// Targets are the recall levels QPS is compared at; nil means
 	// DefaultTargets.
 	Targets []float64
+	// AllowMissing keeps datasets and algorithms that BASE has and NEW
+	// lacks from failing the comparison (they are still listed).
+	AllowMissing bool
+}
+
+// Check reports an option outside its range: thresholds and alpha must be
+// numbers, Threshold in [0, 1], RecallThreshold in [0, 1), Alpha in
+// [0, 1) (0 selecting the default), targets in (0, 1].
+func (o CompareOptions) Check() error {
+	switch {
+	case math.IsNaN(o.Threshold) || o.Threshold < 0 || o.Threshold > 1:
+		return fmt.Errorf("compare: threshold %v: want a relative QPS loss in (0, 1] (0 for the default 10%%)", o.Threshold)
+	case math.IsNaN(o.RecallThreshold) || o.RecallThreshold < 0 || o.RecallThreshold >= 1:
+		return fmt.Errorf("compare: recall threshold %v: want a recall loss in [0, 1)", o.RecallThreshold)
+	case math.IsNaN(o.Alpha) || o.Alpha < 0 || o.Alpha >= 1:
+		return fmt.Errorf("compare: alpha %v: want a significance level in (0, 1) (0 for the default 0.05)", o.Alpha)
+	}
+	for _, t := range o.Targets {
+		if !(t > 0 && t <= 1) {
+			return fmt.Errorf("compare: recall target %v: want a recall in (0, 1]", t)
+		}
+	}
+	return nil
 }
 
 func (o CompareOptions) threshold() float64 {
@@ -30,6 +57,13 @@ func (o CompareOptions) threshold() float64 {
 		return 0.10
 	}
 	return o.Threshold
+}
+
+func (o CompareOptions) alpha() float64 {
+	if o.Alpha <= 0 {
+		return 0.05
+	}
+	return o.Alpha
 }
 
 func (o CompareOptions) recallThreshold() float64 {
@@ -44,12 +78,17 @@ type Verdict string
 
 // Verdicts of a comparison row.
 const (
-	// Same means the change is within the threshold or the trials' spread.
+	// Same means the change is within the threshold or not significant.
 	Same Verdict = "~"
-	// Better means an improvement beyond threshold and spread.
+	// Better means a significant improvement beyond the threshold.
 	Better Verdict = "better"
-	// Regression means a loss beyond threshold and spread; it fails CI.
+	// Regression means a significant loss beyond the threshold; it fails
+	// the comparison.
 	Regression Verdict = "REGRESSION"
+	// TooFew means the change exceeds the threshold but the sides have too
+	// few passes for the test to ever be significant at Alpha: no verdict
+	// is guessed. It does not fail the comparison.
+	TooFew Verdict = "not enough samples"
 	// Lost means BASE reached the recall target and NEW did not; shown
 	// but not counted as a regression, since a smaller sweep does the
 	// same (a real recall loss shows in the identical-parameter rows).
@@ -60,6 +99,9 @@ const (
 	NotReached Verdict = "not reached"
 	// Unmatched means only one side has the value.
 	Unmatched Verdict = "unmatched"
+	// Missing marks the rows of a dataset or algorithm BASE has and NEW
+	// lacks altogether; it fails the comparison unless AllowMissing.
+	Missing Verdict = "MISSING"
 )
 
 // LevelChange compares the QPS of one algorithm at one recall target.
@@ -70,6 +112,9 @@ type LevelChange struct {
 	Base, New Estimate
 	// Change is New.QPS/Base.QPS − 1 when both reached the target.
 	Change float64
+	// P is the two-sided Mann–Whitney p-value of the two sides' passes at
+	// the target, NaN when no test was made.
+	P float64
 	// Verdict classifies the change.
 	Verdict Verdict
 }
@@ -95,12 +140,17 @@ type PointChange struct {
 
 // Comparison is the result of comparing two result sets.
 type Comparison struct {
-	// Threshold and RecallThreshold are the thresholds used, defaults
+	// Threshold, Alpha and RecallThreshold are the values used, defaults
 	// filled in.
-	Threshold, RecallThreshold float64
+	Threshold, Alpha, RecallThreshold float64
+	// AllowMissing is CompareOptions.AllowMissing.
+	AllowMissing bool
 	// Notes warn about differences that make the two sides hard to
 	// compare: another k, mode or thread count, another CPU.
 	Notes []string
+	// Missing lists, as "dataset" or "dataset/algorithm", what BASE has
+	// and NEW lacks.
+	Missing []string
 	// Levels holds QPS at matched recall, by dataset, algorithm, target.
 	Levels []LevelChange
 	// Points holds recall at identical parameters.
@@ -109,29 +159,51 @@ type Comparison struct {
 
 // Regressions returns how many rows are regressions.
 func (c *Comparison) Regressions() int {
+	return c.count(Regression)
+}
+
+// TooFew returns how many rows could not be judged for lack of passes.
+func (c *Comparison) TooFew() int {
+	return c.count(TooFew)
+}
+
+func (c *Comparison) count(v Verdict) int {
 	n := 0
 	for _, l := range c.Levels {
-		if l.Verdict == Regression {
+		if l.Verdict == v {
 			n++
 		}
 	}
 	for _, p := range c.Points {
-		if p.Verdict == Regression {
+		if p.Verdict == v {
 			n++
 		}
 	}
 	return n
 }
 
+// Failed reports whether the comparison fails a gate: a regression, or
+// something missing from NEW unless AllowMissing.
+func (c *Comparison) Failed() bool {
+	return c.Regressions() > 0 || (len(c.Missing) > 0 && !c.AllowMissing)
+}
+
 // Compare compares NEW against BASE. At each recall target it estimates
-// each algorithm's best QPS along its frontier on both sides (AtRecall);
-// the change is a regression when NEW is slower by more than the
-// threshold and the two spreads of the trials do not overlap
-// (New.Hi < Base.Lo), so noise alone cannot fail a build. At identical
-// parameters it compares recall, a regression when it drops by more
-// than RecallThreshold.
-func Compare(base, next []result.Result, opt CompareOptions) *Comparison {
-	c := &Comparison{Threshold: opt.threshold(), RecallThreshold: opt.recallThreshold()}
+// each algorithm's best QPS along its frontier on both sides (AtRecall),
+// with one sample per timed pass. The change is a regression when NEW is
+// slower by more than the threshold and a two-sided Mann–Whitney U test
+// of the two sides' samples is significant at Alpha; when the sides have
+// too few passes for any test to be significant the row says so (TooFew)
+// instead of guessing. At identical parameters it compares recall, a
+// regression when it drops by more than RecallThreshold. Datasets and
+// algorithms of BASE absent from NEW are listed in Missing. It fails only
+// on options that Check rejects.
+func Compare(base, next []result.Result, opt CompareOptions) (*Comparison, error) {
+	if err := opt.Check(); err != nil {
+		return nil, err
+	}
+	c := &Comparison{Threshold: opt.threshold(), Alpha: opt.alpha(), RecallThreshold: opt.recallThreshold(),
+		AllowMissing: opt.AllowMissing}
 	targets := opt.Targets
 	if len(targets) == 0 {
 		targets = DefaultTargets
@@ -140,19 +212,30 @@ func Compare(base, next []result.Result, opt CompareOptions) *Comparison {
 	c.Notes = compareNotes(base, next, bg, ng)
 	for _, ds := range unionKeys(bg, ng) {
 		bAlgs, nAlgs := bg[ds], ng[ds]
+		if len(nAlgs) == 0 {
+			c.Missing = append(c.Missing, ds)
+		}
 		for _, alg := range unionKeys(bAlgs, nAlgs) {
+			missing := len(bAlgs[alg]) > 0 && len(nAlgs[alg]) == 0
+			if missing && len(nAlgs) > 0 {
+				c.Missing = append(c.Missing, ds+"/"+alg)
+			}
 			bf, nf := Frontier(Entries(bAlgs[alg])), Frontier(Entries(nAlgs[alg]))
 			for _, t := range targets {
-				c.Levels = append(c.Levels, c.level(ds, alg, AtRecall(bf, t), AtRecall(nf, t)))
+				l := c.level(ds, alg, AtRecall(bf, t), AtRecall(nf, t))
+				if missing {
+					l.Verdict = Missing
+				}
+				c.Levels = append(c.Levels, l)
 			}
 			c.Points = append(c.Points, c.points(ds, alg, bAlgs[alg], nAlgs[alg])...)
 		}
 	}
-	return c
+	return c, nil
 }
 
 func (c *Comparison) level(ds, alg string, b, n Estimate) LevelChange {
-	l := LevelChange{Dataset: ds, Algorithm: alg, Base: b, New: n, Change: math.NaN()}
+	l := LevelChange{Dataset: ds, Algorithm: alg, Base: b, New: n, Change: math.NaN(), P: math.NaN()}
 	switch {
 	case !b.Reached && !n.Reached:
 		l.Verdict = NotReached
@@ -162,13 +245,20 @@ func (c *Comparison) level(ds, alg string, b, n Estimate) LevelChange {
 		l.Verdict = Gained
 	default:
 		l.Change = n.QPS/b.QPS - 1
+		if t, err := stats.MannWhitney(n.Samples, b.Samples); err == nil {
+			l.P = t.P
+		}
 		switch {
-		case l.Change < -c.Threshold && n.Hi < b.Lo:
-			l.Verdict = Regression
-		case l.Change > c.Threshold && n.Lo > b.Hi:
-			l.Verdict = Better
-		default:
+		case math.Abs(l.Change) <= c.Threshold:
 			l.Verdict = Same
+		case stats.MinP(len(n.Samples), len(b.Samples)) > c.Alpha:
+			l.Verdict = TooFew
+		case !(l.P <= c.Alpha):
+			l.Verdict = Same
+		case l.Change < 0:
+			l.Verdict = Regression
+		default:
+			l.Verdict = Better
 		}
 	}
 	return l
@@ -299,23 +389,35 @@ func unionKeys[V any](a, b map[string]V) []string {
 	return out
 }
 
+// ciLevel is the confidence of the median intervals in the tables.
+const ciLevel = 0.95
+
 // WriteTable writes the comparison as two markdown tables (QPS at matched
-// recall; recall at identical parameters) followed by a one-line verdict.
+// recall; recall at identical parameters) followed by the verdict lines.
 func (c *Comparison) WriteTable(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	for _, n := range c.Notes {
 		fmt.Fprintf(bw, "> **Note:** %s\n\n", n)
 	}
+	if len(c.Missing) > 0 {
+		effect := "this fails the comparison"
+		if c.AllowMissing {
+			effect = "allowed, not a failure"
+		}
+		fmt.Fprintf(bw, "> **Missing in NEW** (%s): %s\n\n", effect, strings.Join(c.Missing, ", "))
+	}
 	fmt.Fprintf(bw, "## QPS at matched recall\n\n")
-	fmt.Fprintf(bw, "Best QPS at recall ≥ target along each side's Pareto frontier. A regression is a loss of more than %s whose trial ranges do not overlap.\n\n",
-		fmtChange(c.Threshold)[1:])
-	fmt.Fprint(bw, "| dataset | algorithm | recall ≥ | base QPS | new QPS | change | base range | new range | verdict |\n")
-	fmt.Fprint(bw, "|---|---|--:|--:|--:|--:|--:|--:|---|\n")
+	fmt.Fprintf(bw, "Best QPS at recall ≥ target along each side's Pareto frontier (median of the timed passes), "+
+		"with a %g%% confidence interval of the median (— with fewer than %d passes). A regression is a loss of more than %s that a two-sided "+
+		"Mann–Whitney U test of the two sides' passes finds significant (p ≤ %g).\n\n",
+		100*ciLevel, stats.MinSamplesForMedianCI(ciLevel), fmtChange(c.Threshold)[1:], c.Alpha)
+	fmt.Fprint(bw, "| dataset | algorithm | recall ≥ | base QPS | new QPS | change | p | passes | base CI | new CI | verdict |\n")
+	fmt.Fprint(bw, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, l := range c.Levels {
-		fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+		fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			mdEscape(l.Dataset), mdEscape(l.Algorithm), fmtTarget(l.Base.Target),
-			estimateCell(l.Base), estimateCell(l.New), changeCell(l.Change),
-			rangeCell(l.Base), rangeCell(l.New), l.Verdict)
+			estimateCell(l.Base), estimateCell(l.New), changeCell(l.Change), pCell(l.P),
+			passesCell(l), ciCell(l.Base), ciCell(l.New), l.Verdict)
 	}
 	fmt.Fprintf(bw, "\n## Recall at identical parameters\n\nA regression is a recall loss of more than %g.\n\n", c.RecallThreshold)
 	fmt.Fprint(bw, "| dataset | algorithm | index params | query params | base recall | new recall | Δ recall | QPS change | verdict |\n")
@@ -325,10 +427,19 @@ func (c *Comparison) WriteTable(w io.Writer) error {
 			mdEscape(p.Dataset), mdEscape(p.Algorithm), mdEscape(p.IndexParams), mdEscape(p.QueryParams),
 			recallCell(p.Base), recallCell(p.New), deltaCell(p.RecallDelta), changeCell(p.QPSChange), p.Verdict)
 	}
+	fmt.Fprintln(bw)
 	if n := c.Regressions(); n > 0 {
-		fmt.Fprintf(bw, "\n**%d regression(s).**\n", n)
+		fmt.Fprintf(bw, "**%d regression(s).**\n", n)
 	} else {
-		fmt.Fprint(bw, "\nNo regressions.\n")
+		fmt.Fprint(bw, "No regressions.\n")
+	}
+	if n := c.TooFew(); n > 0 {
+		fmt.Fprintf(bw, "%d row(s) changed by more than %s but could not be judged: not enough samples "+
+			"(a test at p ≤ %g needs at least %d passes per side; raise trials or the rounds of an A/B run).\n",
+			n, fmtChange(c.Threshold)[1:], c.Alpha, stats.MinSamplesForTest(c.Alpha))
+	}
+	if len(c.Missing) > 0 && !c.AllowMissing {
+		fmt.Fprintf(bw, "**Missing in NEW: %s.**\n", strings.Join(c.Missing, ", "))
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write comparison: %w", err)
@@ -336,18 +447,41 @@ func (c *Comparison) WriteTable(w io.Writer) error {
 	return nil
 }
 
+func pCell(p float64) string {
+	if math.IsNaN(p) {
+		return dash
+	}
+	if p < 0.001 {
+		return "<0.001"
+	}
+	return fmt.Sprintf("%.3f", p)
+}
+
+func passesCell(l LevelChange) string {
+	if !l.Base.Reached || !l.New.Reached {
+		return dash
+	}
+	return fmt.Sprintf("%d/%d", len(l.Base.Samples), len(l.New.Samples))
+}
+
+// ciCell is the median's confidence interval from the passes at the
+// target, or a dash when there are too few of them.
+func ciCell(e Estimate) string {
+	if !e.Reached {
+		return dash
+	}
+	iv, err := stats.MedianCI(e.Samples, ciLevel)
+	if err != nil {
+		return dash
+	}
+	return fmtQPS(iv.Lo) + "–" + fmtQPS(iv.Hi)
+}
+
 func changeCell(c float64) string {
 	if math.IsNaN(c) {
 		return dash
 	}
 	return fmtChange(c)
-}
-
-func rangeCell(e Estimate) string {
-	if !e.Reached {
-		return dash
-	}
-	return fmtQPS(e.Lo) + "–" + fmtQPS(e.Hi)
 }
 
 func recallCell(p *result.Point) string {

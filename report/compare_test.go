@@ -2,14 +2,18 @@ package report
 
 import (
 	"bytes"
+	"math"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/annbench/annbench/runner/result"
+	"github.com/annbench/annbench/runner/stats"
 )
 
 func TestCompareGolden(t *testing.T) {
-	c := Compare(fixture(t, "base"), fixture(t, "new"), CompareOptions{})
+	c := mustCompare(t, fixture(t, "base"), fixture(t, "new"), CompareOptions{})
 	var buf bytes.Buffer
 	if err := c.WriteTable(&buf); err != nil {
 		t.Fatal(err)
@@ -20,18 +24,38 @@ func TestCompareGolden(t *testing.T) {
 	}
 }
 
+func mustCompare(t *testing.T, base, next []result.Result, opt CompareOptions) *Comparison {
+	t.Helper()
+	c, err := Compare(base, next, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // sweep makes a result whose points sit on a typical recall/QPS curve,
-// each timed pass within ±spread of the median.
+// with five timed passes evenly spread over ±spread of the median.
 func sweep(alg string, scale, spread float64) result.Result {
+	return sweepN(alg, scale, spread, 5)
+}
+
+// sweepN is sweep with n passes per point (n = 0: none recorded, as in
+// old result files).
+func sweepN(alg string, scale, spread float64, n int) result.Result {
 	r := result.Result{Schema: result.Schema, Dataset: "d", Algorithm: alg, K: 10, Mode: "single", Threads: 1,
 		IndexParams: map[string]any{"M": 16.0}}
 	for i, rec := range []float64{0.7, 0.82, 0.91, 0.96, 0.993} {
 		q := 20000 / float64(int(1)<<i) * scale
-		r.Points = append(r.Points, result.Point{
-			QueryParams: map[string]any{"ef": float64(int(10) << i)}, Recall: rec, QPS: q,
-			QPSMin: q * (1 - spread), QPSMax: q * (1 + spread),
-			PassQPS: []float64{q * (1 - spread), q, q * (1 + spread)},
-		})
+		p := result.Point{QueryParams: map[string]any{"ef": float64(int(10) << i)}, Recall: rec, QPS: q,
+			QPSMin: q * (1 - spread), QPSMax: q * (1 + spread)}
+		for j := 0; j < n; j++ {
+			f := 0.0
+			if n > 1 {
+				f = 2*float64(j)/float64(n-1) - 1
+			}
+			p.PassQPS = append(p.PassQPS, q*(1+f*spread))
+		}
+		r.Points = append(r.Points, p)
 	}
 	return r
 }
@@ -47,7 +71,7 @@ func TestCompareRegressionThreshold(t *testing.T) {
 		{"3% drop", 0.97, 0.02, false},
 		{"12% drop just over threshold", 0.88, 0.02, true},
 		{"8% drop under threshold", 0.92, 0.005, false},
-		{"30% drop inside a very noisy spread", 0.70, 0.25, false},
+		{"30% drop inside a very noisy spread", 0.70, 0.45, false},
 		{"30% faster", 1.30, 0.02, false},
 		{"unchanged", 1.0, 0.02, false},
 	}
@@ -55,7 +79,7 @@ func TestCompareRegressionThreshold(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			base := []result.Result{sweep("hnsw", 1, tt.spread)}
 			next := []result.Result{sweep("hnsw", tt.scale, tt.spread)}
-			c := Compare(base, next, CompareOptions{})
+			c := mustCompare(t, base, next, CompareOptions{})
 			if got := c.Regressions() > 0; got != tt.regression {
 				var buf bytes.Buffer
 				c.WriteTable(&buf)
@@ -80,10 +104,10 @@ func TestCompareRegressionThreshold(t *testing.T) {
 func TestCompareCustomThreshold(t *testing.T) {
 	base := []result.Result{sweep("hnsw", 1, 0.01)}
 	next := []result.Result{sweep("hnsw", 0.95, 0.01)}
-	if n := Compare(base, next, CompareOptions{Threshold: 0.03}).Regressions(); n == 0 {
+	if n := mustCompare(t, base, next, CompareOptions{Threshold: 0.03}).Regressions(); n == 0 {
 		t.Errorf("a 5%% drop with --threshold 3%% is not a regression")
 	}
-	if n := Compare(base, next, CompareOptions{}).Regressions(); n != 0 {
+	if n := mustCompare(t, base, next, CompareOptions{}).Regressions(); n != 0 {
 		t.Errorf("a 5%% drop with the default threshold gave %d regressions", n)
 	}
 }
@@ -94,7 +118,7 @@ func TestCompareRecall(t *testing.T) {
 	next[0].Points[2].Recall -= 0.05  // real recall loss
 	next[0].Points[3].Recall -= 0.005 // within the recall threshold
 	next[0].Points = next[0].Points[:4]
-	c := Compare(base, next, CompareOptions{})
+	c := mustCompare(t, base, next, CompareOptions{})
 	verdicts := map[string]Verdict{}
 	for _, p := range c.Points {
 		verdicts[p.QueryParams] = p.Verdict
@@ -119,7 +143,7 @@ func TestCompareRecall(t *testing.T) {
 func TestCompareUnmatchedAlgorithm(t *testing.T) {
 	base := []result.Result{sweep("hnsw", 1, 0.01)}
 	next := []result.Result{sweep("hnsw", 1, 0.01), sweep("ivf", 1, 0.01)}
-	c := Compare(base, next, CompareOptions{})
+	c := mustCompare(t, base, next, CompareOptions{})
 	if c.Regressions() != 0 {
 		t.Errorf("a new algorithm counted as a regression")
 	}
@@ -135,12 +159,12 @@ func TestCompareUnmatchedAlgorithm(t *testing.T) {
 func TestCompareNotes(t *testing.T) {
 	base := []result.Result{sweep("hnsw", 1, 0.01)}
 	next := []result.Result{sweep("hnsw", 1, 0.01)}
-	if c := Compare(base, next, CompareOptions{}); len(c.Notes) != 0 {
+	if c := mustCompare(t, base, next, CompareOptions{}); len(c.Notes) != 0 {
 		t.Errorf("notes for identical setups: %q", c.Notes)
 	}
 	next[0].K = 100
 	next[0].Machine.CPU = "Other CPU"
-	c := Compare(base, next, CompareOptions{})
+	c := mustCompare(t, base, next, CompareOptions{})
 	var buf bytes.Buffer
 	if err := c.WriteTable(&buf); err != nil {
 		t.Fatal(err)
@@ -149,5 +173,134 @@ func TestCompareNotes(t *testing.T) {
 		if !strings.Contains(buf.String(), s) {
 			t.Errorf("table lacks note %q:\n%s", s, buf.String())
 		}
+	}
+}
+
+func TestCompareNotEnoughSamples(t *testing.T) {
+	for _, n := range []int{0, 1, 3} {
+		base := []result.Result{sweepN("hnsw", 1, 0.01, n)}
+		next := []result.Result{sweepN("hnsw", 0.5, 0.01, n)}
+		c := mustCompare(t, base, next, CompareOptions{})
+		if c.Regressions() != 0 || c.Failed() {
+			t.Errorf("%d passes per side: a halving with too few passes was judged a regression", n)
+		}
+		if c.TooFew() != len(c.Levels) {
+			t.Errorf("%d passes per side: %d of %d rows not enough samples", n, c.TooFew(), len(c.Levels))
+		}
+		var buf bytes.Buffer
+		if err := c.WriteTable(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), "not enough samples (a test at p ≤ 0.05 needs at least 4 passes per side") {
+			t.Errorf("%d passes: table does not say why no verdict was given:\n%s", n, buf.String())
+		}
+	}
+	// Within the threshold needs no test: "~" even with one pass.
+	c := mustCompare(t, []result.Result{sweepN("hnsw", 1, 0.01, 1)}, []result.Result{sweepN("hnsw", 0.97, 0.01, 1)}, CompareOptions{})
+	if c.TooFew() != 0 || c.Regressions() != 0 {
+		t.Errorf("a 3%% change with one pass: %d too few, %d regressions", c.TooFew(), c.Regressions())
+	}
+	// Four passes a side are enough at 0.05 (2/C(8,4) = 0.029).
+	c = mustCompare(t, []result.Result{sweepN("hnsw", 1, 0.01, 4)}, []result.Result{sweepN("hnsw", 0.5, 0.01, 4)}, CompareOptions{})
+	if c.Regressions() != len(c.Levels) {
+		t.Errorf("a halving with 4 passes a side: %d of %d levels are regressions", c.Regressions(), len(c.Levels))
+	}
+}
+
+func TestCompareSignificance(t *testing.T) {
+	// Noise from one distribution on both sides (seeded A/A pairs): ±30%
+	// per pass, so medians of 10 passes often differ by more than the
+	// threshold. The test keeps false regressions near alpha/2 (one
+	// direction) of the rows whose change exceeds the threshold; the
+	// threshold alone would flag every one of those.
+	rng := rand.New(rand.NewPCG(1, 2))
+	noisy := func(scale float64) result.Result {
+		r := sweepN("hnsw", scale, 0, 0)
+		for i := range r.Points {
+			p := &r.Points[i]
+			for j := 0; j < 10; j++ {
+				p.PassQPS = append(p.PassQPS, p.QPS*(0.7+0.6*rng.Float64()))
+			}
+			p.QPS = stats.Median(p.PassQPS)
+		}
+		return r
+	}
+	var beyond, regressions int
+	for trial := 0; trial < 200; trial++ {
+		c := mustCompare(t, []result.Result{noisy(1)}, []result.Result{noisy(1)}, CompareOptions{})
+		regressions += c.Regressions()
+		for _, l := range c.Levels {
+			if l.Change < -c.Threshold {
+				beyond++
+			}
+		}
+	}
+	if beyond < 50 {
+		t.Fatalf("only %d A/A rows beyond the threshold: the noise is too small to test anything", beyond)
+	}
+	if rate := float64(regressions) / 800; rate > 0.025 {
+		t.Errorf("A/A: %d false regressions in 800 rows (%.1f%%; %d beyond the threshold), want at most 2.5%%",
+			regressions, 100*rate, beyond)
+	}
+	// The same noise around a halved median is found every time.
+	for trial := 0; trial < 20; trial++ {
+		c := mustCompare(t, []result.Result{noisy(1)}, []result.Result{noisy(0.5)}, CompareOptions{})
+		if c.Regressions() != len(c.Levels) {
+			t.Fatalf("halving, trial %d: %d of %d levels are regressions", trial, c.Regressions(), len(c.Levels))
+		}
+		for _, l := range c.Levels {
+			if !(l.P <= 0.05) {
+				t.Errorf("halving: p = %v", l.P)
+			}
+		}
+	}
+}
+
+func TestCompareOptionsCheck(t *testing.T) {
+	bad := []CompareOptions{
+		{Threshold: math.NaN()}, {Threshold: -0.1}, {Threshold: 1.5},
+		{RecallThreshold: math.NaN()}, {RecallThreshold: -1}, {RecallThreshold: 1},
+		{Alpha: math.NaN()}, {Alpha: -0.05}, {Alpha: 1},
+		{Targets: []float64{0.9, 1.2}}, {Targets: []float64{math.NaN()}},
+	}
+	r := []result.Result{sweep("hnsw", 1, 0.01)}
+	for _, o := range bad {
+		if _, err := Compare(r, r, o); err == nil {
+			t.Errorf("%+v accepted", o)
+		}
+	}
+	if _, err := Compare(r, r, CompareOptions{Threshold: 1, Alpha: 0.01, RecallThreshold: 0.5}); err != nil {
+		t.Errorf("valid options rejected: %v", err)
+	}
+}
+
+func TestCompareMissing(t *testing.T) {
+	other := sweep("hnsw", 1, 0.01)
+	other.Dataset = "e"
+	base := []result.Result{sweep("hnsw", 1, 0.01), sweep("ivf", 1, 0.01), other}
+	next := []result.Result{sweep("hnsw", 1, 0.01)}
+	c := mustCompare(t, base, next, CompareOptions{})
+	if want := []string{"d/ivf", "e"}; !slices.Equal(c.Missing, want) {
+		t.Errorf("missing %q, want %q", c.Missing, want)
+	}
+	if !c.Failed() || c.Regressions() != 0 {
+		t.Errorf("missing algorithm and dataset: failed %v, %d regressions; want failed, 0", c.Failed(), c.Regressions())
+	}
+	var buf bytes.Buffer
+	if err := c.WriteTable(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"> **Missing in NEW** (this fails the comparison): d/ivf, e", "| d | ivf | 0.8 |", "| MISSING |", "**Missing in NEW: d/ivf, e.**"} {
+		if !strings.Contains(buf.String(), s) {
+			t.Errorf("table lacks %q:\n%s", s, buf.String())
+		}
+	}
+	c = mustCompare(t, base, next, CompareOptions{AllowMissing: true})
+	if c.Failed() || len(c.Missing) != 2 {
+		t.Errorf("AllowMissing: failed %v, missing %q", c.Failed(), c.Missing)
+	}
+	// Something only NEW has is never missing.
+	if c := mustCompare(t, next, base, CompareOptions{}); c.Failed() || len(c.Missing) != 0 {
+		t.Errorf("NEW with more than BASE: failed %v, missing %q", c.Failed(), c.Missing)
 	}
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -53,6 +54,11 @@ type Estimate struct {
 	// Lo and Hi bound QPS by the spread of the trials (see Spread),
 	// interpolated the same way as QPS.
 	Lo, Hi float64
+	// Samples holds one QPS per timed pass at Target: At's passes, or,
+	// when interpolated, each pass of At interpolated with the matching
+	// pass of its frontier neighbour (see passSamples). Empty when the
+	// points record no passes.
+	Samples []float64
 	// At is the first frontier point with recall ≥ Target: the measured
 	// setting that reaches the target.
 	At Entry
@@ -73,7 +79,8 @@ func AtRecall(f []Entry, target float64) Estimate {
 	}
 	b := f[i]
 	lo, hi := Spread(*b.Point)
-	est := Estimate{Target: target, Reached: true, QPS: b.QPS(), Lo: lo, Hi: hi, At: b}
+	est := Estimate{Target: target, Reached: true, QPS: b.QPS(), Lo: lo, Hi: hi, At: b,
+		Samples: append([]float64(nil), b.Point.PassQPS...)}
 	if i == 0 || b.Recall() <= target+recallEps {
 		return est
 	}
@@ -83,8 +90,48 @@ func AtRecall(f []Entry, target float64) Estimate {
 	est.QPS = geoInterp(a.QPS(), b.QPS(), w)
 	est.Lo = geoInterp(alo, lo, w)
 	est.Hi = geoInterp(ahi, hi, w)
+	est.Samples = passSamples(a.Point.PassQPS, b.Point.PassQPS, w)
 	est.Interpolated = true
 	return est
+}
+
+// passSamples interpolates two points' timed passes like their medians.
+// Passes of one sweep are taken round-robin, so pass i of both points
+// ran in the same round and saw the same state of the machine: they are
+// paired by index. Lists of different lengths (results merged from
+// several runs or written by another version) are paired by rank
+// instead, over the shorter length, taking evenly spaced quantiles of
+// the longer. Either list empty gives none.
+func passSamples(a, b []float64, w float64) []float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return nil
+	}
+	if len(a) != len(b) {
+		a, b = slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b))
+		n := min(len(a), len(b))
+		a, b = quantiles(a, n), quantiles(b, n)
+	}
+	out := make([]float64, len(a))
+	for i := range a {
+		out[i] = geoInterp(a[i], b[i], w)
+	}
+	return out
+}
+
+// quantiles picks n evenly spaced values of sorted s (n ≤ len(s)).
+func quantiles(s []float64, n int) []float64 {
+	if n == len(s) {
+		return s
+	}
+	out := make([]float64, n)
+	for i := range out {
+		j := 0
+		if n > 1 {
+			j = int(math.Round(float64(i) * float64(len(s)-1) / float64(n-1)))
+		}
+		out[i] = s[j]
+	}
+	return out
 }
 
 // geoInterp interpolates between x and y in log space; w=0 gives x and

@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/annbench/annbench/runner/result"
@@ -165,5 +166,30 @@ func TestLegendNames(t *testing.T) {
 		if got[r] != w {
 			t.Errorf("legend name of %s %v = %q, want %q", r.Algorithm, r.IndexParams, got[r], w)
 		}
+	}
+}
+
+func TestPassSamples(t *testing.T) {
+	// Same length: pass i with pass i, geometrically (w = ½ of 100 and
+	// 400 is 200).
+	got := passSamples([]float64{100, 1000}, []float64{400, 10}, 0.5)
+	if len(got) != 2 || math.Abs(got[0]-200) > 1e-9 || math.Abs(got[1]-100) > 1e-9 {
+		t.Errorf("paired by index: %v, want [200 100]", got)
+	}
+	// Different lengths: by rank over the shorter list, taking the
+	// longer list's minimum, median and maximum.
+	got = passSamples([]float64{300, 100, 200, 500, 400}, []float64{30, 10, 20}, 0)
+	approx := func(a, b []float64) bool {
+		return slices.EqualFunc(a, b, func(x, y float64) bool { return math.Abs(x-y) <= 1e-9*y })
+	}
+	if !approx(got, []float64{100, 300, 500}) {
+		t.Errorf("paired by rank, w=0: %v, want [100 300 500]", got)
+	}
+	got = passSamples([]float64{300, 100, 200, 500, 400}, []float64{30, 10, 20}, 1)
+	if !approx(got, []float64{10, 20, 30}) {
+		t.Errorf("paired by rank, w=1: %v, want [10 20 30]", got)
+	}
+	if passSamples(nil, []float64{1}, 0.5) != nil {
+		t.Errorf("no passes on one side gave samples")
 	}
 }

@@ -153,7 +153,7 @@ func TestRenderErrors(t *testing.T) {
 func TestRenderCompare(t *testing.T) {
 	dir := t.TempDir()
 	base, new := fixture(t, "base"), fixture(t, "new")
-	c := Compare(base, new, CompareOptions{})
+	c := mustCompare(t, base, new, CompareOptions{})
 	paths, err := RenderCompare(dir, base, new, c, Options{Warn: &bytes.Buffer{}})
 	if err != nil {
 		t.Fatal(err)

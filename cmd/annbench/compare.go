@@ -3,39 +3,121 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"math"
 	"strconv"
 	"strings"
 
-	"github.com/annbench/annbench/report"
 	"github.com/spf13/cobra"
+
+	"github.com/annbench/annbench/report"
+	"github.com/annbench/annbench/runner/result"
 )
 
+// compareFlags are the flags compare and ab share.
+type compareFlags struct {
+	threshold       fractionFlag
+	alpha           float64
+	recallThreshold float64
+	allowMissing    bool
+	out             string
+	labels, noPlots bool
+}
+
+func (f *compareFlags) register(c *cobra.Command, outHelp string) {
+	f.threshold = 0.10
+	c.Flags().Var(&f.threshold, "threshold", "relative QPS loss that counts as a regression when significant, as a fraction or percentage (0.1 or 10%)")
+	c.Flags().Float64Var(&f.alpha, "alpha", 0.05, "significance level of the Mann–Whitney test of the two sides' passes")
+	c.Flags().Float64Var(&f.recallThreshold, "recall-threshold", 0.01, "recall loss at identical parameters that counts as a regression")
+	c.Flags().BoolVar(&f.allowMissing, "allow-missing", false, "do not fail when NEW lacks a dataset or algorithm that BASE has")
+	c.Flags().StringVar(&f.out, "out", "", outHelp)
+	c.Flags().BoolVar(&f.labels, "labels", false, "label NEW's points with their query parameters")
+	c.Flags().BoolVar(&f.noPlots, "no-plots", false, "only print the table")
+}
+
+// options checks the flag values; a bad one is a usage error.
+func (f *compareFlags) options() (report.CompareOptions, error) {
+	if math.IsNaN(f.recallThreshold) || f.recallThreshold < 0 || f.recallThreshold >= 1 {
+		return report.CompareOptions{}, usageError{fmt.Errorf("--recall-threshold %v: want a recall loss in [0, 1)", f.recallThreshold)}
+	}
+	if !(f.alpha > 0 && f.alpha < 1) {
+		return report.CompareOptions{}, usageError{fmt.Errorf("--alpha %v: want a significance level in (0, 1), e.g. 0.05", f.alpha)}
+	}
+	o := report.CompareOptions{Threshold: float64(f.threshold), Alpha: f.alpha,
+		RecallThreshold: f.recallThreshold, AllowMissing: f.allowMissing}
+	if err := o.Check(); err != nil {
+		return o, usageError{err}
+	}
+	return o, nil
+}
+
+// compare prints the comparison of base and next, renders compare.md and
+// the overlay plots into out unless noPlots, and returns
+// exitStatusError(1) when the comparison fails the gate.
+func (f *compareFlags) compare(stdout, stderr io.Writer, base, next []result.Result, out string) error {
+	opt, err := f.options()
+	if err != nil {
+		return err
+	}
+	cmp, err := report.Compare(base, next, opt)
+	if err != nil {
+		return usageError{err}
+	}
+	var buf bytes.Buffer
+	if err := cmp.WriteTable(&buf); err != nil {
+		return err
+	}
+	if _, err := stdout.Write(buf.Bytes()); err != nil {
+		return err
+	}
+	if !f.noPlots {
+		if _, err := report.RenderCompare(out, base, next, cmp, report.Options{Labels: f.labels, Warn: stderr}); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "comparison table and overlay plots in %s\n", out)
+	}
+	if n := cmp.TooFew(); n > 0 {
+		fmt.Fprintf(stderr, "annbench: %d row(s) not judged: not enough samples\n", n)
+	}
+	if !cmp.Failed() {
+		return nil
+	}
+	if n := cmp.Regressions(); n > 0 {
+		fmt.Fprintf(stderr, "annbench: %d regression(s): significant and beyond the threshold\n", n)
+	}
+	if len(cmp.Missing) > 0 {
+		fmt.Fprintf(stderr, "annbench: NEW lacks %s (--allow-missing accepts this)\n", strings.Join(cmp.Missing, ", "))
+	}
+	return exitStatusError(1)
+}
+
 func newCompareCmd() *cobra.Command {
-	threshold := fractionFlag(0.10)
-	var recallThreshold float64
-	var out string
-	var labels, noPlots bool
+	var f compareFlags
 	c := &cobra.Command{
 		Use:   "compare BASE NEW",
 		Short: "Compare two result directories; exit status 1 on a regression",
 		Long: `Compare reads the result files under BASE and NEW and prints two
 markdown tables: the best QPS of each algorithm at recall@k ≥ 0.8, 0.9, 0.95
-and 0.99 (interpolated along each side's Pareto frontier), and the recall at
-identical index and query parameters.
+and 0.99 (interpolated along each side's Pareto frontier, one sample per
+timed pass), and the recall at identical index and query parameters.
 
 A QPS change is a regression only when NEW is slower by more than
---threshold AND the ranges of the timed passes of the two sides do not
-overlap, so run-to-run noise does not fail a build. A recall loss at
-identical parameters larger than --recall-threshold is a regression too.
-The exit status is 1 when there is a regression, 0 otherwise.
+--threshold AND a two-sided Mann–Whitney U test of the two sides' passes
+is significant at --alpha, so run-to-run noise does not fail a build. When
+the sides have too few passes for the test ever to be significant (fewer
+than 4 each at 0.05), such a row reads "not enough samples" and does not
+fail. A recall loss at identical parameters larger than --recall-threshold
+is a regression too. A dataset or algorithm that BASE has and NEW lacks
+fails the comparison unless --allow-missing. The exit status is 1 on a
+failure, 0 otherwise, 2 on a usage error.
 
 The tables are also written to compare.md, and an overlay plot per dataset
 (BASE dashed, NEW solid) to <dataset>/compare.png and .svg, in --out
 (default NEW).`,
 		Args: exactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
-			if recallThreshold < 0 || recallThreshold >= 1 {
-				return usageError{fmt.Errorf("--recall-threshold %v: want a recall loss in [0, 1)", recallThreshold)}
+			if _, err := f.options(); err != nil {
+				return err
 			}
 			base, err := report.LoadWarn(args[0], c.ErrOrStderr())
 			if err != nil {
@@ -45,38 +127,14 @@ The tables are also written to compare.md, and an overlay plot per dataset
 			if err != nil {
 				return fmt.Errorf("new: %w", err)
 			}
-			cmp := report.Compare(base, next, report.CompareOptions{
-				Threshold:       float64(threshold),
-				RecallThreshold: recallThreshold,
-			})
-			var buf bytes.Buffer
-			if err := cmp.WriteTable(&buf); err != nil {
-				return err
+			out := f.out
+			if out == "" {
+				out = args[1]
 			}
-			if _, err := c.OutOrStdout().Write(buf.Bytes()); err != nil {
-				return err
-			}
-			if !noPlots {
-				if out == "" {
-					out = args[1]
-				}
-				if _, err := report.RenderCompare(out, base, next, cmp, report.Options{Labels: labels, Warn: c.ErrOrStderr()}); err != nil {
-					return err
-				}
-				fmt.Fprintf(c.ErrOrStderr(), "comparison table and overlay plots in %s\n", out)
-			}
-			if n := cmp.Regressions(); n > 0 {
-				fmt.Fprintf(c.ErrOrStderr(), "annbench: %d regression(s) beyond the threshold and the spread of the trials\n", n)
-				return exitStatusError(1)
-			}
-			return nil
+			return f.compare(c.OutOrStdout(), c.ErrOrStderr(), base, next, out)
 		},
 	}
-	c.Flags().Var(&threshold, "threshold", "relative QPS loss that counts as a regression, as a fraction or percentage (0.1 or 10%)")
-	c.Flags().Float64Var(&recallThreshold, "recall-threshold", 0.01, "recall loss at identical parameters that counts as a regression")
-	c.Flags().StringVar(&out, "out", "", "directory for compare.md and the overlay plots (default NEW)")
-	c.Flags().BoolVar(&labels, "labels", false, "label NEW's points with their query parameters")
-	c.Flags().BoolVar(&noPlots, "no-plots", false, "only print the table")
+	f.register(c, "directory for compare.md and the overlay plots (default NEW)")
 	return c
 }
 
@@ -95,7 +153,7 @@ func (f *fractionFlag) Set(s string) error {
 		t, scale = strings.TrimSpace(strings.TrimSuffix(t, "%")), 0.01
 	}
 	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || v*scale <= 0 || v*scale > 1 {
+	if err != nil || !(v*scale > 0 && v*scale <= 1) {
 		return fmt.Errorf("want a fraction in (0, 1] or a percentage such as 10%%, got %q", s)
 	}
 	*f = fractionFlag(v * scale)

@@ -50,6 +50,11 @@ func TestCompareCLI(t *testing.T) {
 		{"compare-fraction", []string{"compare", "--no-plots", "--threshold=0.5", base, newer}, 1, "1 regression(s)"},
 		{"compare-bad-threshold", []string{"compare", "--threshold", "lots", base, newer}, 2, `invalid argument "lots" for "--threshold"`},
 		{"compare-zero-threshold", []string{"compare", "--threshold", "0%", base, newer}, 2, "want a fraction in (0, 1]"},
+		{"compare-nan-threshold", []string{"compare", "--threshold", "NaN", base, newer}, 2, "want a fraction in (0, 1]"},
+		{"compare-negative-threshold", []string{"compare", "--threshold=-5%", base, newer}, 2, "want a fraction in (0, 1]"},
+		{"compare-huge-threshold", []string{"compare", "--threshold", "150%", base, newer}, 2, "want a fraction in (0, 1]"},
+		{"compare-nan-recall-threshold", []string{"compare", "--recall-threshold", "NaN", base, newer}, 2, "--recall-threshold NaN: want a recall loss in [0, 1)"},
+		{"compare-bad-alpha", []string{"compare", "--alpha", "1.5", base, newer}, 2, "--alpha 1.5: want a significance level in (0, 1)"},
 		{"compare-one-arg", []string{"compare", base}, 2, "accepts 2 arg(s), received 1"},
 		{"compare-missing-dir", []string{"compare", base, filepath.Join(reportTestdata, "nope")}, 1, "new: load results"},
 		{"compare-malformed", []string{"compare", "--no-plots", filepath.Join(reportTestdata, "malformed"), newer}, 1, "bad-recall.json: points[1] (nprobe=2): recall 1.7 outside [0, 1]"},
@@ -67,6 +72,36 @@ func TestCompareCLI(t *testing.T) {
 				reportGolden(t, tt.name, out)
 			}
 		})
+	}
+}
+
+func TestCompareCLIMissing(t *testing.T) {
+	// NEW holds only flat of one dataset: hnsw and ivf of synthetic-2k-16
+	// and all of tiny-angular are missing.
+	next := t.TempDir()
+	from := filepath.Join(reportTestdata, "base", "synthetic-2k-16", "flat", "default.json")
+	to := filepath.Join(next, "synthetic-2k-16", "flat", "default.json")
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := filepath.Join(reportTestdata, "base")
+	out, errs, code := cli(t, "compare", "--no-plots", base, next)
+	want := "NEW lacks synthetic-2k-16/hnsw, synthetic-2k-16/ivf, tiny-angular (--allow-missing accepts this)"
+	if code != 1 || !strings.Contains(errs, want) {
+		t.Errorf("exit status %d, stderr %q; want 1 and %q", code, errs, want)
+	}
+	if !strings.Contains(out, "| synthetic-2k-16 | hnsw | 0.8 | 20,206 | — |") || !strings.Contains(out, "MISSING") {
+		t.Errorf("table does not mark the missing rows:\n%s", out)
+	}
+	if _, errs, code := cli(t, "compare", "--no-plots", "--allow-missing", base, next); code != 0 {
+		t.Errorf("--allow-missing: exit status %d: %s", code, errs)
 	}
 }
 
