@@ -83,8 +83,18 @@ type Point struct {
 	QPSMax float64 `json:"qps_max"`
 	// CV is the coefficient of variation (stddev/mean) of the passes' QPS.
 	CV float64 `json:"cv"`
-	// PassQPS lists every timed pass, for later statistics.
+	// PassQPS lists every timed pass, for later statistics: queries
+	// answered in the pass divided by its wall time.
 	PassQPS []float64 `json:"pass_qps"`
+	// PassRepeats is, per timed pass, how many times the query set was
+	// run in it (a pass repeats the queries until it lasts at least the
+	// configured minimum). Absent in files from before it was recorded.
+	PassRepeats []int `json:"pass_repeats,omitempty"`
+	// PassSeconds is the wall time of each timed pass.
+	PassSeconds []float64 `json:"pass_seconds,omitempty"`
+	// QPSCI is a distribution-free confidence interval of the median pass
+	// QPS, absent when there are too few passes for its confidence.
+	QPSCI *Interval `json:"qps_ci,omitempty"`
 	// LatencyUS holds per-query latency percentiles in microseconds
 	// (single mode only; in batch mode every query shares the pass time).
 	LatencyUS Latency `json:"latency_us"`
@@ -92,6 +102,15 @@ type Point struct {
 	DistanceCount float64 `json:"distance_count,omitempty"`
 	// Invalid counts adapter output problems; they never raise recall.
 	Invalid Invalid `json:"invalid"`
+}
+
+// Interval is a confidence interval.
+type Interval struct {
+	// Lo and Hi bound the interval.
+	Lo float64 `json:"lo"`
+	Hi float64 `json:"hi"`
+	// Confidence is its coverage probability, e.g. 0.96875.
+	Confidence float64 `json:"confidence"`
 }
 
 // Latency holds latency percentiles in microseconds.

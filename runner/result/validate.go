@@ -39,9 +39,40 @@ func Validate(r *Result) error {
 				return fmt.Errorf("%s: pass_qps[%d] = %v, want a finite non-negative number", where, j, q)
 			}
 		}
+		if err := validatePasses(p); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
 	}
 	return nil
 }
 
 // bad reports whether x is not a finite non-negative number.
 func bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) || x < 0 }
+
+// validatePasses checks the per-pass lists against pass_qps and the
+// median interval.
+func validatePasses(p Point) error {
+	n := len(p.PassQPS)
+	if len(p.PassRepeats) > 0 && len(p.PassRepeats) != n {
+		return fmt.Errorf("%d pass_repeats for %d pass_qps, want one per pass", len(p.PassRepeats), n)
+	}
+	for j, r := range p.PassRepeats {
+		if r < 1 {
+			return fmt.Errorf("pass_repeats[%d] = %d, want at least 1", j, r)
+		}
+	}
+	if len(p.PassSeconds) > 0 && len(p.PassSeconds) != n {
+		return fmt.Errorf("%d pass_seconds for %d pass_qps, want one per pass", len(p.PassSeconds), n)
+	}
+	for j, s := range p.PassSeconds {
+		if bad(s) {
+			return fmt.Errorf("pass_seconds[%d] = %v, want a finite non-negative number", j, s)
+		}
+	}
+	if ci := p.QPSCI; ci != nil {
+		if bad(ci.Lo) || bad(ci.Hi) || ci.Lo > ci.Hi || !(ci.Confidence > 0 && ci.Confidence < 1) {
+			return fmt.Errorf("qps_ci [%v, %v] at confidence %v: want 0 ≤ lo ≤ hi and a confidence in (0, 1)", ci.Lo, ci.Hi, ci.Confidence)
+		}
+	}
+	return nil
+}
