@@ -65,3 +65,13 @@ func checkDim(d int64) error {
 	}
 	return nil
 }
+
+// sharesMemory reports whether v lies inside b (a view made by float32View).
+func sharesMemory(v []float32, b []byte) bool {
+	if len(v) == 0 || len(b) == 0 {
+		return false
+	}
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(v)))
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	return p >= start && p < start+uintptr(len(b))
+}
