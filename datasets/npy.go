@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/annbench/annbench/datasets/atomicfile"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -491,5 +492,5 @@ func EncodeNpy(w io.Writer, m vector.Matrix) error {
 
 // WriteNpy writes m to path as a float32 .npy file, atomically.
 func WriteNpy(path string, m vector.Matrix) error {
-	return writeAtomic(path, func(w io.Writer) error { return EncodeNpy(w, m) })
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return EncodeNpy(w, m) })
 }
