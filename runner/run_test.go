@@ -47,7 +47,7 @@ func flatJob(queries int) config.Job {
 
 func testConfig(t *testing.T, mode string, threads int) *config.Config {
 	dir := t.TempDir()
-	return &config.Config{Datasets: []string{"test"}, K: 10, Trials: 2, Mode: mode, Threads: threads,
+	return &config.Config{Datasets: []config.DatasetSpec{{Name: "test"}}, K: 10, Trials: 2, Mode: mode, Threads: threads,
 		Output: filepath.Join(dir, "results"), Cache: filepath.Join(dir, "cache")}
 }
 

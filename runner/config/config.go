@@ -5,8 +5,9 @@ import "github.com/annbench/annbench/algorithms"
 // Config is a run configuration as read from YAML and overrides. See
 // configs/quickstart.yaml for an annotated example.
 type Config struct {
-	// Datasets lists catalogue names; each is run with each algorithm.
-	Datasets []string `yaml:"datasets"`
+	// Datasets lists the datasets, catalogue names or datasets defined by
+	// their files; each is run with each algorithm.
+	Datasets []DatasetSpec `yaml:"datasets"`
 	// K is the number of neighbours requested and scored (default 10).
 	K int `yaml:"k"`
 	// Trials is the number of timed passes per query setting (default 5).
@@ -18,6 +19,9 @@ type Config struct {
 	Threads int `yaml:"threads"`
 	// Queries limits the number of queries used (0 = all).
 	Queries int `yaml:"queries"`
+	// Filters lists the filter workloads each query setting is measured
+	// under (issue 16); empty means one unfiltered workload.
+	Filters []FilterSpec `yaml:"filter"`
 	// Algorithms lists the algorithms to run with their parameter grids.
 	Algorithms []AlgorithmConfig `yaml:"algorithms"`
 	// Output is the directory result files and plots are written to.

@@ -11,7 +11,7 @@ import (
 // Keys accepted at each level of a config, in the order error messages list
 // them.
 var (
-	configKeys    = []string{"datasets", "k", "trials", "mode", "threads", "queries", "algorithms", "output", "cache"}
+	configKeys    = []string{"datasets", "k", "trials", "mode", "threads", "queries", "filter", "algorithms", "output", "cache"}
 	algorithmKeys = []string{"name", "index", "query"}
 	paramFileKeys = []string{"index", "query"}
 )
@@ -22,6 +22,9 @@ var (
 type decoder struct {
 	// file is the file name shown in problems.
 	file string
+	// dir is the directory relative paths in the file are relative to
+	// ("" for the current directory).
+	dir string
 	// origin maps nodes that came from a command-line override to the
 	// override's text, so problems in them name the override.
 	origin map[*yaml.Node]string
@@ -222,31 +225,6 @@ func (d *decoder) stringValue(n *yaml.Node, path, want string) (string, bool) {
 	return "", false
 }
 
-// stringList decodes a list of names; a single name is a one-element
-// list. Each item's site is stored in locs under "<key>[i]".
-func (d *decoder) stringList(n *yaml.Node, path, key, want string, locs map[string]site) []string {
-	r := resolve(n)
-	var items []*yaml.Node
-	switch {
-	case r.Kind == yaml.SequenceNode:
-		items = r.Content
-	case r.Kind == yaml.ScalarNode && r.Tag != "!!null":
-		items = []*yaml.Node{n}
-	default:
-		d.bad(n, path, "want a list of %s, got %s", want, describe(r))
-		return nil
-	}
-	out := []string{}
-	for i, it := range items {
-		ip := fmt.Sprintf("%s[%d]", path, i)
-		if s, ok := d.stringValue(it, ip, "a name"); ok {
-			locs[fmt.Sprintf("%s[%d]", key, len(out))] = d.site(it, ip)
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // paramValue decodes one parameter value: an integer, number, boolean or
 // string scalar.
 func (d *decoder) paramValue(n *yaml.Node, path string) (any, bool) {
@@ -381,7 +359,9 @@ func (d *decoder) config(root *yaml.Node, c *Config) {
 		c.locs[key] = d.site(v, key)
 		switch key {
 		case "datasets":
-			c.Datasets = d.stringList(v, key, key, "dataset names such as [siftsmall, synthetic-20k-64]", c.locs)
+			c.Datasets = d.datasets(v, key, c.locs)
+		case "filter":
+			c.Filters = d.filters(v, key, c.locs)
 		case "k":
 			c.K, _ = d.keepInt(v, key, c.K)
 		case "trials":

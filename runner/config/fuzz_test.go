@@ -26,6 +26,8 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add([]byte("datasets: &d [synthetic-2k-8]\nalgorithms: [*d, {name: fakehnsw, index: [&s {M: 4}, *s]}]\n"), "algorithms.fakehnsw.query.ef=1")
 	f.Add([]byte("{datasets: [synthetic-2k-8], algorithms: [fakeivf], k: 0x10}"), "algorithms.fakeivf.query.alpha=[.inf, -1e9]")
+	f.Add([]byte("datasets: [synthetic-2k-8, {name: own, base: b.npy, holdout: 5, seed: 1, metric: angular}]\nfilter: [none, {label: query}, {range: 0.5}, {ids: x.npy}]\nalgorithms: [flat]\n---\nk: 1\n"), "datasets.own.holdout=3")
+	f.Add([]byte("datasets: [synthetic-2k-8]\nalgorithms: [flat]\n"), "filter={range: 0.01}")
 	f.Fuzz(func(t *testing.T, data []byte, override string) {
 		c, err := load("fuzz.yaml", "fuzz.yaml", data, "", []string{override})
 		if err != nil {

@@ -1,8 +1,10 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -114,6 +116,7 @@ func load(file, source string, data []byte, dir string, overrides []string) (*Co
 		root = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	}
 	d := newDecoder(file, ps)
+	d.dir = dir
 	patches := d.applyOverrides(root, overrides)
 	d.config(root, c)
 	if resolve(root).Kind != yaml.MappingNode {
@@ -132,9 +135,12 @@ func load(file, source string, data []byte, dir string, overrides []string) (*Co
 	}
 	// Use the catalogue's spelling, e.g. synthetic-20k-64 for
 	// synthetic-l2-20000-64.
-	for i, name := range c.Datasets {
-		if e, err := lookupDataset(name); err == nil {
-			c.Datasets[i] = e.Name
+	for i, spec := range c.Datasets {
+		if spec.Own() {
+			continue
+		}
+		if e, err := lookupDataset(spec.Name); err == nil {
+			c.Datasets[i].Name = e.Name
 		}
 	}
 	return c, nil
@@ -143,21 +149,28 @@ func load(file, source string, data []byte, dir string, overrides []string) (*Co
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // parseYAML parses one YAML document and returns its top node, nil for an
-// empty document, or a problem naming the line of a syntax error.
+// empty document, or a problem naming the line of a syntax error. A second
+// document (after a '---' line) is a problem: a config is one document.
 func parseYAML(file string, data []byte) (root *yaml.Node, prob *Problem) {
 	defer func() {
 		if r := recover(); r != nil {
 			root, prob = nil, &Problem{File: file, Msg: fmt.Sprintf("invalid YAML: %v", r)}
 		}
 	}()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		msg := err.Error()
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			return nil, &Problem{File: file, Line: line, Msg: "invalid YAML: " + m[2]}
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
 		}
-		return nil, &Problem{File: file, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+		return nil, syntaxProblem(file, data, err)
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == nil:
+		return nil, &Problem{File: file, Line: next.Line, Msg: "a second YAML document starts here; a config file holds one document (remove this '---' line and what follows, or merge the two)"}
+	case !errors.Is(err, io.EOF):
+		return nil, syntaxProblem(file, data, err)
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, nil
@@ -167,4 +180,67 @@ func parseYAML(file string, data []byte) (root *yaml.Node, prob *Problem) {
 		return nil, nil
 	}
 	return n, nil
+}
+
+// syntaxProblem turns a YAML syntax error into a problem at the line where
+// the error is. The YAML library reports the 0-based line where the
+// enclosing block or flow collection starts for most parser errors, one
+// line or more before the mistake, so the line is found as the shortest
+// prefix of the file (in whole lines) that fails with the same message.
+func syntaxProblem(file string, data []byte, err error) *Problem {
+	msg := err.Error()
+	m := yamlLine.FindStringSubmatch(msg)
+	if m == nil {
+		return &Problem{File: file, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	}
+	line, _ := strconv.Atoi(m[1])
+	if l := failingLine(data, m[2]); l > 0 {
+		line = l
+	}
+	return &Problem{File: file, Line: line, Msg: "invalid YAML: " + m[2]}
+}
+
+// maxLineSearch bounds the size of a file whose failing line is searched
+// for by reparsing its prefixes.
+const maxLineSearch = 64 << 10
+
+// failingLine returns the 1-based number of the first line at which a
+// prefix of data fails to parse with message msg, or 0.
+func failingLine(data []byte, msg string) int {
+	if len(data) > maxLineSearch {
+		return 0
+	}
+	end := 0
+	for line := 1; end < len(data); line++ {
+		nl := bytes.IndexByte(data[end:], '\n')
+		if nl < 0 {
+			end = len(data)
+		} else {
+			end += nl + 1
+		}
+		if prefixFails(data[:end], msg) {
+			return line
+		}
+	}
+	return 0
+}
+
+// prefixFails reports whether parsing data (every document) fails with
+// message msg.
+func prefixFails(data []byte, msg string) (fails bool) {
+	defer func() {
+		if recover() != nil {
+			fails = false
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if err == nil {
+			continue
+		}
+		m := yamlLine.FindStringSubmatch(err.Error())
+		return m != nil && m[2] == msg
+	}
 }

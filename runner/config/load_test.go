@@ -25,7 +25,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		want []string
 	}{
 		{name: "typo", file: "typo.yaml", want: []string{
-			`testdata/config/typo.yaml:2: trails: unknown key (did you mean "trials"?); valid keys: datasets, k, trials, mode, threads, queries, algorithms, output, cache`,
+			`testdata/config/typo.yaml:2: trails: unknown key (did you mean "trials"?); valid keys: datasets, k, trials, mode, threads, queries, filter, algorithms, output, cache`,
 			`testdata/config/typo.yaml:5: algorithms.fakehnsw.qeury: unknown key (did you mean "query"?); valid keys: name, index, query`,
 			`typo.yaml:7: algorithms.flat.idnex: unknown key (did you mean "index"?)`,
 		}},
@@ -73,7 +73,7 @@ func TestLoadConfigErrors(t *testing.T) {
 			`many.yaml:15: algorithms.fakehnsw.extra: unknown key; valid keys: name, index, query`,
 		}},
 		{name: "invalid_yaml", file: "invalid_yaml.yaml", want: []string{
-			`testdata/config/invalid_yaml.yaml:2: invalid YAML: did not find expected '-' indicator`,
+			`testdata/config/invalid_yaml.yaml:4: invalid YAML: did not find expected '-' indicator`,
 		}},
 		{name: "not_a_map", file: "not_a_map.yaml", want: []string{
 			`not_a_map.yaml:1: want a map with keys datasets, k, trials`,

@@ -102,6 +102,8 @@ func (c *Config) expand() (*Plan, *problems) {
 	}
 
 	entries := c.checkDatasets(ps)
+	c.checkFilters(entries, ps)
+	c.checkDirs(ps)
 	algs := c.checkAlgorithms(ps)
 
 	plan := &Plan{Config: c}
@@ -110,47 +112,22 @@ func (c *Config) expand() (*Plan, *problems) {
 		if entries[i] == nil {
 			continue
 		}
-		ds := entries[i].Name // canonical, e.g. for synthetic names
+		ds := entries[i].spec.Name // canonical, e.g. for synthetic names
 		for j := range c.Algorithms {
 			a := &c.Algorithms[j]
 			if algs[j] == nil {
 				continue
 			}
 			alg := *algs[j]
-			if len(alg.Metrics) > 0 && !alg.Supports(entries[i].Metric) {
+			if len(alg.Metrics) > 0 && !alg.Supports(entries[i].metric) {
 				ps.add(a.site("name", entryPath(a.Name, fmt.Sprintf("algorithms[%d]", j))).problem(
-					"%s does not support metric %s of dataset %s (supported: %s)", alg.Name, entries[i].Metric, ds, metricList(alg.Metrics)))
+					"%s does not support metric %s of dataset %s (supported: %s)", alg.Name, entries[i].metric, ds, metricList(alg.Metrics)))
 				continue
 			}
 			plan.Jobs = append(plan.Jobs, r.jobs(ds, j, a, alg)...)
 		}
 	}
 	return plan, ps
-}
-
-// checkDatasets looks up every dataset name; the result holds nil for
-// names with problems.
-func (c *Config) checkDatasets(ps *problems) []*datasets.Entry {
-	if len(c.Datasets) == 0 {
-		ps.add(c.at("datasets").problem("no datasets; list at least one, e.g. datasets: [synthetic-20k-64]"))
-	}
-	out := make([]*datasets.Entry, len(c.Datasets))
-	first := map[string]int{}
-	for i, name := range c.Datasets {
-		s := c.at(fmt.Sprintf("datasets[%d]", i))
-		e, err := lookupDataset(name)
-		if err != nil {
-			ps.add(s.problem("%v%s", err, suggest(name, datasetNames())))
-			continue
-		}
-		if j, dup := first[e.Name]; dup {
-			ps.add(s.problem("dataset %q is listed twice (also datasets[%d])", e.Name, j))
-			continue
-		}
-		first[e.Name] = i
-		out[i] = &e
-	}
-	return out
 }
 
 // checkAlgorithms looks up every algorithm entry's name; the result holds

@@ -68,8 +68,8 @@ func TestEmbeddedQuickstart(t *testing.T) {
 	if c.K != 10 || c.Trials != 3 || c.Mode != "single" || c.Threads != 1 || c.Output != "results" || c.Cache != "interim" {
 		t.Errorf("quickstart settings: %+v", c)
 	}
-	if len(c.Datasets) == 0 || !strings.HasPrefix(c.Datasets[0], "synthetic-") {
-		t.Errorf("quickstart datasets %q, want a built-in synthetic dataset", c.Datasets)
+	if len(c.Datasets) == 0 || !strings.HasPrefix(c.Datasets[0].Name, "synthetic-") {
+		t.Errorf("quickstart datasets %q, want a built-in synthetic dataset", c.DatasetNames())
 	}
 	var flat bool
 	for _, j := range p.Jobs {
@@ -120,7 +120,7 @@ func TestShippedParameterFiles(t *testing.T) {
 				if _, err := registry.Lookup(alg); err != nil {
 					t.Fatalf("%s is for an algorithm that is not registered: %v", name, err)
 				}
-				c := &Config{Datasets: []string{dataset}, K: 10, Trials: 1, Mode: "single", Threads: 1, Output: "results",
+				c := &Config{Datasets: []DatasetSpec{{Name: dataset}}, K: 10, Trials: 1, Mode: "single", Threads: 1, Output: "results",
 					Algorithms: []AlgorithmConfig{{Name: alg}}}
 				p, err := c.Expand()
 				if err != nil {
@@ -270,7 +270,7 @@ algorithms:
 func TestConfigDefaults(t *testing.T) {
 	withFakes(t, nil)
 	c, _ := mustPlan(t, writeConfig(t, "datasets: [synthetic-2k-8]\nalgorithms: [flat]\nthreads: 4\n"))
-	want := Config{Datasets: []string{"synthetic-2k-8"}, K: DefaultK, Trials: DefaultTrials, Mode: DefaultMode,
+	want := Config{Datasets: []DatasetSpec{{Name: "synthetic-2k-8"}}, K: DefaultK, Trials: DefaultTrials, Mode: DefaultMode,
 		Threads: 1, Output: DefaultOutput, Cache: DefaultCache}
 	if c.K != want.K || c.Trials != want.Trials || c.Mode != want.Mode || c.Threads != want.Threads ||
 		c.Output != want.Output || c.Cache != want.Cache || c.Queries != 0 {
@@ -284,8 +284,8 @@ func TestConfigDefaults(t *testing.T) {
 	if c.Cache != "" {
 		t.Errorf(`cache: "" gave %q`, c.Cache)
 	}
-	if !reflect.DeepEqual(c.Datasets, []string{"synthetic-2k-8"}) {
-		t.Errorf("datasets %q, want the catalogue spelling synthetic-2k-8", c.Datasets)
+	if !reflect.DeepEqual(c.DatasetNames(), []string{"synthetic-2k-8"}) {
+		t.Errorf("datasets %q, want the catalogue spelling synthetic-2k-8", c.DatasetNames())
 	}
 }
 
@@ -293,7 +293,7 @@ func TestConfigDefaults(t *testing.T) {
 // positions): it works, and problems still name the key.
 func TestExpandBuiltInCode(t *testing.T) {
 	withFakes(t, nil)
-	c := &Config{Datasets: []string{"synthetic-2k-8"}, K: 5, Trials: 1, Mode: "batch", Threads: 2, Output: "out",
+	c := &Config{Datasets: []DatasetSpec{{Name: "synthetic-2k-8"}}, K: 5, Trials: 1, Mode: "batch", Threads: 2, Output: "out",
 		Algorithms: []AlgorithmConfig{{Name: "fakehnsw", Index: []map[string]any{{"M": 4}}, Query: map[string][]any{"ef": {7, 9}}}}}
 	p, err := c.Expand()
 	if err != nil {
