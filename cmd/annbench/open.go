@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/datasets/fetch"
+	"github.com/annbench/annbench/runner/config"
 )
 
 // openDataset opens a catalogue dataset for a run, downloading its files
@@ -30,4 +33,34 @@ func openDataset(ctx context.Context, name string, opt datasets.Options, downloa
 		}
 	}
 	return e.Open(ctx, opt)
+}
+
+// datasetAvailable reports whether the dataset can be opened by a run:
+// built in, on disk, or (when download is allowed) downloadable. Datasets
+// defined in the config had their files checked when it was loaded.
+func datasetAvailable(spec config.DatasetSpec, dataDir string, download bool) error {
+	if spec.Own() {
+		return nil
+	}
+	e, err := datasets.Lookup(spec.Name)
+	if err != nil {
+		return err
+	}
+	if dataDir == "" {
+		dataDir = datasets.DefaultDataDir()
+	}
+	if e.Present(dataDir) {
+		return nil
+	}
+	_, missing := e.Locate(dataDir)
+	dir := e.SearchDirs(dataDir)[0]
+	if !download {
+		return fmt.Errorf("missing %s in %s and --no-download is set; run 'annbench download %s' first", strings.Join(missing, ", "), dir, spec.Name)
+	}
+	for _, f := range e.Files {
+		if !f.Optional && f.URL == "" {
+			return fmt.Errorf("missing %s in %s, and %s has no download address; %s", strings.Join(missing, ", "), dir, f.Name, e.Note)
+		}
+	}
+	return nil
 }

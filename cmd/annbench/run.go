@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -37,14 +36,13 @@ Overrides use dotted paths and YAML values:
 Points already measured are skipped unless --force. Ctrl-C stops after the
 point in progress is abandoned; finished points stay on disk.`,
 		RunE: func(c *cobra.Command, args []string) error {
-			path, overrides := splitRunArgs(args)
-			cfg, err := config.Load(path, overrides)
+			cfg, plan, err := loadPlan(args)
 			if err != nil {
 				return err
 			}
-			plan, err := cfg.Expand()
-			if err != nil {
-				return err
+			available := func(spec config.DatasetSpec) error { return datasetAvailable(spec, dataDir, !noDownload) }
+			if err := runner.Preflight(plan, available); err != nil {
+				return fmt.Errorf("pre-flight: nothing was run:\n%w", err)
 			}
 			// Ground truth computed for built-in or read-only data is cached
 			// under the index cache, or under the data directory when the
@@ -95,17 +93,4 @@ point in progress is abandoned; finished points stay on disk.`,
 	c.Flags().BoolVar(&noDownload, "no-download", false, "fail instead of downloading missing datasets")
 	c.Flags().StringVar(&dataDir, "data", "", "data directory (default $ANNBENCH_DATA, else ./data)")
 	return c
-}
-
-// splitRunArgs separates the optional config path from key=value
-// overrides: an argument with '=' is an override.
-func splitRunArgs(args []string) (path string, overrides []string) {
-	for i, a := range args {
-		if i == 0 && !strings.Contains(a, "=") {
-			path = a
-			continue
-		}
-		overrides = append(overrides, a)
-	}
-	return path, overrides
 }
