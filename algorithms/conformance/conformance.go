@@ -83,6 +83,7 @@ func Run(t *testing.T, c Case) {
 			queries := clustered(rng, cs, c.Queries, m)
 			idx := build(t, c, m, c.Index, base)
 			t.Run("recall", func(t *testing.T) { checkRecall(t, c, m, idx, base, queries) })
+			t.Run("filtered", func(t *testing.T) { checkFiltered(t, c, m, idx, base, queries) })
 			t.Run("dimension_mismatch", func(t *testing.T) { checkDimMismatch(t, c, m, idx, queries) })
 			t.Run("concurrent_search", func(t *testing.T) { checkConcurrent(t, idx, queries) })
 			t.Run("no_alloc", func(t *testing.T) { checkAllocs(t, idx, queries) })

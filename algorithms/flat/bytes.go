@@ -55,7 +55,7 @@ func (v *vectors) widen(dst []float32, from, to int) {
 }
 
 // scanBytes is Index.scan for byte storage.
-func (v *vectors) scanBytes(q []float32, s *scratch) {
+func (v *vectors) scanBytes(q []float32, s *scratch, from, to int) {
 	d := v.dim
 	if cap(s.qb) < d {
 		s.qb = make([]uint8, d)
@@ -65,8 +65,8 @@ func (v *vectors) scanBytes(q []float32, s *scratch) {
 		if len(s.rows) < ScanRows*d {
 			s.rows = make([]float32, ScanRows*d)
 		}
-		for start := 0; start < v.n; start += ScanRows {
-			end := min(start+ScanRows, v.n)
+		for start := from; start < to; start += ScanRows {
+			end := min(start+ScanRows, to)
 			out := s.dist[:end-start]
 			v.widen(s.rows, start, end)
 			distance.L2SqBatch(q, s.rows[:(end-start)*d], out)
@@ -74,8 +74,8 @@ func (v *vectors) scanBytes(q []float32, s *scratch) {
 		}
 		return
 	}
-	for start := 0; start < v.n; start += ScanRows {
-		end := min(start+ScanRows, v.n)
+	for start := from; start < to; start += ScanRows {
+		end := min(start+ScanRows, to)
 		out := s.idist[:end-start]
 		distance.L2SqUint8Batch(qb, v.bytes[start*d:end*d], out)
 		pushInts(&s.heap, out, start)

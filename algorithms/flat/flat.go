@@ -116,18 +116,18 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 	}
 	s := x.pool.Get().(*scratch)
 	s.heap.Reset(min(k, x.v.n))
-	x.scan(q, s)
+	x.scan(q, s, 0, x.v.n)
 	dst = s.heap.AppendSorted(dst, nil)
 	x.pool.Put(s)
 	x.count.Add(int64(x.v.n))
 	return dst
 }
 
-// scan offers every base vector's distance to q to s.heap.
-func (x *Index) scan(q []float32, s *scratch) {
+// scan offers the distances to q of base vectors [from, to) to s.heap.
+func (x *Index) scan(q []float32, s *scratch, from, to int) {
 	v := &x.v
 	if v.bytes != nil {
-		v.scanBytes(q, s)
+		v.scanBytes(q, s, from, to)
 		return
 	}
 	h, t := v.h, v.dim-v.h
@@ -135,8 +135,8 @@ func (x *Index) scan(q []float32, s *scratch) {
 	// The dot product with -q is the ip distance -<q, x>.
 	v.permute(s.q, q, !l2)
 	qh, qt := s.q[:h], s.q[h:]
-	for start := 0; start < v.n; start += ScanRows {
-		end := min(start+ScanRows, v.n)
+	for start := from; start < to; start += ScanRows {
+		end := min(start+ScanRows, to)
 		out := s.dist[:end-start]
 		rows := v.head[start*h : end*h]
 		if !l2 {

@@ -34,7 +34,7 @@ func recallAt(x *Index, queries vector.Matrix, truth [][]int32, k, leaves, reord
 	var hits int
 	dst := make([]int32, 0, k)
 	for qi, want := range truth {
-		got := x.search(s, queries.Row(qi), k, leaves, reorder, dst)
+		got := x.search(s, queries.Row(qi), k, leaves, reorder, nil, dst)
 		for _, id := range got {
 			if slices.Contains(want[:k], id) {
 				hits++

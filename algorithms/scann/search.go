@@ -1,6 +1,7 @@
 package scann
 
 import (
+	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/pq"
 	"github.com/annbench/annbench/algorithms/topk"
@@ -58,14 +59,21 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 	}
 	s := x.pool.Get().(*scratch)
 	s.ensure(x)
-	dst = x.search(s, q, k, x.leavesToSearch, x.reorder, dst)
+	dst = x.search(s, q, k, x.leavesToSearch, x.reorder, nil, dst)
 	x.pool.Put(s)
 	return dst
 }
 
-func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, dst []int32) []int32 {
+// search scans the nprobe partitions nearest q. With allow set, only
+// allowed rows become candidates, and partitions past the nprobe nearest
+// are scanned too until the candidate heap is full.
+func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, allow *algorithms.Allow, dst []int32) []int32 {
 	L := x.nleaves
 	nprobe = min(nprobe, L)
+	rank := nprobe
+	if allow != nil {
+		rank = L
+	}
 	l2 := x.metric == vector.L2
 	// Partition scores: ‖q-c‖² for l2, -q·c otherwise.
 	cd := s.cdist[:L]
@@ -77,7 +85,7 @@ func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, dst []in
 			cd[i] = -cd[i]
 		}
 	}
-	s.leaves.Reset(nprobe)
+	s.leaves.Reset(rank)
 	for i, d := range cd {
 		s.leaves.Push(d, int32(i))
 	}
@@ -104,6 +112,9 @@ func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, dst []in
 	scanned := 0
 	pairs := numPairs(x.q.nblocks)
 	for i, leaf := range s.order {
+		if i >= nprobe && h.Full() {
+			break
+		}
 		lo, hi := int(x.leafStart[leaf]), int(x.leafStart[leaf+1])
 		size := hi - lo
 		if size == 0 {
@@ -121,7 +132,7 @@ func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, dst []in
 				extra := x.extra[lo:hi]
 				for v, u := range out[:size] {
 					d := off + extra[v] + float32(u)*step
-					if d < h.Threshold() {
+					if d < h.Threshold() && (allow == nil || allow.Contains(x.ids[lo+v])) {
 						h.Push(d, int32(lo+v))
 					}
 				}
@@ -130,7 +141,7 @@ func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, dst []in
 			// ip: compare in 16-bit units until a candidate enters.
 			limit := (h.Threshold() - off) / step
 			for v, u := range out[:size] {
-				if float32(u) < limit {
+				if float32(u) < limit && (allow == nil || allow.Contains(x.ids[lo+v])) {
 					h.Push(off+float32(u)*step, int32(lo+v))
 					limit = (h.Threshold() - off) / step
 				}
@@ -143,7 +154,7 @@ func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, dst []in
 			extra := x.extra[lo:hi]
 			for v, d := range out {
 				d += base + extra[v]
-				if d < h.Threshold() {
+				if d < h.Threshold() && (allow == nil || allow.Contains(x.ids[lo+v])) {
 					h.Push(d, int32(lo+v))
 				}
 			}
@@ -151,7 +162,7 @@ func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, dst []in
 		}
 		for v, d := range out {
 			d += base
-			if d < h.Threshold() {
+			if d < h.Threshold() && (allow == nil || allow.Contains(x.ids[lo+v])) {
 				h.Push(d, int32(lo+v))
 			}
 		}

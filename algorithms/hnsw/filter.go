@@ -1,0 +1,164 @@
+package hnsw
+
+import (
+	"math"
+	"unsafe"
+
+	"github.com/annbench/annbench/algorithms"
+)
+
+var _ algorithms.FilteredSearcher = (*Index)(nil)
+
+// FilterGraphBudget bounds a filtered graph search by the cost of the
+// exact alternative. A filtered search first walks the graph as usual but
+// keeps only allowed nodes among the results, so at a low selectivity it
+// must step through many rejected nodes before it holds ef allowed ones.
+// When it has computed more than FilterGraphBudget × (allowed rows)
+// distances it stops and scans the allowed rows exactly instead, and an
+// allow-set no larger than ef is scanned exactly from the start. A graph
+// distance costs more than a scanned one (random access versus a
+// sequential walk), hence a share below 1; the value was chosen from the
+// measured crossover (see filter_test.go and the README).
+var FilterGraphBudget = 0.5
+
+// SearchFiltered returns up to k allowed ids nearest q, nearest first. It
+// walks the graph through disallowed nodes while collecting only allowed
+// ones, and switches to an exact scan of the allowed rows when that is the
+// cheaper way (see FilterGraphBudget), so it adapts to the selectivity and
+// to how the allowed rows lie in the graph.
+func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst []int32) []int32 {
+	dst = dst[:0]
+	if k <= 0 || len(q) != x.dim || x.n == 0 {
+		return dst
+	}
+	count := allow.Count()
+	if count == 0 {
+		return dst
+	}
+	s := x.pool.Get().(*scratch)
+	ef := max(x.ef, k)
+	var cnt int
+	exact := count <= ef
+	if !exact {
+		ep := x.entry
+		d := x.dist(q, x.vec(ep))
+		cnt = 1
+		for l := x.maxLevel; l > 0; l-- {
+			var c int
+			ep, d, c = x.greedy(q, ep, d, l)
+			cnt += c
+		}
+		budget := int(math.Ceil(FilterGraphBudget * float64(count)))
+		c, done := x.searchLayer0Filtered(s, q, ep, d, ef, allow, budget)
+		cnt += c
+		exact = !done
+	}
+	if exact {
+		cnt += x.scanAllowed(s, q, k, allow)
+	}
+	for s.top.len() > k {
+		s.top.pop()
+	}
+	m := s.top.len()
+	if cap(dst) >= m {
+		dst = dst[:m]
+	} else {
+		dst = make([]int32, m)
+	}
+	for i := m - 1; i >= 0; i-- {
+		dst[i] = int32(s.top.pop().id)
+	}
+	x.pool.Put(s)
+	x.count.Add(int64(cnt))
+	return dst
+}
+
+// searchLayer0Filtered is searchLayer0 collecting only allowed nodes in
+// s.top: disallowed nodes are still expanded, since the path to the
+// allowed neighbours may run through them. It gives up, returning done
+// false, once it has computed more than budget distances.
+func (x *Index) searchLayer0Filtered(s *scratch, q []float32, ep uint32, epD float32, ef int, allow *algorithms.Allow, budget int) (cnt int, done bool) {
+	s.vis.next(x.n)
+	tags, tag := s.vis.tags, s.vis.epoch
+	tags[ep] = tag
+	s.cand.reset()
+	s.top.reset()
+	s.cand.push(epD, ep)
+	bound := float32(math.Inf(1))
+	if allow.Contains(int32(ep)) {
+		s.top.push(epD, ep)
+		if ef <= 1 {
+			bound = epD
+		}
+	}
+	nodes, stride, dim, pf := x.nodes, x.stride, x.dim, x.pfLines
+	ids := s.idBuf(x.m0)
+	for s.cand.len() > 0 {
+		c := s.cand.top()
+		if c.d > bound {
+			break
+		}
+		s.cand.pop()
+		o := int(c.id)*stride + dim
+		nb := nodes[o+1 : o+1+int(nodes[o])]
+		m := 0
+		for _, id := range nb {
+			if tags[id] != tag {
+				tags[id] = tag
+				ids[m] = id
+				m++
+				prefetch(&nodes[int(id)*stride], pf)
+			}
+		}
+		cnt += m
+		for _, id := range ids[:m] {
+			d := x.dist(q, unsafe.Slice((*float32)(unsafe.Pointer(&nodes[int(id)*stride])), dim))
+			if d < bound {
+				s.cand.push(d, id)
+				if allow.Contains(int32(id)) {
+					s.top.push(d, id)
+					if s.top.len() > ef {
+						s.top.pop()
+					}
+					if s.top.len() >= ef {
+						bound = s.top.top().d
+					}
+				}
+			}
+		}
+		if cnt > budget {
+			return cnt, false
+		}
+	}
+	return cnt, true
+}
+
+// scanAllowed leaves the k allowed nodes nearest q in s.top by measuring
+// every allowed node, and returns the number of distances computed.
+func (x *Index) scanAllowed(s *scratch, q []float32, k int, allow *algorithms.Allow) int {
+	s.top.reset()
+	n := 0
+	offer := func(id uint32) {
+		d := x.dist(q, x.vec(id))
+		n++
+		if s.top.len() < k {
+			s.top.push(d, id)
+		} else if d < s.top.top().d {
+			s.top.pop()
+			s.top.push(d, id)
+		}
+	}
+	if lo, hi, ok := allow.Range(); ok {
+		for id := lo; id < min(hi, x.n); id++ {
+			offer(uint32(id))
+		}
+		return n
+	}
+	for _, id := range allow.IDs() {
+		if int(id) >= x.n {
+			break
+		}
+		offer(uint32(id))
+	}
+	return n
+}

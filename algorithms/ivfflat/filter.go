@@ -1,0 +1,101 @@
+package ivfflat
+
+import (
+	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/distance"
+	"github.com/annbench/annbench/datasets/vector"
+)
+
+var _ algorithms.FilteredSearcher = (*Index)(nil)
+
+// SearchFiltered returns up to k allowed ids nearest q, nearest first.
+//
+// An allow-set no larger than the rows nprobe lists hold on average
+// (algorithms.FilterProbeTarget) is scanned exactly. Otherwise the lists
+// are scanned nearest first as in Search, skipping disallowed rows, and
+// beyond the nprobe nearest lists the scan goes on until k allowed rows
+// have been seen, so a selective filter still returns k ids.
+func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst []int32) []int32 {
+	dst = dst[:0]
+	if len(q) != x.dim || k <= 0 || x.coarse == nil || allow.Count() == 0 {
+		return dst
+	}
+	s := x.pool.Get().(*scratch)
+	nl := x.coarse.NList()
+	n := len(x.ids)
+	nprobe := min(x.nprobe, nl)
+	if allow.Count() <= algorithms.FilterProbeTarget(n, nl, nprobe) {
+		dst = x.exactAllowed(s, q, k, allow, dst)
+		x.pool.Put(s)
+		return dst
+	}
+	s.fit(nl, nl, x.maxList)
+	lists, _ := x.coarse.Probe(q, nl, s.coarse, &s.probe, s.lists, s.ldist)
+	s.heap.Reset(k)
+	d := x.dim
+	count := int64(nl)
+	l2 := x.metric == vector.L2
+	seen := 0
+	for i, l := range lists {
+		if i >= nprobe && seen >= k {
+			break
+		}
+		lo, hi := x.offsets[l], x.offsets[l+1]
+		if lo == hi {
+			continue
+		}
+		dis := s.dis[:hi-lo]
+		rows := x.vectors[lo*d : hi*d]
+		if l2 {
+			distance.L2SqBatch(q, rows, dis)
+		} else {
+			distance.DotBatch(q, rows, dis)
+		}
+		count += int64(hi - lo)
+		ids := x.ids[lo:hi]
+		for j, dd := range dis {
+			if !allow.Contains(ids[j]) {
+				continue
+			}
+			seen++
+			if !l2 {
+				dd = -dd
+			}
+			if dd < s.heap.Threshold() {
+				s.heap.Push(dd, ids[j])
+			}
+		}
+	}
+	dst = s.heap.AppendSorted(dst, nil)
+	x.count.Add(count)
+	x.pool.Put(s)
+	return dst
+}
+
+// exactAllowed scans the allowed rows exactly.
+func (x *Index) exactAllowed(s *scratch, q []float32, k int, allow *algorithms.Allow, dst []int32) []int32 {
+	x.posOnce.Do(func() { x.pos = algorithms.Positions(x.ids) })
+	d := x.dim
+	dist := distance.For(x.metric)
+	s.heap.Reset(min(k, allow.Count()))
+	n := 0
+	offer := func(id int32) {
+		if int(id) >= len(x.pos) {
+			return
+		}
+		p := int(x.pos[id])
+		s.heap.Push(dist(q, x.vectors[p*d:p*d+d]), id)
+		n++
+	}
+	if lo, hi, ok := allow.Range(); ok {
+		for id := lo; id < hi; id++ {
+			offer(int32(id))
+		}
+	} else {
+		for _, id := range allow.IDs() {
+			offer(id)
+		}
+	}
+	x.count.Add(int64(n))
+	return s.heap.AppendSorted(dst, nil)
+}
