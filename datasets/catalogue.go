@@ -31,6 +31,8 @@ const (
 	RoleBaseLabels Role = "base_labels"
 	// RoleQueryLabels files hold one class label per query vector.
 	RoleQueryLabels Role = "query_labels"
+	// RoleAttributes files hold one integer attribute per base vector.
+	RoleAttributes Role = "attributes"
 )
 
 // Format names how a file is encoded.

@@ -31,6 +31,9 @@ type Dataset struct {
 	// Attributes holds one integer attribute per base vector (for range
 	// filters), or is nil.
 	Attributes []int64
+	// Holdout records the base rows held out as queries (own data with
+	// holdout), or is nil.
+	Holdout *Holdout
 	// Dir is the directory the files were read from ("" for built-in data).
 	// Computed ground truth is cached there.
 	Dir string

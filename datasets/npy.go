@@ -70,7 +70,11 @@ func (h npyHeader) shapeString() string {
 // parseNpyHeader decodes and checks the header of a .npy file held in b,
 // including that the data that follows has exactly the size the header
 // declares.
-func parseNpyHeader(b []byte) (npyHeader, error) {
+func parseNpyHeader(b []byte) (npyHeader, error) { return decodeNpyHeader(b, int64(len(b))) }
+
+// decodeNpyHeader decodes the header at the start of b, a prefix of a file
+// of total bytes, and checks the data size against total.
+func decodeNpyHeader(b []byte, total int64) (npyHeader, error) {
 	if len(b) < len(npyMagic) || string(b[:len(npyMagic)]) != npyMagic {
 		switch {
 		case len(b) >= 2 && b[0] == 0x80 && b[1] >= 2 && b[1] <= 5:
@@ -104,7 +108,7 @@ func parseNpyHeader(b []byte) (npyHeader, error) {
 		return npyHeader{}, errorf("format version %d.%d is not supported (1.0, 2.0 and 3.0 are)", major, minor)
 	}
 	if len(b)-start < hlen {
-		return npyHeader{}, errorf("header of %d bytes runs past the end of the %d-byte file (truncated?)", hlen, len(b))
+		return npyHeader{}, errorf("header of %d bytes runs past the end of the %d-byte file (truncated?)", hlen, total)
 	}
 	text := b[start : start+hlen]
 	if major == 3 && !utf8.Valid(text) {
@@ -120,17 +124,17 @@ func parseNpyHeader(b []byte) (npyHeader, error) {
 		if d < 0 {
 			return npyHeader{}, errorf("shape %s has a negative dimension", h.shapeString())
 		}
-		if d > 0 && elems > int64(len(b))/int64(d) {
-			elems = int64(len(b)) + 1 // more than the file can hold; reported below
+		if d > 0 && elems > total/int64(d) {
+			elems = total + 1 // more than the file can hold; reported below
 			continue
 		}
 		elems *= int64(d)
 	}
 	want := elems * int64(h.typ.size)
-	if have := int64(len(b) - h.offset); want != have {
-		if elems > int64(len(b)) {
+	if have := total - int64(h.offset); want != have {
+		if elems > total {
 			return npyHeader{}, errorf("shape %s of %s needs more bytes than the %d-byte file holds (truncated?)",
-				h.shapeString(), h.typ.name(), len(b))
+				h.shapeString(), h.typ.name(), total)
 		}
 		what := "truncated?"
 		if have > want {

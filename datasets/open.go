@@ -44,6 +44,7 @@ type part struct {
 	vecs   vector.Matrix
 	ids    vector.IDMatrix
 	labels []int32
+	attrs  []int64
 	closer io.Closer
 	// owned is true when vecs lives in ordinary writable memory that no one
 	// else references, so it may be normalized in place.
@@ -86,6 +87,7 @@ var fileReaders = map[Format]func(path string, f File, maxRows int) (part, error
 		return part{vecs: m, owned: true}, err
 	},
 	FormatHDF5: readHDF5Part,
+	FormatNpy:  readNpyPart,
 	FormatIDX: func(path string, f File, n int) (part, error) {
 		if f.Role == RoleBaseLabels || f.Role == RoleQueryLabels {
 			l, err := ReadIDXLabelsFile(path, n)
@@ -202,6 +204,8 @@ func (e Entry) openFiles(ctx context.Context, opt Options) (*Dataset, error) {
 			d.BaseLabels = p.labels
 		case RoleQueryLabels:
 			d.QueryLabels = p.labels
+		case RoleAttributes:
+			d.Attributes = p.attrs
 		default:
 			return nil, fmt.Errorf("dataset %s: file %s: unknown role %q", e.Name, path, f.Role)
 		}
@@ -221,7 +225,7 @@ func (e Entry) openFiles(ctx context.Context, opt Options) (*Dataset, error) {
 // rolePart maps the file roles that enter the fingerprint to their part.
 var rolePart = map[Role]string{
 	RoleBase: partBase, RoleQuery: partQuery, RoleLearn: partTrain,
-	RoleBaseLabels: partBaseLabels, RoleQueryLabels: partQueryLabels,
+	RoleBaseLabels: partBaseLabels, RoleQueryLabels: partQueryLabels, RoleAttributes: partAttributes,
 }
 
 // check verifies that the files of a dataset agree with each other and with
@@ -262,6 +266,9 @@ func (e Entry) check(d *Dataset, src map[Role]string, opt Options) error {
 	}
 	if d.QueryLabels != nil && len(d.QueryLabels) != d.Query.Rows {
 		return fail(RoleQueryLabels, "holds %d labels for %d queries", len(d.QueryLabels), d.Query.Rows)
+	}
+	if d.Attributes != nil && len(d.Attributes) != d.Base.Rows {
+		return fail(RoleAttributes, "holds %d attributes for %d base vectors", len(d.Attributes), d.Base.Rows)
 	}
 	if d.GroundTruth.Rows > 0 {
 		if d.GroundTruth.Rows != d.Query.Rows {
