@@ -40,13 +40,14 @@ const (
 	synthNormSpread  = 0.8   // log-normal sigma of base norms for ip
 	synthSpreadMin   = 0.35  // cluster spread range, relative to centre scale
 	synthSpreadRange = 0.5
+	synthClasses     = 10 // labels: the cluster index modulo this
 )
 
 // syntheticGeneratorVersion identifies the generator's output in
 // fingerprints (which never hash synthetic data, see fingerprint.go). Bump
 // it whenever a change to this file changes any generated value;
 // TestSyntheticGeneratorPinned fails until you do.
-const syntheticGeneratorVersion = 1
+const syntheticGeneratorVersion = 2
 
 // syntheticSpec is a parsed synthetic dataset name.
 type syntheticSpec struct {
@@ -198,8 +199,9 @@ func (s syntheticSpec) newMixture() *mixture {
 	return mx
 }
 
-// sample writes one vector of the mixture into dst.
-func (mx *mixture) sample(rng *rand.Rand, z []float64, dst []float32) {
+// sample writes one vector of the mixture into dst and returns the index
+// of the cluster it was drawn from.
+func (mx *mixture) sample(rng *rand.Rand, z []float64, dst []float32) int {
 	u := rng.Float64()
 	c := sort.SearchFloat64s(mx.cum, u)
 	if c >= len(mx.cum) {
@@ -220,12 +222,15 @@ func (mx *mixture) sample(rng *rand.Rand, z []float64, dst []float32) {
 		x += float64(synthNoise * rng.NormFloat64())
 		dst[j] = float32(x)
 	}
+	return c
 }
 
 // fill draws rows [0, m.Rows) of stream part in parallel; row r always
 // comes from the random stream of its chunk, so the result does not depend
-// on the number of workers. scaleNorms applies the ip norm spread.
-func (s syntheticSpec) fill(ctx context.Context, mx *mixture, m vector.Matrix, part uint64, scaleNorms bool) error {
+// on the number of workers. scaleNorms applies the ip norm spread. labels,
+// when not nil, receives each row's class: its cluster modulo synthClasses,
+// so classes follow the geometry as real labels do.
+func (s syntheticSpec) fill(ctx context.Context, mx *mixture, m vector.Matrix, part uint64, scaleNorms bool, labels []int32) error {
 	chunks := (m.Rows + synthChunk - 1) / synthChunk
 	workers := min(runtime.GOMAXPROCS(0), chunks)
 	var next int
@@ -248,7 +253,10 @@ func (s syntheticSpec) fill(ctx context.Context, mx *mixture, m vector.Matrix, p
 				rng := rand.New(rand.NewPCG(seed, part<<40|uint64(c)+1))
 				for r := c * synthChunk; r < min(m.Rows, (c+1)*synthChunk); r++ {
 					row := m.Row(r)
-					mx.sample(rng, z, row)
+					c := mx.sample(rng, z, row)
+					if labels != nil {
+						labels[r] = int32(c % synthClasses)
+					}
 					if scaleNorms {
 						f := float32(math.Exp(synthNormSpread * rng.NormFloat64()))
 						for j := range row {
@@ -268,7 +276,23 @@ const (
 	streamBase  = 1
 	streamQuery = 2
 	streamTrain = 3
+	streamAttr  = 4
 )
+
+// attributes draws one integer attribute per base row, uniform in
+// [0, 2³¹) and independent of the vectors, for range filters that cut
+// across the geometry (a price, a date).
+func (s syntheticSpec) attributes(n int) []int64 {
+	out := make([]int64, n)
+	seed := s.seed()
+	for c := 0; c*synthChunk < n; c++ {
+		rng := rand.New(rand.NewPCG(seed, streamAttr<<40|uint64(c)+1))
+		for r := c * synthChunk; r < min(n, (c+1)*synthChunk); r++ {
+			out[r] = rng.Int64N(1 << 31)
+		}
+	}
+	return out
+}
 
 // generate builds the dataset. MaxBase and MaxQueries generate only a
 // prefix, which is identical to the prefix of the full dataset.
@@ -283,13 +307,15 @@ func (s syntheticSpec) generate(ctx context.Context, opt Options) (*Dataset, err
 	mx := s.newMixture()
 	d := &Dataset{Name: s.name, Metric: s.metric,
 		Base: vector.NewMatrix(nb, s.d), Query: vector.NewMatrix(nq, s.d), Train: vector.NewMatrix(s.train(), s.d)}
-	if err := s.fill(ctx, mx, d.Base, streamBase, s.metric == vector.IP); err != nil {
+	d.BaseLabels, d.QueryLabels = make([]int32, nb), make([]int32, nq)
+	if err := s.fill(ctx, mx, d.Base, streamBase, s.metric == vector.IP, d.BaseLabels); err != nil {
 		return nil, fmt.Errorf("dataset %s: %w", s.name, err)
 	}
-	if err := s.fill(ctx, mx, d.Query, streamQuery, false); err != nil {
+	if err := s.fill(ctx, mx, d.Query, streamQuery, false, d.QueryLabels); err != nil {
 		return nil, fmt.Errorf("dataset %s: %w", s.name, err)
 	}
-	if err := s.fill(ctx, mx, d.Train, streamTrain, s.metric == vector.IP); err != nil {
+	d.Attributes = s.attributes(nb)
+	if err := s.fill(ctx, mx, d.Train, streamTrain, s.metric == vector.IP, nil); err != nil {
 		return nil, fmt.Errorf("dataset %s: %w", s.name, err)
 	}
 	if s.metric == vector.Angular {
@@ -297,7 +323,7 @@ func (s syntheticSpec) generate(ctx context.Context, opt Options) (*Dataset, err
 		Normalize(d.Query)
 		Normalize(d.Train)
 	}
-	for _, part := range []string{partBase, partQuery, partTrain} {
+	for _, part := range []string{partBase, partQuery, partTrain, partBaseLabels, partQueryLabels, partAttributes} {
 		d.setProvenance(part, provenance{key: fmt.Sprintf("synthetic generator %d name %s part %s", syntheticGeneratorVersion, s.name, part), derived: true})
 	}
 	return d, nil

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -194,5 +195,51 @@ func BenchmarkSynthetic1m96(b *testing.B) {
 	for b.Loop() {
 		d := openSynthetic(b, "synthetic-1m-96", Options{})
 		d.Close()
+	}
+}
+
+// TestSyntheticLabelsAttributes checks the seeded labels and attributes
+// that filtered workloads use: labels follow the clusters (10 classes,
+// every one used), attributes are spread over [0, 2³¹), and a prefix
+// (MaxBase) has the same values as the full dataset.
+func TestSyntheticLabelsAttributes(t *testing.T) {
+	full, err := Open(context.Background(), "synthetic-5000-8", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(full.BaseLabels) != full.Base.Rows || len(full.QueryLabels) != full.Query.Rows || len(full.Attributes) != full.Base.Rows {
+		t.Fatalf("labels %d/%d, attributes %d for %d base and %d query rows",
+			len(full.BaseLabels), len(full.QueryLabels), len(full.Attributes), full.Base.Rows, full.Query.Rows)
+	}
+	var classes [synthClasses]int
+	for _, l := range full.BaseLabels {
+		if l < 0 || l >= synthClasses {
+			t.Fatalf("label %d outside [0,%d)", l, synthClasses)
+		}
+		classes[l]++
+	}
+	for c, n := range classes {
+		if n == 0 {
+			t.Errorf("class %d has no rows", c)
+		}
+	}
+	var low int
+	for _, a := range full.Attributes {
+		if a < 0 || a >= 1<<31 {
+			t.Fatalf("attribute %d outside [0,2^31)", a)
+		}
+		if a < 1<<30 {
+			low++
+		}
+	}
+	if low < 2300 || low > 2700 {
+		t.Errorf("%d of 5000 attributes in the lower half; want about 2500", low)
+	}
+	part, err := Open(context.Background(), "synthetic-5000-8", Options{MaxBase: 1500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(part.BaseLabels, full.BaseLabels[:1500]) || !slices.Equal(part.Attributes, full.Attributes[:1500]) {
+		t.Error("a 1500-row prefix has other labels or attributes than the full dataset")
 	}
 }
