@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/annbench/annbench/algorithms"
@@ -84,6 +85,21 @@ func TestFilteredPaths(t *testing.T) {
 					}
 					if r < 0.9 {
 						t.Errorf("broad allow-set %d: recall %.4f, want >= 0.9", i, r)
+					}
+				}
+				// The same rows as a range and as an id list: the same answers.
+				asIDs := make([]int32, 0, 500)
+				for id := int32(4000); id < 4500; id++ {
+					asIDs = append(asIDs, id)
+				}
+				set, _ := algorithms.AllowIDs(n, asIDs)
+				rng := algorithms.AllowRange(n, 4000, 4500)
+				fs := idx.(algorithms.FilteredSearcher)
+				for qi := 0; qi < nq; qi++ {
+					a := fs.SearchFiltered(queries.Row(qi), 10, rng, nil)
+					b := fs.SearchFiltered(queries.Row(qi), 10, set, nil)
+					if !slices.Equal(a, b) {
+						t.Fatalf("query %d: range form %v, id-list form %v of the same 500 rows", qi, a, b)
 					}
 				}
 				c.ResetDistanceCount()
