@@ -208,4 +208,3 @@ func TestWorkloadIDs(t *testing.T) {
 		t.Error("an empty allow-list gave no error")
 	}
 }
-
