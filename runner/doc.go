@@ -1,9 +1,11 @@
 // Package runner measures a plan: for each job of a config.Plan it opens
 // the dataset, loads the index from the index cache or builds (and
 // caches) it, times passes over the queries in single, batch or parallel
-// mode, scores recall against the ground truth and writes result files
-// point by point, so an interrupted run keeps what it finished and a
-// second run resumes it.
+// mode by the measurement protocol (timing.go, measure.go: warm-up,
+// passes repeated to a minimum length, settings interleaved round-robin),
+// scores recall against the ground truth and writes a result file as soon
+// as an index's sweep is measured, so an interrupted run keeps what it
+// finished and a second run resumes it.
 //
 // It owns timing and measurement, the index cache and running; what to
 // run (config files, overrides, parameter grids) is runner/config's, and

@@ -66,29 +66,28 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) (string, error) {
 	}
 	res.Build, res.Machine, res.Trials = build, e.machine, cfg.Trials
 	s := newSearcher(idx, ds.Query, cfg.K, cfg.Mode, threads)
-	for _, qp := range todo {
-		if err := ctx.Err(); err != nil {
-			return path, err
-		}
-		pt, err := e.measure(ctx, idx, s, qp)
-		if err != nil {
-			return path, fmt.Errorf("%s %v: %w", label, map[string]any(qp), err)
-		}
-		if i := res.FindPoint(qp); i >= 0 {
+	pts, err := e.measureSweep(ctx, idx, s, todo)
+	if err != nil {
+		return path, fmt.Errorf("%s: %w", label, err)
+	}
+	for _, pt := range pts {
+		if i := res.FindPoint(pt.QueryParams); i >= 0 {
 			res.Points[i] = pt
 		} else {
 			res.Points = append(res.Points, pt)
 		}
-		res.Finished = time.Now().UTC()
-		if err := result.Write(path, res); err != nil {
-			return path, err
-		}
+	}
+	res.Finished = time.Now().UTC()
+	if err := result.Write(path, res); err != nil {
+		return path, err
+	}
+	for _, pt := range pts {
 		query := "-"
-		if len(qp) > 0 {
-			query = qp.Slug()
+		if len(pt.QueryParams) > 0 {
+			query = algorithms.Params(pt.QueryParams).Slug()
 		}
-		fmt.Fprintf(e.log, "%s %s: recall@%d %.4f  recall@1 %.4f  qps %.0f (cv %.1f%%)\n",
-			label, query, cfg.K, pt.Recall, pt.RecallAt1, pt.QPS, 100*pt.CV)
+		fmt.Fprintf(e.log, "%s %s: recall@%d %.4f  recall@1 %.4f  qps %.0f (cv %.1f%%, %d passes of %d×%d queries)\n",
+			label, query, cfg.K, pt.Recall, pt.RecallAt1, pt.QPS, 100*pt.CV, len(pt.PassQPS), pt.PassRepeats[0], ds.Query.Rows)
 	}
 	return path, nil
 }
@@ -134,48 +133,4 @@ func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) 
 		fmt.Fprintf(e.log, "%s: warning: %v\n", label, err)
 	}
 	return idx, b, nil
-}
-
-// measure runs one warm-up pass and cfg.Trials timed passes with query
-// parameters qp and scores the last pass.
-func (e *jobEnv) measure(ctx context.Context, idx algorithms.Index, s *searcher, qp algorithms.Params) (result.Point, error) {
-	if qt, ok := idx.(algorithms.QueryTuner); ok {
-		if err := qt.SetQuery(qp); err != nil {
-			return result.Point{}, fmt.Errorf("set query parameters: %w", err)
-		}
-	} else if len(qp) > 0 {
-		return result.Point{}, fmt.Errorf("index takes no query parameters")
-	}
-	if _, err := s.pass(ctx); err != nil { // warm-up
-		return result.Point{}, err
-	}
-	counter, counts := idx.(algorithms.Counter)
-	if counts {
-		counter.ResetDistanceCount()
-	}
-	nq := s.queries.Rows
-	trials := e.cfg.Trials
-	qps := make([]float64, trials)
-	var lat []float64
-	if s.mode == config.ModeSingle {
-		lat = make([]float64, 0, nq*trials)
-	}
-	for t := 0; t < trials; t++ {
-		d, err := s.pass(ctx)
-		if err != nil {
-			return result.Point{}, err
-		}
-		qps[t] = float64(nq) / d.Seconds()
-		if lat != nil {
-			lat = append(lat, s.lat...)
-		}
-	}
-	pt := result.Point{QueryParams: qp, PassQPS: qps}
-	pt.QPS, pt.QPSMin, pt.QPSMax, pt.CV = passStats(qps)
-	pt.LatencyUS = latencyPercentiles(lat)
-	if counts {
-		pt.DistanceCount = float64(counter.DistanceCount()) / float64(nq*trials)
-	}
-	pt.Recall, pt.RecallAt1, pt.Invalid = e.truth.score(s.queries, s.snapshot())
-	return pt, nil
 }

@@ -96,22 +96,6 @@ func (t *truth) score(queries vector.Matrix, results [][]int32) (recall, recall1
 	return sum / n, sum1 / n, bad
 }
 
-// passStats summarizes the QPS of the timed passes.
-func passStats(qps []float64) (median, lo, hi, cv float64) {
-	data := stats.Float64Data(qps)
-	median, _ = data.Median()
-	lo, _ = data.Min()
-	hi, _ = data.Max()
-	if len(qps) > 1 {
-		mean, _ := data.Mean()
-		sd, _ := data.StandardDeviationSample()
-		if mean > 0 {
-			cv = sd / mean
-		}
-	}
-	return median, lo, hi, cv
-}
-
 // latencyPercentiles returns p50, p95 and p99 of per-query latencies given
 // in nanoseconds, in microseconds.
 func latencyPercentiles(ns []float64) result.Latency {

@@ -27,9 +27,10 @@ type Options struct {
 }
 
 // Run executes every job of the plan, writing one result file per job
-// under plan.Config.Output. Finished points are on disk as soon as they are
-// measured, so a cancelled context (Ctrl-C) loses only the point in
-// progress. It returns the paths of the result files written or kept.
+// under plan.Config.Output. An index's points are on disk as soon as its
+// sweep is measured (the sweep's passes are interleaved, so its points
+// finish together), so a cancelled context (Ctrl-C) loses only the sweep
+// in progress. It returns the paths of the result files written or kept.
 func Run(ctx context.Context, plan *config.Plan, opt Options) ([]string, error) {
 	if opt.Open == nil {
 		return nil, errors.New("run: no dataset opener")

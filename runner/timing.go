@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -121,4 +122,79 @@ func (s *searcher) snapshot() [][]int32 {
 		out[i] = append([]int32(nil), r...)
 	}
 	return out
+}
+
+// protocol is how the passes of a sweep are timed; see the timing keys of
+// config.Config. The zero value times single passes with no warm-up
+// beyond one pass and no pause.
+type protocol struct {
+	trials  int           // timed passes per setting
+	minPass time.Duration // shortest timed pass: the query set repeats until it lasts this long
+	warmup  time.Duration // untimed searching per setting before its first timed pass
+	settle  time.Duration // pause after the garbage collection before each timed pass
+}
+
+func protocolOf(c *config.Config) protocol {
+	sec := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+	return protocol{trials: max(c.Trials, 1), minPass: sec(c.MinPassSeconds), warmup: sec(c.WarmupSeconds), settle: sec(c.SettleSeconds)}
+}
+
+// maxRepeats bounds how often one pass repeats the query set.
+const maxRepeats = 1 << 20
+
+// maxLatencies bounds the per-query latencies kept per setting.
+const maxLatencies = 1 << 20
+
+// repeatPass runs the query set n times and returns the summed wall time
+// of the n passes. In single mode each query's latency is appended to
+// *lat (when lat is not nil) up to maxLatencies.
+func (s *searcher) repeatPass(ctx context.Context, n int, lat *[]float64) (time.Duration, error) {
+	var total time.Duration
+	for r := 0; r < n; r++ {
+		d, err := s.pass(ctx)
+		if err != nil {
+			return 0, err
+		}
+		total += d
+		if lat != nil && s.mode == config.ModeSingle && len(*lat) < maxLatencies {
+			*lat = append(*lat, s.lat[:min(len(s.lat), maxLatencies-len(*lat))]...)
+		}
+	}
+	return total, nil
+}
+
+// calibrate is the warm-up of one setting. Like testing.B growing b.N, it
+// runs the query set n times (n = 1, then predicted from the last run with
+// 20 % to spare, growing at most 100-fold a step) until one run of n
+// repeats lasts at least p.minPass, and goes on searching with that n
+// until p.warmup has passed. It returns n, the repeats of every timed
+// pass of the setting.
+func (p protocol) calibrate(ctx context.Context, s *searcher) (int, error) {
+	start := time.Now()
+	n := 1
+	for {
+		d, err := s.repeatPass(ctx, n, nil)
+		if err != nil {
+			return 0, err
+		}
+		if d >= p.minPass || n >= maxRepeats {
+			if time.Since(start) >= p.warmup {
+				return n, nil
+			}
+			continue
+		}
+		per := max(float64(d)/float64(n), 1)
+		next := int(1.2*float64(p.minPass)/per) + 1
+		n = min(max(next, n+1), 100*n, maxRepeats)
+	}
+}
+
+// settleDown collects garbage and pauses before a timed pass, so the pass
+// neither pays for an earlier pass's garbage nor starts in the middle of
+// a collection.
+func (p protocol) settleDown() {
+	runtime.GC()
+	if p.settle > 0 {
+		time.Sleep(p.settle)
+	}
 }

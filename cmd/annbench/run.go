@@ -33,8 +33,8 @@ Overrides use dotted paths and YAML values:
   annbench run configs/quickstart.yaml trials=5 mode=batch threads=2
   annbench run my.yaml datasets=[siftsmall,fashion-mnist] 'algorithms.hnsw.query.ef=[10,40,160]'
 
-Points already measured are skipped unless --force. Ctrl-C stops after the
-point in progress is abandoned; finished points stay on disk.`,
+Points already measured are skipped unless --force. Ctrl-C abandons the
+sweep of the index in progress; the sweeps finished before stay on disk.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			cfg, plan, err := loadPlan(args)
 			if err != nil {

@@ -12,6 +12,15 @@ type Config struct {
 	K int `yaml:"k"`
 	// Trials is the number of timed passes per query setting (default 5).
 	Trials int `yaml:"trials"`
+	// MinPassSeconds is the shortest a timed pass may be: the query set
+	// is repeated within a pass until it lasts this long (default 0.2).
+	MinPassSeconds float64 `yaml:"min_pass_seconds"`
+	// WarmupSeconds is how long each query setting is searched untimed
+	// before its first timed pass, at least one full pass (default 0.2).
+	WarmupSeconds float64 `yaml:"warmup_seconds"`
+	// SettleSeconds is the pause after the garbage collection that
+	// precedes every timed pass (default 0.005).
+	SettleSeconds float64 `yaml:"settle_seconds"`
 	// Mode is single (one query at a time, one thread), batch (all queries
 	// in one call) or parallel (queries spread over Threads goroutines).
 	Mode string `yaml:"mode"`

@@ -11,7 +11,7 @@ import (
 // Keys accepted at each level of a config, in the order error messages list
 // them.
 var (
-	configKeys    = []string{"datasets", "k", "trials", "mode", "threads", "queries", "filter", "algorithms", "output", "cache"}
+	configKeys    = []string{"datasets", "k", "trials", "min_pass_seconds", "warmup_seconds", "settle_seconds", "mode", "threads", "queries", "filter", "algorithms", "output", "cache"}
 	algorithmKeys = []string{"name", "index", "query"}
 	paramFileKeys = []string{"index", "query"}
 )
@@ -366,6 +366,12 @@ func (d *decoder) config(root *yaml.Node, c *Config) {
 			c.K, _ = d.keepInt(v, key, c.K)
 		case "trials":
 			c.Trials, _ = d.keepInt(v, key, c.Trials)
+		case "min_pass_seconds":
+			c.MinPassSeconds = d.keepFloat(v, key, c.MinPassSeconds)
+		case "warmup_seconds":
+			c.WarmupSeconds = d.keepFloat(v, key, c.WarmupSeconds)
+		case "settle_seconds":
+			c.SettleSeconds = d.keepFloat(v, key, c.SettleSeconds)
 		case "threads":
 			c.Threads, _ = d.keepInt(v, key, c.Threads)
 		case "queries":
@@ -389,6 +395,20 @@ func (d *decoder) config(root *yaml.Node, c *Config) {
 			c.Algorithms = d.algorithms(v, key)
 		}
 	})
+}
+
+// keepFloat decodes a number (integer or decimal), returning old when the
+// value is invalid.
+func (d *decoder) keepFloat(n *yaml.Node, path string, old float64) float64 {
+	r := resolve(n)
+	if r.Kind == yaml.ScalarNode && (r.Tag == "!!int" || r.Tag == "!!float") {
+		var x float64
+		if err := r.Decode(&x); err == nil {
+			return x
+		}
+	}
+	d.bad(n, path, "want a number, got %s", describe(r))
+	return old
 }
 
 // keepInt decodes an integer, returning old when the value is invalid.

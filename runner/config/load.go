@@ -28,6 +28,14 @@ const (
 	DefaultCache   = "interim"
 )
 
+// The timing protocol's defaults (see Config.MinPassSeconds,
+// WarmupSeconds and SettleSeconds).
+const (
+	DefaultMinPassSeconds = 0.2
+	DefaultWarmupSeconds  = 0.2
+	DefaultSettleSeconds  = 0.005
+)
+
 // The search modes, the valid values of Config.Mode.
 const (
 	// ModeSingle runs one query at a time on one thread.
@@ -96,16 +104,19 @@ func load(file, source string, data []byte, dir string, overrides []string) (*Co
 		}
 	}
 	c := &Config{
-		K:         DefaultK,
-		Trials:    DefaultTrials,
-		Mode:      DefaultMode,
-		Threads:   DefaultThreads,
-		Output:    DefaultOutput,
-		Cache:     DefaultCache,
-		Source:    source,
-		ConfigDir: dir,
-		file:      file,
-		locs:      map[string]site{},
+		K:              DefaultK,
+		Trials:         DefaultTrials,
+		MinPassSeconds: DefaultMinPassSeconds,
+		WarmupSeconds:  DefaultWarmupSeconds,
+		SettleSeconds:  DefaultSettleSeconds,
+		Mode:           DefaultMode,
+		Threads:        DefaultThreads,
+		Output:         DefaultOutput,
+		Cache:          DefaultCache,
+		Source:         source,
+		ConfigDir:      dir,
+		file:           file,
+		locs:           map[string]site{},
 	}
 	root, p := parseYAML(file, data)
 	if p != nil {

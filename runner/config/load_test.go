@@ -25,7 +25,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		want []string
 	}{
 		{name: "typo", file: "typo.yaml", want: []string{
-			`testdata/config/typo.yaml:2: trails: unknown key (did you mean "trials"?); valid keys: datasets, k, trials, mode, threads, queries, filter, algorithms, output, cache`,
+			`testdata/config/typo.yaml:2: trails: unknown key (did you mean "trials"?); valid keys: datasets, k, trials, min_pass_seconds, warmup_seconds, settle_seconds, mode, threads, queries, filter, algorithms, output, cache`,
 			`testdata/config/typo.yaml:5: algorithms.fakehnsw.qeury: unknown key (did you mean "query"?); valid keys: name, index, query`,
 			`typo.yaml:7: algorithms.flat.idnex: unknown key (did you mean "index"?)`,
 		}},
@@ -88,6 +88,13 @@ func TestLoadConfigErrors(t *testing.T) {
 		}},
 		{name: "missing_file", file: "no_such_file.yaml", want: []string{
 			`testdata/config/no_such_file.yaml: cannot read config: no such file or directory`,
+		}},
+		{name: "bad_timing", file: "ok.yaml", overrides: []string{
+			"min_pass_seconds=-0.1", "warmup_seconds=fast", "settle_seconds=.nan",
+		}, want: []string{
+			`override 'min_pass_seconds=-0.1': min_pass_seconds: want seconds in [0, 60], got -0.1`,
+			`override 'warmup_seconds=fast': warmup_seconds: want a number, got string "fast"`,
+			`override 'settle_seconds=.nan': settle_seconds: want seconds in [0, 10], got NaN`,
 		}},
 		{name: "bad_overrides", file: "ok.yaml", overrides: []string{
 			"trials",

@@ -88,6 +88,15 @@ func (c *Config) expand() (*Plan, *problems) {
 	if c.Trials < 1 {
 		ps.add(c.at("trials").problem("want at least 1 trial, got %d", c.Trials))
 	}
+	for _, t := range []struct {
+		key string
+		v   float64
+		max float64
+	}{{"min_pass_seconds", c.MinPassSeconds, 60}, {"warmup_seconds", c.WarmupSeconds, 600}, {"settle_seconds", c.SettleSeconds, 10}} {
+		if !(t.v >= 0 && t.v <= t.max) {
+			ps.add(c.at(t.key).problem("want seconds in [0, %g], got %v", t.max, t.v))
+		}
+	}
 	if c.Threads < 1 {
 		ps.add(c.at("threads").problem("want at least 1 thread, got %d", c.Threads))
 	}

@@ -65,7 +65,7 @@ func TestEmbeddedQuickstart(t *testing.T) {
 	if c.Source != "" || c.ConfigDir != "" {
 		t.Errorf("Source %q, ConfigDir %q; want both empty for the embedded config", c.Source, c.ConfigDir)
 	}
-	if c.K != 10 || c.Trials != 3 || c.Mode != "single" || c.Threads != 1 || c.Output != "results" || c.Cache != "interim" {
+	if c.K != 10 || c.Trials != 6 || c.MinPassSeconds != 0.1 || c.Mode != "single" || c.Threads != 1 || c.Output != "results" || c.Cache != "interim" {
 		t.Errorf("quickstart settings: %+v", c)
 	}
 	if len(c.Datasets) == 0 || !strings.HasPrefix(c.Datasets[0].Name, "synthetic-") {

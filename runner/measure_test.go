@@ -1,0 +1,153 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/flat"
+	"github.com/annbench/annbench/datasets/vector"
+	"github.com/annbench/annbench/runner/config"
+	"github.com/annbench/annbench/runner/result"
+)
+
+// tunedIndex wraps exact search with a query parameter "shift": results
+// are correct for shift 0 and shifted to other ids otherwise, so each
+// setting has its own recall. It logs every SetQuery and counts the
+// searches made under each setting.
+type tunedIndex struct {
+	algorithms.Index
+	n, shift int
+	log      []string
+	searches map[string]int
+}
+
+func (x *tunedIndex) Build(ctx context.Context, base vector.Matrix) error {
+	x.n = base.Rows
+	return x.Index.Build(ctx, base)
+}
+
+func (x *tunedIndex) SetQuery(p algorithms.Params) error {
+	x.shift = p.Int("shift", 0)
+	x.log = append(x.log, p.Slug())
+	return nil
+}
+
+func (x *tunedIndex) Search(q []float32, k int, dst []int32) []int32 {
+	x.searches[fmt.Sprint(x.shift)]++
+	out := x.Index.Search(q, k, dst)
+	for i := range out {
+		out[i] = int32((int(out[i]) + x.shift) % x.n)
+	}
+	return out
+}
+
+func tunedJob(t *testing.T, idx **tunedIndex, shifts ...int) config.Job {
+	t.Helper()
+	alg := algorithms.Algorithm{Name: "tuned", Metrics: vector.Metrics,
+		New: func(m vector.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
+			f, err := flat.Algorithm.New(m, dim, algorithms.Params{})
+			*idx = &tunedIndex{Index: f, searches: map[string]int{}}
+			return *idx, err
+		}}
+	var qs []algorithms.Params
+	for _, s := range shifts {
+		qs = append(qs, algorithms.Params{"shift": s})
+	}
+	return config.Job{Dataset: "test", Algorithm: alg, Index: algorithms.Params{}, Queries: qs}
+}
+
+func TestSweepIsInterleavedAndScoredPerSetting(t *testing.T) {
+	cfg := testConfig(t, config.ModeSingle, 1)
+	cfg.Trials, cfg.Cache = 3, ""
+	ds := testDataset(300, 20, 8, vector.L2)
+	var idx *tunedIndex
+	plan := &config.Plan{Config: cfg, Jobs: []config.Job{tunedJob(t, &idx, 0, 1, 2)}}
+	paths, err := Run(context.Background(), plan, Options{Open: opener(ds)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Calibration sets each setting once, in sweep order; then three
+	// rounds, each starting one setting later.
+	want := []string{"shift=0", "shift=1", "shift=2",
+		"shift=0", "shift=1", "shift=2",
+		"shift=1", "shift=2", "shift=0",
+		"shift=2", "shift=0", "shift=1"}
+	if !slices.Equal(idx.log, want) {
+		t.Errorf("SetQuery order\n got %v\nwant %v", idx.log, want)
+	}
+	r, err := result.Read(paths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Points) != 3 {
+		t.Fatalf("%d points, want 3", len(r.Points))
+	}
+	// Each point is scored on its own setting's results although other
+	// settings ran after it.
+	if r.Points[0].Recall != 1 || r.Points[1].Recall >= 0.5 || r.Points[2].Recall >= 0.5 {
+		t.Errorf("recall per setting %v, %v, %v; want 1 for shift=0 only", r.Points[0].Recall, r.Points[1].Recall, r.Points[2].Recall)
+	}
+	for i, p := range r.Points {
+		if len(p.PassQPS) != 3 || len(p.PassRepeats) != 3 || len(p.PassSeconds) != 3 {
+			t.Fatalf("point %d: %d pass_qps, %d pass_repeats, %d pass_seconds; want 3 each", i, len(p.PassQPS), len(p.PassRepeats), len(p.PassSeconds))
+		}
+		for j := range p.PassQPS {
+			// QPS is queries answered over the pass's wall time.
+			if want := float64(20*p.PassRepeats[j]) / p.PassSeconds[j]; math.Abs(p.PassQPS[j]-want) > 1e-9*want {
+				t.Errorf("point %d pass %d: qps %v, want %d queries / %vs", i, j, p.PassQPS[j], 20*p.PassRepeats[j], p.PassSeconds[j])
+			}
+		}
+		if p.QPSCI != nil {
+			t.Errorf("point %d: a 95%% interval from 3 passes", i)
+		}
+	}
+}
+
+func TestPassesRepeatToTheMinimumTime(t *testing.T) {
+	cfg := testConfig(t, config.ModeSingle, 1)
+	// 20 exact queries over 300×8 take microseconds: a 20 ms pass needs
+	// many repeats of the query set.
+	cfg.Trials, cfg.MinPassSeconds, cfg.WarmupSeconds = 6, 0.02, 0.02
+	ds := testDataset(300, 20, 8, vector.L2)
+	plan := &config.Plan{Config: cfg, Jobs: []config.Job{flatJob(1)}}
+	var log strings.Builder
+	paths, err := Run(context.Background(), plan, Options{Open: opener(ds), Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := result.Read(paths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := r.Points[0]
+	if len(p.PassRepeats) != 6 || p.PassRepeats[0] < 2 {
+		t.Fatalf("pass_repeats %v, want 6 passes of several repeats", p.PassRepeats)
+	}
+	// Distance computations are per query, whatever the repeats.
+	if p.DistanceCount != 300 {
+		t.Errorf("distance count per query %v, want 300", p.DistanceCount)
+	}
+	// Six passes give a 95% interval of the median: [min, max] at 1 − 2/64.
+	if p.QPSCI == nil || p.QPSCI.Lo != p.QPSMin || p.QPSCI.Hi != p.QPSMax || p.QPSCI.Confidence != 1-2.0/64 {
+		t.Errorf("qps_ci %+v, want [%v, %v] at %v", p.QPSCI, p.QPSMin, p.QPSMax, 1-2.0/64)
+	}
+	if want := fmt.Sprintf("6 passes of %d×20 queries", p.PassRepeats[0]); !strings.Contains(log.String(), want) {
+		t.Errorf("log lacks %q:\n%s", want, log.String())
+	}
+}
+
+func TestSettingsWithoutQueryTuner(t *testing.T) {
+	cfg := testConfig(t, config.ModeSingle, 1)
+	ds := testDataset(100, 5, 4, vector.L2)
+	job := flatJob(1)
+	job.Queries = []algorithms.Params{{"ef": 10}}
+	_, err := Run(context.Background(), &config.Plan{Config: cfg, Jobs: []config.Job{job}}, Options{Open: opener(ds)})
+	if err == nil || !strings.Contains(err.Error(), "index takes no query parameters") {
+		t.Errorf("err = %v, want one saying the index takes no query parameters", err)
+	}
+}
