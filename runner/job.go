@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/runner/config"
 	"github.com/annbench/annbench/runner/result"
@@ -16,7 +17,7 @@ import (
 type jobEnv struct {
 	cfg     *config.Config
 	ds      *datasets.Dataset
-	truth   *truth
+	truth   *score.Truth
 	opt     Options
 	log     io.Writer
 	machine result.Machine

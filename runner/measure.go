@@ -88,7 +88,12 @@ func (e *jobEnv) measureSweep(ctx context.Context, idx algorithms.Index, s *sear
 			st.seconds = append(st.seconds, d.Seconds())
 			st.qps = append(st.qps, float64(nq*st.repeats)/d.Seconds())
 			if t == 0 {
-				st.point.Recall, st.point.RecallAt1, st.point.Invalid = e.truth.score(s.queries, s.snapshot())
+				sc, err := e.truth.Score(s.snapshot())
+				if err != nil {
+					return nil, err
+				}
+				st.point.Recall, st.point.RecallAt1 = sc.Recall, sc.Recall1
+				st.point.Invalid = result.Invalid{Duplicates: sc.Invalid.Duplicates, OutOfRange: sc.Invalid.OutOfRange, TooMany: sc.Invalid.TooMany}
 			}
 		}
 	}

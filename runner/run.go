@@ -7,6 +7,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/annbench/annbench/algorithms/groundtruth"
+	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/datasets/vector"
 	"github.com/annbench/annbench/runner/config"
@@ -50,7 +52,11 @@ func Run(ctx context.Context, plan *config.Plan, opt Options) ([]string, error) 
 			return paths, err
 		}
 		env := &jobEnv{cfg: plan.Config, ds: ds, opt: opt, log: log, machine: machine}
-		env.truth = newTruth(ds.Metric, ds.Base, ds.Query, ds.GroundTruth, plan.Config.K)
+		env.truth, err = score.New(ds.Metric, ds.Base, ds.Query, ds.GroundTruth, plan.Config.K)
+		if err != nil {
+			ds.Close()
+			return paths, fmt.Errorf("dataset %s: %w", ds.Name, err)
+		}
 		for _, job := range group {
 			p, err := env.run(ctx, job)
 			if p != "" {
@@ -113,7 +119,7 @@ func openForRun(ctx context.Context, cfg *config.Config, name string, opt Option
 	depth := max(cfg.K, 100)
 	fmt.Fprintf(log, "%s: computing exact ground truth (%d queries × %d base, top %d)\n", name, ds.Query.Rows, ds.Base.Rows, depth)
 	start := time.Now()
-	ids, dists, err := ExactNeighbors(ctx, ds.Metric, ds.Base, ds.Query, depth, 0)
+	ids, dists, err := groundtruth.Compute(ctx, ds.Metric, ds.Base, ds.Query, depth, 0)
 	if err != nil {
 		ds.Close()
 		return nil, fmt.Errorf("dataset %s: ground truth: %w", name, err)

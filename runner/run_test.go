@@ -188,20 +188,3 @@ func TestCancelledRunKeepsFinishedResults(t *testing.T) {
 		}
 	}
 }
-
-func TestScoreTieAware(t *testing.T) {
-	// Two base vectors at the same distance: either one is a correct
-	// nearest neighbour.
-	base := vector.Matrix{Data: []float32{1, 0, -1, 0, 5, 5}, Rows: 3, Dim: 2, Stride: 2}
-	q := vector.Matrix{Data: []float32{0, 0}, Rows: 1, Dim: 2, Stride: 2}
-	gt := vector.IDMatrix{Data: []int32{0, 1, 2}, Rows: 1, Dim: 3, Stride: 3}
-	tr := newTruth(vector.L2, base, q, gt, 1)
-	r, r1, _ := tr.score(q, [][]int32{{1}})
-	if r != 1 || r1 != 1 {
-		t.Errorf("tied neighbour scored recall %v recall@1 %v, want 1, 1", r, r1)
-	}
-	r, _, _ = tr.score(q, [][]int32{{2}})
-	if r != 0 {
-		t.Errorf("far neighbour scored recall %v, want 0", r)
-	}
-}

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -161,7 +162,10 @@ func validate(ids []int32, k, n int) error {
 }
 
 func checkRecall(t *testing.T, c Case, m vector.Metric, idx algorithms.Index, base, queries vector.Matrix) {
-	tr := newTruth(m, base, queries)
+	tr, err := score.New(m, base, queries, exactNeighbors(m, base, queries, k), k)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var sum float64
 	dst := make([]int32, 0, k)
 	for qi := 0; qi < queries.Rows; qi++ {
@@ -173,7 +177,7 @@ func checkRecall(t *testing.T, c Case, m vector.Metric, idx algorithms.Index, ba
 		if len(ids) < k {
 			t.Fatalf("query %d: %d results for k=%d over %d vectors", qi, len(ids), k, base.Rows)
 		}
-		sum += tr.recall(q, qi, ids, k)
+		sum += float64(tr.Query(qi, ids).Hits) / float64(tr.K())
 	}
 	r := sum / float64(queries.Rows)
 	t.Logf("%s %s recall@%d = %.4f (min %.2f)", c.Algorithm.Name, m, k, r, c.MinRecall)

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"sort"
 
+	"github.com/annbench/annbench/algorithms/score"
+
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -48,65 +50,21 @@ func centers(rng *rand.Rand, k, dim int) [][]float64 {
 	return out
 }
 
-// exactDist is the float64 reference distance, smaller is nearer.
-func exactDist(metric vector.Metric, a, b []float32) float64 {
-	var s float64
-	if metric == vector.L2 {
-		for i := range a {
-			d := float64(a[i]) - float64(b[i])
-			s += d * d
-		}
-		return s
-	}
-	for i := range a {
-		s += float64(a[i]) * float64(b[i])
-	}
-	return -s
-}
-
-// truth holds, per query, the exact distances to all base vectors sorted
-// ascending, enough to score any result tie-aware.
-type truth struct {
-	metric vector.Metric
-	base   vector.Matrix
-	sorted [][]float64
-}
-
-func newTruth(metric vector.Metric, base, queries vector.Matrix) *truth {
-	t := &truth{metric: metric, base: base, sorted: make([][]float64, queries.Rows)}
+// exactNeighbors is the suite's own ground truth, independent of every
+// index's code: the k nearest base vectors of each query by the float64
+// reference distance of the scorer, found by sorting all of them.
+func exactNeighbors(metric vector.Metric, base, queries vector.Matrix, k int) vector.IDMatrix {
+	k = min(k, base.Rows)
+	gt := vector.IDMatrix{Data: make([]int32, queries.Rows*k), Rows: queries.Rows, Dim: k, Stride: k}
+	order := make([]int32, base.Rows)
+	dist := make([]float64, base.Rows)
 	for qi := 0; qi < queries.Rows; qi++ {
-		d := make([]float64, base.Rows)
-		for i := range d {
-			d[i] = exactDist(metric, queries.Row(qi), base.Row(i))
+		for i := range order {
+			order[i] = int32(i)
+			dist[i] = score.Distance(metric, queries.Row(qi), base.Row(i))
 		}
-		sort.Float64s(d)
-		t.sorted[qi] = d
+		sort.Slice(order, func(a, b int) bool { return dist[order[a]] < dist[order[b]] })
+		copy(gt.Row(qi), order[:k])
 	}
-	return t
-}
-
-// recall scores ids for query qi at k: an id counts when its exact
-// distance is within the k-th true distance (ties count), each id once.
-func (t *truth) recall(q []float32, qi int, ids []int32, k int) float64 {
-	kk := min(k, t.base.Rows)
-	if kk == 0 {
-		return 1
-	}
-	limit := t.sorted[qi][kk-1]
-	eps := 1e-4 * math.Max(1, math.Abs(limit))
-	seen := map[int32]bool{}
-	hits := 0
-	for j, id := range ids {
-		if j >= k {
-			break
-		}
-		if id < 0 || int(id) >= t.base.Rows || seen[id] {
-			continue
-		}
-		seen[id] = true
-		if exactDist(t.metric, q, t.base.Row(int(id))) <= limit+eps {
-			hits++
-		}
-	}
-	return float64(hits) / float64(kk)
+	return gt
 }

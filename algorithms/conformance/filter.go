@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -74,7 +75,10 @@ func FilteredRecall(t *testing.T, m vector.Metric, idx algorithms.Index, base, q
 		at[id] = int32(len(at))
 		copy(sub.Row(len(at)-1), base.Row(int(id)))
 	})
-	tr := newTruth(m, sub, queries)
+	tr, err := score.New(m, sub, queries, exactNeighbors(m, sub, queries, k), k)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var sum float64
 	dst := make([]int32, 0, k)
 	mapped := make([]int32, 0, k)
@@ -95,7 +99,7 @@ func FilteredRecall(t *testing.T, m vector.Metric, idx algorithms.Index, base, q
 		if len(ids) < min(k, allow.Count()) {
 			t.Fatalf("query %d: %d results for k=%d with %d allowed rows", qi, len(ids), k, allow.Count())
 		}
-		sum += tr.recall(q, qi, mapped, k)
+		sum += float64(tr.Query(qi, mapped).Hits) / float64(tr.K())
 	}
 	return sum / float64(queries.Rows)
 }

@@ -72,7 +72,7 @@ func TestSiftsmallExact(t *testing.T) {
 	if err := x.SearchBatch(context.Background(), queries, k, 0, batch); err != nil {
 		t.Fatal(err)
 	}
-	gtIDs, _, err := GroundTruth(context.Background(), base, queries, vector.L2, k, 0)
+	gtIDs, _, err := Exact(context.Background(), base, queries, vector.L2, k, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestSiftsmallExact(t *testing.T) {
 		}
 		checkIDs(t, "Search", vector.L2, base, q, x.Search(q, k, nil), want)
 		checkIDs(t, "SearchBatch", vector.L2, base, q, batch[i*k:i*k+k], want)
-		checkIDs(t, "GroundTruth", vector.L2, base, q, gtIDs.Row(i), want)
+		checkIDs(t, "Exact", vector.L2, base, q, gtIDs.Row(i), want)
 	}
 }
 
@@ -103,7 +103,7 @@ func TestFashionMNISTGroundTruth(t *testing.T) {
 	if want.Rows != nq || want.Dim != k {
 		t.Fatalf("distances file holds %dx%d, want %dx%d", want.Rows, want.Dim, nq, k)
 	}
-	ids, dists, err := GroundTruth(context.Background(), base, queries, vector.L2, k, 0)
+	ids, dists, err := Exact(context.Background(), base, queries, vector.L2, k, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

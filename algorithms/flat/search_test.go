@@ -161,7 +161,7 @@ func TestSearchExact(t *testing.T) {
 				if err := x.SearchBatch(context.Background(), queries, sh.k, 2, batch); err != nil {
 					t.Fatal(err)
 				}
-				gtIDs, gtDists, err := GroundTruth(context.Background(), base, queries, m, sh.k, 3)
+				gtIDs, gtDists, err := Exact(context.Background(), base, queries, m, sh.k, 3)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -180,7 +180,7 @@ func TestSearchExact(t *testing.T) {
 							t.Fatalf("SearchBatch: padding at %d is %d, want -1", kk+j, id)
 						}
 					}
-					checkIDs(t, "GroundTruth", m, base, q, gtIDs.Row(i), want)
+					checkIDs(t, "Exact", m, base, q, gtIDs.Row(i), want)
 					for j, d := range gtDists.Row(i) {
 						if math.Abs(float64(d)-want[j]) > 1e-4*(1+math.Abs(want[j])) {
 							t.Fatalf("GroundTruth: query %d rank %d distance %v, want %v", i, j, d, want[j])
@@ -199,7 +199,7 @@ func TestGroundTruthStridedBase(t *testing.T) {
 	// would look.
 	base := vector.Matrix{Data: full.Data, Rows: 200, Dim: 10, Stride: 12}
 	queries := randMatrix(r, 5, 10, vector.L2)
-	ids, _, err := GroundTruth(context.Background(), base, queries, vector.L2, 7, 0)
+	ids, _, err := Exact(context.Background(), base, queries, vector.L2, 7, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,10 +225,10 @@ func TestBadInput(t *testing.T) {
 		{"batch k=0", x.SearchBatch(ctx, q8, 0, 1, make([]int32, 30))},
 		{"batch short dst", x.SearchBatch(ctx, q8, 10, 1, make([]int32, 29))},
 		{"batch dim", x.SearchBatch(ctx, q9, 10, 1, make([]int32, 30))},
-		{"gt metric", second(GroundTruth(ctx, base, q8, "cityblock", 5, 1))},
-		{"gt k=0", second(GroundTruth(ctx, base, q8, vector.L2, 0, 1))},
-		{"gt dim", second(GroundTruth(ctx, base, q9, vector.L2, 5, 1))},
-		{"gt short data", second(GroundTruth(ctx, vector.Matrix{Data: make([]float32, 10), Rows: 5, Dim: 8, Stride: 8}, q8, vector.L2, 5, 1))},
+		{"gt metric", second(Exact(ctx, base, q8, "cityblock", 5, 1))},
+		{"gt k=0", second(Exact(ctx, base, q8, vector.L2, 0, 1))},
+		{"gt dim", second(Exact(ctx, base, q9, vector.L2, 5, 1))},
+		{"gt short data", second(Exact(ctx, vector.Matrix{Data: make([]float32, 10), Rows: 5, Dim: 8, Stride: 8}, q8, vector.L2, 5, 1))},
 		{"build short data", x.Build(ctx, vector.Matrix{Data: make([]float32, 10), Rows: 5, Dim: 8, Stride: 8})},
 	}
 	for _, c := range cases {
@@ -249,7 +249,7 @@ func TestCancel(t *testing.T) {
 	queries := randMatrix(r, 100, 16, vector.L2)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, _, err := GroundTruth(ctx, base, queries, vector.L2, 10, 2); !errors.Is(err, context.Canceled) {
+	if _, _, err := Exact(ctx, base, queries, vector.L2, 10, 2); !errors.Is(err, context.Canceled) {
 		t.Fatalf("GroundTruth after cancel: %v, want context.Canceled", err)
 	}
 }

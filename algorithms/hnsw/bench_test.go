@@ -18,7 +18,7 @@ func BenchmarkSearch(b *testing.B) {
 	for _, ef := range []int{16, 64, 256} {
 		b.Run(fmt.Sprintf("ef=%d", ef), func(b *testing.B) {
 			x.ef = ef
-			r := recallAt(x, base, queries, 10)
+			r := recallAt(b, x, base, queries, 10)
 			dst := make([]int32, 0, 10)
 			b.ReportAllocs()
 			b.ResetTimer()

@@ -6,12 +6,13 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"sync/atomic"
 	"testing"
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/conformance"
+	"github.com/annbench/annbench/algorithms/groundtruth"
+	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -66,41 +67,34 @@ func mustBuild(t testing.TB, base vector.Matrix, cfg Config) *Index {
 	return x
 }
 
-// exactTopK returns the k nearest ids by squared L2, by brute force.
-func exactTopK(base vector.Matrix, q []float32, k int) []int32 {
-	type p struct {
-		d  float64
-		id int32
+// recallAt is recall@k of x on queries against exact ground truth over
+// base (l2), scored by algorithms/score.
+func recallAt(tb testing.TB, x *Index, base, queries vector.Matrix, k int) float64 {
+	tb.Helper()
+	gt, _, err := groundtruth.Compute(context.Background(), vector.L2, base, queries, k, 0)
+	if err != nil {
+		tb.Fatal(err)
 	}
-	all := make([]p, base.Rows)
-	for i := range all {
-		var s float64
-		for j, v := range base.Row(i) {
-			d := float64(v) - float64(q[j])
-			s += d * d
-		}
-		all[i] = p{s, int32(i)}
-	}
-	sort.Slice(all, func(a, b int) bool { return all[a].d < all[b].d })
-	out := make([]int32, k)
-	for i := range out {
-		out[i] = all[i].id
-	}
-	return out
+	return recallAgainst(tb, x, base, queries, gt, k)
 }
 
-func recallAt(x *Index, base, queries vector.Matrix, k int) float64 {
-	hit := 0
-	for qi := 0; qi < queries.Rows; qi++ {
-		truth := exactTopK(base, queries.Row(qi), k)
-		got := x.Search(queries.Row(qi), k, nil)
-		for _, id := range got {
-			if slices.Contains(truth, id) {
-				hit++
-			}
-		}
+// recallAgainst is recall@k of x on queries against the ground-truth ids
+// gt, scored by algorithms/score.
+func recallAgainst(tb testing.TB, x *Index, base, queries vector.Matrix, gt vector.IDMatrix, k int) float64 {
+	tb.Helper()
+	tr, err := score.New(vector.L2, base, queries, gt, k)
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return float64(hit) / float64(k*queries.Rows)
+	results := make([][]int32, queries.Rows)
+	for qi := range results {
+		results[qi] = x.Search(queries.Row(qi), k, nil)
+	}
+	s, err := tr.Score(results)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s.Recall
 }
 
 func TestSingleThreadBuildIsDeterministic(t *testing.T) {
@@ -141,7 +135,7 @@ func TestParallelBuildRecall(t *testing.T) {
 		x := mustBuild(t, base, Config{M: 12, EfConstruction: 100, Threads: threads})
 		x.ef = 64
 		checkGraph(t, x)
-		if r := recallAt(x, base, queries, 10); r < 0.95 {
+		if r := recallAt(t, x, base, queries, 10); r < 0.95 {
 			t.Errorf("threads=%d: recall@10 = %.3f, want >= 0.95", threads, r)
 		}
 	}

@@ -81,24 +81,11 @@ func copyIDs(m vector.IDMatrix) vector.IDMatrix {
 	return out
 }
 
-// recall10 is recall@10 as ann-benchmarks and peers.py count it: the
-// share of the 10 true nearest ids found among the 10 returned.
-func recall10(x *Index, d realData) float64 {
-	hit := 0
-	dst := make([]int32, 0, 10)
-	for qi := 0; qi < d.query.Rows; qi++ {
-		got := x.Search(d.query.Row(qi), 10, dst)
-		truth := d.gt.Row(qi)[:10]
-		for _, id := range got {
-			for _, t := range truth {
-				if id == t {
-					hit++
-					break
-				}
-			}
-		}
-	}
-	return float64(hit) / float64(10*d.query.Rows)
+// recall10 is recall@10 of x on d's queries against d's shipped ground
+// truth, scored by algorithms/score (ties counted; ann-benchmarks and
+// peers.py count id matches, which can only read lower at ties).
+func recall10(tb testing.TB, x *Index, d realData) float64 {
+	return recallAgainst(tb, x, d.base, d.query, d.gt, 10)
 }
 
 func TestSiftsmallRecall(t *testing.T) {
@@ -111,7 +98,7 @@ func TestSiftsmallRecall(t *testing.T) {
 		min float64
 	}{{16, 0.94}, {64, 0.99}} {
 		x.ef = tc.ef
-		r := recall10(x, d)
+		r := recall10(t, x, d)
 		t.Logf("siftsmall M=16 efC=200 ef=%d: recall@10 = %.4f", tc.ef, r)
 		if r < tc.min {
 			t.Errorf("siftsmall ef=%d: recall@10 = %.4f, want >= %.2f", tc.ef, r, tc.min)
@@ -128,22 +115,8 @@ func TestFashionMNISTSubsetRecall(t *testing.T) {
 	d := loadFashionMNIST(t, 10000, 200)
 	sub := d.base
 	x := mustBuild(t, sub, Config{M: 16, EfConstruction: 100})
-	truth := make([]int32, 0, 10*d.query.Rows)
-	for qi := 0; qi < d.query.Rows; qi++ {
-		truth = append(truth, exactTopK(sub, d.query.Row(qi), 10)...)
-	}
 	x.ef = 64
-	hit := 0
-	for qi := 0; qi < d.query.Rows; qi++ {
-		for _, id := range x.Search(d.query.Row(qi), 10, nil) {
-			for _, tid := range truth[qi*10 : qi*10+10] {
-				if id == tid {
-					hit++
-				}
-			}
-		}
-	}
-	r := float64(hit) / float64(10*d.query.Rows)
+	r := recallAt(t, x, sub, d.query, 10)
 	t.Logf("fashion-mnist 10k subset M=16 efC=100 ef=64: recall@10 = %.4f", r)
 	if r < 0.98 {
 		t.Errorf("fashion-mnist subset: recall@10 = %.4f, want >= 0.98", r)
@@ -191,7 +164,7 @@ func BenchmarkSweep(b *testing.B) {
 			for _, ef := range []int{10, 16, 32, 64, 128, 256} {
 				b.Run(fmt.Sprintf("ef=%d", ef), func(b *testing.B) {
 					x.ef = ef
-					r := recall10(x, d)
+					r := recall10(b, x, d)
 					dst := make([]int32, 0, 10)
 					b.ResetTimer()
 					for i := 0; i < b.N; i++ {

@@ -24,7 +24,7 @@ func TestSiftsmallRecall(t *testing.T) {
 	} {
 		realdata.SetQuery(t, ivfflat.Algorithm, idx, algorithms.Params{"nprobe": tc.nprobe})
 		realdata.Pass(idx, d.Query, res)
-		r := realdata.Recall10(d, res)
+		r := realdata.Recall10(t, d, res)
 		t.Logf("siftsmall ivfflat nlist=100 nprobe=%d recall@10=%.3f", tc.nprobe, r)
 		if r < tc.min {
 			t.Errorf("nprobe=%d: recall@10 %.3f, want >= %.2f", tc.nprobe, r, tc.min)
@@ -45,7 +45,7 @@ func TestPeerTable(t *testing.T) {
 	res := realdata.NewResults(d.Query.Rows)
 	for _, np := range []int{1, 2, 4, 8, 16, 32, 64} {
 		realdata.SetQuery(t, ivfflat.Algorithm, idx, algorithms.Params{"nprobe": np})
-		realdata.PeerRow(os.Stdout, "annbench-ivfflat",
+		realdata.PeerRow(t, os.Stdout, "annbench-ivfflat",
 			[]realdata.Field{{Name: "nlist", Value: nlist}},
 			[]realdata.Field{{Name: "nprobe", Value: np}},
 			idx, d, res, build)

@@ -24,7 +24,7 @@ func TestSiftsmallRecall(t *testing.T) {
 	} {
 		realdata.SetQuery(t, ivfpq.Algorithm, idx, algorithms.Params{"nprobe": tc.nprobe, "rerank": tc.rerank})
 		realdata.Pass(idx, d.Query, res)
-		r := realdata.Recall10(d, res)
+		r := realdata.Recall10(t, d, res)
 		t.Logf("siftsmall ivfpq nlist=100 M=32 nprobe=%d rerank=%d recall@10=%.3f", tc.nprobe, tc.rerank, r)
 		if r < tc.min {
 			t.Errorf("nprobe=%d rerank=%d: recall@10 %.3f, want >= %.2f", tc.nprobe, tc.rerank, r, tc.min)
@@ -48,7 +48,7 @@ func TestPeerTable(t *testing.T) {
 	res := realdata.NewResults(d.Query.Rows)
 	for _, np := range []int{1, 2, 4, 8, 16, 32, 64} {
 		realdata.SetQuery(t, ivfpq.Algorithm, idx, algorithms.Params{"nprobe": np, "rerank": rerank})
-		realdata.PeerRow(os.Stdout, "annbench-ivfpq",
+		realdata.PeerRow(t, os.Stdout, "annbench-ivfpq",
 			[]realdata.Field{{Name: "nlist", Value: nlist}, {Name: "M", Value: m}},
 			[]realdata.Field{{Name: "nprobe", Value: np}, {Name: "rerank", Value: rerank}},
 			idx, d, res, build)

@@ -29,7 +29,7 @@ func TestSiftsmallRecall(t *testing.T) {
 			t.Fatal(err)
 		}
 		realdata.Pass(idx, d.Query, res)
-		r := realdata.Recall10(d, res)
+		r := realdata.Recall10(t, d, res)
 		t.Logf("siftsmall pq M=32 rerank=%d recall@10=%.3f", tc.rerank, r)
 		if r < tc.min {
 			t.Errorf("rerank=%d: recall@10 %.3f, want >= %.2f", tc.rerank, r, tc.min)

@@ -2,46 +2,44 @@ package scann
 
 import (
 	"context"
-	"slices"
 	"testing"
 
-	"github.com/annbench/annbench/algorithms/distance"
-	"github.com/annbench/annbench/algorithms/topk"
+	"github.com/annbench/annbench/algorithms/groundtruth"
+	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
-// exactTopK returns the ids of the k nearest base rows of every query.
-func exactTopK(metric vector.Metric, base, queries vector.Matrix, k int) [][]int32 {
-	dist := distance.For(metric)
-	out := make([][]int32, queries.Rows)
-	var h topk.Heap
-	for qi := range out {
-		h.Reset(k)
-		q := queries.Row(qi)
-		for i := 0; i < base.Rows; i++ {
-			h.Push(dist(q, base.Row(i)), int32(i))
-		}
-		out[qi] = h.AppendSorted(nil, nil)
+// exactTruth is the scorer for queries against exact ground truth over
+// base at depth k.
+func exactTruth(tb testing.TB, metric vector.Metric, base, queries vector.Matrix, k int) *score.Truth {
+	tb.Helper()
+	gt, _, err := groundtruth.Compute(context.Background(), metric, base, queries, k, 0)
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return out
+	tr, err := score.New(metric, base, queries, gt, k)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return tr
 }
 
-// recallAt returns the mean fraction of the true k nearest ids found.
-func recallAt(x *Index, queries vector.Matrix, truth [][]int32, k, leaves, reorder int) float64 {
+// recallAt is recall@k of x on queries searching leaves leaves and
+// re-ranking reorder candidates, scored by truth.
+func recallAt(tb testing.TB, x *Index, queries vector.Matrix, truth *score.Truth, k, leaves, reorder int) float64 {
+	tb.Helper()
 	s := new(scratch)
 	s.ensure(x)
-	var hits int
-	dst := make([]int32, 0, k)
-	for qi, want := range truth {
-		got := x.search(s, queries.Row(qi), k, leaves, reorder, nil, dst)
-		for _, id := range got {
-			if slices.Contains(want[:k], id) {
-				hits++
-			}
-		}
+	results := make([][]int32, queries.Rows)
+	for qi := range results {
+		results[qi] = x.search(s, queries.Row(qi), k, leaves, reorder, nil, nil)
 	}
-	return float64(hits) / float64(k*len(truth))
+	sc, err := truth.Score(results)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sc.Recall
 }
 
 func buildIndex(t testing.TB, metric vector.Metric, base vector.Matrix, opt Options) *Index {
@@ -67,11 +65,11 @@ func TestAnisotropicBeatsReconstruction(t *testing.T) {
 	}
 	defer ds.Close()
 	const k = 10
-	truth := exactTopK(ds.Metric, ds.Base, ds.Query, k)
+	truth := exactTruth(t, ds.Metric, ds.Base, ds.Query, k)
 	recall := map[float64]float64{}
 	for _, T := range []float64{0, 0.2} {
 		x := buildIndex(t, ds.Metric, ds.Base, Options{NumLeaves: 50, Threshold: T, TrainingSampleSize: 10000})
-		recall[T] = recallAt(x, ds.Query, truth, k, 10, 0)
+		recall[T] = recallAt(t, x, ds.Query, truth, k, 10, 0)
 		t.Logf("synthetic-ip-20k-64 4-bit dpb=2 leaves=50 search=10 no reorder: T=%.1f recall@10 = %.4f", T, recall[T])
 	}
 	const margin = 0.03

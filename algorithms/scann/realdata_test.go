@@ -36,11 +36,11 @@ func TestRealDataRecall(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ds := openReal(t, tc.name, tc.maxBase, 200)
-			truth := exactTopK(ds.Metric, ds.Base, ds.Query, 10)
+			truth := exactTruth(t, ds.Metric, ds.Base, ds.Query, 10)
 			x := buildIndex(t, ds.Metric, ds.Base, Options{NumLeaves: tc.leaves, TrainingSampleSize: 10000})
 			best := 0.0
 			for _, p := range []struct{ leaves, reorder int }{{4, 50}, {8, 50}, {16, 100}} {
-				r := recallAt(x, ds.Query, truth, 10, p.leaves, p.reorder)
+				r := recallAt(t, x, ds.Query, truth, 10, p.leaves, p.reorder)
 				t.Logf("%s n=%d leaves=%d: leaves_to_search=%d reorder=%d recall@10 %.4f", tc.name, ds.Base.Rows, tc.leaves, p.leaves, p.reorder, r)
 				best = max(best, r)
 			}
@@ -59,11 +59,11 @@ func TestRealDataRecall(t *testing.T) {
 // the smaller η ≈ 8 of T = 0.1 does better still on this data.
 func TestRealDataAnisotropicAngular(t *testing.T) {
 	ds := openReal(t, "fashion-mnist-angular", 5000, 200)
-	truth := exactTopK(ds.Metric, ds.Base, ds.Query, 10)
+	truth := exactTruth(t, ds.Metric, ds.Base, ds.Query, 10)
 	rec := map[float64]float64{}
 	for _, T := range []float64{0, 0.1, 0.2} {
 		x := buildIndex(t, ds.Metric, ds.Base, Options{NumLeaves: 10, Threshold: T, TrainingSampleSize: 5000})
-		rec[T] = recallAt(x, ds.Query, truth, 10, 3, 0)
+		rec[T] = recallAt(t, x, ds.Query, truth, 10, 3, 0)
 		t.Logf("fashion-mnist-angular n=%d leaves=10 4-bit dpb=2 leaves_to_search=3 no reorder: T=%.1f recall@10 %.4f", ds.Base.Rows, T, rec[T])
 	}
 	const margin = 0.03

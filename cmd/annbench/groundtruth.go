@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/annbench/annbench/algorithms/groundtruth"
 	"github.com/annbench/annbench/datasets"
-	"github.com/annbench/annbench/runner"
 	"github.com/spf13/cobra"
 )
 
@@ -39,7 +39,7 @@ data.`,
 			}
 			defer ds.Close()
 			start := time.Now()
-			ids, dists, err := runner.ExactNeighbors(c.Context(), ds.Metric, ds.Base, ds.Query, k, threads)
+			ids, dists, err := groundtruth.Compute(c.Context(), ds.Metric, ds.Base, ds.Query, k, threads)
 			if err != nil {
 				return err
 			}

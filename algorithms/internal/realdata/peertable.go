@@ -57,9 +57,10 @@ type Field struct {
 // script does: one warm-up pass, then the fastest of three passes over
 // d.Query (one thread, one query at a time). It prints one line of JSON in
 // the peer script's format to w, naming the peer and the index and query
-// fields, with recall@10, QPS and the build time. res holds the results
-// (see NewResults).
-func PeerRow(w io.Writer, peer string, index, query []Field, idx algorithms.Index, d *datasets.Dataset, res [][]int32, build time.Duration) {
+// fields, with recall@10 (tie-aware, see algorithms/score; the script
+// counts id matches, which can only read lower at ties), QPS and the build
+// time. res holds the results (see NewResults).
+func PeerRow(tb testing.TB, w io.Writer, peer string, index, query []Field, idx algorithms.Index, d *datasets.Dataset, res [][]int32, build time.Duration) {
 	Pass(idx, d.Query, res) // warm-up
 	times := make([]time.Duration, 3)
 	for i := range times {
@@ -67,7 +68,7 @@ func PeerRow(w io.Writer, peer string, index, query []Field, idx algorithms.Inde
 	}
 	best := slices.Min(times)
 	fmt.Fprintf(w, "{\"peer\": %q, \"index\": %s, \"query\": %s, \"recall10\": %.4f, \"qps\": %.1f, \"build_s\": %.3f}\n",
-		peer, fields(index), fields(query), Recall10(d, res), float64(d.Query.Rows)/best.Seconds(), build.Seconds())
+		peer, fields(index), fields(query), Recall10(tb, d, res), float64(d.Query.Rows)/best.Seconds(), build.Seconds())
 }
 
 // fields formats fs as a JSON object in their order.

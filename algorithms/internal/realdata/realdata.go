@@ -1,7 +1,8 @@
 // Package realdata is test support for adapters' real-data tests: it opens
 // the shared datasets under ANNBENCH_TESTDATA (skipping the test when that
 // is unset), builds and tunes an adapter through its registry entry, runs
-// query passes and scores recall@10 against the ground truth.
+// query passes and scores recall@10 against the ground truth through
+// algorithms/score.
 package realdata
 
 import (
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/datasets/vector"
 )
@@ -32,24 +34,20 @@ func Open(tb testing.TB, name string) *datasets.Dataset {
 	return d
 }
 
-// Recall10 is the mean fraction of the true 10 nearest ids found in
-// results[i] for query i, the definition the faiss peer script uses.
-func Recall10(d *datasets.Dataset, results [][]int32) float64 {
-	var sum float64
-	for qi, ids := range results {
-		gt := d.GroundTruth.Row(qi)[:10]
-		hit := 0
-		for _, id := range ids {
-			for _, g := range gt {
-				if id == g {
-					hit++
-					break
-				}
-			}
-		}
-		sum += float64(hit) / 10
+// Recall10 is recall@10 of results (results[i] answers query i) against
+// d's ground truth, scored by algorithms/score (ties counted), failing tb
+// when the ground truth does not fit the data.
+func Recall10(tb testing.TB, d *datasets.Dataset, results [][]int32) float64 {
+	tb.Helper()
+	tr, err := score.New(d.Metric, d.Base, d.Query, d.GroundTruth, 10)
+	if err != nil {
+		tb.Fatalf("%s: %v", d.Name, err)
 	}
-	return sum / float64(len(results))
+	s, err := tr.Score(results)
+	if err != nil {
+		tb.Fatalf("%s: %v", d.Name, err)
+	}
+	return s.Recall
 }
 
 // Build makes an index of a with index-time parameters p (defaults filled

@@ -12,7 +12,15 @@ func TestRecall10(t *testing.T) {
 	for i := range int32(20) {
 		gt = append(gt, i)
 	}
-	d := &datasets.Dataset{GroundTruth: vector.IDMatrix{Data: gt, Rows: 2, Dim: 10, Stride: 10}}
+	// Base vector i at x = i; the queries' true 10 are 0..9 and 10..19,
+	// all at distinct distances, so ties play no part.
+	base := vector.NewMatrix(100, 1)
+	for i := range base.Data {
+		base.Data[i] = float32(i)
+	}
+	d := &datasets.Dataset{Name: "line", Metric: vector.L2, Base: base,
+		Query:       vector.Matrix{Data: []float32{-0.5, 14.5}, Rows: 2, Dim: 1, Stride: 1},
+		GroundTruth: vector.IDMatrix{Data: gt, Rows: 2, Dim: 10, Stride: 10}}
 	tests := []struct {
 		name    string
 		results [][]int32
@@ -23,7 +31,7 @@ func TestRecall10(t *testing.T) {
 		{"half and a tenth", [][]int32{{0, 1, 2, 3, 4, 99, 98}, {10}}, 0.3},
 	}
 	for _, tc := range tests {
-		if got := Recall10(d, tc.results); got < tc.want-1e-9 || got > tc.want+1e-9 {
+		if got := Recall10(t, d, tc.results); got < tc.want-1e-9 || got > tc.want+1e-9 {
 			t.Errorf("%s: Recall10 = %v, want %v", tc.name, got, tc.want)
 		}
 	}

@@ -18,17 +18,17 @@ import (
 // columns. base is used in place when its rows are contiguous and copied
 // otherwise; l2 data whose components are all integers in 0..255 is copied
 // to bytes and computed exactly in integers (see bytes.go). Cancelling ctx stops the work and returns ctx's error.
-func GroundTruth(ctx context.Context, base, queries vector.Matrix, metric vector.Metric, k, threads int) (vector.IDMatrix, vector.Matrix, error) {
+func Exact(ctx context.Context, base, queries vector.Matrix, metric vector.Metric, k, threads int) (vector.IDMatrix, vector.Matrix, error) {
 	switch {
 	case !metric.Valid():
-		return vector.IDMatrix{}, vector.Matrix{}, fmt.Errorf("ground truth: unknown metric %q", metric)
+		return vector.IDMatrix{}, vector.Matrix{}, fmt.Errorf("exact search: unknown metric %q", metric)
 	case k <= 0:
-		return vector.IDMatrix{}, vector.Matrix{}, fmt.Errorf("ground truth: k must be positive, got %d", k)
+		return vector.IDMatrix{}, vector.Matrix{}, fmt.Errorf("exact search: k must be positive, got %d", k)
 	case base.Rows > 0 && queries.Rows > 0 && base.Dim != queries.Dim:
-		return vector.IDMatrix{}, vector.Matrix{}, fmt.Errorf("ground truth: base dimension %d, query dimension %d", base.Dim, queries.Dim)
+		return vector.IDMatrix{}, vector.Matrix{}, fmt.Errorf("exact search: base dimension %d, query dimension %d", base.Dim, queries.Dim)
 	}
 	if err := base.Validate(); err != nil {
-		return vector.IDMatrix{}, vector.Matrix{}, fmt.Errorf("ground truth: base: %w", err)
+		return vector.IDMatrix{}, vector.Matrix{}, fmt.Errorf("exact search: base: %w", err)
 	}
 	k = min(k, base.Rows)
 	ids := vector.IDMatrix{Data: make([]int32, queries.Rows*k), Rows: queries.Rows, Dim: k, Stride: k}
@@ -47,7 +47,7 @@ func GroundTruth(ctx context.Context, base, queries vector.Matrix, metric vector
 		h.AppendSorted(ids.Row(i)[:0], dists.Row(i))
 	})
 	if err != nil {
-		return vector.IDMatrix{}, vector.Matrix{}, fmt.Errorf("ground truth: %w", err)
+		return vector.IDMatrix{}, vector.Matrix{}, fmt.Errorf("exact search: %w", err)
 	}
 	return ids, dists, nil
 }
