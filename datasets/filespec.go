@@ -132,13 +132,13 @@ var specName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 // Validate checks the spec without touching the files.
 func (s FileSpec) Validate() error {
 	fail := func(format string, args ...any) error {
-		return fmt.Errorf("dataset %q: %s", s.Name, fmt.Sprintf(format, args...))
+		return fmt.Errorf(format, args...)
 	}
 	switch {
 	case !specName.MatchString(s.Name):
-		return fail("name must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+		return fail("name %q must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", s.Name)
 	case strings.HasPrefix(s.Name, "synthetic-"):
-		return fail("the synthetic- prefix is reserved for built-in data; choose another name")
+		return fail("name %q: the synthetic- prefix is reserved for built-in data; choose another name", s.Name)
 	case s.Base == "":
 		return fail("base is required (the file of vectors to index)")
 	case s.Holdout < 0:
@@ -153,7 +153,7 @@ func (s FileSpec) Validate() error {
 		return fail("ground_truth cannot be combined with holdout: its ids refer to the base before rows were held out (leave it out; ground truth is computed)")
 	}
 	if _, taken := byName[s.Name]; taken {
-		return fail("name is a catalogue dataset; choose another name for your own files")
+		return fail("name %q is a catalogue dataset; choose another name for your own files", s.Name)
 	}
 	if s.Metric == "" {
 		if f, _ := SplitHDF5Path(s.Base); extFormats[strings.ToLower(filepath.Ext(f))] != FormatHDF5 {
@@ -194,14 +194,14 @@ func (s FileSpec) check() (checked, error) {
 		return c, err
 	}
 	fail := func(f specFile, format string, args ...any) error {
-		return fmt.Errorf("dataset %s: %s %s: %s", s.Name, f.key, f.path, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%s %s: %s", f.key, f.path, fmt.Sprintf(format, args...))
 	}
 	byRole := map[Role]specFile{}
 	for _, f := range s.files() {
 		byRole[f.role] = f
 		format, err := DetectFormat(f.path)
 		if err != nil {
-			return c, fmt.Errorf("dataset %s: %s: %w", s.Name, f.key, err)
+			return c, fmt.Errorf("%s: %w", f.key, err)
 		}
 		switch f.role {
 		case RoleBase, RoleQuery, RoleLearn:
@@ -218,7 +218,7 @@ func (s FileSpec) check() (checked, error) {
 		}
 		sh, err := probeShape(f.path, format, f.hdfKey)
 		if err != nil {
-			return c, fmt.Errorf("dataset %s: %s: %w", s.Name, f.key, err)
+			return c, fmt.Errorf("%s: %w", f.key, err)
 		}
 		c.formats[f.role], c.shapes[f.role] = format, sh
 	}
@@ -275,7 +275,7 @@ func (s FileSpec) check() (checked, error) {
 				return c, fail(baseFile, "the file's distance attribute says %s, the dataset says metric %s", m, c.metric)
 			}
 		} else if c.metric == "" {
-			return c, fmt.Errorf("dataset %s: metric is required (l2, ip or angular): %w", s.Name, err)
+			return c, fmt.Errorf("metric is required (l2, ip or angular): %w", err)
 		}
 	}
 	return c, nil
@@ -305,7 +305,7 @@ func OpenFiles(ctx context.Context, s FileSpec, opt Options) (*Dataset, error) {
 	if opt.MaxBase > 0 && opt.MaxBase < baseRows {
 		baseRows = opt.MaxBase
 		if s.Holdout >= baseRows {
-			return nil, fmt.Errorf("dataset %s: holdout %d leaves no base vectors of the %d the base limit keeps", s.Name, s.Holdout, baseRows)
+			return nil, fmt.Errorf("holdout %d leaves no base vectors of the %d the base limit keeps", s.Holdout, baseRows)
 		}
 	}
 	derive := fmt.Sprintf("normalized %t", c.metric == vector.Angular)
@@ -315,7 +315,7 @@ func OpenFiles(ctx context.Context, s FileSpec, opt Options) (*Dataset, error) {
 	owned := map[Role]bool{}
 	for _, f := range s.files() {
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("dataset %s: %w", s.Name, err)
+			return nil, fmt.Errorf("%w", err)
 		}
 		if f.role == RoleGroundTruth && baseRows < c.shapes[RoleBase].rows {
 			continue // refers to the full base
@@ -329,7 +329,7 @@ func OpenFiles(ctx context.Context, s FileSpec, opt Options) (*Dataset, error) {
 		}
 		ident, identErr := fileIdentity(f.path)
 		if err := d.readSpecFile(f, c.formats[f.role], limit, owned); err != nil {
-			return nil, fmt.Errorf("dataset %s: %s: %w", s.Name, f.key, err)
+			return nil, fmt.Errorf("%s: %w", f.key, err)
 		}
 		if part := rolePart[f.role]; part != "" && identErr == nil {
 			d.setProvenance(part, provenance{key: fmt.Sprintf("%s format %s key %q %s", ident, c.formats[f.role], f.hdfKey, derive)})
@@ -337,7 +337,7 @@ func OpenFiles(ctx context.Context, s FileSpec, opt Options) (*Dataset, error) {
 	}
 	if s.Holdout > 0 {
 		if err := d.holdOut(s.Holdout, s.Seed, opt.MaxQueries); err != nil {
-			return nil, fmt.Errorf("dataset %s: base %s: hold out queries: %w", s.Name, s.Base, err)
+			return nil, fmt.Errorf("base %s: hold out queries: %w", s.Base, err)
 		}
 		owned[RoleBase], owned[RoleQuery] = true, true
 		if p, ok := d.fp.prov[partBase]; ok {
@@ -349,7 +349,7 @@ func OpenFiles(ctx context.Context, s FileSpec, opt Options) (*Dataset, error) {
 	}
 	if d.GroundTruth.Rows > 0 {
 		if err := checkIDs(d.GroundTruth, d.Base.Rows); err != nil {
-			return nil, fmt.Errorf("dataset %s: ground_truth %s: %w", s.Name, s.GroundTruth, err)
+			return nil, fmt.Errorf("ground_truth %s: %w", s.GroundTruth, err)
 		}
 	}
 	for _, v := range []struct {
@@ -360,7 +360,7 @@ func OpenFiles(ctx context.Context, s FileSpec, opt Options) (*Dataset, error) {
 			continue // rows of the base, already checked
 		}
 		if err := checkFinite(v.m); err != nil {
-			return nil, fmt.Errorf("dataset %s: %s %s: %w", s.Name, v.key, v.path, err)
+			return nil, fmt.Errorf("%s %s: %w", v.key, v.path, err)
 		}
 	}
 	if d.Metric == vector.Angular {

@@ -229,7 +229,7 @@ func TestFileSpecErrors(t *testing.T) {
 		{"neither", with(func(s *FileSpec) { s.Queries = "" }), []string{"give queries", "holdout"}},
 		{"no metric", with(func(s *FileSpec) { s.Metric = "" }), []string{"metric is required"}},
 		{"bad metric", with(func(s *FileSpec) { s.Metric = "cosinus" }), []string{`unknown metric "cosinus"`}},
-		{"bad name", with(func(s *FileSpec) { s.Name = "../x" }), []string{"name must be"}},
+		{"bad name", with(func(s *FileSpec) { s.Name = "../x" }), []string{`"../x" must be`}},
 		{"catalogue name", with(func(s *FileSpec) { s.Name = "siftsmall" }), []string{"catalogue dataset"}},
 		{"synthetic name", with(func(s *FileSpec) { s.Name = "synthetic-1k-2" }), []string{"reserved"}},
 		{"gt with holdout", with(func(s *FileSpec) { s.Queries = ""; s.Holdout = 2; s.GroundTruth = p("gt.ibin") }), []string{"ground_truth cannot be combined with holdout"}},

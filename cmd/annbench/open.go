@@ -35,12 +35,32 @@ func openDataset(ctx context.Context, name string, opt datasets.Options, downloa
 	return e.Open(ctx, opt)
 }
 
+// fileSpec converts a dataset defined in the config into the datasets
+// package's description of own data.
+func fileSpec(spec config.DatasetSpec) datasets.FileSpec {
+	return datasets.FileSpec{
+		Name: spec.Name, Base: spec.Base, Queries: spec.Queries, Holdout: spec.Holdout, Seed: uint64(spec.Seed),
+		Metric: spec.Metric, Labels: spec.Labels, QueryLabels: spec.QueriesLabels, Attributes: spec.Attributes,
+		GroundTruth: spec.GroundTruth,
+	}
+}
+
+// openRunDataset opens a dataset of a run: own data from the files the
+// config names, catalogue data as openDataset does.
+func openRunDataset(ctx context.Context, cfg *config.Config, name string, opt datasets.Options, download bool, log io.Writer) (*datasets.Dataset, error) {
+	if spec, ok := cfg.Dataset(name); ok && spec.Own() {
+		return datasets.OpenFiles(ctx, fileSpec(spec), opt)
+	}
+	return openDataset(ctx, name, opt, download, log)
+}
+
 // datasetAvailable reports whether the dataset can be opened by a run:
 // built in, on disk, or (when download is allowed) downloadable. Datasets
-// defined in the config had their files checked when it was loaded.
+// defined in the config have their files' headers checked against each
+// other (shapes, dimensions, metric), which reads no data.
 func datasetAvailable(spec config.DatasetSpec, dataDir string, download bool) error {
 	if spec.Own() {
-		return nil
+		return fileSpec(spec).Check()
 	}
 	e, err := datasets.Lookup(spec.Name)
 	if err != nil {

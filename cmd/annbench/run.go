@@ -61,7 +61,7 @@ sweep of the index in progress; the sweeps finished before stay on disk.`,
 				Force: force,
 				Log:   log,
 				Open: func(ctx context.Context, name string) (*datasets.Dataset, error) {
-					return openDataset(ctx, name, opts, !noDownload, log)
+					return openRunDataset(ctx, cfg, name, opts, !noDownload, log)
 				},
 				StoreGroundTruth: func(ds *datasets.Dataset, ids vector.IDMatrix, dists vector.Matrix) error {
 					return ds.StoreGroundTruth(ids.Dim, ids, dists, gtCache)
