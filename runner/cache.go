@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -95,7 +94,7 @@ func (c indexCache) load(idx algorithms.Index, job config.Job, base vector.Matri
 		return result.Build{}, false, fmt.Errorf("read index cache: %w", err)
 	}
 	defer f.Close()
-	if err := l.Load(bufio.NewReaderSize(f, 1<<20)); err != nil {
+	if err := l.Load(f); err != nil {
 		return result.Build{}, false, fmt.Errorf("load cached index %s: %w", idxPath, err)
 	}
 	return meta.Build, true, nil

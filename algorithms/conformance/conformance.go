@@ -1,13 +1,15 @@
 // Package conformance is the test suite every algorithm adapter runs. It
 // checks recall against exact search on seeded clustered data for each
 // supported metric, k larger than the number of vectors, the empty index,
-// dimension mismatches, the save/load round trip, concurrent Search,
+// dimension mismatches, the save/load round trip (and that every corrupted,
+// truncated or mismatched index file is rejected), concurrent Search,
 // allocation-free steady-state Search and the optional interfaces.
 package conformance
 
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -15,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/datasets/vector"
 )
@@ -313,6 +316,93 @@ func checkSaveLoad(t *testing.T, c Case, m vector.Metric, idx algorithms.Index, 
 	if err := newIndex(t, c, m, c.Index).(algorithms.Loader).Load(bytes.NewReader(garbage)); err == nil {
 		t.Errorf("Load of 64 garbage bytes returned no error")
 	}
+	checkCorruption(t, c, m, saved)
+}
+
+// corruptions is how many seeded random corruptions of a saved file
+// checkCorruption tries.
+const corruptions = 60
+
+// checkCorruption damages a saved file in seeded random ways (flipped
+// bytes, overwritten runs, truncation, appended bytes) and loads it into
+// an index of the same shape, then loads the intact file into indexes of
+// another metric, dimension and algorithm name: every one must be
+// rejected with an error.
+func checkCorruption(t *testing.T, c Case, m vector.Metric, saved []byte) {
+	rng := rand.New(rand.NewPCG(c.Seed, uint64(len(saved))))
+	load := func(data []byte, metric vector.Metric, dim int) error {
+		cc := c
+		cc.Dim = dim
+		return newIndex(t, cc, metric, c.Index).(algorithms.Loader).Load(bytes.NewReader(data))
+	}
+	accepted := 0
+	for i := 0; i < corruptions; i++ {
+		bad, what := corrupt(rng, saved, i)
+		if bytes.Equal(bad, saved) {
+			continue
+		}
+		if err := load(bad, m, c.Dim); err == nil {
+			accepted++
+			t.Errorf("corruption %d (%s) of a %d-byte file loaded without an error", i, what, len(saved))
+		}
+	}
+	if accepted > 0 {
+		t.Errorf("Load accepted %d of %d corrupted files", accepted, corruptions)
+	}
+	for _, other := range vector.Metrics {
+		if other != m && c.Algorithm.Supports(other) {
+			if err := load(saved, other, c.Dim); err == nil {
+				t.Errorf("a %s file loaded into a %s index without an error", m, other)
+			}
+		}
+	}
+	// Twice the dimension keeps parameters that must divide it valid.
+	if err := load(saved, m, 2*c.Dim); err == nil {
+		t.Errorf("a file of dimension %d loaded into an index of dimension %d without an error", c.Dim, 2*c.Dim)
+	}
+	// The same file under another algorithm name, checksum recomputed.
+	if len(saved) > 16 {
+		renamed := bytes.Clone(saved)
+		n := int(binary.LittleEndian.Uint32(renamed[12:16]))
+		for j := 16; j < 16+n && j < len(renamed)-4; j++ {
+			renamed[j] = 'z'
+		}
+		if err := load(binfmt.Reseal(renamed), m, c.Dim); err == nil {
+			t.Errorf("a file naming another algorithm loaded without an error")
+		}
+	}
+}
+
+// corrupt returns a damaged copy of file, of a kind chosen by i, and a
+// description of the damage.
+func corrupt(rng *rand.Rand, file []byte, i int) ([]byte, string) {
+	bad := bytes.Clone(file)
+	n := len(bad)
+	switch i % 5 {
+	case 0:
+		off := rng.IntN(n)
+		bad[off] ^= byte(1 + rng.IntN(255))
+		return bad, fmt.Sprintf("byte %d flipped", off)
+	case 1:
+		for range 64 {
+			bad[rng.IntN(n)] ^= byte(1 + rng.IntN(255))
+		}
+		return bad, "64 random bytes flipped"
+	case 2:
+		off, run := rng.IntN(n), 1+rng.IntN(16)
+		for j := off; j < min(off+run, n); j++ {
+			bad[j] = byte(rng.IntN(256))
+		}
+		return bad, fmt.Sprintf("%d bytes overwritten at %d", run, off)
+	case 3:
+		cut := rng.IntN(n)
+		return bad[:cut], fmt.Sprintf("truncated to %d bytes", cut)
+	}
+	extra := 1 + rng.IntN(8)
+	for range extra {
+		bad = append(bad, byte(rng.IntN(256)))
+	}
+	return bad, fmt.Sprintf("%d bytes appended", extra)
 }
 
 func checkKGreaterThanN(t *testing.T, c Case, m vector.Metric, small, queries vector.Matrix) {

@@ -9,22 +9,17 @@ import (
 	"github.com/annbench/annbench/datasets/vector"
 )
 
-// Persistence format, little-endian:
+// Persistence: an algorithms/binfmt index file whose body is
 //
-//	magic   [8]byte "ANNBFLAT"
-//	version uint32  (formatVersion)
-//	dim     uint32
 //	rows    uint64
-//	data    rows*dim float32
-const formatVersion = 1
+//	data    rows*dim float32, in row order
+func (x *Index) header() binfmt.Header {
+	return binfmt.Header{Algorithm: Algorithm.Name, Metric: x.metric, Dim: x.dim}
+}
 
-var magic = [8]byte{'A', 'N', 'N', 'B', 'F', 'L', 'A', 'T'}
-
-// Save writes the index in the versioned flat format.
+// Save writes the index as an algorithms/binfmt index file.
 func (x *Index) Save(w io.Writer) error {
-	b := binfmt.NewWriter(w)
-	b.Header(magic, formatVersion)
-	b.Uint32(uint32(x.dim))
+	b := binfmt.NewWriter(w, x.header())
 	b.Uint64(uint64(x.v.n))
 	// Vectors are written in their original dimension order, whatever
 	// order the index keeps them in.
@@ -33,34 +28,28 @@ func (x *Index) Save(w io.Writer) error {
 		x.v.row(i, row)
 		b.Float32s(row)
 	}
-	if err := b.Flush(); err != nil {
+	if err := b.Close(); err != nil {
 		return fmt.Errorf("flat: save: %w", err)
 	}
 	return nil
 }
 
-// Load reads what Save wrote. The stored dimension must match the index's.
+// Load reads what Save wrote into an index made with the same metric and
+// dimension. Corrupt, truncated or foreign input is an error and leaves
+// the index as it was.
 func (x *Index) Load(r io.Reader) error {
-	b := binfmt.NewReader(r)
-	if err := b.Header("a flat index", magic, formatVersion); err != nil {
-		return fmt.Errorf("flat: %w", err)
+	b, err := binfmt.NewReader(r, x.header())
+	if err != nil {
+		return fmt.Errorf("flat: load: %w", err)
 	}
-	dim := b.Uint32("dimension")
 	rows := b.Uint64("row count")
-	if b.Err() != nil {
-		return fmt.Errorf("flat: %w", b.Err())
+	if b.Err() == nil && rows > math.MaxInt32 {
+		b.Fail(fmt.Errorf("stored row count %d is too large", rows))
 	}
-	if int(dim) != x.dim {
-		return fmt.Errorf("flat: stored dimension %d, index dimension %d", dim, x.dim)
+	data := b.Float32s(rows*uint64(x.dim), "vectors")
+	if err := b.Close(); err != nil {
+		return fmt.Errorf("flat: load: %w", err)
 	}
-	if rows > math.MaxInt32 {
-		return fmt.Errorf("flat: stored row count %d is too large", rows)
-	}
-	data := b.Float32s(rows*uint64(dim), "vectors")
-	if b.Err() != nil {
-		return fmt.Errorf("flat: %w", b.Err())
-	}
-	n := int(rows)
-	x.v = newVectors(x.metric, vector.Matrix{Data: data, Rows: n, Dim: x.dim, Stride: x.dim})
+	x.v = newVectors(x.metric, vector.Matrix{Data: data, Rows: int(rows), Dim: x.dim, Stride: x.dim})
 	return nil
 }

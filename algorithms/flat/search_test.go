@@ -305,8 +305,9 @@ func TestSaveLoadStored(t *testing.T) {
 			if err := x.Save(&buf); err != nil {
 				t.Fatal(err)
 			}
-			// The payload after the 24-byte header is the base, row by row.
-			payload := buf.Bytes()[24:]
+			// After the 28-byte binfmt header and the 8-byte row count
+			// comes the base, row by row.
+			payload := buf.Bytes()[36:]
 			for i, f := range base.Data {
 				if got := math.Float32frombits(binary.LittleEndian.Uint32(payload[4*i:])); got != f {
 					t.Fatalf("saved element %d = %v, want %v", i, got, f)

@@ -1,24 +1,15 @@
 package hnsw
 
 import (
-	"bufio"
-	"encoding/binary"
-	"errors"
 	"fmt"
-	"hash"
-	"hash/crc32"
 	"io"
 	"math"
 
-	"github.com/annbench/annbench/datasets/vector"
+	"github.com/annbench/annbench/algorithms/binfmt"
 )
 
-// Persistence format, little-endian:
+// Persistence: an algorithms/binfmt index file whose body is
 //
-//	magic           [8]byte "ANNBHNSW"
-//	version         uint32  (formatVersion)
-//	metric          uint32  (1 l2, 2 ip, 3 angular)
-//	dim             uint32
 //	M               uint32
 //	ef_construction uint32
 //	seed            uint64
@@ -29,163 +20,93 @@ import (
 //	vectors         n*dim float32
 //	layer 0         n*(2M+1) uint32   per node: count, then 2M slots
 //	upper layers    sum(levels)*(M+1) uint32, nodes in order, layers 1..L
-//	checksum        uint32  CRC-32 (IEEE) of every byte before it
-const formatVersion = 1
+func (x *Index) header() binfmt.Header {
+	return binfmt.Header{Algorithm: Algorithm.Name, Metric: x.metric, Dim: x.dim}
+}
 
-var magic = [8]byte{'A', 'N', 'N', 'B', 'H', 'N', 'S', 'W'}
-
-const headerSize = 8 + 4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 4
-
-var metricCodes = map[vector.Metric]uint32{vector.L2: 1, vector.IP: 2, vector.Angular: 3}
-
-// Save writes the index in the versioned HNSW format.
+// Save writes the index as an algorithms/binfmt index file.
 func (x *Index) Save(w io.Writer) error {
-	ew := &encoder{w: bufio.NewWriterSize(w, 1<<20), h: crc32.NewIEEE()}
-	var hdr [headerSize]byte
-	copy(hdr[:8], magic[:])
-	le := binary.LittleEndian
-	le.PutUint32(hdr[8:], formatVersion)
-	le.PutUint32(hdr[12:], metricCodes[x.metric])
-	le.PutUint32(hdr[16:], uint32(x.dim))
-	le.PutUint32(hdr[20:], uint32(x.m))
-	le.PutUint32(hdr[24:], uint32(x.cfg.EfConstruction))
-	le.PutUint64(hdr[28:], x.cfg.Seed)
-	le.PutUint64(hdr[36:], uint64(x.n))
-	le.PutUint32(hdr[44:], x.entry)
-	le.PutUint32(hdr[48:], uint32(x.maxLevel))
-	ew.bytes(hdr[:])
-	ew.bytes(x.levels)
+	b := binfmt.NewWriter(w, x.header())
+	b.Uint32(uint32(x.m))
+	b.Uint32(uint32(x.cfg.EfConstruction))
+	b.Uint64(x.cfg.Seed)
+	b.Uint64(uint64(x.n))
+	b.Uint32(x.entry)
+	b.Uint32(uint32(x.maxLevel))
+	b.Raw(x.levels)
 	for i := 0; i < x.n; i++ {
-		ew.float32s(x.vec(uint32(i)))
+		b.Float32s(x.vec(uint32(i)))
 	}
 	for i := 0; i < x.n; i++ {
-		ew.uint32s(x.list(uint32(i), 0))
+		b.Uint32s(x.list(uint32(i), 0))
 	}
-	ew.uint32s(x.upper)
-	var sum [4]byte
-	le.PutUint32(sum[:], ew.h.Sum32())
-	if ew.err == nil {
-		_, ew.err = ew.w.Write(sum[:])
-	}
-	if ew.err == nil {
-		ew.err = ew.w.Flush()
-	}
-	if ew.err != nil {
-		return fmt.Errorf("hnsw: save: %w", ew.err)
+	b.Uint32s(x.upper)
+	if err := b.Close(); err != nil {
+		return fmt.Errorf("hnsw: save: %w", err)
 	}
 	return nil
 }
 
 // Load reads what Save wrote into an index made with the same metric,
-// dimension and M. Truncated, corrupted or foreign input is an error.
+// dimension and M. Truncated, corrupted or foreign input is an error and
+// leaves the index empty.
+//
+// The node block is allocated once at its final size, as Build allocates
+// it, and filled in place: a loaded index has the memory layout of a built
+// one.
 func (x *Index) Load(r io.Reader) error {
 	x.clear()
-	d := &decoder{r: bufio.NewReaderSize(r, 1<<16), h: crc32.NewIEEE()}
-	var hdr [headerSize]byte
-	if err := d.bytes(hdr[:], "header"); err != nil {
-		return err
+	b, err := binfmt.NewReader(r, x.header())
+	if err != nil {
+		return fmt.Errorf("hnsw: load: %w", err)
 	}
-	if [8]byte(hdr[:8]) != magic {
-		return fmt.Errorf("hnsw: load: not an HNSW index file (bad magic %q)", hdr[:8])
-	}
-	le := binary.LittleEndian
-	if v := le.Uint32(hdr[8:]); v != formatVersion {
-		return fmt.Errorf("hnsw: load: unsupported format version %d (this build reads version %d)", v, formatVersion)
-	}
-	metric, dim, m := le.Uint32(hdr[12:]), le.Uint32(hdr[16:]), le.Uint32(hdr[20:])
-	efc, seed, n64 := le.Uint32(hdr[24:]), le.Uint64(hdr[28:]), le.Uint64(hdr[36:])
-	entry, maxLevel := le.Uint32(hdr[44:]), le.Uint32(hdr[48:])
-	if metric != metricCodes[x.metric] {
-		return fmt.Errorf("hnsw: load: file has metric code %d, index metric is %s (code %d)", metric, x.metric, metricCodes[x.metric])
-	}
-	if int64(dim) != int64(x.dim) {
-		return fmt.Errorf("hnsw: load: file has dimension %d, index dimension is %d", dim, x.dim)
-	}
-	if int64(m) != int64(x.m) {
-		return fmt.Errorf("hnsw: load: file has M=%d, index was made with M=%d", m, x.m)
-	}
-	if efc == 0 || efc > math.MaxInt32 {
-		return fmt.Errorf("hnsw: load: invalid ef_construction %d", efc)
-	}
-	if n64 >= math.MaxUint32 {
-		return fmt.Errorf("hnsw: load: node count %d is too large", n64)
+	m := b.Uint32("M")
+	efc := b.Uint32("ef_construction")
+	seed := b.Uint64("seed")
+	n64 := b.Uint64("node count")
+	entry := b.Uint32("entry point")
+	maxLevel := b.Uint32("max level")
+	if b.Err() == nil {
+		b.Fail(checkHeader(x, m, efc, n64, entry, maxLevel))
 	}
 	n := int(n64)
-	if maxLevel >= maxLevels {
-		return fmt.Errorf("hnsw: load: max level %d exceeds the limit %d", maxLevel, maxLevels-1)
-	}
-	if n == 0 && (entry != 0 || maxLevel != 0) {
-		return fmt.Errorf("hnsw: load: empty index with entry %d and max level %d", entry, maxLevel)
-	}
-	if n > 0 && entry >= uint32(n) {
-		return fmt.Errorf("hnsw: load: entry point %d out of range [0,%d)", entry, n)
-	}
-	levels, err := readChunked(d, n, "levels", func(b []byte, out []uint8) []uint8 { return append(out, b...) }, 1)
-	if err != nil {
-		return err
-	}
+	levels := b.Bytes(n64, "levels")
 	var total uint64
-	upperOff := make([]uint32, n)
+	upperOff := make([]uint32, len(levels))
 	for i, l := range levels {
 		if uint32(l) > maxLevel {
-			return fmt.Errorf("hnsw: load: node %d has level %d above the max level %d", i, l, maxLevel)
+			b.Fail(fmt.Errorf("node %d has level %d above the max level %d", i, l, maxLevel))
+			break
 		}
 		upperOff[i] = uint32(total)
 		total += uint64(l) * uint64(m+1)
 		if total > math.MaxUint32 {
-			return fmt.Errorf("hnsw: load: upper layers too large")
+			b.Fail(fmt.Errorf("upper layers too large"))
+			break
 		}
 	}
-	if n > 0 && uint32(levels[entry]) != maxLevel {
-		return fmt.Errorf("hnsw: load: entry point %d has level %d, max level is %d", entry, levels[entry], maxLevel)
+	if b.Err() == nil && n > 0 && uint32(levels[entry]) != maxLevel {
+		b.Fail(fmt.Errorf("entry point %d has level %d, max level is %d", entry, levels[entry], maxLevel))
 	}
-	// Node records grow as vectors arrive, so a header claiming many
-	// nodes cannot allocate more than the input holds.
-	stride, m0 := x.stride, x.m0
-	nodes := make([]uint32, 0, min(n*stride, 1<<16))
-	rec := make([]byte, max(x.dim, m0+1)*4)
-	for i := 0; i < n; i++ {
-		b := rec[:x.dim*4]
-		if err := d.bytes(b, "vectors"); err != nil {
-			return err
+	stride, dim, m0 := x.stride, x.dim, x.m0
+	var nodes []uint32
+	if b.Fits(n64*uint64(dim+m0+1), 4, "nodes") {
+		nodes = make([]uint32, n*stride)
+		// Vectors are kept as their bits, which is what Float32s wrote.
+		for i := 0; i < n; i++ {
+			b.Uint32sInto(nodes[i*stride:i*stride+dim], "vectors")
 		}
-		for j := 0; j < len(b); j += 4 {
-			nodes = append(nodes, le.Uint32(b[j:]))
-		}
-		for j := x.dim; j < stride; j++ {
-			nodes = append(nodes, 0)
+		for i := 0; i < n; i++ {
+			o := i*stride + dim
+			b.Uint32sInto(nodes[o:o+m0+1], "layer 0")
 		}
 	}
-	for i := 0; i < n; i++ {
-		b := rec[:(m0+1)*4]
-		if err := d.bytes(b, "layer 0"); err != nil {
-			return err
-		}
-		l := nodes[i*stride+x.dim : i*stride+x.dim+m0+1]
-		for j := range l {
-			l[j] = le.Uint32(b[j*4:])
-		}
-	}
-	decodeU32 := func(b []byte, out []uint32) []uint32 {
-		for i := 0; i+4 <= len(b); i += 4 {
-			out = append(out, le.Uint32(b[i:]))
-		}
-		return out
-	}
-	upper, err := readChunked(d, int(total), "upper layers", decodeU32, 4)
-	if err != nil {
-		return err
-	}
-	want := d.h.Sum32()
-	var sum [4]byte
-	if _, err := io.ReadFull(d.r, sum[:]); err != nil {
-		return fmt.Errorf("hnsw: load: read checksum: %w", noEOF(err))
-	}
-	if got := le.Uint32(sum[:]); got != want {
-		return fmt.Errorf("hnsw: load: checksum mismatch (stored %08x, computed %08x): file is corrupted", got, want)
+	upper := b.Uint32s(total, "upper layers")
+	if err := b.Close(); err != nil {
+		return fmt.Errorf("hnsw: load: %w", err)
 	}
 	for i := 0; i < n; i++ {
-		o := i*stride + x.dim
+		o := i*stride + dim
 		if err := checkLists(nodes[o:o+m0+1], m0+1, n, "layer 0"); err != nil {
 			return err
 		}
@@ -196,6 +117,25 @@ func (x *Index) Load(r io.Reader) error {
 	x.cfg.EfConstruction, x.cfg.Seed = int(efc), seed
 	x.n, x.nodes, x.levels, x.upperOff, x.upper = n, nodes, levels, upperOff, upper
 	x.entry, x.maxLevel = entry, int(maxLevel)
+	return nil
+}
+
+// checkHeader checks the scalar fields of a stored index against x.
+func checkHeader(x *Index, m, efc uint32, n uint64, entry, maxLevel uint32) error {
+	switch {
+	case int64(m) != int64(x.m):
+		return fmt.Errorf("file holds an index with M=%d, this index has M=%d", m, x.m)
+	case efc == 0 || efc > math.MaxInt32:
+		return fmt.Errorf("invalid ef_construction %d", efc)
+	case n >= math.MaxUint32:
+		return fmt.Errorf("node count %d is too large", n)
+	case maxLevel >= maxLevels:
+		return fmt.Errorf("max level %d exceeds the limit %d", maxLevel, maxLevels-1)
+	case n == 0 && (entry != 0 || maxLevel != 0):
+		return fmt.Errorf("empty index with entry %d and max level %d", entry, maxLevel)
+	case n > 0 && uint64(entry) >= n:
+		return fmt.Errorf("entry point %d out of range [0,%d)", entry, n)
+	}
 	return nil
 }
 
@@ -215,82 +155,4 @@ func checkLists(a []uint32, stride, n int, what string) error {
 		}
 	}
 	return nil
-}
-
-// readChunked reads count elements of size bytes each, growing the result
-// as data arrives so that a header claiming a huge count cannot allocate
-// more than the input holds.
-func readChunked[T any](d *decoder, count int, what string, decode func([]byte, []T) []T, size int) ([]T, error) {
-	out := make([]T, 0, min(count, 1<<16))
-	for remaining := count; remaining > 0; {
-		k := min(remaining, len(d.buf)/size)
-		if err := d.bytes(d.buf[:k*size], what); err != nil {
-			return nil, err
-		}
-		out = decode(d.buf[:k*size], out)
-		remaining -= k
-	}
-	return out, nil
-}
-
-// decoder reads and checksums.
-type decoder struct {
-	r   *bufio.Reader
-	h   hash.Hash32
-	buf [1 << 16]byte
-}
-
-func (d *decoder) bytes(p []byte, what string) error {
-	if _, err := io.ReadFull(d.r, p); err != nil {
-		return fmt.Errorf("hnsw: load: read %s: %w", what, noEOF(err))
-	}
-	d.h.Write(p)
-	return nil
-}
-
-// encoder writes and checksums, keeping the first error.
-type encoder struct {
-	w   *bufio.Writer
-	h   hash.Hash32
-	buf [1 << 16]byte
-	err error
-}
-
-func (e *encoder) bytes(p []byte) {
-	if e.err != nil {
-		return
-	}
-	e.h.Write(p)
-	_, e.err = e.w.Write(p)
-}
-
-func (e *encoder) uint32s(a []uint32) {
-	for len(a) > 0 && e.err == nil {
-		k := min(len(a), len(e.buf)/4)
-		for i, v := range a[:k] {
-			binary.LittleEndian.PutUint32(e.buf[i*4:], v)
-		}
-		e.bytes(e.buf[:k*4])
-		a = a[k:]
-	}
-}
-
-func (e *encoder) float32s(a []float32) {
-	for len(a) > 0 && e.err == nil {
-		k := min(len(a), len(e.buf)/4)
-		for i, v := range a[:k] {
-			binary.LittleEndian.PutUint32(e.buf[i*4:], math.Float32bits(v))
-		}
-		e.bytes(e.buf[:k*4])
-		a = a[k:]
-	}
-}
-
-// noEOF turns a bare EOF into ErrUnexpectedEOF: inside a file, running out
-// of bytes is always truncation.
-func noEOF(err error) error {
-	if errors.Is(err, io.EOF) {
-		return io.ErrUnexpectedEOF
-	}
-	return err
 }

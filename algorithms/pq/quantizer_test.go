@@ -6,8 +6,10 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -166,13 +168,27 @@ func TestNewQuantizerErrors(t *testing.T) {
 	}
 }
 
-func TestQuantizerSaveLoad(t *testing.T) {
+func TestQuantizerWriteRead(t *testing.T) {
 	q, _ := trained(t, 16, 4, 300)
+	h := binfmt.Header{Algorithm: "quantizer-test", Metric: vector.L2, Dim: 16}
 	var buf bytes.Buffer
-	if err := q.Save(&buf); err != nil {
+	w := binfmt.NewWriter(&buf, h)
+	q.Write(w)
+	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	got, err := LoadQuantizer(bytes.NewReader(buf.Bytes()))
+	decode := func(data []byte) (*Quantizer, error) {
+		r, err := binfmt.NewReader(bytes.NewReader(data), h)
+		if err != nil {
+			return nil, err
+		}
+		got, err := ReadQuantizer(r)
+		if cerr := r.Close(); err == nil {
+			err = cerr
+		}
+		return got, err
+	}
+	got, err := decode(buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,9 +201,15 @@ func TestQuantizerSaveLoad(t *testing.T) {
 		}
 	}
 	for cut := 0; cut < buf.Len(); cut += 97 {
-		if _, err := LoadQuantizer(bytes.NewReader(buf.Bytes()[:cut])); err == nil {
+		if _, err := decode(buf.Bytes()[:cut]); err == nil {
 			t.Errorf("truncated to %d bytes: no error", cut)
 		}
+	}
+	// A shape no quantizer has is rejected, checksum or not.
+	bad := bytes.Clone(buf.Bytes())
+	bad[len(bad)-4-len(q.Centroids)*4-8] = 0 // M = 0
+	if _, err := decode(binfmt.Reseal(bad)); err == nil || !strings.Contains(err.Error(), "implausible quantizer shape") {
+		t.Errorf("M=0: error %v, want an implausible-shape error", err)
 	}
 }
 

@@ -1,175 +1,153 @@
 package scann
 
 import (
-	"bufio"
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 
+	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
-// Persistence format, little-endian:
+// Persistence: an algorithms/binfmt index file whose body is
 //
-//	magic      [8]byte "ANNSCANN"
-//	version    uint32 (formatVersion)
-//	metric     uint8 (0 l2, 1 ip, 2 angular)
-//	nbits      uint8
-//	dpb        uint16
-//	dim        uint32
-//	n          uint64  stored vectors
+//	nbits      uint32
+//	dpb        uint32 dims per block
+//	n          uint64 stored vectors
 //	leaves     uint32
 //	threshold  float64 effective anisotropic threshold (informational)
+//	then, when n > 0:
 //	centers    leaves×dim float32
 //	codebooks  nblocks×ksub×dpb float32
-//	leafStart  leaves+1 uint32
+//	leafStart  leaves+1 int32
 //	ids        n int32
 //	codes      codeStart[leaves] bytes (implied by the layout)
 //	extra      n float32 (l2 only)
 //	data       n×dim float32
-const formatVersion = 1
-
-var magic = [8]byte{'A', 'N', 'N', 'S', 'C', 'A', 'N', 'N'}
-
-const headerSize = 8 + 4 + 1 + 1 + 2 + 4 + 8 + 4 + 8
-
-func metricCode(m vector.Metric) uint8 {
-	switch m {
-	case vector.IP:
-		return 1
-	case vector.Angular:
-		return 2
-	}
-	return 0
+func (x *Index) header() binfmt.Header {
+	return binfmt.Header{Algorithm: Algorithm.Name, Metric: x.metric, Dim: x.dim}
 }
 
-// Save writes the index in the versioned scann format.
+// Save writes the index as an algorithms/binfmt index file.
 func (x *Index) Save(w io.Writer) error {
-	bw := bufio.NewWriterSize(w, 1<<20)
-	var hdr [headerSize]byte
-	copy(hdr[:8], magic[:])
-	binary.LittleEndian.PutUint32(hdr[8:], formatVersion)
-	hdr[12] = metricCode(x.metric)
-	hdr[13] = uint8(x.opt.NBits)
-	binary.LittleEndian.PutUint16(hdr[14:], uint16(x.opt.DimsPerBlock))
-	binary.LittleEndian.PutUint32(hdr[16:], uint32(x.dim))
-	binary.LittleEndian.PutUint64(hdr[20:], uint64(x.n))
-	binary.LittleEndian.PutUint32(hdr[28:], uint32(x.nleaves))
-	binary.LittleEndian.PutUint64(hdr[32:], math.Float64bits(x.threshold))
-	if _, err := bw.Write(hdr[:]); err != nil {
-		return fmt.Errorf("scann: write header: %w", err)
-	}
+	b := binfmt.NewWriter(w, x.header())
+	b.Uint32(uint32(x.opt.NBits))
+	b.Uint32(uint32(x.opt.DimsPerBlock))
+	b.Uint64(uint64(x.n))
+	b.Uint32(uint32(x.nleaves))
+	b.Float64(x.threshold)
 	if x.n > 0 {
-		ew := &errWriter{w: bw}
-		ew.floats(x.centers)
-		ew.floats(x.q.codebooks)
-		for _, v := range x.leafStart {
-			ew.u32(uint32(v))
-		}
-		for _, v := range x.ids {
-			ew.u32(uint32(v))
-		}
-		ew.bytes(x.codes)
-		ew.floats(x.extra)
-		ew.floats(x.data)
-		if ew.err != nil {
-			return fmt.Errorf("scann: write index: %w", ew.err)
-		}
+		b.Float32s(x.centers)
+		b.Float32s(x.q.codebooks)
+		b.Int32s(x.leafStart)
+		b.Int32s(x.ids)
+		b.Raw(x.codes)
+		b.Float32s(x.extra)
+		b.Float32s(x.data)
 	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("scann: write index: %w", err)
+	if err := b.Close(); err != nil {
+		return fmt.Errorf("scann: save: %w", err)
 	}
 	return nil
 }
 
 // Load reads what Save wrote. The stored metric, dimension, nbits and
-// dims_per_block must match the index's.
+// dims_per_block must match the index's. Corrupt, truncated or foreign
+// input is an error and leaves the index empty.
 func (x *Index) Load(r io.Reader) error {
-	br := bufio.NewReaderSize(r, 1<<20)
-	var hdr [headerSize]byte
-	if _, err := io.ReadFull(br, hdr[:]); err != nil {
-		return fmt.Errorf("scann: read header: %w", noEOF(err))
+	x.reset()
+	b, err := binfmt.NewReader(r, x.header())
+	if err != nil {
+		return fmt.Errorf("scann: load: %w", err)
 	}
-	if [8]byte(hdr[:8]) != magic {
-		return fmt.Errorf("scann: not a scann index file (bad magic %q)", hdr[:8])
-	}
-	if v := binary.LittleEndian.Uint32(hdr[8:]); v != formatVersion {
-		return fmt.Errorf("scann: unsupported format version %d (this build reads %d)", v, formatVersion)
-	}
-	if m := hdr[12]; m != metricCode(x.metric) {
-		return fmt.Errorf("scann: stored metric code %d, index metric %s (code %d)", m, x.metric, metricCode(x.metric))
-	}
-	if nb := int(hdr[13]); nb != x.opt.NBits {
-		return fmt.Errorf("scann: stored nbits %d, index nbits %d", nb, x.opt.NBits)
-	}
-	if d := int(binary.LittleEndian.Uint16(hdr[14:])); d != x.opt.DimsPerBlock {
-		return fmt.Errorf("scann: stored dims_per_block %d, index dims_per_block %d", d, x.opt.DimsPerBlock)
-	}
-	if d := int(binary.LittleEndian.Uint32(hdr[16:])); d != x.dim {
-		return fmt.Errorf("scann: stored dimension %d, index dimension %d", d, x.dim)
-	}
-	n64 := binary.LittleEndian.Uint64(hdr[20:])
-	L := int(binary.LittleEndian.Uint32(hdr[28:]))
-	th := math.Float64frombits(binary.LittleEndian.Uint64(hdr[32:]))
-	if n64 > math.MaxInt32 {
-		return fmt.Errorf("scann: stored vector count %d is too large", n64)
-	}
-	n := int(n64)
-	if n == 0 {
-		if L != 0 {
-			return fmt.Errorf("scann: empty index with %d leaves", L)
+	nbits := b.Uint32("nbits")
+	dpb := b.Uint32("dims_per_block")
+	n64 := b.Uint64("vector count")
+	L := b.Uint32("leaf count")
+	th := b.Float64("anisotropic threshold")
+	if b.Err() == nil {
+		switch {
+		case int64(nbits) != int64(x.opt.NBits):
+			b.Fail(fmt.Errorf("stored nbits %d, index nbits %d", nbits, x.opt.NBits))
+		case int64(dpb) != int64(x.opt.DimsPerBlock):
+			b.Fail(fmt.Errorf("stored dims_per_block %d, index dims_per_block %d", dpb, x.opt.DimsPerBlock))
+		case n64 > math.MaxInt32:
+			b.Fail(fmt.Errorf("stored vector count %d is too large", n64))
+		case n64 == 0 && L != 0:
+			b.Fail(fmt.Errorf("empty index with %d leaves", L))
+		case n64 > 0 && (L < 1 || uint64(L) > n64):
+			b.Fail(fmt.Errorf("stored leaf count %d, want 1..%d for %d vectors", L, n64, n64))
+		case math.IsNaN(th) || th < 0 || th >= 1:
+			b.Fail(fmt.Errorf("stored anisotropic threshold %g is outside [0, 1)", th))
 		}
-		x.reset()
+	}
+	if b.Err() != nil || n64 == 0 {
+		if err := b.Close(); err != nil {
+			return fmt.Errorf("scann: load: %w", err)
+		}
 		return nil
 	}
-	if L < 1 || L > n {
-		return fmt.Errorf("scann: stored leaf count %d, want 1..%d for %d vectors", L, n, n)
-	}
-	if math.IsNaN(th) || th < 0 || th >= 1 {
-		return fmt.Errorf("scann: stored anisotropic threshold %g is outside [0, 1)", th)
-	}
-	er := &errReader{r: br}
+	n, nl, dim := int(n64), int(L), uint64(x.dim)
 	q := newQuantizer(x.dim, x.opt.DimsPerBlock, x.opt.NBits)
-	centers := er.floats(L * x.dim)
-	q.codebooks = er.floats(len(q.codebooks))
-	leafStart := make([]int32, L+1)
-	for i := range leafStart {
-		leafStart[i] = int32(er.u32())
-		if er.err == nil && (leafStart[i] < 0 || (i > 0 && leafStart[i] < leafStart[i-1]) || int(leafStart[i]) > n) {
-			return fmt.Errorf("scann: partition offset %d is %d, want a non-decreasing value in [0, %d]", i, leafStart[i], n)
-		}
+	centers := b.Float32s(uint64(nl)*dim, "centers")
+	b.Float32sInto(q.codebooks, "codebooks")
+	leafStart := b.Int32s(uint64(nl)+1, "partition offsets")
+	ids := b.Int32s(n64, "ids")
+	if b.Err() == nil {
+		b.Fail(checkPartitions(leafStart, ids, n))
 	}
-	if er.err == nil && (leafStart[0] != 0 || int(leafStart[L]) != n) {
-		return fmt.Errorf("scann: partition offsets span [%d, %d], want [0, %d]", leafStart[0], leafStart[L], n)
+	if b.Err() != nil {
+		return fmt.Errorf("scann: load: %w", b.Err())
 	}
-	ids := make([]int32, 0, min(n, 1<<20))
-	for i := 0; i < n && er.err == nil; i++ {
-		id := int32(er.u32())
-		if er.err == nil && (id < 0 || int(id) >= n) {
-			return fmt.Errorf("scann: stored id %d at position %d is outside [0, %d)", id, i, n)
-		}
-		ids = append(ids, id)
-	}
-	if er.err != nil {
-		return fmt.Errorf("scann: read index: %w", noEOF(er.err))
-	}
-	x.reset()
-	x.n, x.nleaves, x.leafStart, x.ids, x.centers, x.q, x.threshold = n, L, leafStart, ids, centers, q, th
+	x.n, x.nleaves, x.leafStart, x.ids, x.centers, x.q, x.threshold = n, nl, leafStart, ids, centers, q, th
 	x.computeCodeStart()
-	x.codes = er.bytes(int(x.codeStart[L]))
+	x.codes = b.Bytes(uint64(x.codeStart[nl]), "codes")
 	if x.metric == vector.L2 {
-		x.extra = er.floats(n)
+		x.extra = b.Float32s(n64, "norms")
 	}
-	x.data = er.floats(n * x.dim)
-	if er.err != nil {
+	x.data = b.Float32s(n64*dim, "vectors")
+	if err := b.Close(); err != nil {
 		x.reset()
-		return fmt.Errorf("scann: read index: %w", noEOF(er.err))
+		return fmt.Errorf("scann: load: %w", err)
 	}
-	if _, err := br.ReadByte(); err != io.EOF {
-		x.reset()
-		return fmt.Errorf("scann: trailing data after the index")
+	for _, part := range []struct {
+		what string
+		v    []float32
+	}{{"centers", centers}, {"codebooks", q.codebooks}, {"norms", x.extra}, {"vectors", x.data}} {
+		if err := finite(part.v, part.what); err != nil {
+			x.reset()
+			return fmt.Errorf("scann: load: %w", err)
+		}
+	}
+	return nil
+}
+
+// checkPartitions checks that the partition offsets rise from 0 to n and
+// every id is in [0, n).
+func checkPartitions(leafStart, ids []int32, n int) error {
+	L := len(leafStart) - 1
+	for i, v := range leafStart {
+		if v < 0 || (i > 0 && v < leafStart[i-1]) || int(v) > n {
+			return fmt.Errorf("partition offset %d is %d, want a non-decreasing value in [0, %d]", i, v, n)
+		}
+	}
+	if leafStart[0] != 0 || int(leafStart[L]) != n {
+		return fmt.Errorf("partition offsets span [%d, %d], want [0, %d]", leafStart[0], leafStart[L], n)
+	}
+	for i, id := range ids {
+		if id < 0 || int(id) >= n {
+			return fmt.Errorf("stored id %d at position %d is outside [0, %d)", id, i, n)
+		}
+	}
+	return nil
+}
+
+// finite returns an error naming what when v holds a NaN or an infinity.
+func finite(v []float32, what string) error {
+	for i, f := range v {
+		if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+			return fmt.Errorf("non-finite value %g at %s[%d]", f, what, i)
+		}
 	}
 	return nil
 }
@@ -189,97 +167,4 @@ func (x *Index) computeCodeStart() {
 			x.codeStart[l+1] = x.codeStart[l] + (size+groupSize-1)/groupSize*int64(numPairs(nb)*pairBytes)
 		}
 	}
-}
-
-// errWriter writes little-endian values and keeps the first error.
-type errWriter struct {
-	w   *bufio.Writer
-	err error
-	buf [4096]byte
-}
-
-func (e *errWriter) u32(v uint32) {
-	if e.err != nil {
-		return
-	}
-	var b [4]byte
-	binary.LittleEndian.PutUint32(b[:], v)
-	_, e.err = e.w.Write(b[:])
-}
-
-func (e *errWriter) floats(v []float32) {
-	for len(v) > 0 && e.err == nil {
-		m := min(len(v), len(e.buf)/4)
-		for i, f := range v[:m] {
-			binary.LittleEndian.PutUint32(e.buf[i*4:], math.Float32bits(f))
-		}
-		_, e.err = e.w.Write(e.buf[:m*4])
-		v = v[m:]
-	}
-}
-
-func (e *errWriter) bytes(b []byte) {
-	if e.err == nil {
-		_, e.err = e.w.Write(b)
-	}
-}
-
-// errReader reads little-endian values and keeps the first error. Slices
-// grow as data arrives, so a corrupt count cannot force a huge allocation
-// before the data runs out.
-type errReader struct {
-	r   *bufio.Reader
-	err error
-	buf [4096]byte
-}
-
-func (e *errReader) u32() uint32 {
-	if e.err != nil {
-		return 0
-	}
-	var b [4]byte
-	if _, e.err = io.ReadFull(e.r, b[:]); e.err != nil {
-		return 0
-	}
-	return binary.LittleEndian.Uint32(b[:])
-}
-
-func (e *errReader) floats(n int) []float32 {
-	out := make([]float32, 0, min(n, 1<<20))
-	for len(out) < n && e.err == nil {
-		m := min(n-len(out), len(e.buf)/4)
-		if _, e.err = io.ReadFull(e.r, e.buf[:m*4]); e.err != nil {
-			break
-		}
-		for i := 0; i < m; i++ {
-			f := math.Float32frombits(binary.LittleEndian.Uint32(e.buf[i*4:]))
-			if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
-				e.err = errors.New("non-finite value in stored floats")
-				break
-			}
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-func (e *errReader) bytes(n int) []byte {
-	out := make([]byte, 0, min(n, 1<<22))
-	for len(out) < n && e.err == nil {
-		m := min(n-len(out), len(e.buf))
-		if _, e.err = io.ReadFull(e.r, e.buf[:m]); e.err != nil {
-			break
-		}
-		out = append(out, e.buf[:m]...)
-	}
-	return out
-}
-
-// noEOF turns a bare EOF into ErrUnexpectedEOF: inside a file, running out
-// of bytes is always truncation.
-func noEOF(err error) error {
-	if errors.Is(err, io.EOF) {
-		return io.ErrUnexpectedEOF
-	}
-	return err
 }

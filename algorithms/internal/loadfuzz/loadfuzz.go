@@ -1,6 +1,9 @@
 // Package loadfuzz is test support that fuzzes an adapter's Load: seeded
 // with the adapter's own saved files, arbitrary bytes must give an error
 // or an index that searches without panicking, never a panic in Load.
+// Every input is tried as it is and with its checksum recomputed
+// (binfmt.Reseal), so that damaged structure gets past the checksum to the
+// decoder's own checks.
 package loadfuzz
 
 import (
@@ -10,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -48,15 +52,18 @@ func Run(f *testing.F, a algorithms.Algorithm, p algorithms.Params) {
 		if !m.Valid() {
 			return
 		}
-		idx := newIndex(t, a, p, m)
-		if err := idx.(algorithms.Loader).Load(bytes.NewReader(data)); err != nil {
-			return
+		for _, d := range [][]byte{data, binfmt.Reseal(data)} {
+			idx := newIndex(t, a, p, m)
+			if err := idx.(algorithms.Loader).Load(bytes.NewReader(d)); err != nil {
+				continue
+			}
+			qp, _ := a.Params.Normalize(algorithms.QueryTime, nil)
+			if qt, ok := idx.(algorithms.QueryTuner); ok {
+				_ = qt.SetQuery(qp)
+			}
+			idx.Search(q, 5, nil)
+			idx.Search(q, 400, nil)
 		}
-		qp, _ := a.Params.Normalize(algorithms.QueryTime, nil)
-		if qt, ok := idx.(algorithms.QueryTuner); ok {
-			_ = qt.SetQuery(qp)
-		}
-		idx.Search(q, 5, nil)
 	})
 }
 
