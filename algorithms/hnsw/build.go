@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -52,7 +53,8 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	x.upper = make([]uint32, total)
 	x.entry, x.maxLevel = 0, int(levels[0])
 
-	b := &builder{x: x, locks: make([]sync.Mutex, n), entry: 0, maxLevel: int(levels[0])}
+	b := &builder{x: x, locks: make([]sync.Mutex, n), entry: 0, maxLevel: int(levels[0]), progress: algorithms.OrNoProgress(x.progress)}
+	b.progress.Stage("insert", int64(n))
 	threads := x.cfg.Threads
 	if threads == 0 {
 		threads = runtime.GOMAXPROCS(0)
@@ -86,6 +88,7 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 		return fmt.Errorf("hnsw: build: %w", err)
 	}
 	x.entry, x.maxLevel = b.entry, b.maxLevel
+	b.progress.Done(int64(n - (n-1)/128*128)) // run reported every 128th node from 128 on
 	return nil
 }
 
@@ -116,6 +119,8 @@ type builder struct {
 	mu       sync.Mutex // guards entry and maxLevel
 	entry    uint32
 	maxLevel int
+
+	progress algorithms.Progress // told of every 128 insertions
 }
 
 // run inserts nodes until none are left. With threads == 1 it inserts
@@ -133,6 +138,9 @@ func (b *builder) run(ctx context.Context, from, n, threads int, next *atomic.In
 		if cur&127 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
+			}
+			if cur > 0 {
+				b.progress.Done(128)
 			}
 		}
 		b.insert(s, uint32(cur))

@@ -44,15 +44,18 @@ type Index struct {
 
 	count atomic.Int64
 	pool  sync.Pool
+	// progress receives Build's progress (vectors inserted).
+	progress algorithms.Progress
 }
 
 var (
-	_ algorithms.Index      = (*Index)(nil)
-	_ algorithms.QueryTuner = (*Index)(nil)
-	_ algorithms.Saver      = (*Index)(nil)
-	_ algorithms.Loader     = (*Index)(nil)
-	_ algorithms.Sizer      = (*Index)(nil)
-	_ algorithms.Counter    = (*Index)(nil)
+	_ algorithms.Index            = (*Index)(nil)
+	_ algorithms.QueryTuner       = (*Index)(nil)
+	_ algorithms.Saver            = (*Index)(nil)
+	_ algorithms.Loader           = (*Index)(nil)
+	_ algorithms.Sizer            = (*Index)(nil)
+	_ algorithms.ProgressReporter = (*Index)(nil)
+	_ algorithms.Counter          = (*Index)(nil)
 )
 
 // New returns an empty HNSW index for dim-dimensional vectors compared
@@ -153,3 +156,6 @@ func (s *scratch) idBuf(n int) []uint32 {
 	}
 	return s.ids[:n]
 }
+
+// SetProgress makes Build report the vectors inserted to p.
+func (x *Index) SetProgress(p algorithms.Progress) { x.progress = p }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/kmeans"
 	"github.com/annbench/annbench/algorithms/topk"
@@ -27,16 +28,20 @@ type Coarse struct {
 }
 
 // TrainCoarse runs k-means on train to make a coarse quantizer with nlist
-// centroids (fewer when train has fewer rows).
-func TrainCoarse(ctx context.Context, train vector.Matrix, nlist int, metric vector.Metric, seed uint64, iterations int) (*Coarse, error) {
+// centroids (fewer when train has fewer rows), reporting its iterations
+// to p (nil for none) as the stage "k-means".
+func TrainCoarse(ctx context.Context, train vector.Matrix, nlist int, metric vector.Metric, seed uint64, iterations int, p algorithms.Progress) (*Coarse, error) {
 	nlist = min(nlist, train.Rows)
 	if iterations <= 0 {
 		iterations = DefaultIterations
 	}
+	p = algorithms.OrNoProgress(p)
+	p.Stage("k-means", int64(iterations))
 	cent, err := kmeans.Train(ctx, train, nlist, kmeans.Options{
 		Iterations: iterations,
 		Seed:       seed,
 		Spherical:  metric != vector.L2,
+		Progress:   func(int, float64) { p.Done(1) },
 	})
 	if err != nil {
 		return nil, fmt.Errorf("train coarse quantizer: %w", err)

@@ -87,19 +87,21 @@ type Index struct {
 	pos     []int32
 	posOnce sync.Once
 
-	train vector.Matrix
-	count atomic.Int64
-	pool  sync.Pool
+	train    vector.Matrix
+	progress algorithms.Progress // Build's progress, see SetProgress
+	count    atomic.Int64
+	pool     sync.Pool
 }
 
 var (
-	_ algorithms.Index      = (*Index)(nil)
-	_ algorithms.QueryTuner = (*Index)(nil)
-	_ algorithms.Saver      = (*Index)(nil)
-	_ algorithms.Loader     = (*Index)(nil)
-	_ algorithms.Sizer      = (*Index)(nil)
-	_ algorithms.Counter    = (*Index)(nil)
-	_ algorithms.Trainer    = (*Index)(nil)
+	_ algorithms.Index            = (*Index)(nil)
+	_ algorithms.QueryTuner       = (*Index)(nil)
+	_ algorithms.Saver            = (*Index)(nil)
+	_ algorithms.Loader           = (*Index)(nil)
+	_ algorithms.ProgressReporter = (*Index)(nil)
+	_ algorithms.Sizer            = (*Index)(nil)
+	_ algorithms.Counter          = (*Index)(nil)
+	_ algorithms.Trainer          = (*Index)(nil)
 )
 
 // New returns an empty IVF-Flat index for dim-dimensional vectors.
@@ -138,11 +140,14 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 		train = x.train
 	}
 	train = kmeans.Sample(train, x.cfg.TrainingSampleSize, x.cfg.Seed)
-	coarse, err := TrainCoarse(ctx, train, x.cfg.NList, x.metric, x.cfg.Seed, x.cfg.Iterations)
+	p := algorithms.OrNoProgress(x.progress)
+	coarse, err := TrainCoarse(ctx, train, x.cfg.NList, x.metric, x.cfg.Seed, x.cfg.Iterations, p)
 	if err != nil {
 		return fmt.Errorf("ivfflat: %w", err)
 	}
+	p.Stage("assign", int64(base.Rows))
 	assign := coarse.Assign(base)
+	p.Done(int64(base.Rows))
 	offsets, order := Group(assign, coarse.NList())
 	d := x.dim
 	vectors := make([]float32, base.Rows*d)
@@ -230,3 +235,7 @@ func (s *scratch) fit(nlist, nprobe, maxList int) {
 		s.ldist = make([]float32, nprobe)
 	}
 }
+
+// SetProgress makes Build report k-means iterations and vectors assigned
+// to p.
+func (x *Index) SetProgress(p algorithms.Progress) { x.progress = p }

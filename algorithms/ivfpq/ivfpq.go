@@ -93,19 +93,21 @@ type Index struct {
 	vectors []float32 // full vectors in id order, when stored
 	maxList int
 
-	train vector.Matrix
-	count atomic.Int64
-	pool  sync.Pool
+	train    vector.Matrix
+	progress algorithms.Progress // Build's progress, see SetProgress
+	count    atomic.Int64
+	pool     sync.Pool
 }
 
 var (
-	_ algorithms.Index      = (*Index)(nil)
-	_ algorithms.QueryTuner = (*Index)(nil)
-	_ algorithms.Saver      = (*Index)(nil)
-	_ algorithms.Loader     = (*Index)(nil)
-	_ algorithms.Sizer      = (*Index)(nil)
-	_ algorithms.Counter    = (*Index)(nil)
-	_ algorithms.Trainer    = (*Index)(nil)
+	_ algorithms.Index            = (*Index)(nil)
+	_ algorithms.QueryTuner       = (*Index)(nil)
+	_ algorithms.Saver            = (*Index)(nil)
+	_ algorithms.Loader           = (*Index)(nil)
+	_ algorithms.ProgressReporter = (*Index)(nil)
+	_ algorithms.Sizer            = (*Index)(nil)
+	_ algorithms.Counter          = (*Index)(nil)
+	_ algorithms.Trainer          = (*Index)(nil)
 )
 
 // New returns an empty IVF-PQ index for dim-dimensional vectors.
@@ -165,20 +167,22 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 		train = x.train
 	}
 	train = kmeans.Sample(train, x.cfg.TrainingSampleSize, x.cfg.Seed)
-	coarse, err := ivfflat.TrainCoarse(ctx, train, x.cfg.NList, x.metric, x.cfg.Seed, x.cfg.Iterations)
+	p := algorithms.OrNoProgress(x.progress)
+	coarse, err := ivfflat.TrainCoarse(ctx, train, x.cfg.NList, x.metric, x.cfg.Seed, x.cfg.Iterations, p)
 	if err != nil {
 		return fmt.Errorf("ivfpq: %w", err)
 	}
 	resid := residuals(train, coarse, coarse.Assign(train))
-	if err := x.q.Train(ctx, resid, pq.TrainOptions{Seed: x.cfg.Seed}); err != nil {
+	if err := x.q.Train(ctx, resid, pq.TrainOptions{Seed: x.cfg.Seed, Progress: p}); err != nil {
 		return fmt.Errorf("ivfpq: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("ivfpq: %w", err)
 	}
+	p.Stage("encode", int64(base.Rows))
 	assign := coarse.Assign(base)
 	offsets, order := ivfflat.Group(assign, coarse.NList())
-	x.encode(base, coarse, assign, order)
+	x.encode(base, coarse, assign, order, p)
 	if x.cfg.StoreVectors {
 		x.vectors = base.Compact(true).Data
 	}
@@ -200,8 +204,9 @@ func residuals(data vector.Matrix, c *ivfflat.Coarse, assign []int32) vector.Mat
 	return out
 }
 
-// encode fills codes (and terms for l2) in list order, in parallel.
-func (x *Index) encode(base vector.Matrix, c *ivfflat.Coarse, assign, order []int32) {
+// encode fills codes (and terms for l2) in list order, in parallel,
+// telling p of every 1024 vectors encoded.
+func (x *Index) encode(base vector.Matrix, c *ivfflat.Coarse, assign, order []int32, p algorithms.Progress) {
 	m, d := x.cfg.M, x.dim
 	n := len(order)
 	x.codes = make([]byte, n*m)
@@ -218,6 +223,7 @@ func (x *Index) encode(base vector.Matrix, c *ivfflat.Coarse, assign, order []in
 			defer wg.Done()
 			r := make([]float32, d)
 			buf := make([]float32, pq.Ksub)
+			since := 0
 			for pos := lo; pos < hi; pos++ {
 				id := int(order[pos])
 				v, cv := base.Row(id), c.Centroids.Row(int(assign[id]))
@@ -228,6 +234,10 @@ func (x *Index) encode(base vector.Matrix, c *ivfflat.Coarse, assign, order []in
 				x.q.EncodeBuf(r, code, buf)
 				if x.terms != nil {
 					x.terms[pos] = x.q.CodeTerm(cv, code)
+				}
+				if since++; since == 1024 || pos == hi-1 {
+					p.Done(int64(since))
+					since = 0
 				}
 			}
 		}(lo, hi)
@@ -301,3 +311,7 @@ func (s *scratch) fit(nlist, nprobe, maxList int) {
 		s.ldist = make([]float32, nprobe)
 	}
 }
+
+// SetProgress makes Build report k-means iterations, codebook training
+// and vectors encoded to p.
+func (x *Index) SetProgress(p algorithms.Progress) { x.progress = p }

@@ -97,19 +97,21 @@ type Index struct {
 	vectors []float32
 	n       int
 
-	train vector.Matrix
-	count atomic.Int64
-	pool  sync.Pool
+	train    vector.Matrix
+	progress algorithms.Progress // Build's progress, see SetProgress
+	count    atomic.Int64
+	pool     sync.Pool
 }
 
 var (
-	_ algorithms.Index      = (*Index)(nil)
-	_ algorithms.QueryTuner = (*Index)(nil)
-	_ algorithms.Saver      = (*Index)(nil)
-	_ algorithms.Loader     = (*Index)(nil)
-	_ algorithms.Sizer      = (*Index)(nil)
-	_ algorithms.Counter    = (*Index)(nil)
-	_ algorithms.Trainer    = (*Index)(nil)
+	_ algorithms.Index            = (*Index)(nil)
+	_ algorithms.QueryTuner       = (*Index)(nil)
+	_ algorithms.Saver            = (*Index)(nil)
+	_ algorithms.Loader           = (*Index)(nil)
+	_ algorithms.ProgressReporter = (*Index)(nil)
+	_ algorithms.Sizer            = (*Index)(nil)
+	_ algorithms.Counter          = (*Index)(nil)
+	_ algorithms.Trainer          = (*Index)(nil)
 )
 
 // New returns an empty PQ index for dim-dimensional vectors.
@@ -165,11 +167,21 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 		train = x.train
 	}
 	train = kmeans.Sample(train, x.cfg.TrainingSampleSize, x.cfg.Seed)
-	if err := x.q.Train(ctx, train, TrainOptions{Seed: x.cfg.Seed}); err != nil {
+	p := algorithms.OrNoProgress(x.progress)
+	if err := x.q.Train(ctx, train, TrainOptions{Seed: x.cfg.Seed, Progress: p}); err != nil {
 		return err
 	}
 	codes := make([]byte, base.Rows*x.cfg.M)
-	x.q.EncodeMatrix(base, codes, 0)
+	// Encoded in chunks so that progress moves on a large base.
+	p.Stage("encode", int64(base.Rows))
+	for lo := 0; lo < base.Rows; lo += encodeChunk {
+		hi := min(lo+encodeChunk, base.Rows)
+		x.q.EncodeMatrix(base.Slice(lo, hi), codes[lo*x.cfg.M:hi*x.cfg.M], 0)
+		p.Done(int64(hi - lo))
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
 	if x.cfg.StoreVectors {
 		x.vectors = base.Compact(true).Data
 	}
@@ -211,3 +223,11 @@ type scratch struct {
 	exact topk.Heap
 	cand  []int32
 }
+
+// encodeChunk is how many base vectors Build encodes between progress
+// reports.
+const encodeChunk = 1 << 16
+
+// SetProgress makes Build report codebook training and vectors encoded
+// to p.
+func (x *Index) SetProgress(p algorithms.Progress) { x.progress = p }

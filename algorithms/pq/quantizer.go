@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/kmeans"
 	"github.com/annbench/annbench/datasets/vector"
@@ -46,6 +47,9 @@ type TrainOptions struct {
 	// Threads is the number of sub-spaces trained at once (default
 	// runtime.GOMAXPROCS(0)).
 	Threads int
+	// Progress, when set, is told of every k-means iteration of every
+	// sub-space, as the stage "codebooks" of M×Iterations units.
+	Progress algorithms.Progress
 }
 
 // NewQuantizer checks that m divides dim and returns an untrained
@@ -79,6 +83,8 @@ func (q *Quantizer) Train(ctx context.Context, data vector.Matrix, opt TrainOpti
 	if opt.Threads <= 0 {
 		opt.Threads = runtime.GOMAXPROCS(0)
 	}
+	opt.Progress = algorithms.OrNoProgress(opt.Progress)
+	opt.Progress.Stage("codebooks", int64(q.M*opt.Iterations))
 	cents := make([]float32, q.M*Ksub*q.Dsub)
 	errs := make([]error, q.M)
 	var wg sync.WaitGroup
@@ -125,6 +131,7 @@ func (q *Quantizer) trainSub(ctx context.Context, data vector.Matrix, m int, opt
 		Seed:       opt.Seed + uint64(m)*0x9e3779b97f4a7c15,
 		Init:       kmeans.InitRandom,
 		Threads:    1,
+		Progress:   func(int, float64) { opt.Progress.Done(1) },
 	})
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/kmeans"
 	"github.com/annbench/annbench/datasets/vector"
@@ -40,10 +41,13 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	rng := rand.New(rand.NewPCG(x.opt.Seed, 0x7363616e6e))
 
 	// Partitions.
+	p := algorithms.OrNoProgress(x.progress)
 	L := min(x.opt.NumLeaves, base.Rows, train.Rows)
+	p.Stage("k-means", kmeans.DefaultIterations)
 	centers, err := kmeans.Train(ctx, train, L, kmeans.Options{
 		Spherical: x.metric != vector.L2,
 		Seed:      x.opt.Seed,
+		Progress:  func(int, float64) { p.Done(1) },
 	})
 	if err != nil {
 		return fmt.Errorf("scann: partition: %w", err)
@@ -60,7 +64,7 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	}
 	q := newQuantizer(x.dim, x.opt.DimsPerBlock, x.opt.NBits)
 	ts := x.residuals(sample, centers, kmeans.Assign(sample, centers, x.metric))
-	if err := q.train(ctx, ts, x.opt.TrainingIterations, rng); err != nil {
+	if err := q.train(ctx, ts, x.opt.TrainingIterations, rng, p); err != nil {
 		return fmt.Errorf("scann: train codebooks: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
@@ -70,7 +74,9 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	// Encode the base.
 	all := x.residuals(data, centers, leafOf)
 	codes := make([]uint8, base.Rows*q.nblocks)
+	p.Stage("encode", int64(base.Rows))
 	q.encodeAll(all, codes, false)
+	p.Done(int64(base.Rows))
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("scann: %w", err)
 	}
@@ -239,3 +245,7 @@ func (q *quantizer) decode(codes []uint8, out []float32) {
 		copy(out[j*q.dpb:j*q.dpb+q.width(j)], q.codeword(j, int(codes[j])))
 	}
 }
+
+// SetProgress makes Build report partition k-means iterations, codebook
+// training rounds and vectors encoded to p.
+func (x *Index) SetProgress(p algorithms.Progress) { x.progress = p }

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
+
+	"github.com/annbench/annbench/algorithms"
 )
 
 // quantizer is a product quantizer over blocks of dpb consecutive
@@ -102,7 +104,9 @@ type trainSet struct {
 // squares with the other blocks fixed. With every α = 0 this is ordinary
 // product-quantizer k-means per block; otherwise iters anisotropic rounds
 // follow (iters+1)/2 plain rounds that give them a starting point.
-func (q *quantizer) train(ctx context.Context, ts *trainSet, iters int, rng *rand.Rand) error {
+//
+// Every round is reported to p as the stage "codebooks".
+func (q *quantizer) train(ctx context.Context, ts *trainSet, iters int, rng *rand.Rand, p algorithms.Progress) error {
 	n := ts.n
 	codes := make([]uint8, n*q.nblocks)
 	// Initial codewords: the blocks of distinct random training points.
@@ -131,6 +135,11 @@ func (q *quantizer) train(ctx context.Context, ts *trainSet, iters int, rng *ran
 			break
 		}
 	}
+	rounds := iters
+	if anisotropic {
+		rounds += (iters + 1) / 2
+	}
+	p.Stage("codebooks", int64(rounds))
 	if anisotropic {
 		plain := &trainSet{res: ts.res, x: ts.x, alpha: make([]float64, n), weight: make([]float64, n), n: n}
 		for i := range plain.weight {
@@ -142,6 +151,7 @@ func (q *quantizer) train(ctx context.Context, ts *trainSet, iters int, rng *ran
 			}
 			q.encodeAll(plain, codes, false)
 			q.update(plain, codes, rng)
+			p.Done(1)
 		}
 	}
 	for it := 0; it < iters; it++ {
@@ -150,6 +160,7 @@ func (q *quantizer) train(ctx context.Context, ts *trainSet, iters int, rng *ran
 		}
 		q.encodeAll(ts, codes, it > 0)
 		q.update(ts, codes, rng)
+		p.Done(1)
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/annbench/annbench/algorithms"
 )
 
 // TestScoreWeights checks the tabulated integrals against the paper's
@@ -53,7 +55,7 @@ func TestTrainPlainIsKMeans(t *testing.T) {
 		ts.weight[i] = 1
 	}
 	q := newQuantizer(dim, 4, 4) // blocks of 4 and 2 dimensions
-	if err := q.train(context.Background(), ts, 5, rng); err != nil {
+	if err := q.train(context.Background(), ts, 5, rng, algorithms.NoProgress); err != nil {
 		t.Fatal(err)
 	}
 	codes := make([]uint8, n*q.nblocks)
@@ -124,7 +126,7 @@ func TestAnisotropicTradesOrthogonalForParallel(t *testing.T) {
 	errs := func(alpha float64) (par, orth float64) {
 		ts := mk(alpha)
 		q := newQuantizer(dim, 2, 4)
-		if err := q.train(context.Background(), ts, 8, rng); err != nil {
+		if err := q.train(context.Background(), ts, 8, rng, algorithms.NoProgress); err != nil {
 			t.Fatal(err)
 		}
 		codes := make([]uint8, n*q.nblocks)

@@ -139,18 +139,20 @@ type Index struct {
 	pos     []int32
 	posOnce sync.Once
 
-	count atomic.Int64
-	pool  sync.Pool
+	progress algorithms.Progress // Build's progress, see SetProgress
+	count    atomic.Int64
+	pool     sync.Pool
 }
 
 var (
-	_ algorithms.Index      = (*Index)(nil)
-	_ algorithms.QueryTuner = (*Index)(nil)
-	_ algorithms.Saver      = (*Index)(nil)
-	_ algorithms.Loader     = (*Index)(nil)
-	_ algorithms.Sizer      = (*Index)(nil)
-	_ algorithms.Counter    = (*Index)(nil)
-	_ algorithms.Trainer    = (*Index)(nil)
+	_ algorithms.Index            = (*Index)(nil)
+	_ algorithms.QueryTuner       = (*Index)(nil)
+	_ algorithms.Saver            = (*Index)(nil)
+	_ algorithms.Loader           = (*Index)(nil)
+	_ algorithms.Sizer            = (*Index)(nil)
+	_ algorithms.Counter          = (*Index)(nil)
+	_ algorithms.Trainer          = (*Index)(nil)
+	_ algorithms.ProgressReporter = (*Index)(nil)
 )
 
 // New returns an unbuilt index for dim-dimensional vectors.
