@@ -21,6 +21,9 @@ type jobEnv struct {
 	opt     Options
 	log     io.Writer
 	machine result.Machine
+	disp    *display
+	// passes is told of every timed pass of the sweep in progress.
+	passes algorithms.Progress
 }
 
 // run measures one job and returns its result file path. Points already on
@@ -30,6 +33,7 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) (string, error) {
 	label := fmt.Sprintf("%s %s %s", job.Dataset, job.Algorithm.Name, job.Index.Slug())
 	if !job.Algorithm.Supports(ds.Metric) {
 		fmt.Fprintf(e.log, "%s: skipped: %s does not support metric %s\n", label, job.Algorithm.Name, ds.Metric)
+		e.disp.pointsFinished(len(job.Queries))
 		return "", nil
 	}
 	path := ResultPath(cfg.Output, job.Dataset, job.Algorithm.Name, job.Index)
@@ -51,6 +55,7 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) (string, error) {
 			todo = append(todo, qp)
 		}
 	}
+	e.disp.pointsFinished(len(job.Queries) - len(todo))
 	if len(todo) == 0 {
 		fmt.Fprintf(e.log, "%s: all %d points already in %s (use --force to re-measure)\n", label, len(job.Queries), path)
 		return path, nil
@@ -67,7 +72,10 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) (string, error) {
 	}
 	res.Build, res.Machine, res.Trials = build, e.machine, cfg.Trials
 	s := newSearcher(idx, ds.Query, cfg.K, cfg.Mode, threads)
+	e.passes = e.disp.beginTask(label)
+	e.passes.Stage("timed passes", int64(protocolOf(cfg).trials*len(todo)))
 	pts, err := e.measureSweep(ctx, idx, s, todo)
+	e.disp.endTask()
 	if err != nil {
 		return path, fmt.Errorf("%s: %w", label, err)
 	}
@@ -82,6 +90,7 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) (string, error) {
 	if err := result.Write(path, res); err != nil {
 		return path, err
 	}
+	e.disp.pointsFinished(len(pts))
 	for _, pt := range pts {
 		query := "-"
 		if len(pt.QueryParams) > 0 {
@@ -118,8 +127,13 @@ func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) 
 		t.SetTrainingData(ds.Train)
 	}
 	fmt.Fprintf(e.log, "%s: building on %d×%d\n", label, ds.Base.Rows, ds.Base.Dim)
+	if pr, ok := idx.(algorithms.ProgressReporter); ok {
+		pr.SetProgress(e.disp.beginTask(label))
+	}
 	start = time.Now()
-	if err := idx.Build(ctx, ds.Base); err != nil {
+	err = idx.Build(ctx, ds.Base)
+	e.disp.endTask()
+	if err != nil {
 		return nil, result.Build{}, fmt.Errorf("%s: build: %w", label, err)
 	}
 	b = result.Build{Seconds: time.Since(start).Seconds(), PeakRSS: peakRSS()}

@@ -87,6 +87,7 @@ func (e *jobEnv) measureSweep(ctx context.Context, idx algorithms.Index, s *sear
 			}
 			st.seconds = append(st.seconds, d.Seconds())
 			st.qps = append(st.qps, float64(nq*st.repeats)/d.Seconds())
+			algorithms.OrNoProgress(e.passes).Done(1)
 			if t == 0 {
 				sc, err := e.truth.Score(s.snapshot())
 				if err != nil {

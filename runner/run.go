@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/groundtruth"
 	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/datasets"
@@ -26,6 +27,14 @@ type Options struct {
 	Force bool
 	// Log receives progress lines; nil discards them.
 	Log io.Writer
+	// Progress says how builds, ground truth and the sweep are shown on
+	// ProgressOut (Log when nil): live bars for a terminal, a periodic
+	// line for CI logs, or nothing (the default).
+	Progress    ProgressMode
+	ProgressOut io.Writer
+	// ProgressInterval is the period of ProgressLines (default
+	// DefaultProgressInterval).
+	ProgressInterval time.Duration
 }
 
 // Run executes every job of the plan, writing one result file per job
@@ -42,16 +51,29 @@ func Run(ctx context.Context, plan *config.Plan, opt Options) ([]string, error) 
 		log = io.Discard
 	}
 	machine := CurrentMachine()
+	points := 0
+	for _, j := range plan.Jobs {
+		points += len(j.Queries)
+	}
+	out := opt.ProgressOut
+	if out == nil {
+		out = opt.Log
+	}
+	disp := newDisplay(opt.Progress, out, opt.ProgressInterval, points)
+	defer disp.close()
 	var paths []string
 	for _, group := range byDataset(plan.Jobs) {
 		if err := ctx.Err(); err != nil {
 			return paths, err
 		}
-		ds, err := openForRun(ctx, plan.Config, group[0].Dataset, opt, log)
+		// Opening may download, drawing its own bars: ours are off
+		// until the dataset is open.
+		disp.suspend()
+		ds, err := openForRun(ctx, plan.Config, group[0].Dataset, opt, disp, log)
 		if err != nil {
 			return paths, err
 		}
-		env := &jobEnv{cfg: plan.Config, ds: ds, opt: opt, log: log, machine: machine}
+		env := &jobEnv{cfg: plan.Config, ds: ds, opt: opt, log: disp.log(log), machine: machine, disp: disp}
 		env.truth, err = score.New(ds.Metric, ds.Base, ds.Query, ds.GroundTruth, plan.Config.K)
 		if err != nil {
 			ds.Close()
@@ -90,11 +112,13 @@ func byDataset(jobs []config.Job) [][]config.Job {
 
 // openForRun opens a dataset, limits its queries as configured and makes
 // sure it has at least k ground-truth neighbours per query.
-func openForRun(ctx context.Context, cfg *config.Config, name string, opt Options, log io.Writer) (*datasets.Dataset, error) {
+func openForRun(ctx context.Context, cfg *config.Config, name string, opt Options, disp *display, log io.Writer) (*datasets.Dataset, error) {
 	ds, err := opt.Open(ctx, name)
 	if err != nil {
 		return nil, fmt.Errorf("open dataset %s: %w", name, err)
 	}
+	disp.resume()
+	log = disp.log(log)
 	if ds.Base.Rows == 0 || ds.Query.Rows == 0 {
 		ds.Close()
 		return nil, fmt.Errorf("dataset %s: %d base and %d query vectors; both must be non-empty", name, ds.Base.Rows, ds.Query.Rows)
@@ -119,7 +143,8 @@ func openForRun(ctx context.Context, cfg *config.Config, name string, opt Option
 	depth := max(cfg.K, 100)
 	fmt.Fprintf(log, "%s: computing exact ground truth (%d queries × %d base, top %d)\n", name, ds.Query.Rows, ds.Base.Rows, depth)
 	start := time.Now()
-	ids, dists, err := groundtruth.Compute(ctx, ds.Metric, ds.Base, ds.Query, depth, 0)
+	ids, dists, err := exactWithProgress(ctx, ds.Metric, ds.Base, ds.Query, depth, disp.beginTask(name+" ground truth"))
+	disp.endTask()
 	if err != nil {
 		ds.Close()
 		return nil, fmt.Errorf("dataset %s: ground truth: %w", name, err)
@@ -144,4 +169,37 @@ func checkGroundTruth(ds *datasets.Dataset) error {
 		}
 	}
 	return nil
+}
+
+// exactWithProgress is groundtruth.Compute over slices of the queries, telling
+// p of each slice done (the stage "queries"), so a long computation shows
+// how far it got. A slice is large enough (at least 256 queries) for the
+// blocked search to keep its efficiency.
+func exactWithProgress(ctx context.Context, metric vector.Metric, base, queries vector.Matrix, k int, p algorithms.Progress) (vector.IDMatrix, vector.Matrix, error) {
+	p.Stage("queries", int64(queries.Rows))
+	step := max(256, (queries.Rows+49)/50)
+	if step >= queries.Rows {
+		ids, dists, err := groundtruth.Compute(ctx, metric, base, queries, k, 0)
+		p.Done(int64(queries.Rows))
+		return ids, dists, err
+	}
+	var ids vector.IDMatrix
+	var dists vector.Matrix
+	for lo := 0; lo < queries.Rows; lo += step {
+		hi := min(lo+step, queries.Rows)
+		pi, pd, err := groundtruth.Compute(ctx, metric, base, queries.Slice(lo, hi), k, 0)
+		if err != nil {
+			return vector.IDMatrix{}, vector.Matrix{}, err
+		}
+		if lo == 0 {
+			ids = vector.IDMatrix{Data: make([]int32, queries.Rows*pi.Dim), Rows: queries.Rows, Dim: pi.Dim, Stride: pi.Dim}
+			dists = vector.NewMatrix(queries.Rows, pd.Dim)
+		}
+		for i := 0; i < pi.Rows; i++ {
+			copy(ids.Row(lo+i), pi.Row(i))
+			copy(dists.Row(lo+i), pd.Row(i))
+		}
+		p.Done(int64(hi - lo))
+	}
+	return ids, dists, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/annbench/annbench/algorithms/registry"
+	"github.com/annbench/annbench/runner"
 	"github.com/annbench/annbench/runner/config"
 	"github.com/annbench/annbench/runner/result"
 )
@@ -154,5 +156,44 @@ func TestQuickstartCoversRegistry(t *testing.T) {
 		if !seen[a.Name] {
 			t.Errorf("configs/quickstart.yaml does not run %s", a.Name)
 		}
+	}
+}
+
+func TestProgressMode(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	env := func(ci string) func(string) string {
+		return func(k string) string {
+			if k == "CI" {
+				return ci
+			}
+			return ""
+		}
+	}
+	for _, c := range []struct {
+		flag string
+		log  io.Writer
+		ci   string
+		want runner.ProgressMode
+	}{
+		{"auto", w, "", runner.ProgressOff}, // a pipe is no terminal
+		{"auto", &bytes.Buffer{}, "", runner.ProgressOff},
+		{"auto", w, "true", runner.ProgressLines},
+		{"auto", w, "false", runner.ProgressOff},
+		{"bars", w, "true", runner.ProgressBars},
+		{"lines", w, "", runner.ProgressLines},
+		{"off", w, "true", runner.ProgressOff},
+	} {
+		got, err := progressMode(c.flag, c.log, env(c.ci))
+		if err != nil || got != c.want {
+			t.Errorf("progressMode(%q, %T, CI=%q) = %v, %v; want %v", c.flag, c.log, c.ci, got, err, c.want)
+		}
+	}
+	if _, err := progressMode("loud", w, env("")); err == nil || !strings.Contains(err.Error(), "auto, bars, lines or off") {
+		t.Errorf("bad --progress value: error %v, want one listing the valid values", err)
 	}
 }

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/fetch"
 	"github.com/annbench/annbench/datasets/vector"
 	"github.com/annbench/annbench/report"
 	"github.com/annbench/annbench/runner"
@@ -18,7 +21,7 @@ import (
 func newRunCmd() *cobra.Command {
 	var (
 		force, noPlots, noDownload bool
-		dataDir                    string
+		dataDir, progress          string
 	)
 	c := &cobra.Command{
 		Use:   "run [CONFIG] [key=value ...]",
@@ -57,9 +60,14 @@ sweep of the index in progress; the sweeps finished before stay on disk.`,
 			}
 			opts := datasets.Options{DataDir: dataDir, CacheDir: gtCache, MaxQueries: cfg.Queries}
 			log := c.ErrOrStderr()
+			mode, err := progressMode(progress, log, os.Getenv)
+			if err != nil {
+				return err
+			}
 			ropt := runner.Options{
-				Force: force,
-				Log:   log,
+				Progress: mode,
+				Force:    force,
+				Log:      log,
 				Open: func(ctx context.Context, name string) (*datasets.Dataset, error) {
 					return openRunDataset(ctx, cfg, name, opts, !noDownload, log)
 				},
@@ -89,8 +97,32 @@ sweep of the index in progress; the sweeps finished before stay on disk.`,
 		},
 	}
 	c.Flags().BoolVar(&force, "force", false, "re-measure points already present in result files")
+	c.Flags().StringVar(&progress, "progress", "auto", "how builds, ground truth and the sweep show progress: auto (bars on a terminal, a line every 15 s when $CI is set, else nothing), bars, lines or off")
 	c.Flags().BoolVar(&noPlots, "no-plots", false, "do not render plots at the end")
 	c.Flags().BoolVar(&noDownload, "no-download", false, "fail instead of downloading missing datasets")
 	c.Flags().StringVar(&dataDir, "data", "", "data directory (default $ANNBENCH_DATA, else ./data)")
 	return c
+}
+
+// progressMode turns the --progress flag into the runner's mode. auto
+// draws bars when log is a terminal, writes a periodic line when the CI
+// variable is set (as CI services set it) and shows nothing otherwise.
+func progressMode(flag string, log io.Writer, getenv func(string) string) (runner.ProgressMode, error) {
+	switch flag {
+	case "bars":
+		return runner.ProgressBars, nil
+	case "lines":
+		return runner.ProgressLines, nil
+	case "off":
+		return runner.ProgressOff, nil
+	case "auto", "":
+		if f, ok := log.(*os.File); ok && fetch.IsTerminal(f) {
+			return runner.ProgressBars, nil
+		}
+		if v := getenv("CI"); v != "" && v != "false" && v != "0" {
+			return runner.ProgressLines, nil
+		}
+		return runner.ProgressOff, nil
+	}
+	return runner.ProgressOff, fmt.Errorf("--progress %q: want auto, bars, lines or off", flag)
 }
