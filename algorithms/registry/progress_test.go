@@ -47,7 +47,7 @@ func (r *recorder) Done(n int64) {
 func TestBuildProgress(t *testing.T) {
 	want := map[string]bool{"hnsw": true, "ivfflat": true, "ivfpq": true, "pq": true, "scann": true}
 	rng := rand.New(rand.NewPCG(3, 4))
-	const n, dim = 3001, 16 // not a multiple of any reporting step
+	const n, dim = 2001, 16 // not a multiple of any reporting step
 	base := vector.NewMatrix(n, dim)
 	for i := range base.Data {
 		base.Data[i] = float32(rng.NormFloat64())
