@@ -26,6 +26,7 @@ func newRootCmd() *cobra.Command {
 		newPeersCmd(),
 		newPlotCmd(),
 		newCompareCmd(),
+		newABCmd(),
 		newExportCmd(),
 		newVersionCmd(),
 	)
