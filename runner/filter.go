@@ -4,15 +4,18 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"math"
 	"math/rand/v2"
 	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/flat"
+	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/datasets/vector"
 	"github.com/annbench/annbench/runner/config"
@@ -38,6 +41,34 @@ type workload struct {
 	// short counts queries with fewer than k allowed rows; they are scored
 	// over the rows they have, and reported.
 	short int
+	// scorer scores results against truth and the allow-sets; nil for the
+	// unfiltered workload, which uses the dataset's ground truth.
+	scorer *score.Truth
+}
+
+// workloadsFor makes the plan's filter workloads concrete for ds, in the
+// config's order, and logs what each one allows.
+func workloadsFor(ctx context.Context, cfg *config.Config, ds *datasets.Dataset, log io.Writer) ([]*workload, error) {
+	var out []*workload
+	for _, spec := range cfg.Workloads() {
+		start := time.Now()
+		w, err := newWorkload(ctx, spec, ds, cfg.K)
+		if err != nil {
+			return nil, err
+		}
+		if w.filtered() {
+			allow := w.allow
+			w.scorer, err = score.NewFiltered(ds.Metric, ds.Base, ds.Query, w.truth, cfg.K,
+				func(qi int, id int32) bool { return allow[qi].Contains(id) })
+			if err != nil {
+				return nil, fmt.Errorf("dataset %s: filter %s: %w", ds.Name, w.id(), err)
+			}
+			fmt.Fprintf(log, "%s: filter %s: %.3g%% of the base per query on average, %d queries with fewer than %d allowed rows; filtered ground truth in %.1fs\n",
+				ds.Name, w.id(), 100*w.selectivity, w.short, cfg.K, time.Since(start).Seconds())
+		}
+		out = append(out, w)
+	}
+	return out, nil
 }
 
 // id is the workload's identity in result files ("" without a filter).

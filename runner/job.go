@@ -15,37 +15,73 @@ import (
 
 // jobEnv is what the jobs of one dataset share.
 type jobEnv struct {
-	cfg     *config.Config
-	ds      *datasets.Dataset
-	truth   *score.Truth
-	opt     Options
-	log     io.Writer
-	machine result.Machine
-	disp    *display
+	cfg   *config.Config
+	ds    *datasets.Dataset
+	truth *score.Truth
+	// workloads are the plan's filter workloads made concrete for ds.
+	workloads []*workload
+	opt       Options
+	log       io.Writer
+	machine   result.Machine
+	disp      *display
 	// passes is told of every timed pass of the sweep in progress.
 	passes algorithms.Progress
 }
 
-// run measures one job and returns its result file path. Points already on
-// disk are kept and skipped unless Options.Force is set.
-func (e *jobEnv) run(ctx context.Context, job config.Job) (string, error) {
-	cfg, ds := e.cfg, e.ds
+// run measures one job under every filter workload of the plan and
+// returns the paths of its result files, one per workload. The index is
+// built (or loaded) once, when the first workload has points to measure.
+// Points already on disk are kept and skipped unless Options.Force is set.
+func (e *jobEnv) run(ctx context.Context, job config.Job) ([]string, error) {
+	ds := e.ds
 	label := fmt.Sprintf("%s %s %s", job.Dataset, job.Algorithm.Name, job.Index.Slug())
 	if !job.Algorithm.Supports(ds.Metric) {
 		fmt.Fprintf(e.log, "%s: skipped: %s does not support metric %s\n", label, job.Algorithm.Name, ds.Metric)
-		e.disp.pointsFinished(len(job.Queries))
-		return "", nil
+		e.disp.pointsFinished(len(job.Queries) * len(e.workloads))
+		return nil, nil
 	}
-	path := ResultPath(cfg.Output, job.Dataset, job.Algorithm.Name, job.Index)
-	threads := cfg.Threads
-	if cfg.Mode == config.ModeSingle {
-		threads = 1
+	var (
+		idx   algorithms.Index
+		build result.Build
+		paths []string
+	)
+	for _, w := range e.workloads {
+		wlabel := label
+		if w.filtered() {
+			wlabel += " [" + w.id() + "]"
+		}
+		path, todo, res, err := e.pending(job, w)
+		if err != nil {
+			return paths, err
+		}
+		paths = append(paths, path)
+		e.disp.pointsFinished(len(job.Queries) - len(todo))
+		if len(todo) == 0 {
+			fmt.Fprintf(e.log, "%s: all %d points already in %s (use --force to re-measure)\n", wlabel, len(job.Queries), path)
+			continue
+		}
+		if idx == nil {
+			if idx, build, err = e.obtainIndex(ctx, job, label); err != nil {
+				return paths[:len(paths)-1], err
+			}
+		}
+		if err := e.runWorkload(ctx, job, w, wlabel, idx, build, path, todo, res); err != nil {
+			return paths, err
+		}
 	}
+	return paths, nil
+}
+
+// pending returns the result path of job under workload w, the query
+// settings not yet measured there, and the result on disk (nil if none).
+func (e *jobEnv) pending(job config.Job, w *workload) (string, []algorithms.Params, *result.Result, error) {
+	cfg, ds := e.cfg, e.ds
+	path := ResultPath(cfg.Output, job.Dataset, job.Algorithm.Name, job.Index, w.id())
 	var res *result.Result
 	if !e.opt.Force {
-		r, err := existingResult(path, cfg.K, cfg.Mode, threads, ds.Query.Rows)
+		r, err := existingResult(path, cfg.K, cfg.Mode, e.threads(), ds.Query.Rows)
 		if err != nil {
-			return "", err
+			return "", nil, nil, err
 		}
 		res = r
 	}
@@ -55,16 +91,24 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) (string, error) {
 			todo = append(todo, qp)
 		}
 	}
-	e.disp.pointsFinished(len(job.Queries) - len(todo))
-	if len(todo) == 0 {
-		fmt.Fprintf(e.log, "%s: all %d points already in %s (use --force to re-measure)\n", label, len(job.Queries), path)
-		return path, nil
-	}
+	return path, todo, res, nil
+}
 
-	idx, build, err := e.obtainIndex(ctx, job, label)
-	if err != nil {
-		return "", err
+// threads is the number of search goroutines of the run's mode.
+func (e *jobEnv) threads() int {
+	if e.cfg.Mode == config.ModeSingle {
+		return 1
 	}
+	return e.cfg.Threads
+}
+
+// runWorkload measures the pending query settings todo of job under
+// workload w with the built index and writes them into the result file at
+// path, beside the points of res (the file on disk, or nil).
+func (e *jobEnv) runWorkload(ctx context.Context, job config.Job, w *workload, label string, idx algorithms.Index, build result.Build,
+	path string, todo []algorithms.Params, res *result.Result) error {
+	cfg, ds := e.cfg, e.ds
+	threads := e.threads()
 	if res == nil {
 		res = &result.Result{Schema: result.Schema, Dataset: job.Dataset, Metric: string(ds.Metric), Algorithm: job.Algorithm.Name,
 			IndexParams: job.Index, K: cfg.K, Mode: cfg.Mode, Threads: threads, Trials: cfg.Trials,
@@ -72,12 +116,21 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) (string, error) {
 	}
 	res.Build, res.Machine, res.Trials = build, e.machine, cfg.Trials
 	s := newSearcher(idx, ds.Query, cfg.K, cfg.Mode, threads)
+	tr := e.truth
+	if w.filtered() {
+		post := s.filter(w.allow)
+		res.Filter = &result.Filter{ID: w.id(), Kind: w.spec.Kind, Selectivity: w.selectivity, ShortQueries: w.short, PostFilter: post}
+		tr = w.scorer
+		if post {
+			fmt.Fprintf(e.log, "%s: %s has no filtered search: post-filtering (over-fetch %g×k/selectivity)\n", label, job.Algorithm.Name, algorithms.PostFilterOverfetch)
+		}
+	}
 	e.passes = e.disp.beginTask(label)
 	e.passes.Stage("timed passes", int64(protocolOf(cfg).trials*len(todo)))
-	pts, err := e.measureSweep(ctx, idx, s, todo)
+	pts, err := e.measureSweep(ctx, idx, s, tr, todo)
 	e.disp.endTask()
 	if err != nil {
-		return path, fmt.Errorf("%s: %w", label, err)
+		return fmt.Errorf("%s: %w", label, err)
 	}
 	for _, pt := range pts {
 		if i := res.FindPoint(pt.QueryParams); i >= 0 {
@@ -88,7 +141,7 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) (string, error) {
 	}
 	res.Finished = time.Now().UTC()
 	if err := result.Write(path, res); err != nil {
-		return path, err
+		return err
 	}
 	e.disp.pointsFinished(len(pts))
 	for _, pt := range pts {
@@ -99,7 +152,7 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) (string, error) {
 		fmt.Fprintf(e.log, "%s %s: recall@%d %.4f  recall@1 %.4f  qps %.0f (cv %.1f%%, %d passes of %d×%d queries)\n",
 			label, query, cfg.K, pt.Recall, pt.RecallAt1, pt.QPS, 100*pt.CV, len(pt.PassQPS), pt.PassRepeats[0], ds.Query.Rows)
 	}
-	return path, nil
+	return nil
 }
 
 // obtainIndex loads the index from the cache or builds (and caches) it.

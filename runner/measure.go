@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/runner/result"
 	"github.com/annbench/annbench/runner/stats"
 )
@@ -51,8 +52,8 @@ func setQuery(idx algorithms.Index, qp algorithms.Params) error {
 //     collected and the machine left to settle;
 //  3. the results of each setting's first timed pass are scored.
 //
-// It returns one point per setting, in the order of qps.
-func (e *jobEnv) measureSweep(ctx context.Context, idx algorithms.Index, s *searcher, qps []algorithms.Params) ([]result.Point, error) {
+// It returns one point per setting, in the order of qps, scored by tr.
+func (e *jobEnv) measureSweep(ctx context.Context, idx algorithms.Index, s *searcher, tr *score.Truth, qps []algorithms.Params) ([]result.Point, error) {
 	p := protocolOf(e.cfg)
 	sets := make([]*setting, len(qps))
 	for i, qp := range qps {
@@ -89,12 +90,12 @@ func (e *jobEnv) measureSweep(ctx context.Context, idx algorithms.Index, s *sear
 			st.qps = append(st.qps, float64(nq*st.repeats)/d.Seconds())
 			algorithms.OrNoProgress(e.passes).Done(1)
 			if t == 0 {
-				sc, err := e.truth.Score(s.snapshot())
+				sc, err := tr.Score(s.snapshot())
 				if err != nil {
 					return nil, err
 				}
 				st.point.Recall, st.point.RecallAt1 = sc.Recall, sc.Recall1
-				st.point.Invalid = result.Invalid{Duplicates: sc.Invalid.Duplicates, OutOfRange: sc.Invalid.OutOfRange, TooMany: sc.Invalid.TooMany}
+				st.point.Invalid = result.Invalid{Duplicates: sc.Invalid.Duplicates, OutOfRange: sc.Invalid.OutOfRange, TooMany: sc.Invalid.TooMany, Disallowed: sc.Invalid.Disallowed}
 			}
 		}
 	}

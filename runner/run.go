@@ -53,7 +53,7 @@ func Run(ctx context.Context, plan *config.Plan, opt Options) ([]string, error) 
 	machine := CurrentMachine()
 	points := 0
 	for _, j := range plan.Jobs {
-		points += len(j.Queries)
+		points += len(j.Queries) * len(plan.Config.Workloads())
 	}
 	out := opt.ProgressOut
 	if out == nil {
@@ -79,11 +79,13 @@ func Run(ctx context.Context, plan *config.Plan, opt Options) ([]string, error) 
 			ds.Close()
 			return paths, fmt.Errorf("dataset %s: %w", ds.Name, err)
 		}
+		if env.workloads, err = workloadsFor(ctx, plan.Config, ds, log); err != nil {
+			ds.Close()
+			return paths, err
+		}
 		for _, job := range group {
 			p, err := env.run(ctx, job)
-			if p != "" {
-				paths = append(paths, p)
-			}
+			paths = append(paths, p...)
 			if err != nil {
 				ds.Close()
 				return paths, err

@@ -25,6 +25,31 @@ type searcher struct {
 	flat    []int32   // nq*k result storage
 	results [][]int32 // per query: what Search returned
 	lat     []float64 // per-query latency in ns of the last pass (single mode)
+
+	// allow, when not nil, restricts query i to allow[i] through fs.
+	allow []*algorithms.Allow
+	fs    algorithms.FilteredSearcher
+}
+
+// filter makes every later pass search query i only among allow[i], with
+// the index's own filtered search or, without one, by post-filtering. It
+// reports whether post-filtering is used.
+func (s *searcher) filter(allow []*algorithms.Allow) (post bool) {
+	s.allow = allow
+	fs, ok := s.idx.(algorithms.FilteredSearcher)
+	if !ok {
+		fs = &algorithms.PostFilter{Index: s.idx}
+	}
+	s.fs = fs
+	return !ok
+}
+
+// search runs query i into dst.
+func (s *searcher) search(i int, dst []int32) []int32 {
+	if s.allow != nil {
+		return s.fs.SearchFiltered(s.queries.Row(i), s.k, s.allow[i], dst)
+	}
+	return s.idx.Search(s.queries.Row(i), s.k, dst)
 }
 
 func newSearcher(idx algorithms.Index, queries vector.Matrix, k int, mode string, threads int) *searcher {
@@ -55,7 +80,7 @@ func (s *searcher) singlePass(ctx context.Context) (time.Duration, error) {
 		if i%ctxCheckEvery == 0 && ctx.Err() != nil {
 			return 0, ctx.Err()
 		}
-		s.results[i] = s.idx.Search(s.queries.Row(i), k, s.flat[i*k:i*k:i*k+k])
+		s.results[i] = s.search(i, s.flat[i*k:i*k:i*k+k])
 		now := time.Now()
 		s.lat[i] = float64(now.Sub(prev))
 		prev = now
@@ -66,8 +91,9 @@ func (s *searcher) singlePass(ctx context.Context) (time.Duration, error) {
 func (s *searcher) batchPass(ctx context.Context) (time.Duration, error) {
 	k, nq := s.k, s.queries.Rows
 	bs, ok := s.idx.(algorithms.BatchSearcher)
-	if !ok {
-		// No batch path: one call per query, spread like parallel mode.
+	if !ok || s.allow != nil {
+		// No batch path (or a filtered one): one call per query, spread
+		// like parallel mode.
 		return s.parallelPass(ctx)
 	}
 	start := time.Now()
@@ -102,7 +128,7 @@ func (s *searcher) parallelPass(ctx context.Context) (time.Duration, error) {
 					return
 				}
 				for i := from; i < min(from+chunk, nq); i++ {
-					s.results[i] = s.idx.Search(s.queries.Row(i), k, s.flat[i*k:i*k:i*k+k])
+					s.results[i] = s.search(i, s.flat[i*k:i*k:i*k+k])
 				}
 			}
 		}()

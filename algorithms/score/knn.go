@@ -42,9 +42,7 @@ func (t *Truth) KNNAccuracy(results [][]int32, baseLabels, queryLabels []int32) 
 func (t *Truth) ExactKNNAccuracy(baseLabels, queryLabels []int32) (float64, error) {
 	results := make([][]int32, t.queries.Rows)
 	for qi := range results {
-		if t.kk > 0 {
-			results[qi] = t.gt.Row(qi)[:t.kk]
-		}
+		results[qi] = t.gt.Row(qi)[:t.QueryK(qi)]
 	}
 	return t.KNNAccuracy(results, baseLabels, queryLabels)
 }

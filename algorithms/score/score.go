@@ -27,11 +27,15 @@ type Invalid struct {
 	// TooMany is the number of queries that returned more than k ids; only
 	// the first k are scored.
 	TooMany int
+	// Disallowed is the number of ids among a query's first k that its
+	// filter excludes (filtered truth only).
+	Disallowed int
 }
 
 // Add returns the element-wise sum of a and b.
 func (a Invalid) Add(b Invalid) Invalid {
-	return Invalid{Duplicates: a.Duplicates + b.Duplicates, OutOfRange: a.OutOfRange + b.OutOfRange, TooMany: a.TooMany + b.TooMany}
+	return Invalid{Duplicates: a.Duplicates + b.Duplicates, OutOfRange: a.OutOfRange + b.OutOfRange,
+		TooMany: a.TooMany + b.TooMany, Disallowed: a.Disallowed + b.Disallowed}
 }
 
 // Scores are the figures for a set of results.
@@ -84,6 +88,11 @@ type Truth struct {
 	k, kk   int
 	limit   []float64 // per query: k-th true distance plus tolerance
 	first   []float64 // per query: nearest true distance plus tolerance
+	// avail, for filtered truth, holds per query the number of true
+	// neighbours (fewer than kk where the filter allows fewer rows).
+	avail []int
+	// allowed, for filtered truth, tells whether query qi may return id.
+	allowed func(qi int, id int32) bool
 }
 
 // New prepares scoring at k for queries over base. gt must hold, for every
@@ -91,6 +100,23 @@ type Truth struct {
 // (their order does not matter); ids outside the base are an error naming
 // the row and column.
 func New(metric vector.Metric, base, queries vector.Matrix, gt vector.IDMatrix, k int) (*Truth, error) {
+	return newTruth(metric, base, queries, gt, k, nil)
+}
+
+// NewFiltered is New for a filtered search, where query qi may only return
+// the ids allowed(qi, id) accepts and gt holds the exact neighbours among
+// those: a row's ids may end early with -1 where fewer than k rows are
+// allowed, and the query is then scored over the neighbours it has (a query
+// with none scores 1). An id the filter excludes never counts and is
+// reported as Invalid.Disallowed.
+func NewFiltered(metric vector.Metric, base, queries vector.Matrix, gt vector.IDMatrix, k int, allowed func(qi int, id int32) bool) (*Truth, error) {
+	if allowed == nil {
+		return nil, fmt.Errorf("score: filtered truth without a filter")
+	}
+	return newTruth(metric, base, queries, gt, k, allowed)
+}
+
+func newTruth(metric vector.Metric, base, queries vector.Matrix, gt vector.IDMatrix, k int, allowed func(qi int, id int32) bool) (*Truth, error) {
 	switch {
 	case !metric.Valid():
 		return nil, fmt.Errorf("score: unknown metric %q", metric)
@@ -110,12 +136,27 @@ func New(metric vector.Metric, base, queries vector.Matrix, gt vector.IDMatrix, 
 		return nil, fmt.Errorf("score: ground truth has %d rows of %d ids, want at least %d rows of %d", gt.Rows, gt.Dim, queries.Rows, kk)
 	}
 	t := &Truth{metric: metric, base: base, queries: queries, gt: gt, k: k, kk: kk,
-		limit: make([]float64, queries.Rows), first: make([]float64, queries.Rows)}
+		limit: make([]float64, queries.Rows), first: make([]float64, queries.Rows), allowed: allowed}
 	if kk == 0 {
 		return t, nil
 	}
+	if allowed != nil {
+		t.avail = make([]int, queries.Rows)
+	}
 	for qi := 0; qi < queries.Rows; qi++ {
 		q, row := queries.Row(qi), gt.Row(qi)[:kk]
+		if allowed != nil {
+			n := 0
+			for n < kk && row[n] >= 0 {
+				n++
+			}
+			for j, id := range row[n:] {
+				if id >= 0 {
+					return nil, fmt.Errorf("score: ground truth row %d, column %d: id %d after the -1 padding", qi, n+j, id)
+				}
+			}
+			row, t.avail[qi] = row[:n], n
+		}
 		hi, lo := math.Inf(-1), math.Inf(1)
 		var maxNorm float64
 		for j, id := range row {
@@ -140,8 +181,17 @@ func New(metric vector.Metric, base, queries vector.Matrix, gt vector.IDMatrix, 
 }
 
 // K returns the number of true neighbours a query's recall is out of:
-// min(k, base rows).
+// min(k, base rows); for filtered truth, at most that (see QueryK).
 func (t *Truth) K() int { return t.kk }
+
+// QueryK returns the number of true neighbours query qi's recall is out
+// of: K(), or fewer for a filtered query with fewer allowed rows.
+func (t *Truth) QueryK(qi int) int {
+	if t.avail != nil {
+		return t.avail[qi]
+	}
+	return t.kk
+}
 
 // Query scores the ids returned for query qi (0 <= qi < query rows). Ids
 // past the k-th are ignored and make the result TooMany; out-of-range and
@@ -160,6 +210,10 @@ func (t *Truth) Query(qi int, ids []int32) QueryScore {
 	for j, id := range ids {
 		if id < 0 || int(id) >= t.base.Rows {
 			s.Invalid.OutOfRange++
+			continue
+		}
+		if t.allowed != nil && !t.allowed(qi, id) {
+			s.Invalid.Disallowed++
 			continue
 		}
 		if repeated(ids[:j], id, seen) {
@@ -212,7 +266,11 @@ func (t *Truth) Score(results [][]int32) (Scores, error) {
 	var sum, sum1 float64
 	for qi, ids := range results {
 		s := t.Query(qi, ids)
-		sum += float64(s.Hits) / float64(t.kk)
+		if kq := t.QueryK(qi); kq > 0 {
+			sum += float64(s.Hits) / float64(kq)
+		} else {
+			sum++ // a filter that allows nothing: nothing to find
+		}
 		if s.Hit1 {
 			sum1++
 		}

@@ -89,7 +89,7 @@ report its fastest pass; compare against annbench's median pass accordingly.`,
 				return err
 			}
 			for _, r := range results {
-				path := runner.ResultPath(output, name, r.Algorithm, algorithms.Params(r.IndexParams))
+				path := runner.ResultPath(output, name, r.Algorithm, algorithms.Params(r.IndexParams), "")
 				if err := result.Write(path, r); err != nil {
 					return err
 				}

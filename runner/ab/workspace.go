@@ -53,7 +53,11 @@ func Clean(dir string) error {
 func Write(dir string, rs []result.Result) error {
 	for i := range rs {
 		r := &rs[i]
-		path := runner.ResultPath(dir, r.Dataset, r.Algorithm, algorithms.Params(r.IndexParams))
+		filter := ""
+		if r.Filter != nil {
+			filter = r.Filter.ID
+		}
+		path := runner.ResultPath(dir, r.Dataset, r.Algorithm, algorithms.Params(r.IndexParams), filter)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return fmt.Errorf("ab: %w", err)
 		}

@@ -36,6 +36,9 @@ type Result struct {
 	Trials int `json:"trials"`
 	// Queries is the number of queries in one pass.
 	Queries int `json:"queries"`
+	// Filter describes the filter workload; nil when every base row was
+	// searched.
+	Filter *Filter `json:"filter,omitempty"`
 	// Build describes how the index was made.
 	Build Build `json:"build"`
 	// Points holds one entry per query-parameter setting.
@@ -104,6 +107,25 @@ type Point struct {
 	Invalid Invalid `json:"invalid"`
 }
 
+// Filter describes the filter workload of a result: each query searched
+// only the base rows its filter allows, and was scored against the exact
+// neighbours among them.
+type Filter struct {
+	// ID is the workload's identity: "label=query", "range=0.01",
+	// "ids=<file stem>-<content hash>".
+	ID string `json:"id"`
+	// Kind is label, range or ids.
+	Kind string `json:"kind"`
+	// Selectivity is the mean share of the base a query was allowed.
+	Selectivity float64 `json:"selectivity"`
+	// ShortQueries counts queries with fewer than k allowed rows; each is
+	// scored over the rows it has.
+	ShortQueries int `json:"short_queries"`
+	// PostFilter is true when the index has no filtered search of its own
+	// and was searched for more ids, of which the allowed ones were kept.
+	PostFilter bool `json:"post_filter,omitempty"`
+}
+
 // Interval is a confidence interval.
 type Interval struct {
 	// Lo and Hi bound the interval.
@@ -130,6 +152,9 @@ type Invalid struct {
 	OutOfRange int `json:"out_of_range"`
 	// TooMany is the number of queries that returned more than k ids.
 	TooMany int `json:"too_many"`
+	// Disallowed is the number of ids a filtered search returned although
+	// the query's filter excludes them.
+	Disallowed int `json:"disallowed,omitempty"`
 }
 
 // Machine describes the computer and build that produced a result.
