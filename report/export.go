@@ -17,7 +17,7 @@ import (
 var csvFixed = []string{
 	"dataset", "metric", "algorithm", "index_params", "query_params",
 	"k", "mode", "threads", "trials", "queries",
-	"recall", "recall_at_1", "qps", "qps_min", "qps_max", "cv",
+	"recall", "recall_at_1", "qps", "qps_min", "qps_max", "cv", "qps_ci_lo", "qps_ci_hi", "passes",
 	"latency_p50_us", "latency_p95_us", "latency_p99_us", "distance_count", "pareto",
 	"build_seconds", "build_cached", "index_bytes", "peak_rss",
 	"invalid_duplicates", "invalid_out_of_range", "invalid_too_many",
@@ -49,6 +49,7 @@ func WriteCSV(w io.Writer, results []result.Result) error {
 					r.Dataset, r.Metric, r.Algorithm, result.ParamString(r.IndexParams), result.ParamString(p.QueryParams),
 					strconv.Itoa(r.K), r.Mode, strconv.Itoa(r.Threads), strconv.Itoa(r.Trials), strconv.Itoa(r.Queries),
 					num(p.Recall), num(p.RecallAt1), num(p.QPS), num(p.QPSMin), num(p.QPSMax), num(p.CV),
+					ciCSV(p.QPSCI, true), ciCSV(p.QPSCI, false), strconv.Itoa(len(p.PassQPS)),
 					num(p.LatencyUS.P50), num(p.LatencyUS.P95), num(p.LatencyUS.P99), num(p.DistanceCount),
 					strconv.FormatBool(on[p]),
 					num(r.Build.Seconds), strconv.FormatBool(r.Build.Cached), strconv.FormatInt(r.Build.IndexBytes, 10), strconv.FormatInt(r.Build.PeakRSS, 10),
@@ -172,12 +173,18 @@ func WriteBenchfmt(w io.Writer, results []result.Result) error {
 					passes = []float64{p.QPS}
 				}
 				name := "BenchmarkSearch/" + base + idx + nameParams(p.QueryParams) + suffix
-				for _, q := range passes {
+				for j, q := range passes {
 					if q <= 0 {
 						continue
 					}
+					// A pass that repeated the query set answered
+					// queries × repeats of them.
+					iters := n
+					if j < len(p.PassRepeats) && len(p.PassRepeats) == len(p.PassQPS) {
+						iters = n * max(p.PassRepeats[j], 1)
+					}
 					fmt.Fprintf(bw, "%s %d %s ns/op %s qps %s recall %s recall@1\n",
-						name, n, sig6(1e9/q), sig6(q), num(p.Recall), num(p.RecallAt1))
+						name, iters, sig6(1e9/q), sig6(q), num(p.Recall), num(p.RecallAt1))
 				}
 			}
 		}
@@ -186,6 +193,17 @@ func WriteBenchfmt(w io.Writer, results []result.Result) error {
 		return fmt.Errorf("write benchfmt: %w", err)
 	}
 	return nil
+}
+
+// ciCSV is one bound of a point's median interval, empty without one.
+func ciCSV(ci *result.Interval, lo bool) string {
+	switch {
+	case ci == nil:
+		return ""
+	case lo:
+		return num(ci.Lo)
+	}
+	return num(ci.Hi)
 }
 
 func writeConfig(w io.Writer, m result.Machine) {

@@ -79,6 +79,7 @@ func TestBenchfmtShape(t *testing.T) {
 			{QueryParams: map[string]any{"ef": 10.0}, Recall: 0.9, RecallAt1: 0.95, QPS: 2000, PassQPS: []float64{1900, 2000, 0}},
 			{QueryParams: map[string]any{"ef": 20.0}, Recall: 0.95, QPS: 1000},
 			{QueryParams: map[string]any{"ef": 40.0}, Recall: 0.99, QPS: 0},
+			{QueryParams: map[string]any{"ef": 80.0}, Recall: 0.999, QPS: 500, PassQPS: []float64{500}, PassRepeats: []int{4}},
 		}}
 	var buf bytes.Buffer
 	if err := WriteBenchfmt(&buf, []result.Result{r}); err != nil {
@@ -106,10 +107,14 @@ func TestBenchfmtShape(t *testing.T) {
 			}
 		}
 	}
-	// Two positive passes of ef=10, one point of ef=20 without passes;
-	// zero-QPS passes and points are left out.
-	if search != 3 || build != 1 {
-		t.Errorf("%d search and %d build lines, want 3 and 1:\n%s", search, build, buf.String())
+	// Two positive passes of ef=10, one point of ef=20 without passes,
+	// one pass of ef=80; zero-QPS passes and points are left out.
+	if search != 4 || build != 1 {
+		t.Errorf("%d search and %d build lines, want 4 and 1:\n%s", search, build, buf.String())
+	}
+	// A pass that ran the 50 queries 4 times counts 200 iterations.
+	if !strings.Contains(buf.String(), "/ef=80 200 2000000 ns/op 500 qps") {
+		t.Errorf("repeated pass not counted as queries × repeats:\n%s", buf.String())
 	}
 	if !strings.Contains(buf.String(), "BenchmarkSearch/dataset=my_data_set/k=10/mode=single/threads=1/algorithm=odd_alg/metric_x=a_b_c/ef=10 50 526316 ns/op 1900 qps 0.9 recall 0.95 recall@1\n") {
 		t.Errorf("unexpected line format:\n%s", buf.String())
