@@ -149,8 +149,12 @@ func (e *jobEnv) runWorkload(ctx context.Context, job config.Job, w *workload, l
 		if len(pt.QueryParams) > 0 {
 			query = algorithms.Params(pt.QueryParams).Slug()
 		}
-		fmt.Fprintf(e.log, "%s %s: recall@%d %.4f  recall@1 %.4f  qps %.0f (cv %.1f%%, %d passes of %d×%d queries)\n",
-			label, query, cfg.K, pt.Recall, pt.RecallAt1, pt.QPS, 100*pt.CV, len(pt.PassQPS), pt.PassRepeats[0], ds.Query.Rows)
+		ci := ""
+		if pt.QPSCI != nil {
+			ci = fmt.Sprintf(" [%.0f–%.0f]", pt.QPSCI.Lo, pt.QPSCI.Hi)
+		}
+		fmt.Fprintf(e.log, "%s %s: recall@%d %.4f  recall@1 %.4f  qps %.0f%s (cv %.1f%%, %d passes of %d×%d queries)\n",
+			label, query, cfg.K, pt.Recall, pt.RecallAt1, pt.QPS, ci, 100*pt.CV, len(pt.PassQPS), pt.PassRepeats[0], ds.Query.Rows)
 	}
 	return nil
 }

@@ -136,6 +136,9 @@ func TestPassesRepeatToTheMinimumTime(t *testing.T) {
 	if p.QPSCI == nil || p.QPSCI.Lo != p.QPSMin || p.QPSCI.Hi != p.QPSMax || p.QPSCI.Confidence != 1-2.0/64 {
 		t.Errorf("qps_ci %+v, want [%v, %v] at %v", p.QPSCI, p.QPSMin, p.QPSMax, 1-2.0/64)
 	}
+	if want := fmt.Sprintf("qps %.0f [%.0f–%.0f] (cv", p.QPS, p.QPSCI.Lo, p.QPSCI.Hi); !strings.Contains(log.String(), want) {
+		t.Errorf("log lacks the interval %q:\n%s", want, log.String())
+	}
 	if want := fmt.Sprintf("6 passes of %d×20 queries", p.PassRepeats[0]); !strings.Contains(log.String(), want) {
 		t.Errorf("log lacks %q:\n%s", want, log.String())
 	}
