@@ -134,7 +134,7 @@ func TestPassesRepeatToTheMinimumTime(t *testing.T) {
 	}
 	// Six passes give a 95% interval of the median: [min, max] at 1 − 2/64.
 	if p.QPSCI == nil || p.QPSCI.Lo != p.QPSMin || p.QPSCI.Hi != p.QPSMax || p.QPSCI.Confidence != 1-2.0/64 {
-		t.Errorf("qps_ci %+v, want [%v, %v] at %v", p.QPSCI, p.QPSMin, p.QPSMax, 1-2.0/64)
+		t.Fatalf("qps_ci %+v, want [%v, %v] at %v", p.QPSCI, p.QPSMin, p.QPSMax, 1-2.0/64)
 	}
 	if want := fmt.Sprintf("qps %.0f [%.0f–%.0f] (cv", p.QPS, p.QPSCI.Lo, p.QPSCI.Hi); !strings.Contains(log.String(), want) {
 		t.Errorf("log lacks the interval %q:\n%s", want, log.String())
