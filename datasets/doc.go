@@ -46,10 +46,7 @@
 //
 // # Ground truth
 //
-// Shipped ground truth is loaded when present. The runner computes missing
-// or short ground truth and saves it with Dataset.StoreGroundTruth, which
-// writes <name>_groundtruth_k<k>_q<queries>_b<base>.ivecs (and a matching
-// _groundtruth_distances_ .fvecs) beside the data, or under
-// <CacheDir>/<name>/ for built-in data and read-only directories. Open
-// prefers the longest ground truth it finds for the same queries and base.
+// Shipped ground truth is loaded when present, nothing else: computing,
+// caching (keyed by Fingerprint) and spot-checking it against exact search
+// is algorithms/groundtruth's job. datasets never writes beside the data.
 package datasets

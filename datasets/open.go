@@ -15,9 +15,8 @@ type Options struct {
 	// DataDir is where datasets are looked for first; default
 	// DefaultDataDir() ($ANNBENCH_DATA, else ./data).
 	DataDir string
-	// CacheDir is where computed ground truth is stored when it cannot be
-	// written beside the data (built-in data, read-only directories);
-	// default <DataDir>/cache.
+	// CacheDir is where fingerprints of file-backed data are cached (and
+	// where callers keep computed ground truth); default <DataDir>/cache.
 	CacheDir string
 	// MaxQueries, when positive, keeps only the first MaxQueries queries
 	// (and the matching ground-truth rows and labels).
@@ -100,8 +99,8 @@ var fileReaders = map[Format]func(path string, f File, maxRows int) (part, error
 
 // Open loads the dataset called name (see Lookup for the names). File-based
 // datasets are looked for under opt.DataDir/<dir> and then in the entry's
-// system directories. Ground truth computed earlier and stored with
-// StoreGroundTruth is used when the shipped one is missing or shorter.
+// system directories. Ground truth is what the files ship; computed ground
+// truth is cached and looked up by algorithms/groundtruth.
 // Angular datasets come back with unit-length vectors. The caller must Close
 // the dataset.
 func Open(ctx context.Context, name string, opt Options) (*Dataset, error) {
@@ -123,10 +122,6 @@ func (e Entry) Open(ctx context.Context, opt Options) (*Dataset, error) {
 		d, err = e.openFiles(ctx, opt)
 	}
 	if err != nil {
-		return nil, err
-	}
-	if err := d.loadStoredGroundTruth(opt.CacheDir); err != nil {
-		d.Close()
 		return nil, err
 	}
 	return d, nil

@@ -67,43 +67,6 @@ func TestRealSiftsmall(t *testing.T) {
 	}
 }
 
-// TestRealStoreGroundTruthReadOnly stores longer lists for siftsmall: the
-// shared data directory is marked read-only, so they must land in the cache
-// and be preferred on the next Open.
-func TestRealStoreGroundTruthReadOnly(t *testing.T) {
-	dir := testDataDir(t)
-	cache := t.TempDir()
-	opt := Options{DataDir: dir, CacheDir: cache}
-	d, err := Open(context.Background(), "siftsmall", opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	if ownerWritable(d.Dir) {
-		t.Skipf("%s is writable; not storing test lists beside shared data", d.Dir)
-	}
-	k := d.GroundTruth.Dim + 1
-	ids := vector.IDMatrix{Data: make([]int32, d.Query.Rows*k), Rows: d.Query.Rows, Dim: k, Stride: k}
-	for i := 0; i < ids.Rows; i++ {
-		copy(ids.Row(i), d.GroundTruth.Row(i))
-	}
-	if err := d.StoreGroundTruth(k, ids, vector.Matrix{}, cache); err != nil {
-		t.Fatal(err)
-	}
-	name, _ := gtFileNames("siftsmall", k, 100, 10000)
-	if !exists(filepath.Join(cache, "siftsmall", name)) || exists(filepath.Join(d.Dir, name)) {
-		t.Fatalf("%s not stored in the cache only", name)
-	}
-	d2, err := Open(context.Background(), "siftsmall", opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d2.Close()
-	if d2.GroundTruth.Dim != k || d2.GroundTruth.Row(5)[3] != d.GroundTruth.Row(5)[3] {
-		t.Fatalf("reopened ground truth has k=%d, want %d", d2.GroundTruth.Dim, k)
-	}
-}
-
 func l2(a, b []float32) float64 {
 	var s float64
 	for i := range a {

@@ -7,11 +7,9 @@ import (
 	"io"
 	"time"
 
-	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/groundtruth"
 	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/datasets"
-	"github.com/annbench/annbench/datasets/vector"
 	"github.com/annbench/annbench/runner/config"
 )
 
@@ -19,10 +17,10 @@ import (
 type Options struct {
 	// Open opens a dataset by catalogue name. Required.
 	Open func(ctx context.Context, name string) (*datasets.Dataset, error)
-	// StoreGroundTruth, when set, caches computed ground truth (ids and
-	// published distances) for the dataset; errors are reported as
-	// warnings.
-	StoreGroundTruth func(ds *datasets.Dataset, ids vector.IDMatrix, dists vector.Matrix) error
+	// GroundTruth is where computed ground truth is cached and how shipped
+	// ground truth is checked (see groundtruth.Prepare); Run fills in K and
+	// Log.
+	GroundTruth groundtruth.Options
 	// Force re-measures points already present in result files.
 	Force bool
 	// Log receives progress lines; nil discards them.
@@ -113,7 +111,7 @@ func byDataset(jobs []config.Job) [][]config.Job {
 }
 
 // openForRun opens a dataset, limits its queries as configured and makes
-// sure it has at least k ground-truth neighbours per query.
+// sure it has at least k checked ground-truth neighbours per query.
 func openForRun(ctx context.Context, cfg *config.Config, name string, opt Options, disp *display, log io.Writer) (*datasets.Dataset, error) {
 	ds, err := opt.Open(ctx, name)
 	if err != nil {
@@ -134,74 +132,14 @@ func openForRun(ctx context.Context, cfg *config.Config, name string, opt Option
 		ds.GroundTruth.Rows = min(ds.GroundTruth.Rows, cfg.Queries)
 		ds.GroundTruthDist.Rows = min(ds.GroundTruthDist.Rows, cfg.Queries)
 	}
-	need := min(cfg.K, ds.Base.Rows)
-	if ds.GroundTruth.Rows >= ds.Query.Rows && ds.GroundTruth.Dim >= need {
-		if err := checkGroundTruth(ds); err != nil {
-			ds.Close()
-			return nil, err
-		}
-		return ds, nil
-	}
-	depth := max(cfg.K, 100)
-	fmt.Fprintf(log, "%s: computing exact ground truth (%d queries × %d base, top %d)\n", name, ds.Query.Rows, ds.Base.Rows, depth)
-	start := time.Now()
-	ids, dists, err := exactWithProgress(ctx, ds.Metric, ds.Base, ds.Query, depth, disp.beginTask(name+" ground truth"))
+	gopt := opt.GroundTruth
+	gopt.K, gopt.Log = cfg.K, log
+	gopt.Progress = disp.beginTask(name + " ground truth")
+	err = groundtruth.Prepare(ctx, ds, gopt)
 	disp.endTask()
 	if err != nil {
 		ds.Close()
-		return nil, fmt.Errorf("dataset %s: ground truth: %w", name, err)
-	}
-	fmt.Fprintf(log, "%s: ground truth took %.1fs\n", name, time.Since(start).Seconds())
-	ds.GroundTruth, ds.GroundTruthDist = ids, dists
-	if opt.StoreGroundTruth != nil {
-		if err := opt.StoreGroundTruth(ds, ids, dists); err != nil {
-			fmt.Fprintf(log, "%s: warning: ground truth not cached: %v\n", name, err)
-		}
+		return nil, err
 	}
 	return ds, nil
-}
-
-// checkGroundTruth rejects ground truth whose ids point outside the base.
-func checkGroundTruth(ds *datasets.Dataset) error {
-	for i := 0; i < ds.Query.Rows; i++ {
-		for j, id := range ds.GroundTruth.Row(i) {
-			if id < 0 || int(id) >= ds.Base.Rows {
-				return fmt.Errorf("dataset %s: ground truth row %d, column %d: id %d outside [0,%d)", ds.Name, i, j, id, ds.Base.Rows)
-			}
-		}
-	}
-	return nil
-}
-
-// exactWithProgress is groundtruth.Compute over slices of the queries, telling
-// p of each slice done (the stage "queries"), so a long computation shows
-// how far it got. A slice is large enough (at least 256 queries) for the
-// blocked search to keep its efficiency.
-func exactWithProgress(ctx context.Context, metric vector.Metric, base, queries vector.Matrix, k int, p algorithms.Progress) (vector.IDMatrix, vector.Matrix, error) {
-	p.Stage("queries", int64(queries.Rows))
-	step := max(256, (queries.Rows+49)/50)
-	if step >= queries.Rows {
-		ids, dists, err := groundtruth.Compute(ctx, metric, base, queries, k, 0)
-		p.Done(int64(queries.Rows))
-		return ids, dists, err
-	}
-	var ids vector.IDMatrix
-	var dists vector.Matrix
-	for lo := 0; lo < queries.Rows; lo += step {
-		hi := min(lo+step, queries.Rows)
-		pi, pd, err := groundtruth.Compute(ctx, metric, base, queries.Slice(lo, hi), k, 0)
-		if err != nil {
-			return vector.IDMatrix{}, vector.Matrix{}, err
-		}
-		if lo == 0 {
-			ids = vector.IDMatrix{Data: make([]int32, queries.Rows*pi.Dim), Rows: queries.Rows, Dim: pi.Dim, Stride: pi.Dim}
-			dists = vector.NewMatrix(queries.Rows, pd.Dim)
-		}
-		for i := 0; i < pi.Rows; i++ {
-			copy(ids.Row(lo+i), pi.Row(i))
-			copy(dists.Row(lo+i), pd.Row(i))
-		}
-		p.Done(int64(hi - lo))
-	}
-	return ids, dists, nil
 }

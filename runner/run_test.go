@@ -11,6 +11,7 @@ import (
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/flat"
+	"github.com/annbench/annbench/algorithms/groundtruth"
 	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/datasets/vector"
 	"github.com/annbench/annbench/runner/config"
@@ -186,5 +187,28 @@ func TestCancelledRunKeepsFinishedResults(t *testing.T) {
 		if strings.Contains(e.Name(), ".tmp") {
 			t.Errorf("temporary file left behind: %s", e.Name())
 		}
+	}
+}
+
+// TestWrongShippedGroundTruthIsAnError: ground truth whose rows belong to
+// other queries (issue 12's shifted file) stops the run before any point
+// is measured, instead of inflating recall.
+func TestWrongShippedGroundTruthIsAnError(t *testing.T) {
+	cfg := testConfig(t, config.ModeSingle, 1)
+	ds := testDataset(500, 40, 16, vector.L2)
+	ids, _, err := groundtruth.Compute(context.Background(), ds.Metric, ds.Base, ds.Query, 10, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shifted := vector.IDMatrix{Data: append(ids.Data[10:], ids.Data[:10]...), Rows: ids.Rows, Dim: 10, Stride: 10}
+	ds.GroundTruth = shifted
+	plan := &config.Plan{Config: cfg, Jobs: []config.Job{flatJob(1)}}
+	paths, err := Run(context.Background(), plan, Options{Open: opener(ds)})
+	if err == nil || !strings.Contains(err.Error(), "disagree with exact search") || len(paths) != 0 {
+		t.Fatalf("shifted ground truth: paths %v, err %v", paths, err)
+	}
+	ds.GroundTruth = ids
+	if _, err := Run(context.Background(), plan, Options{Open: opener(ds)}); err != nil {
+		t.Fatalf("correct ground truth: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/flat"
 	"github.com/annbench/annbench/datasets/vector"
 )
@@ -39,4 +40,36 @@ func Published(metric vector.Metric, d float32) float32 {
 	default:
 		return 1 + d
 	}
+}
+
+// computeProgress is Compute over slices of the queries, telling p of each
+// slice done, so a long computation shows how far it got. A slice holds at
+// least 256 queries, enough for the blocked search to keep its speed.
+func computeProgress(ctx context.Context, metric vector.Metric, base, queries vector.Matrix, k, threads int, p algorithms.Progress) (vector.IDMatrix, vector.Matrix, error) {
+	p.Stage("queries", int64(queries.Rows))
+	step := max(256, (queries.Rows+49)/50)
+	if step >= queries.Rows {
+		ids, dists, err := Compute(ctx, metric, base, queries, k, threads)
+		p.Done(int64(queries.Rows))
+		return ids, dists, err
+	}
+	var ids vector.IDMatrix
+	var dists vector.Matrix
+	for lo := 0; lo < queries.Rows; lo += step {
+		hi := min(lo+step, queries.Rows)
+		si, sd, err := Compute(ctx, metric, base, queries.Slice(lo, hi), k, threads)
+		if err != nil {
+			return vector.IDMatrix{}, vector.Matrix{}, err
+		}
+		if lo == 0 {
+			ids = vector.IDMatrix{Data: make([]int32, queries.Rows*si.Dim), Rows: queries.Rows, Dim: si.Dim, Stride: si.Dim}
+			dists = vector.NewMatrix(queries.Rows, sd.Dim)
+		}
+		for i := 0; i < si.Rows; i++ {
+			copy(ids.Row(lo+i), si.Row(i))
+			copy(dists.Row(lo+i), sd.Row(i))
+		}
+		p.Done(int64(hi - lo))
+	}
+	return ids, dists, nil
 }

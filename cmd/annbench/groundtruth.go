@@ -17,6 +17,7 @@ func newGroundTruthCmd() *cobra.Command {
 		dataDir, cache string
 		outDir         string
 		maxQ, maxBase  int
+		force          bool
 	)
 	c := &cobra.Command{
 		Use:   "groundtruth DATASET",
@@ -25,8 +26,9 @@ func newGroundTruthCmd() *cobra.Command {
 DATASET by a blocked exact scan on all cores, and writes the ids as ivecs and
 the distances (Euclidean for l2, inner product for ip, 1 - cosine for angular)
 as fvecs. Without --out the files go where annbench run looks for cached
-ground truth: beside the data, or under --cache for built-in and read-only
-data.`,
+ground truth: under --cache, keyed by a fingerprint of the dataset's
+content. --out never writes into the dataset's own directory and never
+replaces existing files unless --force.`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if k <= 0 {
@@ -38,6 +40,11 @@ data.`,
 				return err
 			}
 			defer ds.Close()
+			if outDir != "" {
+				if err := checkGroundTruthOut(ds, outDir, force); err != nil {
+					return err
+				}
+			}
 			start := time.Now()
 			ids, dists, err := groundtruth.Compute(c.Context(), ds.Metric, ds.Base, ds.Query, k, threads)
 			if err != nil {
@@ -48,8 +55,7 @@ data.`,
 				if err := os.MkdirAll(outDir, 0o755); err != nil {
 					return fmt.Errorf("groundtruth: %w", err)
 				}
-				idPath := filepath.Join(outDir, ds.Name+"_groundtruth.ivecs")
-				distPath := filepath.Join(outDir, ds.Name+"_groundtruth_distances.fvecs")
+				idPath, distPath := groundTruthOutPaths(ds, outDir)
 				if err := datasets.WriteIvecs(idPath, ids); err != nil {
 					return err
 				}
@@ -57,8 +63,17 @@ data.`,
 					return err
 				}
 				fmt.Fprintf(c.OutOrStdout(), "wrote %s and %s\n", idPath, distPath)
-			} else if err := ds.StoreGroundTruth(ids.Dim, ids, dists, cache); err != nil {
-				return err
+			} else {
+				fp, err := ds.Fingerprint()
+				if err != nil {
+					return err
+				}
+				key := groundtruth.Key{Dataset: ds.Name, Fingerprint: fp, Queries: ds.Query.Rows, Base: ds.Base.Rows}
+				path, err := groundtruth.Cache{Dir: cache}.Store(key, ids, dists)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(c.OutOrStdout(), "wrote %s\n", path)
 			}
 			fmt.Fprintf(c.OutOrStdout(), "%s: top %d for %d queries over %d base vectors in %.2fs\n",
 				ds.Name, ids.Dim, ds.Query.Rows, ds.Base.Rows, elapsed.Seconds())
@@ -71,7 +86,43 @@ data.`,
 	f.StringVar(&dataDir, "data", "", "data directory (default $ANNBENCH_DATA, else ./data)")
 	f.StringVar(&cache, "cache", "interim", "where ground truth of built-in or read-only data is cached")
 	f.StringVar(&outDir, "out", "", "write <dataset>_groundtruth.ivecs and _distances.fvecs into this directory instead")
+	f.BoolVar(&force, "force", false, "with --out: replace ground-truth files annbench wrote there before")
 	f.IntVar(&maxQ, "queries", 0, "use only the first N queries (0 = all)")
 	f.IntVar(&maxBase, "base", 0, "use only the first N base vectors (0 = all)")
 	return c
+}
+
+// groundTruthOutPaths returns the id and distance files --out writes.
+func groundTruthOutPaths(ds *datasets.Dataset, outDir string) (ids, dists string) {
+	return filepath.Join(outDir, ds.Name+"_groundtruth.ivecs"), filepath.Join(outDir, ds.Name+"_groundtruth_distances.fvecs")
+}
+
+// checkGroundTruthOut refuses an --out that would overwrite a publisher's
+// files: the dataset's own directory always, existing files unless force.
+func checkGroundTruthOut(ds *datasets.Dataset, outDir string, force bool) error {
+	if ds.Dir != "" && sameDir(outDir, ds.Dir) {
+		return usageError{fmt.Errorf("groundtruth: --out %s is the dataset's own directory; annbench never writes beside a publisher's files (choose another directory)", outDir)}
+	}
+	if force {
+		return nil
+	}
+	idPath, distPath := groundTruthOutPaths(ds, outDir)
+	for _, p := range []string{idPath, distPath} {
+		if _, err := os.Stat(p); err == nil {
+			return usageError{fmt.Errorf("groundtruth: %s exists; pass --force to replace it or choose another --out", p)}
+		}
+	}
+	return nil
+}
+
+// sameDir reports whether a and b name the same directory.
+func sameDir(a, b string) bool {
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(sa, sb)
+	}
+	aa, _ := filepath.Abs(a)
+	ab, _ := filepath.Abs(b)
+	return aa == ab
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/annbench/annbench/datasets"
@@ -51,5 +53,50 @@ func TestGroundTruthCommand(t *testing.T) {
 	}
 	if _, _, code := cli(t, "groundtruth", "synthetic-2k-8", "-k", "0"); code != 2 {
 		t.Errorf("-k 0: exit %d, want 2", code)
+	}
+}
+
+// TestGroundTruthNeverOverwrites is issue 12's probe 9: --out never
+// replaces files without --force, and never writes into the dataset's own
+// directory; without --out the lists go to the cache.
+func TestGroundTruthNeverOverwrites(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"groundtruth", "synthetic-2k-8", "-k", "5", "--queries", "10", "--out", dir}
+	if _, errs, code := cli(t, args...); code != 0 {
+		t.Fatalf("first write: exit %d: %s", code, errs)
+	}
+	if _, errs, code := cli(t, args...); code != 2 || !strings.Contains(errs, "synthetic-2k-8_groundtruth.ivecs exists; pass --force") {
+		t.Fatalf("second write: exit %d: %s", code, errs)
+	}
+	if _, errs, code := cli(t, append(args, "--force")...); code != 0 {
+		t.Fatalf("--force: exit %d: %s", code, errs)
+	}
+	cache := t.TempDir()
+	out, errs, code := cli(t, "groundtruth", "synthetic-2k-8", "-k", "5", "--queries", "10", "--cache", cache)
+	if code != 0 || !strings.Contains(out, filepath.Join(cache, "groundtruth", "synthetic-2k-8")) {
+		t.Fatalf("cache write: exit %d: %s %s", code, out, errs)
+	}
+
+	src := os.Getenv("ANNBENCH_TESTDATA")
+	if src == "" {
+		t.Skip("ANNBENCH_TESTDATA is not set; the dataset-directory case needs siftsmall")
+	}
+	// A private data directory whose siftsmall files link to the shared ones.
+	data := t.TempDir()
+	own := filepath.Join(data, "siftsmall")
+	if err := os.Mkdir(own, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"siftsmall_base.fvecs", "siftsmall_query.fvecs", "siftsmall_groundtruth.ivecs"} {
+		if err := os.Symlink(filepath.Join(src, "siftsmall", f), filepath.Join(own, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, errs, code = cli(t, "groundtruth", "siftsmall", "--data", data, "--cache", cache, "--out", own, "--force")
+	if code != 2 || !strings.Contains(errs, "is the dataset's own directory") {
+		t.Fatalf("--out into the dataset directory: exit %d: %s", code, errs)
+	}
+	if fi, err := os.Lstat(filepath.Join(own, "siftsmall_groundtruth.ivecs")); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the publisher's file was touched: %v", err)
 	}
 }

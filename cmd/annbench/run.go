@@ -10,9 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/annbench/annbench/algorithms/groundtruth"
 	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/datasets/fetch"
-	"github.com/annbench/annbench/datasets/vector"
 	"github.com/annbench/annbench/report"
 	"github.com/annbench/annbench/runner"
 	"github.com/annbench/annbench/runner/config"
@@ -22,6 +22,7 @@ func newRunCmd() *cobra.Command {
 	var (
 		force, noPlots, noDownload bool
 		dataDir, progress          string
+		recomputeGT                bool
 	)
 	c := &cobra.Command{
 		Use:   "run [CONFIG] [key=value ...]",
@@ -47,9 +48,8 @@ sweep of the index in progress; the sweeps finished before stay on disk.`,
 			if err := runner.Preflight(plan, available); err != nil {
 				return fmt.Errorf("pre-flight: nothing was run:\n%w", err)
 			}
-			// Ground truth computed for built-in or read-only data is cached
-			// under the index cache, or under the data directory when the
-			// index cache is off.
+			// Computed ground truth is cached under the index cache, or
+			// under the data directory when the index cache is off.
 			gtCache := cfg.Cache
 			if gtCache == "" {
 				dd := dataDir
@@ -71,9 +71,7 @@ sweep of the index in progress; the sweeps finished before stay on disk.`,
 				Open: func(ctx context.Context, name string) (*datasets.Dataset, error) {
 					return openRunDataset(ctx, cfg, name, opts, !noDownload, log)
 				},
-				StoreGroundTruth: func(ds *datasets.Dataset, ids vector.IDMatrix, dists vector.Matrix) error {
-					return ds.StoreGroundTruth(ids.Dim, ids, dists, gtCache)
-				},
+				GroundTruth: groundtruth.Options{Cache: groundtruth.Cache{Dir: gtCache}, Recompute: recomputeGT},
 			}
 			_, runErr := runner.Run(c.Context(), plan, ropt)
 			if noPlots {
@@ -100,6 +98,7 @@ sweep of the index in progress; the sweeps finished before stay on disk.`,
 	c.Flags().StringVar(&progress, "progress", "auto", "how builds, ground truth and the sweep show progress: auto (bars on a terminal, a line every 15 s when $CI is set, else nothing), bars, lines or off")
 	c.Flags().BoolVar(&noPlots, "no-plots", false, "do not render plots at the end")
 	c.Flags().BoolVar(&noDownload, "no-download", false, "fail instead of downloading missing datasets")
+	c.Flags().BoolVar(&recomputeGT, "recompute-ground-truth", false, "ignore shipped ground truth; use exact ground truth computed (and cached) by annbench")
 	c.Flags().StringVar(&dataDir, "data", "", "data directory (default $ANNBENCH_DATA, else ./data)")
 	return c
 }
