@@ -208,7 +208,8 @@ func Compare(base, next []result.Result, opt CompareOptions) (*Comparison, error
 	if len(targets) == 0 {
 		targets = DefaultTargets
 	}
-	bg, ng := groupMap(base), groupMap(next)
+	names := groupNames(base, next)
+	bg, ng := groupMap(base, names), groupMap(next, names)
 	c.Notes = compareNotes(base, next, bg, ng)
 	for _, ds := range unionKeys(bg, ng) {
 		bAlgs, nAlgs := bg[ds], ng[ds]
@@ -342,10 +343,12 @@ func compareNotes(base, next []result.Result, bg, ng map[string]map[string][]*re
 		var out []string
 		seen := map[string]bool{}
 		for _, r := range rs {
-			c := fmt.Sprintf("%s (%d cores)", r.Machine.CPU, r.Machine.Cores)
-			if !seen[c] {
-				seen[c] = true
-				out = append(out, c)
+			for _, m := range r.Machines {
+				c := fmt.Sprintf("%s (%d cores)", m.CPU, m.Cores)
+				if !seen[c] {
+					seen[c] = true
+					out = append(out, c)
+				}
 			}
 		}
 		sort.Strings(out)
@@ -357,15 +360,18 @@ func compareNotes(base, next []result.Result, bg, ng map[string]map[string][]*re
 	return notes
 }
 
-// groupMap indexes results by dataset then algorithm.
-func groupMap(rs []result.Result) map[string]map[string][]*result.Result {
+// groupMap indexes results by group name (the dataset, with the setup
+// when there are several; see groupNames) then algorithm, so that setups
+// are compared only with themselves.
+func groupMap(rs []result.Result, names map[*result.Result]groupName) map[string]map[string][]*result.Result {
 	m := map[string]map[string][]*result.Result{}
 	for i := range rs {
 		r := &rs[i]
-		if m[r.Dataset] == nil {
-			m[r.Dataset] = map[string][]*result.Result{}
+		ds := names[r].Name
+		if m[ds] == nil {
+			m[ds] = map[string][]*result.Result{}
 		}
-		m[r.Dataset][r.Algorithm] = append(m[r.Dataset][r.Algorithm], r)
+		m[ds][r.Algorithm] = append(m[ds][r.Algorithm], r)
 	}
 	for _, algs := range m {
 		for _, list := range algs {

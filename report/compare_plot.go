@@ -23,13 +23,19 @@ const CompareFile = "compare"
 const CompareTableFile = "compare.md"
 
 // RenderCompare writes the comparison c of base and new into dir: the
-// tables as compare.md and, for every dataset of either side, the overlay
-// figure <dir>/<dataset>/compare.{png,svg} with both sides' lines and
+// tables as compare.md and, for every dataset (and setup, when a dataset
+// has several) of either side, the overlay figure
+// <dir>/<dataset>[/<setup>]/compare.{png,svg} with both sides' lines and
 // frontiers in the same colours and markers, BASE dashed and NEW solid.
 // It returns the paths written.
 func RenderCompare(dir string, base, next []result.Result, c *Comparison, opt Options) ([]string, error) {
 	warn := opt.warn()
-	bg, ng := groupMap(base), groupMap(next)
+	names := groupNames(base, next)
+	bg, ng := groupMap(base, names), groupMap(next, names)
+	dirs := map[string]string{}
+	for _, n := range names {
+		dirs[n.Name] = n.Dir
+	}
 	var md bytes.Buffer
 	if err := c.WriteTable(&md); err != nil {
 		return nil, err
@@ -44,7 +50,7 @@ func RenderCompare(dir string, base, next []result.Result, c *Comparison, opt Op
 		if err != nil {
 			return paths, fmt.Errorf("render comparison: %s: %w", ds, err)
 		}
-		out := filepath.Join(dir, safeName(ds), CompareFile)
+		out := filepath.Join(dir, dirs[ds], CompareFile)
 		if err := writeFigure(f, out); err != nil {
 			return paths, fmt.Errorf("render comparison: %s: %w", ds, err)
 		}

@@ -163,7 +163,7 @@ func TestCompareNotes(t *testing.T) {
 		t.Errorf("notes for identical setups: %q", c.Notes)
 	}
 	next[0].K = 100
-	next[0].Machine.CPU = "Other CPU"
+	next[0].Machines = map[string]result.Machine{"m": {CPU: "Other CPU"}}
 	c := mustCompare(t, base, next, CompareOptions{})
 	var buf bytes.Buffer
 	if err := c.WriteTable(&buf); err != nil {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -124,32 +125,142 @@ func varyingIndexParams(rs []*result.Result) map[*result.Result]map[string]any {
 	return out
 }
 
-// datasetGroup is the results of one dataset, sorted by algorithm then
-// index parameters.
+// datasetGroup is the results of one dataset measured under one setup
+// (k, mode, threads, queries, filter, data), sorted by algorithm then
+// index parameters. Setups never share a group, so they never share a
+// plot or a table.
 type datasetGroup struct {
-	Name    string
+	// Name is the dataset, followed by the setup in parentheses when the
+	// dataset was measured under more than one.
+	Name string
+	// Dir is where the group's figures go, relative to the report
+	// directory: the dataset, and a setup subdirectory when there are
+	// several.
+	Dir     string
 	Results []*result.Result
 }
 
-// byDataset groups results by dataset name, sorted.
+// groupName is the name and figure directory of a result's group.
+type groupName struct{ Name, Dir string }
+
+// setupOf is the part of r's identity a group is about: everything but
+// the algorithm and its index parameters.
+func setupOf(r *result.Result) result.Identity {
+	id := r.Identity()
+	id.Algorithm, id.IndexParams = "", nil
+	return id
+}
+
+// setupLess orders results of one dataset by setup: k, mode, threads,
+// queries, filter, then data fingerprint.
+func setupLess(a, b *result.Result) bool {
+	switch {
+	case a.K != b.K:
+		return a.K < b.K
+	case a.Mode != b.Mode:
+		return a.Mode < b.Mode
+	case a.Threads != b.Threads:
+		return a.Threads < b.Threads
+	case a.Queries != b.Queries:
+		return a.Queries < b.Queries
+	case a.Identity().Filter != b.Identity().Filter:
+		return a.Identity().Filter < b.Identity().Filter
+	}
+	return a.DatasetFingerprint < b.DatasetFingerprint
+}
+
+// groupNames names the group of every result of sets: its dataset alone
+// when no one set holds that dataset under more than one setup, else the
+// dataset and the setup (and a short data fingerprint when only the data
+// differs). Compare passes its two sides as two sets: a BASE measured
+// with k=10 against a NEW with k=100 is then still one group, compared
+// with a note, while a side holding both k=10 and k=5 gets a group per
+// setup on both sides.
+func groupNames(sets ...[]result.Result) map[*result.Result]groupName {
+	multi := map[string]bool{}               // dataset -> some set has several setups
+	labels := map[string]map[string]string{} // dataset -> setup key -> label
+	for _, rs := range sets {
+		seen := map[string]map[string]bool{}
+		for i := range rs {
+			r := &rs[i]
+			id := setupOf(r)
+			if seen[r.Dataset] == nil {
+				seen[r.Dataset] = map[string]bool{}
+			}
+			seen[r.Dataset][id.Key()] = true
+			multi[r.Dataset] = multi[r.Dataset] || len(seen[r.Dataset]) > 1
+			if labels[r.Dataset] == nil {
+				labels[r.Dataset] = map[string]string{}
+			}
+			labels[r.Dataset][id.Key()] = id.Setup()
+		}
+	}
+	out := map[*result.Result]groupName{}
+	for _, rs := range sets {
+		for i := range rs {
+			r := &rs[i]
+			if !multi[r.Dataset] {
+				out[r] = groupName{Name: r.Dataset, Dir: safeName(r.Dataset)}
+				continue
+			}
+			id := setupOf(r)
+			name, dir := r.Dataset+" ("+id.Setup()+")", id.SetupSlug()
+			same := 0 // setups with the same label: only the data tells them apart
+			for _, l := range labels[r.Dataset] {
+				if l == id.Setup() {
+					same++
+				}
+			}
+			if same > 1 {
+				fp := strings.TrimPrefix(id.DatasetFingerprint, "sha256:")
+				if fp == "" {
+					fp = "unknown"
+				}
+				fp = fp[:min(len(fp), 8)]
+				name, dir = r.Dataset+" ("+id.Setup()+", data "+fp+")", dir+"-data-"+fp
+			}
+			out[r] = groupName{Name: name, Dir: filepath.Join(safeName(r.Dataset), dir)}
+		}
+	}
+	return out
+}
+
+// byDataset groups results by dataset and setup (see groupNames), sorted
+// by dataset then setup.
 func byDataset(results []result.Result) []datasetGroup {
+	names := groupNames(results)
 	idx := map[string]int{}
 	var groups []datasetGroup
+	first := map[int]*result.Result{}
 	for i := range results {
 		r := &results[i]
-		j, ok := idx[r.Dataset]
+		n := names[r]
+		j, ok := idx[n.Name]
 		if !ok {
 			j = len(groups)
-			idx[r.Dataset] = j
-			groups = append(groups, datasetGroup{Name: r.Dataset})
+			idx[n.Name] = j
+			groups = append(groups, datasetGroup{Name: n.Name, Dir: n.Dir})
+			first[j] = r
 		}
 		groups[j].Results = append(groups[j].Results, r)
 	}
-	sort.Slice(groups, func(i, j int) bool { return groups[i].Name < groups[j].Name })
-	for _, g := range groups {
-		sortResults(g.Results)
+	order := make([]int, len(groups))
+	for i := range order {
+		order[i] = i
 	}
-	return groups
+	sort.SliceStable(order, func(i, j int) bool {
+		a, b := first[order[i]], first[order[j]]
+		if a.Dataset != b.Dataset {
+			return a.Dataset < b.Dataset
+		}
+		return setupLess(a, b)
+	})
+	sorted := make([]datasetGroup, len(groups))
+	for i, o := range order {
+		sorted[i] = groups[o]
+		sortResults(sorted[i].Results)
+	}
+	return sorted
 }
 
 func sortResults(rs []*result.Result) {

@@ -47,7 +47,7 @@ func WriteCSV(w io.Writer, results []result.Result) error {
 				p := &r.Points[i]
 				row := []string{
 					r.Dataset, r.Metric, r.Algorithm, result.ParamString(r.IndexParams), result.ParamString(p.QueryParams),
-					strconv.Itoa(r.K), r.Mode, strconv.Itoa(r.Threads), strconv.Itoa(r.Trials), strconv.Itoa(r.Queries),
+					strconv.Itoa(r.K), r.Mode, strconv.Itoa(r.Threads), strconv.Itoa(p.Trials), strconv.Itoa(r.Queries),
 					num(p.Recall), num(p.RecallAt1), num(p.QPS), num(p.QPSMin), num(p.QPSMax), num(p.CV),
 					ciCSV(p.QPSCI, true), ciCSV(p.QPSCI, false), strconv.Itoa(len(p.PassQPS)),
 					num(p.LatencyUS.P50), num(p.LatencyUS.P95), num(p.LatencyUS.P99), num(p.DistanceCount),
@@ -145,29 +145,32 @@ func WriteBenchfmt(w io.Writer, results []result.Result) error {
 	fmt.Fprint(bw, "Unit recall@1 better=higher assume=exact\n")
 	fmt.Fprint(bw, "Unit index-bytes better=lower assume=exact\n")
 	fmt.Fprint(bw, "Unit peak-rss-bytes better=lower\n")
-	var last *result.Machine
+	var last *benchConfig
+	config := func(c benchConfig) {
+		if last == nil || *last != c {
+			writeConfig(bw, c)
+			last = &c
+		}
+	}
 	for _, g := range byDataset(results) {
 		for _, r := range g.Results {
-			if last == nil || *last != r.Machine {
-				writeConfig(bw, r.Machine)
-				last = &r.Machine
-			}
-			suffix := ""
-			if r.Machine.GOMAXPROCS > 1 {
-				suffix = "-" + strconv.Itoa(r.Machine.GOMAXPROCS)
-			}
 			base := fmt.Sprintf("dataset=%s/k=%d/mode=%s/threads=%d/algorithm=%s",
 				nameValue(r.Dataset), r.K, nameValue(r.Mode), r.Threads, nameValue(r.Algorithm))
 			idx := nameParams(r.IndexParams)
-			if r.Build.Seconds > 0 {
+			if r.Build.Seconds > 0 && len(r.Points) > 0 {
+				c := configOf(r, &r.Points[0])
+				config(c)
 				fmt.Fprintf(bw, "BenchmarkBuild/%s%s%s 1 %s ns/op %d index-bytes %d peak-rss-bytes\n",
-					base, idx, suffix, sig6(r.Build.Seconds*1e9), r.Build.IndexBytes, r.Build.PeakRSS)
+					base, idx, c.suffix(), sig6(r.Build.Seconds*1e9), r.Build.IndexBytes, r.Build.PeakRSS)
 			}
 			n := r.Queries
 			if n <= 0 {
 				n = 1
 			}
 			for _, p := range r.Points {
+				c := configOf(r, &p)
+				config(c)
+				suffix := c.suffix()
 				passes := p.PassQPS
 				if len(passes) == 0 {
 					passes = []float64{p.QPS}
@@ -206,11 +209,34 @@ func ciCSV(ci *result.Interval, lo bool) string {
 	return num(ci.Hi)
 }
 
-func writeConfig(w io.Writer, m result.Machine) {
+// benchConfig is what the configuration lines of a benchfmt block say:
+// the machine and the annbench build of the points below them.
+type benchConfig struct {
+	m               result.Machine
+	version, commit string
+}
+
+// configOf returns the configuration point p of r was measured under.
+func configOf(r *result.Result, p *result.Point) benchConfig {
+	m, _ := r.MachineOf(p)
+	return benchConfig{m: m, version: p.Version, commit: p.Commit}
+}
+
+// suffix is the -P part of a benchmark name: GOMAXPROCS, omitted when 1
+// as go test does.
+func (c benchConfig) suffix() string {
+	if c.m.GOMAXPROCS > 1 {
+		return "-" + strconv.Itoa(c.m.GOMAXPROCS)
+	}
+	return ""
+}
+
+func writeConfig(w io.Writer, c benchConfig) {
+	m := c.m
 	fmt.Fprint(w, "\n")
 	for _, kv := range [][2]string{
 		{"goos", m.OS}, {"goarch", m.Arch}, {"cpu", m.CPU}, {"go-version", m.GoVersion},
-		{"annbench-version", m.Version}, {"annbench-commit", m.Commit}, {"kernels", m.Kernels},
+		{"annbench-version", c.version}, {"annbench-commit", c.commit}, {"kernels", m.Kernels},
 		{"cores", strconv.Itoa(m.Cores)}, {"host", m.Hostname},
 	} {
 		if v := strings.TrimSpace(strings.ReplaceAll(kv[1], "\n", " ")); v != "" && v != "0" {

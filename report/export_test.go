@@ -74,9 +74,9 @@ func TestBenchfmtShape(t *testing.T) {
 	r := result.Result{Schema: result.Schema, Dataset: "my data/set", Algorithm: "odd alg", K: 10, Mode: "single", Threads: 1, Queries: 50,
 		IndexParams: map[string]any{"metric=x": "a b/c"},
 		Build:       result.Build{Seconds: 1.5, IndexBytes: 4096},
-		Machine:     result.Machine{GOMAXPROCS: 1, CPU: "cpu\nwith newline"},
+		Machines:    map[string]result.Machine{"m": {GOMAXPROCS: 1, CPU: "cpu\nwith newline"}},
 		Points: []result.Point{
-			{QueryParams: map[string]any{"ef": 10.0}, Recall: 0.9, RecallAt1: 0.95, QPS: 2000, PassQPS: []float64{1900, 2000, 0}},
+			{Machine: "m", QueryParams: map[string]any{"ef": 10.0}, Recall: 0.9, RecallAt1: 0.95, QPS: 2000, PassQPS: []float64{1900, 2000, 0}},
 			{QueryParams: map[string]any{"ef": 20.0}, Recall: 0.95, QPS: 1000},
 			{QueryParams: map[string]any{"ef": 40.0}, Recall: 0.99, QPS: 0},
 			{QueryParams: map[string]any{"ef": 80.0}, Recall: 0.999, QPS: 500, PassQPS: []float64{500}, PassRepeats: []int{4}},

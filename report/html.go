@@ -39,7 +39,7 @@ type htmlPage struct {
 	Intro    string
 	Targets  []string
 	Datasets []htmlDataset
-	Machines []result.Machine
+	Machines []machineRow
 	Files    int
 	Started  string
 	Finished string
@@ -68,17 +68,33 @@ func htmlSections(groups []datasetGroup, targets []float64) []htmlDataset {
 	return out
 }
 
-// machines returns the distinct machine descriptions of results.
-func machines(results []result.Result) []result.Machine {
-	var out []result.Machine
-	seen := map[result.Machine]bool{}
+// machineRow is one line of the machines table: a machine and the
+// annbench build that measured points on it.
+type machineRow struct {
+	result.Machine
+	Version, Commit string
+}
+
+// machines returns the distinct machine and build pairs the points of
+// results were measured on.
+func machines(results []result.Result) []machineRow {
+	var out []machineRow
+	seen := map[machineRow]bool{}
 	for _, r := range results {
-		if !seen[r.Machine] {
-			seen[r.Machine] = true
-			out = append(out, r.Machine)
+		for i := range r.Points {
+			p := &r.Points[i]
+			m, _ := r.MachineOf(p)
+			row := machineRow{Machine: m, Version: p.Version, Commit: p.Commit}
+			if !seen[row] {
+				seen[row] = true
+				out = append(out, row)
+			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Hostname+out[i].CPU < out[j].Hostname+out[j].CPU })
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		return a.Hostname+a.CPU+a.Version+a.Commit < b.Hostname+b.CPU+b.Version+b.Commit
+	})
 	return out
 }
 

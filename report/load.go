@@ -14,7 +14,7 @@ import (
 )
 
 // resultDepth is the depth of result files below a run directory:
-// <dataset>/<algorithm>/<index-params>.json.
+// <dataset>/<algorithm>/<file>.json.
 const resultDepth = 3
 
 // Load reads every result file under dir (see LoadWarn), writing warnings
@@ -24,14 +24,15 @@ func Load(dir string) ([]result.Result, error) {
 }
 
 // LoadWarn reads the result files of one run directory, laid out as
-// <dir>/<dataset>/<algorithm>/<index-params>.json, and returns those whose
-// schema is result.Schema, sorted by dataset, algorithm and index
-// parameters. Only *.json files at exactly that depth are read, so another
-// run kept inside dir (such as results/baseline/<dataset>/...) is not
-// mixed in. JSON files of another schema (or none) are skipped with a
-// warning to warn; a malformed result file is an error naming the file,
-// and so are two files holding the same dataset × algorithm × index
-// parameters. Finding no result at all is an error too.
+// <dir>/<dataset>/<algorithm>/<file>.json, and returns those result.Decode
+// reads (schema v2, and v1 upgraded), sorted by dataset, algorithm, index
+// parameters and setup. Only *.json files at exactly that depth are read,
+// so another run kept inside dir (such as results/baseline/<dataset>/...)
+// is not mixed in. JSON files of another schema (or none, such as cached
+// index descriptions) are skipped with a warning to warn; a malformed
+// result file is an error naming the file, and so are two files holding
+// the same measurement identity (result.Identity). Finding no result at
+// all is an error too.
 func LoadWarn(dir string, warn io.Writer) ([]result.Result, error) {
 	if warn == nil {
 		warn = io.Discard
@@ -74,10 +75,10 @@ func LoadWarn(dir string, warn io.Writer) ([]result.Result, error) {
 		if err != nil {
 			return fmt.Errorf("load results: %s: %w", path, err)
 		}
-		key := r.Dataset + "\x00" + r.Algorithm + "\x00" + result.ParamKey(r.IndexParams)
+		key := r.Identity().Key()
 		if prev, ok := seen[key]; ok {
-			return fmt.Errorf("load results: %s and %s both hold %s %s on %s; point at one run's directory",
-				prev, path, r.Algorithm, result.ParamString(r.IndexParams), r.Dataset)
+			return fmt.Errorf("load results: %s and %s both hold %s %s on %s (%s); point at one run's directory",
+				prev, path, r.Algorithm, result.ParamString(r.IndexParams), r.Dataset, r.Identity().Setup())
 		}
 		seen[key] = path
 		out = append(out, r)
@@ -87,8 +88,8 @@ func LoadWarn(dir string, warn io.Writer) ([]result.Result, error) {
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("load results: no %s result files under %s (expected %s/<dataset>/<algorithm>/<index-params>.json)",
-			result.Schema, dir, dir)
+		return nil, fmt.Errorf("load results: no annbench result files under %s (expected %s/<dataset>/<algorithm>/<file>.json)",
+			dir, dir)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := &out[i], &out[j]
@@ -98,7 +99,10 @@ func LoadWarn(dir string, warn io.Writer) ([]result.Result, error) {
 		if a.Algorithm != b.Algorithm {
 			return a.Algorithm < b.Algorithm
 		}
-		return naturalLess(result.ParamKey(a.IndexParams), result.ParamKey(b.IndexParams))
+		if pa, pb := result.ParamKey(a.IndexParams), result.ParamKey(b.IndexParams); pa != pb {
+			return naturalLess(pa, pb)
+		}
+		return setupLess(a, b)
 	})
 	return out, nil
 }

@@ -70,7 +70,7 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"malformed", filepath.Join("testdata", "malformed"), []string{"bad-recall.json", "points[1] (nprobe=2): recall 1.7 outside [0, 1]"}},
 		{"missing", filepath.Join("testdata", "no-such-dir"), []string{"no-such-dir"}},
-		{"empty", t.TempDir(), []string{"no annbench/result/v1 result files under"}},
+		{"empty", t.TempDir(), []string{"no annbench result files under"}},
 		{"file not dir", filepath.Join("testdata", "mixed", "ds", "flat", "notes.json"), []string{"is not a directory"}},
 		{"same parameters twice", dup, []string{"default.json", "copy.json", "both hold flat - on ds"}},
 	}

@@ -25,7 +25,9 @@ const (
 )
 
 // Render writes the report of results into dir: for each dataset
-// <dir>/<dataset>/recall_qps.{png,svg} and build.{png,svg}, then
+// <dir>/<dataset>/recall_qps.{png,svg} and build.{png,svg} (in
+// <dir>/<dataset>/<setup>/ per setup when the dataset was measured under
+// several, e.g. k10-single-t1-q100 and k10-batch-t2-q100), then
 // <dir>/summary.md (also appended to opt.StepSummary or
 // $GITHUB_STEP_SUMMARY) and the self-contained <dir>/report.html. Every
 // file is written atomically.
@@ -37,7 +39,7 @@ func Render(dir string, results []result.Result, opt Options) error {
 	targets := opt.targets()
 	groups := byDataset(results)
 	for _, g := range groups {
-		sub := filepath.Join(dir, safeName(g.Name))
+		sub := filepath.Join(dir, g.Dir)
 		f, err := recallQPSFigure(g, opt, warn)
 		if err != nil {
 			return fmt.Errorf("render report: %s: %w", g.Name, err)

@@ -21,14 +21,16 @@ type algSummary struct {
 
 // datasetSummary is the table data of one dataset.
 type datasetSummary struct {
-	Name  string
-	Facts string
-	Algs  []algSummary
+	// Name is the group's name; Dir its figure directory, which also
+	// anchors it in report.html.
+	Name, Dir string
+	Facts     string
+	Algs      []algSummary
 }
 
 // summarize computes the best-QPS table of one dataset.
 func summarize(g datasetGroup, targets []float64) datasetSummary {
-	s := datasetSummary{Name: g.Name, Facts: factsLine(g.Results)}
+	s := datasetSummary{Name: g.Name, Dir: g.Dir, Facts: factsLine(g.Results)}
 	for _, alg := range algorithmNames(g.Results) {
 		rs := ofAlgorithm(g.Results, alg)
 		es := Entries(rs)
@@ -65,7 +67,18 @@ func factsLine(rs []*result.Result) string {
 	}
 	metric := distinct(func(r *result.Result) string { return r.Metric })
 	queries := distinct(func(r *result.Result) string { return fmt.Sprint(r.Queries) })
-	trials := distinct(func(r *result.Result) string { return fmt.Sprint(r.Trials) })
+	var ts []string
+	seenTrials := map[int]bool{}
+	for _, r := range rs {
+		for _, p := range r.Points {
+			if !seenTrials[p.Trials] {
+				seenTrials[p.Trials] = true
+				ts = append(ts, fmt.Sprint(p.Trials))
+			}
+		}
+	}
+	sort.Strings(ts)
+	trials := strings.Join(ts, ",")
 	return fmt.Sprintf("metric %s, k=%s, mode %s, threads %s, %s queries, %s timed passes per point", metric, k, mode, threads, queries, trials)
 }
 

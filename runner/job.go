@@ -26,6 +26,9 @@ type jobEnv struct {
 	disp      *display
 	// passes is told of every timed pass of the sweep in progress.
 	passes algorithms.Progress
+	// fingerprint is the dataset's content fingerprint, part of every
+	// result's identity.
+	fingerprint string
 }
 
 // run measures one job under every filter workload of the plan and
@@ -75,11 +78,15 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) ([]string, error) {
 // pending returns the result path of job under workload w, the query
 // settings not yet measured there, and the result on disk (nil if none).
 func (e *jobEnv) pending(job config.Job, w *workload) (string, []algorithms.Params, *result.Result, error) {
-	cfg, ds := e.cfg, e.ds
-	path := ResultPath(cfg.Output, job.Dataset, job.Algorithm.Name, job.Index, w.id())
+	cfg := e.cfg
+	id := e.identity(job, w)
+	path, err := id.Path(cfg.Output)
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("%s %s: %w", job.Dataset, job.Algorithm.Name, err)
+	}
 	var res *result.Result
 	if !e.opt.Force {
-		r, err := existingResult(path, cfg.K, cfg.Mode, e.threads(), ds.Query.Rows)
+		r, err := existingResult(path, id)
 		if err != nil {
 			return "", nil, nil, err
 		}
@@ -92,6 +99,12 @@ func (e *jobEnv) pending(job config.Job, w *workload) (string, []algorithms.Para
 		}
 	}
 	return path, todo, res, nil
+}
+
+// identity is the measurement identity of job under workload w.
+func (e *jobEnv) identity(job config.Job, w *workload) result.Identity {
+	return result.Identity{Dataset: job.Dataset, DatasetFingerprint: e.fingerprint, Algorithm: job.Algorithm.Name,
+		IndexParams: job.Index, K: e.cfg.K, Mode: e.cfg.Mode, Threads: e.threads(), Queries: e.ds.Query.Rows, Filter: w.id()}
 }
 
 // threads is the number of search goroutines of the run's mode.
@@ -110,11 +123,15 @@ func (e *jobEnv) runWorkload(ctx context.Context, job config.Job, w *workload, l
 	cfg, ds := e.cfg, e.ds
 	threads := e.threads()
 	if res == nil {
-		res = &result.Result{Schema: result.Schema, Dataset: job.Dataset, Metric: string(ds.Metric), Algorithm: job.Algorithm.Name,
-			IndexParams: job.Index, K: cfg.K, Mode: cfg.Mode, Threads: threads, Trials: cfg.Trials,
-			Queries: ds.Query.Rows, Started: time.Now().UTC()}
+		id := e.identity(job, w)
+		res = &result.Result{Schema: result.Schema, Dataset: id.Dataset, DatasetFingerprint: id.DatasetFingerprint,
+			Metric: string(ds.Metric), Algorithm: id.Algorithm, IndexParams: id.IndexParams, K: id.K, Mode: id.Mode,
+			Threads: id.Threads, Queries: id.Queries, Started: time.Now().UTC()}
 	}
-	res.Build, res.Machine, res.Trials = build, e.machine, cfg.Trials
+	// Points already in the file keep their own trials, version and
+	// machine; only the new ones are stamped with this run's.
+	res.Build = build
+	machineID := res.AddMachine(e.machine)
 	s := newSearcher(idx, ds.Query, cfg.K, cfg.Mode, threads)
 	tr := e.truth
 	if w.filtered() {
@@ -133,6 +150,7 @@ func (e *jobEnv) runWorkload(ctx context.Context, job config.Job, w *workload, l
 		return fmt.Errorf("%s: %w", label, err)
 	}
 	for _, pt := range pts {
+		stamp(&pt, cfg.Trials, machineID)
 		if i := res.FindPoint(pt.QueryParams); i >= 0 {
 			res.Points[i] = pt
 		} else {

@@ -7,16 +7,18 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/runner/result"
 )
 
-// Version is the annbench version recorded in result files; cmd/annbench
+// Version is the annbench version recorded with every point; cmd/annbench
 // sets it.
 var Version = "devel"
 
-// CurrentMachine describes this computer and build.
+// CurrentMachine describes this computer and the Go toolchain of this
+// binary.
 func CurrentMachine() result.Machine {
 	m := result.Machine{
 		CPU:        cpuModel(),
@@ -26,17 +28,28 @@ func CurrentMachine() result.Machine {
 		OS:         runtime.GOOS,
 		Arch:       runtime.GOARCH,
 		Kernels:    distance.Implementation,
-		Version:    Version,
 	}
 	m.Hostname, _ = os.Hostname()
+	return m
+}
+
+// Commit returns the VCS revision this binary was built from, "" when
+// the build did not record one.
+func Commit() string {
 	if info, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range info.Settings {
 			if s.Key == "vcs.revision" {
-				m.Commit = s.Value
+				return s.Value
 			}
 		}
 	}
-	return m
+	return ""
+}
+
+// stamp records on p how and where it was measured: trials passes, by
+// this build, on the machine with ID machine, finishing now.
+func stamp(p *result.Point, trials int, machine string) {
+	p.Trials, p.Version, p.Commit, p.Machine, p.MeasuredAt = trials, Version, Commit(), machine, time.Now().UTC()
 }
 
 func cpuModel() string {

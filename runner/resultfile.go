@@ -2,48 +2,27 @@ package runner
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
-	"path/filepath"
 
-	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/runner/result"
 )
 
-// ResultPath returns where the result of dataset × algorithm × index
-// parameters lives under dir: <dir>/<dataset>/<algorithm>/<slug>.json.
-func ResultPath(dir, dataset, algorithm string, index algorithms.Params, filter string) string {
-	name := index.Slug()
-	if filter != "" {
-		name += "@" + safeName(filter)
-	}
-	return filepath.Join(dir, dataset, algorithm, name+".json")
-}
-
-// safeName keeps letters, digits and "-_.=" of s and replaces anything
-// else with '_', so a workload id can stand in a file name.
-func safeName(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '=') {
-			b[i] = '_'
-		}
-	}
-	return string(b)
-}
-
-// existingResult returns the result already on disk for a job when it was
-// measured the same way (k, mode, threads, queries), so a run can resume.
-// Anything else (no file, another measurement setup) gives nil.
-func existingResult(path string, k int, mode string, threads, queries int) (*result.Result, error) {
+// existingResult returns the result already on disk at path, so a run can
+// resume it; nil when there is none. A file there that holds another
+// setup than id (edited by hand, or a hash collision) is an error rather
+// than something to overwrite.
+func existingResult(path string, id result.Identity) (*result.Result, error) {
 	r, err := result.Read(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w (move the file away, or use --force to re-measure and replace it)", err)
 	}
-	if r.K != k || r.Mode != mode || r.Threads != threads || r.Queries != queries {
-		return nil, nil
+	if got := r.Identity(); got.Key() != id.Key() {
+		return nil, fmt.Errorf("result file %s holds %s %s on %s (%s), not the setup it is named for (%s); move it away",
+			path, got.Algorithm, result.ParamString(got.IndexParams), got.Dataset, got.Setup(), id.Setup())
 	}
 	return r, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/runner/config"
+	"github.com/annbench/annbench/runner/result"
 )
 
 // Options control how a plan is run.
@@ -36,10 +37,15 @@ type Options struct {
 }
 
 // Run executes every job of the plan, writing one result file per job
-// under plan.Config.Output. An index's points are on disk as soon as its
-// sweep is measured (the sweep's passes are interleaved, so its points
-// finish together), so a cancelled context (Ctrl-C) loses only the sweep
-// in progress. It returns the paths of the result files written or kept.
+// under plan.Config.Output (named by the job's result.Identity, so runs of
+// other setups never replace it). Before any work it refuses an output
+// directory that is, contains or lies inside the cache directory, and
+// takes the output directory's lock (result.LockDir), so a second run
+// into the same directory refuses at start. An index's points are on disk
+// as soon as its sweep is measured (the sweep's passes are interleaved, so
+// its points finish together), so a cancelled context (Ctrl-C) loses only
+// the sweep in progress. It returns the paths of the result files written
+// or kept.
 func Run(ctx context.Context, plan *config.Plan, opt Options) ([]string, error) {
 	if opt.Open == nil {
 		return nil, errors.New("run: no dataset opener")
@@ -48,6 +54,14 @@ func Run(ctx context.Context, plan *config.Plan, opt Options) ([]string, error) 
 	if log == nil {
 		log = io.Discard
 	}
+	if _, err := config.CheckOutputCache(plan.Config.Output, plan.Config.Cache); err != nil {
+		return nil, fmt.Errorf("run: %w", err)
+	}
+	lock, err := result.LockDir(plan.Config.Output, log)
+	if err != nil {
+		return nil, fmt.Errorf("run: %w", err)
+	}
+	defer lock.Release()
 	machine := CurrentMachine()
 	points := 0
 	for _, j := range plan.Jobs {
@@ -71,7 +85,12 @@ func Run(ctx context.Context, plan *config.Plan, opt Options) ([]string, error) 
 		if err != nil {
 			return paths, err
 		}
-		env := &jobEnv{cfg: plan.Config, ds: ds, opt: opt, log: disp.log(log), machine: machine, disp: disp}
+		fp, err := ds.Fingerprint()
+		if err != nil {
+			ds.Close()
+			return paths, fmt.Errorf("dataset %s: fingerprint: %w", ds.Name, err)
+		}
+		env := &jobEnv{cfg: plan.Config, ds: ds, opt: opt, log: disp.log(log), machine: machine, disp: disp, fingerprint: fp}
 		env.truth, err = score.New(ds.Metric, ds.Base, ds.Query, ds.GroundTruth, plan.Config.K)
 		if err != nil {
 			ds.Close()

@@ -13,7 +13,6 @@ import (
 
 	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/datasets/vector"
-	"github.com/annbench/annbench/runner/result"
 )
 
 // fixtureName is an ann-benchmarks-layout HDF5 test fixture registered in
@@ -110,7 +109,7 @@ func TestDownloadThenRunFlat(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("run: exit %d\n%s", code, errOut)
 	}
-	r, err := result.Read(filepath.Join(out, "results", fixtureName, "flat", "default.json"))
+	r, err := onlyResult(t, filepath.Join(out, "results", fixtureName, "flat"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -197,3 +197,18 @@ func TestProgressMode(t *testing.T) {
 		t.Errorf("bad --progress value: error %v, want one listing the valid values", err)
 	}
 }
+
+// onlyResult reads the one result file in dir (a <dataset>/<algorithm>
+// directory of a result tree); file names carry the setup, so tests find
+// them by listing.
+func onlyResult(t *testing.T, dir string) (*result.Result, error) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	if len(files) != 1 {
+		return nil, fmt.Errorf("%s holds %d result files %v, want 1", dir, len(files), files)
+	}
+	return result.Read(files[0])
+}

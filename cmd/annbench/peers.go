@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/registry"
 	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/datasets/vector"
 	"github.com/annbench/annbench/runner"
@@ -36,7 +36,11 @@ and tables. It writes the dataset's base, query and ground-truth vectors as
 
 and converts every JSON line the script prints ({"peer", "index", "query",
 "recall1", "recall10", "qps", "build_s"}) into result files under --output,
-one per peer and index parameters. Arguments after -- go to the script, e.g.
+one per peer and index parameters. Nothing the script prints is trusted: a
+peer name must be a plain file name (letters, digits, . _ + = -, no leading
+dot) and not the name of a built-in algorithm, recalls must lie in [0, 1]
+and QPS must be positive, or nothing is written. The output directory is
+locked for the duration, like annbench run's. Arguments after -- go to the script, e.g.
   annbench peers siftsmall --script ../shared/peers/peers.py -- --only hnswlib
 The script is expected to search one query at a time on one thread and to
 report its fastest pass; compare against annbench's median pass accordingly.`,
@@ -54,6 +58,15 @@ report its fastest pass; compare against annbench's median pass accordingly.`,
 			if ds.Metric == vector.IP {
 				return fmt.Errorf("peers: %s uses metric ip; the reference script searches by l2 only (angular data is normalized, so l2 ranks it correctly)", name)
 			}
+			fp, err := ds.Fingerprint()
+			if err != nil {
+				return fmt.Errorf("peers: %s: fingerprint: %w", name, err)
+			}
+			lock, err := result.LockDir(output, c.ErrOrStderr())
+			if err != nil {
+				return fmt.Errorf("peers: %w", err)
+			}
+			defer lock.Release()
 			tmp, err := os.MkdirTemp("", "annbench-peers-")
 			if err != nil {
 				return fmt.Errorf("peers: %w", err)
@@ -84,12 +97,17 @@ report its fastest pass; compare against annbench's median pass accordingly.`,
 			if err := cmd.Run(); err != nil {
 				return fmt.Errorf("peers: %s %s: %w", python, script, err)
 			}
-			results, err := runner.ImportPeers(&out, name, runner.CurrentMachine())
+			builtin := func(n string) bool { _, err := registry.Lookup(n); return err == nil }
+			results, err := runner.ImportPeers(&out, runner.PeerSource{Dataset: name, Fingerprint: fp,
+				Machine: runner.CurrentMachine(), Builtin: builtin})
 			if err != nil {
-				return err
+				return fmt.Errorf("peers: %s: %w", script, err)
 			}
 			for _, r := range results {
-				path := runner.ResultPath(output, name, r.Algorithm, algorithms.Params(r.IndexParams), "")
+				path, err := r.Identity().Path(output)
+				if err != nil {
+					return fmt.Errorf("peers: %w", err)
+				}
 				if err := result.Write(path, r); err != nil {
 					return err
 				}

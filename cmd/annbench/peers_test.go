@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/annbench/annbench/runner/result"
 )
 
 // TestPeersCommand runs a stand-in reference script (a shell script that
@@ -39,7 +37,7 @@ echo '{"peer": "hnswlib", "index": {"M": 16}, "query": {"ef": 20}, "recall1": 0.
 	if code != 0 {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, errs)
 	}
-	r, err := result.Read(filepath.Join(out, "synthetic-2k-8", "hnswlib", "M=16.json"))
+	r, err := onlyResult(t, filepath.Join(out, "synthetic-2k-8", "hnswlib"))
 	if err != nil {
 		t.Fatalf("%v\nstdout: %s", err, stdout)
 	}

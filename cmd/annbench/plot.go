@@ -15,9 +15,12 @@ func newPlotCmd() *cobra.Command {
 		Use:   "plot RESULTS_DIR",
 		Short: "Re-render plots, summary.md and report.html from the result files in RESULTS_DIR",
 		Long: `Plot reads every result file under RESULTS_DIR (laid out as
-RESULTS_DIR/<dataset>/<algorithm>/<index-params>.json) and writes, per
-dataset, recall_qps.png/.svg and build.png/.svg, then summary.md and the
-self-contained report.html into RESULTS_DIR.`,
+RESULTS_DIR/<dataset>/<algorithm>/<file>.json) and writes, per dataset,
+recall_qps.png/.svg and build.png/.svg, then summary.md and the
+self-contained report.html into RESULTS_DIR. A dataset measured under
+several setups (k, mode, threads, query count, filter) gets its figures per
+setup in RESULTS_DIR/<dataset>/<setup>/ (e.g. k10-batch-t2-q100) and a
+table section per setup, so setups are never drawn as one curve.`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			dir := args[0]

@@ -29,7 +29,7 @@ func runFlat(t *testing.T, dataset string, extra ...string) result.Point {
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, errs)
 	}
-	r, err := result.Read(filepath.Join(dir, "results", dataset, "flat", "default.json"))
+	r, err := onlyResult(t, filepath.Join(dir, "results", dataset, "flat"))
 	if err != nil {
 		t.Fatal(err)
 	}

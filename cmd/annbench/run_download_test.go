@@ -4,8 +4,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/annbench/annbench/runner/result"
 )
 
 // TestRunDownloadsOnDemand: a run on a dataset that is not present fetches
@@ -27,7 +25,7 @@ func TestRunDownloadsOnDemand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("run with download: exit %d\n%s", code, errOut)
 	}
-	r, err := result.Read(filepath.Join(dir, "results", fixtureName, "flat", "default.json"))
+	r, err := onlyResult(t, filepath.Join(dir, "results", fixtureName, "flat"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,11 +14,11 @@ import (
 )
 
 func res(ds string, k int, qps ...[]float64) result.Result {
-	r := result.Result{Schema: result.Schema, Dataset: ds, Algorithm: "hnsw", K: k, Mode: "single", Threads: 1, Trials: len(qps[0]),
+	r := result.Result{Schema: result.Schema, Dataset: ds, Algorithm: "hnsw", K: k, Mode: "single", Threads: 1,
 		Queries: 100, IndexParams: map[string]any{"M": 16.0}}
 	for i, q := range qps {
 		r.Points = append(r.Points, result.Point{QueryParams: map[string]any{"ef": float64(10 * (i + 1))},
-			Recall: 0.5 + 0.1*float64(i), QPS: q[0], PassQPS: q, PassRepeats: slices.Repeat([]int{2}, len(q)),
+			Trials: len(q), Recall: 0.5 + 0.1*float64(i), QPS: q[0], PassQPS: q, PassRepeats: slices.Repeat([]int{2}, len(q)),
 			PassSeconds: slices.Repeat([]float64{0.2}, len(q)), LatencyUS: result.Latency{P50: float64(10 * (i + 1))}})
 	}
 	return r
@@ -36,8 +36,8 @@ func TestMerge(t *testing.T) {
 		t.Fatalf("merged %d results, want d then e", len(m))
 	}
 	d := m[0]
-	if d.Trials != 6 || len(d.Points) != 2 || !d.Started.Equal(r1[0].Started) || !d.Finished.Equal(r2[0].Finished) {
-		t.Fatalf("merged result: trials %d, %d points, started %v, finished %v", d.Trials, len(d.Points), d.Started, d.Finished)
+	if d.Points[0].Trials != 6 || len(d.Points) != 2 || !d.Started.Equal(r1[0].Started) || !d.Finished.Equal(r2[0].Finished) {
+		t.Fatalf("merged result: trials %d, %d points, started %v, finished %v", d.Points[0].Trials, len(d.Points), d.Started, d.Finished)
 	}
 	p := d.Points[0]
 	if !slices.Equal(p.PassQPS, []float64{100, 110, 90, 120, 80, 105}) || len(p.PassRepeats) != 6 || len(p.PassSeconds) != 6 {

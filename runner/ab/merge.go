@@ -1,7 +1,6 @@
 package ab
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/annbench/annbench/runner/result"
@@ -13,13 +12,14 @@ const ciConfidence = 0.95
 
 // Merge combines the results of several runs of one side (one list per
 // round) into one result per measurement setup: dataset, algorithm,
-// index parameters, k, mode, threads and query count. A point's passes
+// index parameters, k, mode, threads and query count (result.Identity). A point's passes
 // are the concatenation of its passes in every round, in round order, and
 // its QPS figures (median, min, max, CV, confidence interval) are
 // recomputed from them; recall, recall@1 and distance counts are the
 // means over the rounds, latency percentiles the medians. Build and
-// machine come from the first round (where the index was built), Trials
-// is the total number of passes per point. Points and results keep the
+// provenance (version, machine, time) come from the first round (where
+// the index was built), every round's machines are kept, and a point's
+// Trials is its total number of passes. Points and results keep the
 // order of their first appearance.
 func Merge(rounds ...[]result.Result) []result.Result {
 	var out []result.Result
@@ -35,13 +35,15 @@ func Merge(rounds ...[]result.Result) []result.Result {
 				pos[id] = i
 				m := r
 				m.Points = nil
-				m.Trials = 0
+				m.Machines = nil
 				out = append(out, m)
 				parts = append(parts, nil)
 				keys = append(keys, nil)
 			}
 			m := &out[i]
-			m.Trials += r.Trials
+			for _, mach := range r.Machines {
+				m.AddMachine(mach)
+			}
 			if !r.Started.IsZero() && (m.Started.IsZero() || r.Started.Before(m.Started)) {
 				m.Started = r.Started
 			}
@@ -69,10 +71,7 @@ func Merge(rounds ...[]result.Result) []result.Result {
 }
 
 // setupKey identifies a measurement setup across runs.
-func setupKey(r result.Result) string {
-	return fmt.Sprintf("%s\x00%s\x00%s\x00%d\x00%s\x00%d\x00%d",
-		r.Dataset, r.Algorithm, result.ParamKey(r.IndexParams), r.K, r.Mode, r.Threads, r.Queries)
-}
+func setupKey(r result.Result) string { return r.Identity().Key() }
 
 // mergePoints merges the measurements of one setting from several rounds.
 func mergePoints(ps []result.Point) result.Point {
@@ -81,7 +80,9 @@ func mergePoints(ps []result.Point) result.Point {
 	repeats, seconds := true, true
 	var recall, recall1, dist float64
 	var p50, p95, p99 []float64
+	m.Trials = 0
 	for _, p := range ps {
+		m.Trials += p.Trials
 		m.PassQPS = append(m.PassQPS, p.PassQPS...)
 		repeats = repeats && len(p.PassRepeats) == len(p.PassQPS)
 		seconds = seconds && len(p.PassSeconds) == len(p.PassQPS)

@@ -7,8 +7,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/annbench/annbench/algorithms"
-	"github.com/annbench/annbench/runner"
 	"github.com/annbench/annbench/runner/result"
 )
 
@@ -53,11 +51,10 @@ func Clean(dir string) error {
 func Write(dir string, rs []result.Result) error {
 	for i := range rs {
 		r := &rs[i]
-		filter := ""
-		if r.Filter != nil {
-			filter = r.Filter.ID
+		path, err := r.Identity().Path(dir)
+		if err != nil {
+			return fmt.Errorf("ab: %w", err)
 		}
-		path := runner.ResultPath(dir, r.Dataset, r.Algorithm, algorithms.Params(r.IndexParams), filter)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return fmt.Errorf("ab: %w", err)
 		}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/annbench/annbench/datasets/vector"
@@ -226,28 +225,10 @@ func hashFile(p string) (string, string) {
 	return hex.EncodeToString(h.Sum(nil))[:8], ""
 }
 
-// checkDirs checks that output and cache do not overlap: the cache's
-// metadata files and result files share a layout, so one directory (or
-// one inside the other) would mix them.
+// checkDirs checks that output and cache do not overlap (see
+// CheckOutputCache).
 func (c *Config) checkDirs(ps *problems) {
-	if c.Output == "" || c.Cache == "" {
-		return
-	}
-	out, err1 := filepath.Abs(c.Output)
-	cache, err2 := filepath.Abs(c.Cache)
-	if err1 != nil || err2 != nil {
-		return
-	}
-	inside := func(a, b string) bool {
-		rel, err := filepath.Rel(b, a)
-		return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-	}
-	switch {
-	case out == cache:
-		ps.add(c.at("cache").problem("cache is the output directory %s; give the index cache its own directory (e.g. cache: interim) or cache: \"\" to disable it", c.Output))
-	case inside(cache, out):
-		ps.add(c.at("cache").problem("cache %s is inside the output directory %s; give it a directory of its own", c.Cache, c.Output))
-	case inside(out, cache):
-		ps.add(c.at("output").problem("output %s is inside the index cache %s; give it a directory of its own", c.Output, c.Cache))
+	if key, err := CheckOutputCache(c.Output, c.Cache); err != nil {
+		ps.add(c.at(key).problem("%v", err))
 	}
 }

@@ -30,9 +30,12 @@ func Read(path string) (*Result, error) {
 
 // Decode parses one result file. It returns an error wrapping
 // ErrOtherSchema (reported as "not an annbench result file" or as an
-// unsupported schema version) for JSON that is not a Schema result, and a
-// descriptive error for a result file that is malformed: bad JSON, or
-// content Validate rejects.
+// unsupported schema version) for JSON that is not a result file it
+// reads, and a descriptive error for a result file that is malformed: bad
+// JSON, or content Validate rejects. Files of SchemaV1 are upgraded in
+// memory: the file's trials, machine, version and commit become every
+// point's own, its finish time their MeasuredAt, and the dataset
+// fingerprint stays unknown ("").
 func Decode(data []byte) (Result, error) {
 	var head struct {
 		Schema string `json:"schema"`
@@ -45,6 +48,9 @@ func Decode(data []byte) (Result, error) {
 		// Valid JSON that is not an object (or whose schema is not a
 		// string) cannot be ours.
 		return Result{}, fmt.Errorf("%w (%v)", ErrOtherSchema, err)
+	}
+	if head.Schema == SchemaV1 {
+		return decodeV1(data)
 	}
 	if head.Schema != Schema {
 		if strings.HasPrefix(head.Schema, "annbench/result/") {
@@ -59,6 +65,41 @@ func Decode(data []byte) (Result, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&r); err != nil {
 		return Result{}, fmt.Errorf("decode result: %w", err)
+	}
+	if err := Validate(&r); err != nil {
+		return Result{}, err
+	}
+	return r, nil
+}
+
+// v1File is the layout of SchemaV1: trials and one machine (with version
+// and commit) for the whole file.
+type v1File struct {
+	Result
+	Trials  int `json:"trials"`
+	Machine struct {
+		Machine
+		Commit  string `json:"commit"`
+		Version string `json:"version"`
+	} `json:"machine"`
+}
+
+// decodeV1 reads a SchemaV1 file and upgrades it to the current schema.
+func decodeV1(data []byte) (Result, error) {
+	var f v1File
+	if err := json.Unmarshal(data, &f); err != nil {
+		return Result{}, fmt.Errorf("decode result (%s): %w", SchemaV1, err)
+	}
+	if f.Trials < 0 {
+		return Result{}, fmt.Errorf(`negative "trials" %d`, f.Trials)
+	}
+	r := f.Result
+	r.Schema = Schema
+	r.Machines = nil
+	id := r.AddMachine(f.Machine.Machine)
+	for i := range r.Points {
+		p := &r.Points[i]
+		p.Trials, p.Version, p.Commit, p.Machine, p.MeasuredAt = f.Trials, f.Machine.Version, f.Machine.Commit, id, r.Finished
 	}
 	if err := Validate(&r); err != nil {
 		return Result{}, err

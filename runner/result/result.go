@@ -10,16 +10,26 @@ package result
 import "time"
 
 // Schema identifies the result file format; it changes when a field's
-// meaning changes.
-const Schema = "annbench/result/v1"
+// meaning changes. Version 2 added the measurement identity (dataset
+// fingerprint, filter), per-point provenance (trials, version, commit,
+// machine, time) and the machines table.
+const Schema = "annbench/result/v2"
 
-// Result is the content of one result file: one dataset × algorithm ×
-// index-parameter set, with one point per query-parameter setting.
+// SchemaV1 is the previous format. Decode still reads it, upgrading it in
+// memory (see Decode); nothing writes it.
+const SchemaV1 = "annbench/result/v1"
+
+// Result is the content of one result file: the points of one
+// measurement setup (its Identity), one point per query-parameter
+// setting.
 type Result struct {
 	// Schema is always the Schema constant.
 	Schema string `json:"schema"`
-	// Dataset is the catalogue name of the dataset.
+	// Dataset is the name of the dataset (catalogue or config).
 	Dataset string `json:"dataset"`
+	// DatasetFingerprint is the content fingerprint of the dataset's
+	// files ("sha256:..."), "" when unknown (files of schema v1).
+	DatasetFingerprint string `json:"dataset_fingerprint,omitempty"`
 	// Metric is the dataset's metric.
 	Metric string `json:"metric"`
 	// Algorithm is the registry name of the algorithm.
@@ -32,20 +42,23 @@ type Result struct {
 	Mode string `json:"mode"`
 	// Threads is the number of search goroutines (1 in single mode).
 	Threads int `json:"threads"`
-	// Trials is the number of timed passes per point.
-	Trials int `json:"trials"`
 	// Queries is the number of queries in one pass.
 	Queries int `json:"queries"`
 	// Filter describes the filter workload; nil when every base row was
 	// searched.
 	Filter *Filter `json:"filter,omitempty"`
-	// Build describes how the index was made.
+	// Build describes how the index was made, as of the latest run that
+	// obtained it.
 	Build Build `json:"build"`
-	// Points holds one entry per query-parameter setting.
+	// Points holds one entry per query-parameter setting. Each point
+	// carries its own provenance (trials, version, machine, time), so a
+	// resumed run never relabels points measured earlier.
 	Points []Point `json:"points"`
-	// Machine describes where the run happened.
-	Machine Machine `json:"machine"`
-	// Started and Finished bound the run of this file's job.
+	// Machines describes every machine a point of this file was measured
+	// on, keyed by Machine.ID.
+	Machines map[string]Machine `json:"machines"`
+	// Started and Finished bound the runs that wrote this file: the first
+	// start and the last write.
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished"`
 }
@@ -105,6 +118,17 @@ type Point struct {
 	DistanceCount float64 `json:"distance_count,omitempty"`
 	// Invalid counts adapter output problems; they never raise recall.
 	Invalid Invalid `json:"invalid"`
+	// Trials is the number of timed passes behind this point.
+	Trials int `json:"trials"`
+	// Version and Commit identify the annbench build that measured the
+	// point (Commit is the VCS revision, when known).
+	Version string `json:"version"`
+	Commit  string `json:"commit,omitempty"`
+	// Machine is the ID of the entry in Result.Machines the point was
+	// measured on.
+	Machine string `json:"machine"`
+	// MeasuredAt is when the point's measurement finished (UTC).
+	MeasuredAt time.Time `json:"measured_at"`
 }
 
 // Filter describes the filter workload of a result: each query searched
@@ -157,7 +181,8 @@ type Invalid struct {
 	Disallowed int `json:"disallowed,omitempty"`
 }
 
-// Machine describes the computer and build that produced a result.
+// Machine describes the computer and toolchain a point was measured on.
+// Its ID keys Result.Machines.
 type Machine struct {
 	// CPU is the processor model name; Cores the logical CPU count.
 	CPU   string `json:"cpu"`
@@ -171,10 +196,6 @@ type Machine struct {
 	Arch string `json:"arch"`
 	// Kernels names the distance kernels in use (e.g. avx2).
 	Kernels string `json:"kernels"`
-	// Commit is the VCS revision of the binary, when known.
-	Commit string `json:"commit,omitempty"`
-	// Version is the annbench version.
-	Version string `json:"version"`
 	// Hostname is the computer's host name, when known.
 	Hostname string `json:"hostname,omitempty"`
 }

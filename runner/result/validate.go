@@ -8,8 +8,9 @@ import (
 
 // Validate checks the fields reports and comparisons rely on: dataset and
 // algorithm named, counts non-negative, recall in [0, 1], QPS figures
-// finite and spreads and build figures non-negative. A QPS of 0 or below
-// is kept: plots drop such points with a warning.
+// finite and non-negative (a QPS of 0 is kept: plots drop such points
+// with a warning), build figures non-negative, and every point's machine
+// described in Machines.
 func Validate(r *Result) error {
 	if r.Dataset == "" {
 		return errors.New(`missing "dataset"`)
@@ -17,8 +18,8 @@ func Validate(r *Result) error {
 	if r.Algorithm == "" {
 		return errors.New(`missing "algorithm"`)
 	}
-	if r.K < 0 || r.Threads < 0 || r.Trials < 0 || r.Queries < 0 {
-		return fmt.Errorf(`negative "k", "threads", "trials" or "queries" (%d, %d, %d, %d)`, r.K, r.Threads, r.Trials, r.Queries)
+	if r.K < 0 || r.Threads < 0 || r.Queries < 0 {
+		return fmt.Errorf(`negative "k", "threads" or "queries" (%d, %d, %d)`, r.K, r.Threads, r.Queries)
 	}
 	if bad(r.Build.Seconds) || r.Build.IndexBytes < 0 {
 		return fmt.Errorf(`"build": seconds %v and index_bytes %d must be non-negative`, r.Build.Seconds, r.Build.IndexBytes)
@@ -31,8 +32,14 @@ func Validate(r *Result) error {
 		if math.IsNaN(p.RecallAt1) || p.RecallAt1 < 0 || p.RecallAt1 > 1 {
 			return fmt.Errorf("%s: recall_at_1 %v outside [0, 1]", where, p.RecallAt1)
 		}
-		if math.IsNaN(p.QPS) || math.IsInf(p.QPS, 0) || bad(p.QPSMin) || bad(p.QPSMax) || bad(p.CV) {
-			return fmt.Errorf("%s: qps %v, qps_min %v, qps_max %v, cv %v: want finite, non-negative spread", where, p.QPS, p.QPSMin, p.QPSMax, p.CV)
+		if p.Trials < 0 {
+			return fmt.Errorf("%s: negative trials %d", where, p.Trials)
+		}
+		if _, ok := r.Machines[p.Machine]; p.Machine != "" && !ok {
+			return fmt.Errorf("%s: machine %q is not in \"machines\"", where, p.Machine)
+		}
+		if math.IsNaN(p.QPS) || math.IsInf(p.QPS, 0) || p.QPS < 0 || bad(p.QPSMin) || bad(p.QPSMax) || bad(p.CV) {
+			return fmt.Errorf("%s: qps %v, qps_min %v, qps_max %v, cv %v: want finite non-negative numbers", where, p.QPS, p.QPSMin, p.QPSMax, p.CV)
 		}
 		for j, q := range p.PassQPS {
 			if bad(q) {
