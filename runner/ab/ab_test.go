@@ -59,6 +59,12 @@ func TestMerge(t *testing.T) {
 	if m := Merge(r1, []result.Result{res("d", 5, []float64{1}, []float64{1})}); len(m) != 2 {
 		t.Errorf("k=10 and k=5 merged into %d results, want 2", len(m))
 	}
+	// Another filter workload is another setup.
+	filtered := res("d", 10, []float64{1}, []float64{1})
+	filtered.Filter = &result.Filter{ID: "range=0.01"}
+	if m := Merge(r1, []result.Result{filtered}); len(m) != 2 {
+		t.Errorf("unfiltered and filtered merged into %d results, want 2", len(m))
+	}
 	// A round without pass_repeats drops them rather than misaligning.
 	r3 := []result.Result{res("d", 10, []float64{1, 2, 3}, []float64{4, 5, 6})}
 	r3[0].Points[0].PassRepeats = nil
