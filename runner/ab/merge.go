@@ -11,16 +11,15 @@ import (
 const ciConfidence = 0.95
 
 // Merge combines the results of several runs of one side (one list per
-// round) into one result per measurement setup: dataset, algorithm,
-// index parameters, k, mode, threads and query count (result.Identity). A point's passes
-// are the concatenation of its passes in every round, in round order, and
-// its QPS figures (median, min, max, CV, confidence interval) are
-// recomputed from them; recall, recall@1 and distance counts are the
-// means over the rounds, latency percentiles the medians. Build and
-// provenance (version, machine, time) come from the first round (where
-// the index was built), every round's machines are kept, and a point's
-// Trials is its total number of passes. Points and results keep the
-// order of their first appearance.
+// round) into one result per measurement setup (result.Identity: dataset
+// and its fingerprint, algorithm, index parameters, k, mode, threads,
+// query count, filter workload). A point's passes are the concatenation
+// of its passes in every round, in round order, and its QPS figures
+// (median, min, max, CV, confidence interval) are recomputed from them;
+// recall, recall@1 and distance counts are the means over the rounds,
+// latency percentiles the medians. Build and machine come from the first
+// round (where the index was built), Trials is the total number of passes
+// per point. Points and results keep the order of their first appearance.
 func Merge(rounds ...[]result.Result) []result.Result {
 	var out []result.Result
 	pos := map[string]int{}
