@@ -49,3 +49,38 @@ echo '{"peer": "hnswlib", "index": {"M": 16}, "query": {"ef": 20}, "recall1": 0.
 		t.Errorf("failing script: exit %d, stderr %q", code, errs)
 	}
 }
+
+// TestPeersCommandRejectsHostileOutput is issue 12's probe 8 at the
+// command line: a script naming its peer "../../../x" or like a built-in
+// algorithm, or printing negative QPS, gets exit 1 and writes nothing.
+func TestPeersCommandRejectsHostileOutput(t *testing.T) {
+	for _, tt := range []struct{ name, line, want string }{
+		{"escape", `{"peer": "../../../escaped", "index": {}, "query": {}, "recall1": 1, "recall10": 1, "qps": 10, "build_s": 0}`, "starts with a dot"},
+		{"impersonate", `{"peer": "hnsw", "index": {"M": 16}, "query": {"ef": 10}, "recall1": 1, "recall10": 1, "qps": 10, "build_s": 0}`, "built-in annbench algorithm"},
+		{"negative qps", `{"peer": "lib", "index": {}, "query": {}, "recall1": 1, "recall10": 1, "qps": -10, "build_s": 0}`, "qps -10"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			script := filepath.Join(dir, "peers.sh")
+			body := "#!/bin/sh\necho '{\"dataset\": {\"n\": 2000, \"d\": 8, \"nq\": 200, \"metric\": \"euclidean\", \"mode\": \"single\"}}'\necho '" + tt.line + "'\n"
+			if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(dir, "a", "b", "c", "results")
+			_, errs, code := cli(t, "peers", "synthetic-2k-8", "--python", "/bin/sh", "--script", script, "--output", out, "--data", dir)
+			if code != 1 || !strings.Contains(errs, tt.want) || !strings.Contains(errs, "line 2") {
+				t.Fatalf("exit %d, stderr %q; want exit 1 with %q naming line 2", code, errs, tt.want)
+			}
+			var written []string
+			filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+				if err == nil && strings.HasSuffix(p, ".json") {
+					written = append(written, p)
+				}
+				return nil
+			})
+			if len(written) != 0 {
+				t.Errorf("result files written: %v", written)
+			}
+		})
+	}
+}
