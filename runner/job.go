@@ -150,7 +150,7 @@ func (e *jobEnv) runWorkload(ctx context.Context, job config.Job, w *workload, l
 		return fmt.Errorf("%s: %w", label, err)
 	}
 	for _, pt := range pts {
-		stamp(&pt, cfg.Trials, machineID)
+		stamp(&pt, protocolOf(cfg).trials, machineID)
 		if i := res.FindPoint(pt.QueryParams); i >= 0 {
 			res.Points[i] = pt
 		} else {
