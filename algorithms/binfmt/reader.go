@@ -27,6 +27,10 @@ type Reader struct {
 	chunk []byte
 }
 
+// bufSize is the Reader's buffer size: arrays are read through it in
+// chunks of 16 KiB, so a larger buffer only saves system calls.
+const bufSize = 64 << 10
+
 // sized returns r with the number of bytes it still holds. Files and
 // in-memory readers tell their size; any other stream is read into memory
 // first (growing as bytes arrive, so a short input stays cheap).
@@ -60,7 +64,9 @@ func NewReader(r io.Reader, want Header) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Reader{r: bufio.NewReaderSize(r, 1<<20), left: size - trailerSize}
+	// A small file gets a buffer its size, so loading it allocates little
+	// beyond the index itself.
+	b := &Reader{r: bufio.NewReaderSize(r, int(min(max(size, 512), bufSize))), left: size - trailerSize}
 	var magic [8]byte
 	b.Raw(magic[:], "header")
 	if b.err == nil && magic != Magic {

@@ -12,6 +12,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -295,6 +296,7 @@ func checkSaveLoad(t *testing.T, c Case, m vector.Metric, idx algorithms.Index, 
 	if err := l.Load(bytes.NewReader(saved)); err != nil {
 		t.Fatalf("Load of what Save wrote: %v", err)
 	}
+	checkLoadAllocs(t, c, m, idx, saved)
 	setQuery(t, c, loaded)
 	want, got := searchAll(idx, queries), searchAll(loaded, queries)
 	for i := range want {
@@ -317,6 +319,34 @@ func checkSaveLoad(t *testing.T, c Case, m vector.Metric, idx algorithms.Index, 
 		t.Errorf("Load of 64 garbage bytes returned no error")
 	}
 	checkCorruption(t, c, m, saved)
+}
+
+// checkLoadAllocs checks that Load allocates the index about once: no
+// more than twice what SizeBytes reports (room for one transient copy,
+// such as flat's re-layout of the vectors it read) plus 128 KiB of
+// buffers. A Load that grows its arrays by appending (as hnsw's did,
+// about 3.5 times the index) leaves garbage that starts a collection
+// right when the loaded index is being measured, and lays the index out
+// differently from a build.
+func checkLoadAllocs(t *testing.T, c Case, m vector.Metric, idx algorithms.Index, saved []byte) {
+	s, ok := idx.(algorithms.Sizer)
+	if !ok || raceEnabled {
+		return
+	}
+	x := newIndex(t, c, m, c.Index).(algorithms.Loader)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	err := x.Load(bytes.NewReader(saved))
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	got, size := int64(after.TotalAlloc-before.TotalAlloc), s.SizeBytes()
+	limit := 2*size + 128<<10
+	t.Logf("Load allocated %d bytes for an index of %d bytes (file %d bytes)", got, size, len(saved))
+	if got > limit {
+		t.Errorf("Load allocated %d bytes for an index of %d bytes (file %d bytes), want at most %d", got, size, len(saved), limit)
+	}
 }
 
 // corruptions is how many seeded random corruptions of a saved file
