@@ -142,3 +142,57 @@ func FuzzDecodeResult(f *testing.F) {
 		}
 	})
 }
+
+// TestLoadKeepsSetupsApart writes results that differ only in k, mode or
+// filter workload into one directory: Load keeps every one, and the report
+// groups them per setup, each with its own figure directory.
+func TestLoadKeepsSetupsApart(t *testing.T) {
+	dir := t.TempDir()
+	base := result.Result{Schema: result.Schema, Dataset: "ds", Algorithm: "flat", K: 10, Mode: "single", Threads: 1, Queries: 100,
+		Points: []result.Point{{Recall: 1, QPS: 100}}}
+	variants := []func(*result.Result){
+		func(r *result.Result) {},
+		func(r *result.Result) { r.K = 5 },
+		func(r *result.Result) { r.Mode, r.Threads = "batch", 2 },
+		func(r *result.Result) { r.Filter = &result.Filter{ID: "range=0.01", Kind: "range", Selectivity: 0.01} },
+		func(r *result.Result) { r.Filter = &result.Filter{ID: "label=query", Kind: "label", Selectivity: 0.1} },
+	}
+	for _, v := range variants {
+		r := base
+		v(&r)
+		p, err := r.Identity().Path(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := result.Write(p, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rs, err := LoadWarn(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != len(variants) {
+		t.Fatalf("loaded %d results, want %d", len(rs), len(variants))
+	}
+	groups := byDataset(rs)
+	dirs := map[string]bool{}
+	for _, g := range groups {
+		if len(g.Results) != 1 || !strings.HasPrefix(g.Name, "ds (k=") || dirs[g.Dir] {
+			t.Errorf("group %q (dir %s) with %d results", g.Name, g.Dir, len(g.Results))
+		}
+		dirs[g.Dir] = true
+	}
+	if len(groups) != len(variants) {
+		t.Fatalf("%d groups, want one per setup", len(groups))
+	}
+	var names []string
+	for _, g := range groups {
+		names = append(names, g.Name)
+	}
+	for _, want := range []string{"filter=range=0.01", "filter=label=query", "k=5 single", "k=10 batch threads=2"} {
+		if !strings.Contains(strings.Join(names, "|"), want) {
+			t.Errorf("no group named with %q in %q", want, names)
+		}
+	}
+}
