@@ -39,6 +39,8 @@ type htmlPage struct {
 	Intro    string
 	Targets  []string
 	Datasets []htmlDataset
+	// Filtered holds the filtered-search tables, per selectivity group.
+	Filtered []htmlFiltered
 	Machines []machineRow
 	Files    int
 	Started  string
@@ -122,6 +124,7 @@ func writeHTML(results []result.Result, groups []datasetGroup, targets []float64
 	page := htmlPage{Intro: summaryIntro, Datasets: htmlSections(groups, targets), Machines: machines(results), Files: len(results),
 		UPlot: template.JS(uplotJS), UPlotStyle: template.CSS(uplotCSS), Script: template.JS(reportJS)}
 	page.Started, page.Finished = runSpan(results)
+	page.Filtered = htmlFilteredSections(selectivityGroups(results, SelectivityTargets), SelectivityTargets)
 	for _, t := range targets {
 		page.Targets = append(page.Targets, fmtTarget(t))
 	}

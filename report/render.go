@@ -28,7 +28,8 @@ const (
 // <dir>/<dataset>/recall_qps.{png,svg} and build.{png,svg} (in
 // <dir>/<dataset>/<setup>/ per setup when the dataset was measured under
 // several, e.g. k10-single-t1-q100 and k10-batch-t2-q100), then
-// <dir>/summary.md (also appended to opt.StepSummary or
+// <dir>/<dataset>/qps_selectivity.{png,svg} for a dataset measured under
+// filter workloads, <dir>/summary.md (also appended to opt.StepSummary or
 // $GITHUB_STEP_SUMMARY) and the self-contained <dir>/report.html. Every
 // file is written atomically.
 func Render(dir string, results []result.Result, opt Options) error {
@@ -52,6 +53,15 @@ func Render(dir string, results []result.Result, opt Options) error {
 			return fmt.Errorf("render report: %s: %w", g.Name, err)
 		}
 		if err := writeFigure(bf, filepath.Join(sub, BuildFile)); err != nil {
+			return fmt.Errorf("render report: %s: %w", g.Name, err)
+		}
+	}
+	for _, g := range selectivityGroups(results, SelectivityTargets) {
+		f, err := selectivityFigure(g, SelectivityTargets, opt)
+		if err != nil {
+			return fmt.Errorf("render report: %s: %w", g.Name, err)
+		}
+		if err := writeFigure(f, filepath.Join(dir, g.Dir, SelectivityFile)); err != nil {
 			return fmt.Errorf("render report: %s: %w", g.Name, err)
 		}
 	}

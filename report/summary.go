@@ -100,6 +100,7 @@ func WriteSummary(w io.Writer, results []result.Result, targets []float64) error
 	for _, g := range byDataset(results) {
 		writeDatasetSummary(bw, summarize(g, targets), targets)
 	}
+	writeSelectivitySummary(bw, selectivityGroups(results, SelectivityTargets), SelectivityTargets)
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write summary: %w", err)
 	}
