@@ -41,8 +41,9 @@
 // # Memory-mapped files
 //
 // A mapped file truncated while in use would crash the process with SIGBUS.
-// Code that reads dataset matrices runs under Guard, which turns such a
-// fault into a *FaultError naming the file.
+// Code that reads dataset matrices runs under mapped.Guard, which turns such
+// a fault into a *mapped.FaultError naming the file, and Dataset.CheckFiles
+// reports a truncated file between phases.
 //
 // # Ground truth
 //

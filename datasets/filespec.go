@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/annbench/annbench/datasets/mapped"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -433,7 +434,7 @@ func (d *Dataset) readSpecFile(f specFile, format Format, limit int, owned map[R
 // Guard.
 func checkFinite(m vector.Matrix) error {
 	var bad error
-	err := Guard(func() {
+	err := mapped.Guard(func() {
 		for i := 0; i < m.Rows; i++ {
 			for j, v := range m.Row(i) {
 				if v-v != 0 { // NaN or ±Inf

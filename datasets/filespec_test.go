@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/annbench/annbench/datasets/mapped"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -278,7 +279,7 @@ func TestOpenFilesTruncatedAfterOpen(t *testing.T) {
 	defer d2.Close()
 	must(t, os.Truncate(path, 4096))
 	_, err = d2.Fingerprint()
-	var fe *FaultError
+	var fe *mapped.FaultError
 	if !errors.As(err, &fe) || fe.Path != path {
 		t.Fatalf("fingerprint after truncation: %v, want a FaultError naming %s", err, path)
 	}

@@ -14,6 +14,7 @@ import (
 	"unsafe"
 
 	"github.com/annbench/annbench/datasets/atomicfile"
+	"github.com/annbench/annbench/datasets/mapped"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -191,7 +192,7 @@ func hashString(s string) string {
 func (d *Dataset) hashPart(part, shape string) (string, error) {
 	h := sha256.New()
 	h.Write([]byte(fingerprintVersion + "\n" + shape + "\n"))
-	err := Guard(func() {
+	err := mapped.Guard(func() {
 		switch part {
 		case partBase:
 			hashMatrix(h, d.Base)

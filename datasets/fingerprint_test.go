@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/annbench/annbench/datasets/mapped"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -241,9 +242,13 @@ func TestFingerprintTruncatedMapping(t *testing.T) {
 	d, err := e.Open(context.Background(), Options{DataDir: dir, CacheDir: filepath.Join(dir, "cache")})
 	must(t, err)
 	defer d.Close()
+	must(t, d.CheckFiles())
 	must(t, os.Truncate(path, 100))
+	if err := d.CheckFiles(); err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "truncated to 100 bytes") {
+		t.Errorf("CheckFiles after truncation: %v", err)
+	}
 	_, err = d.Fingerprint()
-	var fe *FaultError
+	var fe *mapped.FaultError
 	if !errors.As(err, &fe) || fe.Path != path || !strings.Contains(err.Error(), path) {
 		t.Fatalf("fingerprint of a truncated mapped file: %v, want a FaultError naming %s", err, path)
 	}

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/annbench/annbench/datasets/mapped"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -60,7 +61,7 @@ func (d *Dataset) holdOut(count int, seed uint64, maxQueries int) error {
 	b := vector.NewMatrix(n-count, dim)
 	var qLabels, bLabels []int32
 	var attrs []int64
-	err := Guard(func() {
+	err := mapped.Guard(func() {
 		for i, r := range rows {
 			copy(q.Row(i), d.Base.Row(r))
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/annbench/annbench/datasets/mapped"
 )
 
 // MmapThreshold is the file size in bytes from which readers memory-map a
@@ -19,6 +21,9 @@ type fileBytes struct {
 	data   []byte
 	mapped bool
 	unmap  func() error
+	// file stays open while mapped, so check can see its current size.
+	file *os.File
+	path string
 }
 
 // Close releases the mapping, if any. It is safe to call more than once.
@@ -26,11 +31,47 @@ func (f *fileBytes) Close() error {
 	if f.unmap == nil {
 		return nil
 	}
-	unregisterMapping(f.data)
+	mapped.Unregister(f.data)
 	err := f.unmap()
 	f.unmap = nil
 	f.data = nil
+	if f.file != nil {
+		f.file.Close()
+		f.file = nil
+	}
 	return err
+}
+
+// check reports a mapped file that has shrunk below the mapped length:
+// reading the lost pages would fault.
+func (f *fileBytes) check() error {
+	if f.file == nil || f.unmap == nil {
+		return nil
+	}
+	st, err := f.file.Stat()
+	if err != nil {
+		return fmt.Errorf("data file %s: %w", f.path, err)
+	}
+	if st.Size() < int64(len(f.data)) {
+		return fmt.Errorf("data file %s was truncated to %d bytes while in use (%d bytes are mapped): restore the file and run again", f.path, st.Size(), len(f.data))
+	}
+	return nil
+}
+
+// CheckFiles reports a memory-mapped file of the dataset that was truncated
+// after it was opened, naming it. Reading a truncated part would fault (see
+// package mapped); the runner checks before each build and sweep, so such a
+// change is reported before work starts on it. Files replaced by a new one
+// (rename) or deleted are harmless: the mapping keeps the old contents.
+func (d *Dataset) CheckFiles() error {
+	for _, c := range d.closers {
+		if fb, ok := c.(*fileBytes); ok {
+			if err := fb.check(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 var _ io.Closer = (*fileBytes)(nil)
@@ -43,7 +84,12 @@ func loadFile(path string, limit int64) (fb *fileBytes, size int64, err error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	defer f.Close()
+	keep := false
+	defer func() {
+		if !keep {
+			f.Close()
+		}
+	}()
 	st, err := f.Stat()
 	if err != nil {
 		return nil, 0, err
@@ -62,8 +108,9 @@ func loadFile(path string, limit int64) (fb *fileBytes, size int64, err error) {
 	if n > 0 && n >= MmapThreshold {
 		data, unmap, err := mmapFile(f, int(n))
 		if err == nil {
-			registerMapping(data, path)
-			return &fileBytes{data: data, mapped: true, unmap: unmap}, size, nil
+			mapped.Register(data, path)
+			keep = true
+			return &fileBytes{data: data, mapped: true, unmap: unmap, file: f, path: path}, size, nil
 		}
 		if err != errMmapUnsupported {
 			return nil, size, fmt.Errorf("%s: memory-map: %w", path, err)

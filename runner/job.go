@@ -9,6 +9,7 @@ import (
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/mapped"
 	"github.com/annbench/annbench/runner/config"
 	"github.com/annbench/annbench/runner/result"
 )
@@ -64,7 +65,17 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) ([]string, error) {
 			continue
 		}
 		if idx == nil {
-			if idx, build, err = e.obtainIndex(ctx, job, label); err != nil {
+			// Data files may be memory-mapped: a file truncated since it
+			// was opened is reported here, one truncated during the build
+			// ends it with a mapped.FaultError naming the file.
+			if err = ds.CheckFiles(); err == nil {
+				if gerr := mapped.Guard(func() { idx, build, err = e.obtainIndex(ctx, job, label) }); gerr != nil {
+					err = fmt.Errorf("%s: build: %w", label, gerr)
+				}
+			} else {
+				err = fmt.Errorf("%s: %w", label, err)
+			}
+			if err != nil {
 				return paths[:len(paths)-1], err
 			}
 		}
@@ -144,7 +155,13 @@ func (e *jobEnv) runWorkload(ctx context.Context, job config.Job, w *workload, l
 	}
 	e.passes = e.disp.beginTask(label)
 	e.passes.Stage("timed passes", int64(protocolOf(cfg).trials*len(todo)))
-	pts, err := e.measureSweep(ctx, idx, s, tr, todo)
+	var pts []result.Point
+	err := ds.CheckFiles()
+	if err == nil {
+		if gerr := mapped.Guard(func() { pts, err = e.measureSweep(ctx, idx, s, tr, todo) }); gerr != nil {
+			err = gerr
+		}
+	}
 	e.disp.endTask()
 	if err != nil {
 		return fmt.Errorf("%s: %w", label, err)

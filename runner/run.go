@@ -10,6 +10,7 @@ import (
 	"github.com/annbench/annbench/algorithms/groundtruth"
 	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/mapped"
 	"github.com/annbench/annbench/runner/config"
 	"github.com/annbench/annbench/runner/result"
 )
@@ -91,7 +92,11 @@ func Run(ctx context.Context, plan *config.Plan, opt Options) ([]string, error) 
 			return paths, fmt.Errorf("dataset %s: fingerprint: %w", ds.Name, err)
 		}
 		env := &jobEnv{cfg: plan.Config, ds: ds, opt: opt, log: disp.log(log), machine: machine, disp: disp, fingerprint: fp}
-		env.truth, err = score.New(ds.Metric, ds.Base, ds.Query, ds.GroundTruth, plan.Config.K)
+		if err = ds.CheckFiles(); err == nil {
+			if gerr := mapped.Guard(func() { env.truth, err = score.New(ds.Metric, ds.Base, ds.Query, ds.GroundTruth, plan.Config.K) }); gerr != nil {
+				err = gerr
+			}
+		}
 		if err != nil {
 			ds.Close()
 			return paths, fmt.Errorf("dataset %s: %w", ds.Name, err)
@@ -154,7 +159,9 @@ func openForRun(ctx context.Context, cfg *config.Config, name string, opt Option
 	gopt := opt.GroundTruth
 	gopt.K, gopt.Log = cfg.K, log
 	gopt.Progress = disp.beginTask(name + " ground truth")
-	err = groundtruth.Prepare(ctx, ds, gopt)
+	if gerr := mapped.Guard(func() { err = groundtruth.Prepare(ctx, ds, gopt) }); gerr != nil {
+		err = gerr
+	}
 	disp.endTask()
 	if err != nil {
 		ds.Close()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/datasets/mapped"
 	"github.com/annbench/annbench/datasets/vector"
 	"github.com/annbench/annbench/runner/config"
 )
@@ -116,24 +117,30 @@ func (s *searcher) parallelPass(ctx context.Context) (time.Duration, error) {
 	k, nq := s.k, s.queries.Rows
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	var faults mapped.Faults // queries may be a mapped file
 	const chunk = 16
 	start := time.Now()
 	for w := 0; w < s.threads; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for ctx.Err() == nil {
-				from := int(next.Add(chunk)) - chunk
-				if from >= nq {
-					return
+			faults.Guard(func() {
+				for ctx.Err() == nil {
+					from := int(next.Add(chunk)) - chunk
+					if from >= nq {
+						return
+					}
+					for i := from; i < min(from+chunk, nq); i++ {
+						s.results[i] = s.search(i, s.flat[i*k:i*k:i*k+k])
+					}
 				}
-				for i := from; i < min(from+chunk, nq); i++ {
-					s.results[i] = s.search(i, s.flat[i*k:i*k:i*k+k])
-				}
-			}
+			})
 		}()
 	}
 	wg.Wait()
+	if err := faults.Err(); err != nil {
+		return 0, err
+	}
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}

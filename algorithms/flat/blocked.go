@@ -9,6 +9,7 @@ import (
 
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/topk"
+	"github.com/annbench/annbench/datasets/mapped"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -67,43 +68,52 @@ func (v vectors) searchBlocked(ctx context.Context, queries vector.Matrix, k, th
 	rb := min(rowBlock(v.dim), v.n)
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	var faults mapped.Faults // queries may be a memory-mapped file
 	for w := 0; w < threads; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s := &blockScratch{
-				qs:    make([]float32, qb*v.dim),
-				tile:  make([]float32, qb*rb),
-				heaps: make([]topk.Heap, qb),
-			}
-			if v.h < v.dim {
-				s.tile2 = make([]float32, qb*rb)
-				s.row = make([]float32, v.dim)
-			}
-			if v.bytes != nil {
-				qb4 := (qb + 3) &^ 3
-				s.qb = make([]uint8, qb4*v.dim)
-				s.qnorm = make([]uint32, qb4)
-				s.itile = make([]uint32, qb4*rb)
-				s.rows = make([]float32, rb*v.dim)
-			}
-			for ctx.Err() == nil {
-				b := int(next.Add(1)) - 1
-				if b >= blocks {
-					return
-				}
-				lo, hi := b*qb, min(b*qb+qb, nq)
-				if !v.searchBlock(ctx, queries, lo, hi, k, rb, s) {
-					return
-				}
-				for i := lo; i < hi; i++ {
-					emit(i, &s.heaps[i-lo])
-				}
-			}
+			faults.Guard(func() { v.blockWorker(ctx, queries, k, qb, rb, blocks, &next, emit) })
 		}()
 	}
 	wg.Wait()
+	faults.Raise()
 	return ctx.Err()
+}
+
+// blockWorker is one worker of the blocked search: it takes query blocks
+// from next until none is left.
+func (v vectors) blockWorker(ctx context.Context, queries vector.Matrix, k, qb, rb, blocks int, next *atomic.Int64, emit func(int, *topk.Heap)) {
+	nq := queries.Rows
+	s := &blockScratch{
+		qs:    make([]float32, qb*v.dim),
+		tile:  make([]float32, qb*rb),
+		heaps: make([]topk.Heap, qb),
+	}
+	if v.h < v.dim {
+		s.tile2 = make([]float32, qb*rb)
+		s.row = make([]float32, v.dim)
+	}
+	if v.bytes != nil {
+		qb4 := (qb + 3) &^ 3
+		s.qb = make([]uint8, qb4*v.dim)
+		s.qnorm = make([]uint32, qb4)
+		s.itile = make([]uint32, qb4*rb)
+		s.rows = make([]float32, rb*v.dim)
+	}
+	for ctx.Err() == nil {
+		b := int(next.Add(1)) - 1
+		if b >= blocks {
+			return
+		}
+		lo, hi := b*qb, min(b*qb+qb, nq)
+		if !v.searchBlock(ctx, queries, lo, hi, k, rb, s) {
+			return
+		}
+		for i := lo; i < hi; i++ {
+			emit(i, &s.heaps[i-lo])
+		}
+	}
 }
 
 // searchBlock fills s.heaps[0:hi-lo] with the k nearest base vectors of
