@@ -17,6 +17,7 @@ import (
 	"github.com/annbench/annbench/algorithms/flat"
 	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/datasets/mapped"
 	"github.com/annbench/annbench/datasets/vector"
 	"github.com/annbench/annbench/runner/config"
 )
@@ -260,21 +261,27 @@ func filteredTruth(ctx context.Context, ds *datasets.Dataset, allow []*algorithm
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	var faults mapped.Faults // the queries may be a mapped file
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			dst := make([]int32, 0, k)
-			for ctx.Err() == nil {
-				qi := int(next.Add(1)) - 1
-				if qi >= nq {
-					return
+			faults.Guard(func() {
+				for ctx.Err() == nil {
+					qi := int(next.Add(1)) - 1
+					if qi >= nq {
+						return
+					}
+					ids := x.SearchFiltered(ds.Query.Row(qi), k, allow[qi], dst)
+					copy(gt.Row(qi), ids)
 				}
-				ids := x.SearchFiltered(ds.Query.Row(qi), k, allow[qi], dst)
-				copy(gt.Row(qi), ids)
-			}
+			})
 		}()
 	}
 	wg.Wait()
+	if err := faults.Err(); err != nil {
+		return vector.IDMatrix{}, err
+	}
 	return gt, ctx.Err()
 }

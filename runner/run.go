@@ -101,7 +101,10 @@ func Run(ctx context.Context, plan *config.Plan, opt Options) ([]string, error) 
 			ds.Close()
 			return paths, fmt.Errorf("dataset %s: %w", ds.Name, err)
 		}
-		if env.workloads, err = workloadsFor(ctx, plan.Config, ds, log); err != nil {
+		if gerr := mapped.Guard(func() { env.workloads, err = workloadsFor(ctx, plan.Config, ds, log) }); gerr != nil {
+			err = gerr
+		}
+		if err != nil {
 			ds.Close()
 			return paths, err
 		}
