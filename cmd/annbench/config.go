@@ -1,9 +1,16 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
+	"github.com/annbench/annbench/algorithms/groundtruth"
+	"github.com/annbench/annbench/datasets"
+	"github.com/annbench/annbench/runner"
 	"github.com/annbench/annbench/runner/config"
 )
 
@@ -49,4 +56,37 @@ func isConfigPath(a string) bool {
 	}
 	lower := strings.ToLower(a)
 	return strings.ContainsAny(a[:eq], `/\`) || strings.HasSuffix(lower, ".yaml") || strings.HasSuffix(lower, ".yml")
+}
+
+// preflight runs runner.Preflight with the command line's dataset opener
+// rules.
+func preflight(plan *config.Plan, dataDir string, download bool) error {
+	available := func(spec config.DatasetSpec) error { return datasetAvailable(spec, dataDir, download) }
+	if err := runner.Preflight(plan, available); err != nil {
+		return fmt.Errorf("pre-flight: nothing was run:\n%w", err)
+	}
+	return nil
+}
+
+// runOptions are the runner options of the command line: datasets opened
+// from dataDir (downloaded when allowed), computed ground truth cached
+// under the index cache, or under the data directory when the index cache
+// is off; recompute ignores shipped ground truth.
+func runOptions(cfg *config.Config, dataDir string, download, recompute bool, log io.Writer) runner.Options {
+	gtCache := cfg.Cache
+	if gtCache == "" {
+		dd := dataDir
+		if dd == "" {
+			dd = datasets.DefaultDataDir()
+		}
+		gtCache = filepath.Join(dd, "cache")
+	}
+	opts := datasets.Options{DataDir: dataDir, CacheDir: gtCache, MaxQueries: cfg.Queries}
+	return runner.Options{
+		Log: log,
+		Open: func(ctx context.Context, name string) (*datasets.Dataset, error) {
+			return openRunDataset(ctx, cfg, name, opts, download, log)
+		},
+		GroundTruth: groundtruth.Options{Cache: groundtruth.Cache{Dir: gtCache}, Recompute: recompute},
+	}
 }

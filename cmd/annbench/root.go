@@ -20,6 +20,8 @@ func newRootCmd() *cobra.Command {
 	})
 	root.AddCommand(
 		newRunCmd(),
+		newPlanCmd(),
+		newPrepareCmd(),
 		newListCmd(),
 		newDownloadCmd(),
 		newGroundTruthCmd(),

@@ -1,21 +1,17 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/annbench/annbench/algorithms/groundtruth"
-	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/datasets/fetch"
 	"github.com/annbench/annbench/report"
 	"github.com/annbench/annbench/runner"
-	"github.com/annbench/annbench/runner/config"
 )
 
 func newRunCmd() *cobra.Command {
@@ -23,6 +19,7 @@ func newRunCmd() *cobra.Command {
 		force, noPlots, noDownload bool
 		dataDir, progress          string
 		recomputeGT                bool
+		sf                         shardFlags
 	)
 	c := &cobra.Command{
 		Use:   "run [CONFIG] [key=value ...]",
@@ -38,42 +35,43 @@ Overrides use dotted paths and YAML values:
   annbench run my.yaml datasets=[siftsmall,fashion-mnist] 'algorithms.hnsw.query.ef=[10,40,160]'
 
 Points already measured are skipped unless --force. Ctrl-C abandons the
-sweep of the index in progress; the sweeps finished before stay on disk.`,
+sweep of the index in progress; the sweeps finished before stay on disk.
+
+--shard i/n runs only shard i (0-based) of n, whole build groups balanced
+by estimated cost (see 'annbench plan'); without it the shard comes from
+JOB_COMPLETION_INDEX (with --shards or ANNBENCH_SHARDS),
+SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or
+AWS_BATCH_JOB_ARRAY_INDEX/AWS_BATCH_JOB_ARRAY_SIZE when set. A shard writes
+shard-<i>-of-<n>.json beside its results for 'annbench merge'.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			cfg, plan, err := loadPlan(args)
 			if err != nil {
 				return err
 			}
-			available := func(spec config.DatasetSpec) error { return datasetAvailable(spec, dataDir, !noDownload) }
-			if err := runner.Preflight(plan, available); err != nil {
-				return fmt.Errorf("pre-flight: nothing was run:\n%w", err)
-			}
-			// Computed ground truth is cached under the index cache, or
-			// under the data directory when the index cache is off.
-			gtCache := cfg.Cache
-			if gtCache == "" {
-				dd := dataDir
-				if dd == "" {
-					dd = datasets.DefaultDataDir()
-				}
-				gtCache = filepath.Join(dd, "cache")
-			}
-			opts := datasets.Options{DataDir: dataDir, CacheDir: gtCache, MaxQueries: cfg.Queries}
 			log := c.ErrOrStderr()
 			mode, err := progressMode(progress, log, os.Getenv)
 			if err != nil {
 				return err
 			}
-			ropt := runner.Options{
-				Progress: mode,
-				Force:    force,
-				Log:      log,
-				Open: func(ctx context.Context, name string) (*datasets.Dataset, error) {
-					return openRunDataset(ctx, cfg, name, opts, !noDownload, log)
-				},
-				GroundTruth: groundtruth.Options{Cache: groundtruth.Cache{Dir: gtCache}, Recompute: recomputeGT},
+			plan, manifest, err := sf.choose(cfg, plan, log)
+			if err != nil {
+				return err
 			}
+			if err := preflight(plan, dataDir, !noDownload); err != nil {
+				return err
+			}
+			if manifest != nil {
+				if err := manifest.Write(cfg.Output); err != nil {
+					return err
+				}
+			}
+			ropt := runOptions(cfg, dataDir, !noDownload, recomputeGT, log)
+			ropt.Force, ropt.Progress = force, mode
 			_, runErr := runner.Run(c.Context(), plan, ropt)
+			if manifest != nil {
+				manifest.Finished, manifest.Complete = time.Now().UTC(), runErr == nil
+				runErr = errors.Join(runErr, manifest.Write(cfg.Output))
+			}
 			if noPlots {
 				return runErr
 			}
@@ -100,6 +98,7 @@ sweep of the index in progress; the sweeps finished before stay on disk.`,
 	c.Flags().BoolVar(&noDownload, "no-download", false, "fail instead of downloading missing datasets")
 	c.Flags().BoolVar(&recomputeGT, "recompute-ground-truth", false, "ignore shipped ground truth; use exact ground truth computed (and cached) by annbench")
 	c.Flags().StringVar(&dataDir, "data", "", "data directory (default $ANNBENCH_DATA, else ./data)")
+	sf.register(c, true)
 	return c
 }
 
