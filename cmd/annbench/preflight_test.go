@@ -44,7 +44,7 @@ func TestConfigPathWithEquals(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, errs, code := cli(t, "run", "--no-plots", cfg)
+	_, errs, code := cli(t, "run", "--no-plots", "--data", filepath.Join(dir, "data"), cfg)
 	if code != 0 || !strings.Contains(errs, "recall@5") {
 		t.Errorf("exit %d; want a run of %s with k=5:\n%s", code, cfg, errs)
 	}

@@ -94,7 +94,7 @@ func TestPlanPredictsShards(t *testing.T) {
 	}
 	for i, e := range entries {
 		out := filepath.Join(dir, "out", e.Label[:1])
-		_, errs, code := cli(t, "run", cfg, "--no-plots", "--shard", e.Label, "output="+out)
+		_, errs, code := cli(t, "run", cfg, "--no-plots", "--data", filepath.Join(dir, "data"), "--shard", e.Label, "output="+out)
 		if code != 0 {
 			t.Fatalf("shard %s: exit %d:\n%s", e.Label, code, errs)
 		}
@@ -116,7 +116,7 @@ func TestPlanPredictsShards(t *testing.T) {
 			for i := 0; i < len(env); i += 2 {
 				t.Setenv(env[i], env[i+1])
 			}
-			_, errs, code := cli(t, "run", cfg, "--no-plots", "output="+filepath.Join(dir, "env-"+env[0]))
+			_, errs, code := cli(t, "run", cfg, "--no-plots", "--data", filepath.Join(dir, "data"), "output="+filepath.Join(dir, "env-"+env[0]))
 			if code != 0 {
 				t.Fatalf("exit %d:\n%s", code, errs)
 			}
