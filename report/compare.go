@@ -338,6 +338,9 @@ func compareNotes(base, next []result.Result, bg, ng map[string]map[string][]*re
 			notes = append(notes, fmt.Sprintf("%s: BASE ran with k=%s, mode %s, threads %s but NEW with k=%s, mode %s, threads %s; the numbers are not comparable.",
 				ds, bk, bm, bt, nk, nm, nt))
 		}
+		if note := cpuNote(ds, b, n); note != "" {
+			notes = append(notes, note)
+		}
 	}
 	cpus := func(rs []result.Result) string {
 		var out []string
@@ -358,6 +361,49 @@ func compareNotes(base, next []result.Result, bg, ng map[string]map[string][]*re
 		notes = append(notes, fmt.Sprintf("BASE ran on %s, NEW on %s: QPS differences may be the machine's.", bc, nc))
 	}
 	return notes
+}
+
+// cpuShare is the CPU time the process used during the timed passes of
+// rs divided by the CPU time the passes could use (wall time × search
+// threads): about 1 on a machine to itself, lower when other processes
+// took turns on the cores. ok is false when no pass recorded CPU time.
+func cpuShare(rs []*result.Result) (share float64, ok bool) {
+	var cpu, avail float64
+	for _, r := range rs {
+		threads := float64(max(r.Threads, 1))
+		for _, p := range r.Points {
+			if len(p.PassCPUSeconds) != len(p.PassSeconds) {
+				continue
+			}
+			for j, c := range p.PassCPUSeconds {
+				cpu += c
+				avail += p.PassSeconds[j] * threads
+			}
+		}
+	}
+	if avail <= 0 {
+		return 0, false
+	}
+	return cpu / avail, true
+}
+
+// cpuShareLow is the CPU share below which a side's passes are taken to
+// have competed with other processes.
+const cpuShareLow = 0.85
+
+// cpuNote warns when either side's passes of dataset ds got markedly
+// less CPU than they could use: then a QPS difference may be the
+// machine's, not the code's. The verdicts are not changed (a build that
+// makes the machine busy is slower, too).
+func cpuNote(ds string, base, next []*result.Result) string {
+	b, bok := cpuShare(base)
+	n, nok := cpuShare(next)
+	if !bok || !nok || (b >= cpuShareLow && n >= cpuShareLow) {
+		return ""
+	}
+	return fmt.Sprintf("%s: during the timed passes the process got %.0f%% of the CPU time it could use on BASE and %.0f%% on NEW: "+
+		"other processes competed for the cores, so QPS differences may be the machine's (compare both builds alternately with annbench ab).",
+		ds, 100*b, 100*n)
 }
 
 // groupMap indexes results by group name (the dataset, with the setup

@@ -304,3 +304,31 @@ func TestCompareMissing(t *testing.T) {
 		t.Errorf("NEW with more than BASE: failed %v, missing %q", c.Failed(), c.Missing)
 	}
 }
+
+func TestCompareCPUNote(t *testing.T) {
+	withCPU := func(r result.Result, share float64) result.Result {
+		for i := range r.Points {
+			p := &r.Points[i]
+			p.PassSeconds = slices.Repeat([]float64{0.2}, len(p.PassQPS))
+			p.PassCPUSeconds = slices.Repeat([]float64{0.2 * share}, len(p.PassQPS))
+		}
+		return r
+	}
+	quiet := []result.Result{withCPU(sweep("hnsw", 1, 0.01), 0.98)}
+	if c := mustCompare(t, quiet, quiet, CompareOptions{}); len(c.Notes) != 0 {
+		t.Errorf("notes for two quiet runs: %q", c.Notes)
+	}
+	busy := []result.Result{withCPU(sweep("hnsw", 0.5, 0.01), 0.5)}
+	c := mustCompare(t, quiet, busy, CompareOptions{})
+	want := "d: during the timed passes the process got 98% of the CPU time it could use on BASE and 50% on NEW"
+	if len(c.Notes) != 1 || !strings.HasPrefix(c.Notes[0], want) {
+		t.Errorf("notes %q, want one starting %q", c.Notes, want)
+	}
+	if c.Regressions() == 0 {
+		t.Errorf("the note changed the verdict: a halving on a busy machine is still a regression")
+	}
+	// Without CPU times on one side (an older file) there is nothing to say.
+	if c := mustCompare(t, []result.Result{sweep("hnsw", 1, 0.01)}, busy, CompareOptions{}); len(c.Notes) != 0 {
+		t.Errorf("notes with CPU times on one side only: %q", c.Notes)
+	}
+}

@@ -21,6 +21,7 @@ type setting struct {
 	repeats int       // query-set repeats per timed pass, from calibrate
 	qps     []float64 // per timed pass
 	seconds []float64
+	cpu     []float64 // process CPU seconds per timed pass, when known
 	lat     []float64 // per-query latencies in ns (single mode)
 	dist    float64   // distance computations summed over the timed passes
 	point   result.Point
@@ -79,9 +80,13 @@ func (e *jobEnv) measureSweep(ctx context.Context, idx algorithms.Index, s *sear
 			if counts {
 				counter.ResetDistanceCount()
 			}
+			cpu0, cpuOK := processCPU()
 			d, err := s.repeatPass(ctx, st.repeats, &st.lat)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", st.qp.Slug(), err)
+			}
+			if cpu1, ok := processCPU(); ok && cpuOK {
+				st.cpu = append(st.cpu, (cpu1 - cpu0).Seconds())
 			}
 			if counts {
 				st.dist += float64(counter.DistanceCount())
@@ -104,6 +109,9 @@ func (e *jobEnv) measureSweep(ctx context.Context, idx algorithms.Index, s *sear
 		pt := st.point
 		pt.QueryParams = st.qp
 		pt.PassQPS, pt.PassSeconds = st.qps, st.seconds
+		if len(st.cpu) == len(st.qps) {
+			pt.PassCPUSeconds = st.cpu
+		}
 		pt.PassRepeats = make([]int, len(st.qps))
 		for j := range pt.PassRepeats {
 			pt.PassRepeats[j] = st.repeats

@@ -154,3 +154,31 @@ func TestSettingsWithoutQueryTuner(t *testing.T) {
 		t.Errorf("err = %v, want one saying the index takes no query parameters", err)
 	}
 }
+
+func TestPassCPUTime(t *testing.T) {
+	if _, ok := processCPU(); !ok {
+		t.Skip("no process CPU time on this platform")
+	}
+	cfg := testConfig(t, config.ModeSingle, 1)
+	cfg.Trials, cfg.MinPassSeconds = 3, 0.01
+	ds := testDataset(300, 20, 8, vector.L2)
+	paths, err := Run(context.Background(), &config.Plan{Config: cfg, Jobs: []config.Job{flatJob(1)}}, Options{Open: opener(ds)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := result.Read(paths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := r.Points[0]
+	if len(p.PassCPUSeconds) != 3 {
+		t.Fatalf("pass_cpu_seconds %v, want one per pass", p.PassCPUSeconds)
+	}
+	var sum float64
+	for _, c := range p.PassCPUSeconds {
+		sum += c
+	}
+	if sum <= 0 {
+		t.Errorf("no CPU time used in three passes of searching: %v", p.PassCPUSeconds)
+	}
+}

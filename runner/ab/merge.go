@@ -75,8 +75,8 @@ func setupKey(r result.Result) string { return r.Identity().Key() }
 // mergePoints merges the measurements of one setting from several rounds.
 func mergePoints(ps []result.Point) result.Point {
 	m := ps[0]
-	m.PassQPS, m.PassRepeats, m.PassSeconds = nil, nil, nil
-	repeats, seconds := true, true
+	m.PassQPS, m.PassRepeats, m.PassSeconds, m.PassCPUSeconds = nil, nil, nil, nil
+	repeats, seconds, cpu := true, true, true
 	var recall, recall1, dist float64
 	var p50, p95, p99 []float64
 	m.Trials = 0
@@ -87,6 +87,8 @@ func mergePoints(ps []result.Point) result.Point {
 		seconds = seconds && len(p.PassSeconds) == len(p.PassQPS)
 		m.PassRepeats = append(m.PassRepeats, p.PassRepeats...)
 		m.PassSeconds = append(m.PassSeconds, p.PassSeconds...)
+		cpu = cpu && len(p.PassCPUSeconds) == len(p.PassQPS)
+		m.PassCPUSeconds = append(m.PassCPUSeconds, p.PassCPUSeconds...)
 		recall += p.Recall
 		recall1 += p.RecallAt1
 		dist += p.DistanceCount
@@ -97,6 +99,9 @@ func mergePoints(ps []result.Point) result.Point {
 	}
 	if !seconds {
 		m.PassSeconds = nil
+	}
+	if !cpu {
+		m.PassCPUSeconds = nil
 	}
 	n := float64(len(ps))
 	m.Recall, m.RecallAt1, m.DistanceCount = recall/n, recall1/n, dist/n

@@ -36,6 +36,7 @@ func TestDecode(t *testing.T) {
 		{"repeats per pass", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 2, "pass_qps": [1, 2], "pass_repeats": [3]}]}`, "1 pass_repeats for 2 pass_qps", false},
 		{"zero repeats", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 2, "pass_qps": [1], "pass_repeats": [0]}]}`, "pass_repeats[0] = 0", false},
 		{"seconds per pass", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 2, "pass_qps": [1], "pass_seconds": [1, 2]}]}`, "2 pass_seconds for 1 pass_qps", false},
+		{"cpu per pass", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 2, "pass_qps": [1, 2], "pass_cpu_seconds": [0.1]}]}`, "1 pass_cpu_seconds for 2 pass_qps", false},
 		{"negative seconds", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 2, "pass_qps": [1], "pass_seconds": [-1]}]}`, "pass_seconds[0] = -1", false},
 		{"inverted interval", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 2, "qps_ci": {"lo": 3, "hi": 1, "confidence": 0.95}}]}`, "qps_ci [3, 1]", false},
 		{"interval confidence", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 2, "qps_ci": {"lo": 1, "hi": 3, "confidence": 95}}]}`, "at confidence 95", false},

@@ -108,6 +108,10 @@ type Point struct {
 	PassRepeats []int `json:"pass_repeats,omitempty"`
 	// PassSeconds is the wall time of each timed pass.
 	PassSeconds []float64 `json:"pass_seconds,omitempty"`
+	// PassCPUSeconds is the CPU time the whole process used during each
+	// timed pass (all threads, the garbage collector's included); well
+	// below PassSeconds × threads, it says other processes took the CPU.
+	PassCPUSeconds []float64 `json:"pass_cpu_seconds,omitempty"`
 	// QPSCI is a distribution-free confidence interval of the median pass
 	// QPS, absent when there are too few passes for its confidence.
 	QPSCI *Interval `json:"qps_ci,omitempty"`

@@ -76,6 +76,14 @@ func validatePasses(p Point) error {
 			return fmt.Errorf("pass_seconds[%d] = %v, want a finite non-negative number", j, s)
 		}
 	}
+	if len(p.PassCPUSeconds) > 0 && len(p.PassCPUSeconds) != n {
+		return fmt.Errorf("%d pass_cpu_seconds for %d pass_qps, want one per pass", len(p.PassCPUSeconds), n)
+	}
+	for j, s := range p.PassCPUSeconds {
+		if bad(s) {
+			return fmt.Errorf("pass_cpu_seconds[%d] = %v, want a finite non-negative number", j, s)
+		}
+	}
 	if ci := p.QPSCI; ci != nil {
 		if bad(ci.Lo) || bad(ci.Hi) || ci.Lo > ci.Hi || !(ci.Confidence > 0 && ci.Confidence < 1) {
 			return fmt.Errorf("qps_ci [%v, %v] at confidence %v: want 0 ≤ lo ≤ hi and a confidence in (0, 1)", ci.Lo, ci.Hi, ci.Confidence)
