@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/annbench/annbench/runner/result"
@@ -98,6 +99,18 @@ func writeFigure(f *figure, base string) error {
 		return err
 	}
 	return writeFile(base+".svg", svg)
+}
+
+// FigureDirs returns the directories under dir that Render writes the
+// figures of results to: one per dataset (and setup, when a dataset was
+// measured under several), sorted.
+func FigureDirs(dir string, results []result.Result) []string {
+	var out []string
+	for _, g := range byDataset(results) {
+		out = append(out, filepath.Join(dir, g.Dir))
+	}
+	sort.Strings(out)
+	return out
 }
 
 // appendFile appends data to path, creating it if needed.

@@ -30,6 +30,8 @@ type jobEnv struct {
 	// fingerprint is the dataset's content fingerprint, part of every
 	// result's identity.
 	fingerprint string
+	// names names jobs and points in log lines.
+	names *labeler
 }
 
 // run measures one job under every filter workload of the plan and
@@ -38,9 +40,11 @@ type jobEnv struct {
 // Points already on disk are kept and skipped unless Options.Force is set.
 func (e *jobEnv) run(ctx context.Context, job config.Job) ([]string, error) {
 	ds := e.ds
+	// label names the job in errors, name in log lines (see labeler).
 	label := fmt.Sprintf("%s %s %s", job.Dataset, job.Algorithm.Name, job.Index.Slug())
+	name := e.names.job(job)
 	if !job.Algorithm.Supports(ds.Metric) {
-		fmt.Fprintf(e.log, "%s: skipped: %s does not support metric %s\n", label, job.Algorithm.Name, ds.Metric)
+		fmt.Fprintf(e.log, "%s: skipped: %s does not support metric %s\n", name, job.Algorithm.Name, ds.Metric)
 		e.disp.pointsFinished(len(job.Queries) * len(e.workloads))
 		return nil, nil
 	}
@@ -50,9 +54,10 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) ([]string, error) {
 		paths []string
 	)
 	for _, w := range e.workloads {
-		wlabel := label
+		wlabel, wname := label, name
 		if w.filtered() {
 			wlabel += " [" + w.id() + "]"
+			wname += " [" + w.id() + "]"
 		}
 		path, todo, res, err := e.pending(job, w)
 		if err != nil {
@@ -61,7 +66,7 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) ([]string, error) {
 		paths = append(paths, path)
 		e.disp.pointsFinished(len(job.Queries) - len(todo))
 		if len(todo) == 0 {
-			fmt.Fprintf(e.log, "%s: all %d points already in %s (use --force to re-measure)\n", wlabel, len(job.Queries), path)
+			fmt.Fprintf(e.log, "%s: all %d points already in %s (use --force to re-measure)\n", wname, len(job.Queries), path)
 			continue
 		}
 		if idx == nil {
@@ -133,6 +138,10 @@ func (e *jobEnv) runWorkload(ctx context.Context, job config.Job, w *workload, l
 	path string, todo []algorithms.Params, res *result.Result) error {
 	cfg, ds := e.cfg, e.ds
 	threads := e.threads()
+	name, tag := e.names.job(job), ""
+	if w.filtered() {
+		tag = " [" + w.id() + "]"
+	}
 	if res == nil {
 		id := e.identity(job, w)
 		res = &result.Result{Schema: result.Schema, Dataset: id.Dataset, DatasetFingerprint: id.DatasetFingerprint,
@@ -150,10 +159,10 @@ func (e *jobEnv) runWorkload(ctx context.Context, job config.Job, w *workload, l
 		res.Filter = &result.Filter{ID: w.id(), Kind: w.spec.Kind, Selectivity: w.selectivity, ShortQueries: w.short, PostFilter: post}
 		tr = w.scorer
 		if post {
-			fmt.Fprintf(e.log, "%s: %s has no filtered search: post-filtering (over-fetch %g×k/selectivity)\n", label, job.Algorithm.Name, algorithms.PostFilterOverfetch)
+			fmt.Fprintf(e.log, "%s%s: %s has no filtered search: post-filtering (over-fetch %g×k/selectivity)\n", name, tag, job.Algorithm.Name, algorithms.PostFilterOverfetch)
 		}
 	}
-	e.passes = e.disp.beginTask(label)
+	e.passes = e.disp.beginTask(name + tag)
 	e.passes.Stage("timed passes", int64(protocolOf(cfg).trials*len(todo)))
 	var pts []result.Point
 	err := ds.CheckFiles()
@@ -180,16 +189,14 @@ func (e *jobEnv) runWorkload(ctx context.Context, job config.Job, w *workload, l
 	}
 	e.disp.pointsFinished(len(pts))
 	for _, pt := range pts {
-		query := "-"
-		if len(pt.QueryParams) > 0 {
-			query = algorithms.Params(pt.QueryParams).Slug()
+		line := e.names.point(job, cfg.K, pt) + tag
+		if e.opt.Verbose && len(pt.PassRepeats) > 0 {
+			line += fmt.Sprintf("  (%d passes of %d×%d queries)", len(pt.PassQPS), pt.PassRepeats[0], ds.Query.Rows)
 		}
-		ci := ""
-		if pt.QPSCI != nil {
-			ci = fmt.Sprintf(" [%.0f–%.0f]", pt.QPSCI.Lo, pt.QPSCI.Hi)
+		if e.opt.Verbose && pt.QPSCI != nil {
+			line += fmt.Sprintf("  QPS interval [%.0f–%.0f]", pt.QPSCI.Lo, pt.QPSCI.Hi)
 		}
-		fmt.Fprintf(e.log, "%s %s: recall@%d %.4f  recall@1 %.4f  qps %.0f%s (cv %.1f%%, %d passes of %d×%d queries)\n",
-			label, query, cfg.K, pt.Recall, pt.RecallAt1, pt.QPS, ci, 100*pt.CV, len(pt.PassQPS), pt.PassRepeats[0], ds.Query.Rows)
+		fmt.Fprintln(e.log, line)
 	}
 	return nil
 }
@@ -197,6 +204,7 @@ func (e *jobEnv) runWorkload(ctx context.Context, job config.Job, w *workload, l
 // obtainIndex loads the index from the cache or builds (and caches) it.
 func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) (algorithms.Index, result.Build, error) {
 	ds := e.ds
+	name := e.names.job(job)
 	idx, err := job.Algorithm.New(ds.Metric, ds.Base.Dim, job.Index)
 	if err != nil {
 		return nil, result.Build{}, fmt.Errorf("%s: %w", label, err)
@@ -205,22 +213,22 @@ func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) 
 	start := time.Now()
 	b, ok, err := cache.load(idx, job, ds.Base)
 	if err != nil {
-		fmt.Fprintf(e.log, "%s: warning: ignoring index cache: %v\n", label, err)
+		fmt.Fprintf(e.log, "%s: warning: ignoring index cache: %v\n", name, err)
 		if idx, err = job.Algorithm.New(ds.Metric, ds.Base.Dim, job.Index); err != nil {
 			return nil, result.Build{}, fmt.Errorf("%s: %w", label, err)
 		}
 	}
 	if ok {
 		b.Cached, b.LoadSeconds = true, time.Since(start).Seconds()
-		fmt.Fprintf(e.log, "%s: loaded from cache in %.2fs (built in %.2fs)\n", label, b.LoadSeconds, b.Seconds)
+		fmt.Fprintf(e.log, "%s: loaded from cache in %s (built in %s)\n", name, seconds(b.LoadSeconds), seconds(b.Seconds))
 		return idx, b, nil
 	}
 	if t, ok := idx.(algorithms.Trainer); ok && ds.Train.Rows > 0 {
 		t.SetTrainingData(ds.Train)
 	}
-	fmt.Fprintf(e.log, "%s: building on %d×%d\n", label, ds.Base.Rows, ds.Base.Dim)
+	fmt.Fprintf(e.log, "%s: building\n", name)
 	if pr, ok := idx.(algorithms.ProgressReporter); ok {
-		pr.SetProgress(e.disp.beginTask(label))
+		pr.SetProgress(e.disp.beginTask(name))
 	}
 	start = time.Now()
 	err = idx.Build(ctx, ds.Base)
@@ -235,9 +243,9 @@ func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) 
 	if c, ok := idx.(algorithms.Counter); ok {
 		b.DistanceCount = c.DistanceCount()
 	}
-	fmt.Fprintf(e.log, "%s: built in %.2fs\n", label, b.Seconds)
+	fmt.Fprintf(e.log, "%s: built in %s\n", name, seconds(b.Seconds))
 	if err := cache.store(idx, job, ds.Base, b); err != nil {
-		fmt.Fprintf(e.log, "%s: warning: %v\n", label, err)
+		fmt.Fprintf(e.log, "%s: warning: %v\n", name, err)
 	}
 	return idx, b, nil
 }

@@ -116,7 +116,7 @@ func TestPassesRepeatToTheMinimumTime(t *testing.T) {
 	ds := testDataset(300, 20, 8, vector.L2)
 	plan := &config.Plan{Config: cfg, Jobs: []config.Job{flatJob(1)}}
 	var log strings.Builder
-	paths, err := Run(context.Background(), plan, Options{Open: opener(ds), Log: &log})
+	paths, err := Run(context.Background(), plan, Options{Open: opener(ds), Log: &log, Verbose: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,6 +139,7 @@ func TestPassesRepeatToTheMinimumTime(t *testing.T) {
 	if want := fmt.Sprintf("qps %.0f [%.0f–%.0f] (cv", p.QPS, p.QPSCI.Lo, p.QPSCI.Hi); !strings.Contains(log.String(), want) {
 		t.Errorf("log lacks the interval %q:\n%s", want, log.String())
 	}
+	// The verbose log line says how each pass was repeated.
 	if want := fmt.Sprintf("6 passes of %d×20 queries", p.PassRepeats[0]); !strings.Contains(log.String(), want) {
 		t.Errorf("log lacks %q:\n%s", want, log.String())
 	}

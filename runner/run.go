@@ -35,6 +35,10 @@ type Options struct {
 	// ProgressInterval is the period of ProgressLines (default
 	// DefaultProgressInterval).
 	ProgressInterval time.Duration
+	// Verbose names every parameter (and the dataset) in log lines;
+	// otherwise they name only the index parameters that differ from the
+	// defaults or between index sets.
+	Verbose bool
 }
 
 // Run executes every job of the plan, writing one result file per job
@@ -74,6 +78,7 @@ func Run(ctx context.Context, plan *config.Plan, opt Options) ([]string, error) 
 	}
 	disp := newDisplay(opt.Progress, out, opt.ProgressInterval, points)
 	defer disp.close()
+	names := newLabeler(plan.Jobs, opt.Verbose)
 	var paths []string
 	for _, group := range byDataset(plan.Jobs) {
 		if err := ctx.Err(); err != nil {
@@ -91,7 +96,7 @@ func Run(ctx context.Context, plan *config.Plan, opt Options) ([]string, error) 
 			ds.Close()
 			return paths, fmt.Errorf("dataset %s: fingerprint: %w", ds.Name, err)
 		}
-		env := &jobEnv{cfg: plan.Config, ds: ds, opt: opt, log: disp.log(log), machine: machine, disp: disp, fingerprint: fp}
+		env := &jobEnv{cfg: plan.Config, ds: ds, opt: opt, log: disp.log(log), machine: machine, disp: disp, fingerprint: fp, names: names}
 		if err = ds.CheckFiles(); err == nil {
 			if gerr := mapped.Guard(func() { env.truth, err = score.New(ds.Metric, ds.Base, ds.Query, ds.GroundTruth, plan.Config.K) }); gerr != nil {
 				err = gerr
@@ -159,6 +164,8 @@ func openForRun(ctx context.Context, cfg *config.Config, name string, opt Option
 		ds.GroundTruth.Rows = min(ds.GroundTruth.Rows, cfg.Queries)
 		ds.GroundTruthDist.Rows = min(ds.GroundTruthDist.Rows, cfg.Queries)
 	}
+	fmt.Fprintf(log, "%s: %s × %d %s, %s queries, k=%d\n", name, groupDigits(int64(ds.Base.Rows)), ds.Base.Dim, ds.Metric,
+		groupDigits(int64(ds.Query.Rows)), cfg.K)
 	gopt := opt.GroundTruth
 	gopt.K, gopt.Log = cfg.K, log
 	gopt.Progress = disp.beginTask(name + " ground truth")

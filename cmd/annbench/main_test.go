@@ -212,3 +212,21 @@ func onlyResult(t *testing.T, dir string) (*result.Result, error) {
 	}
 	return result.Read(files[0])
 }
+
+func TestRunSummary(t *testing.T) {
+	var buf bytes.Buffer
+	writeRunSummary(&buf, "out", 3, []result.Result{{Dataset: "siftsmall"}, {Dataset: "fashion-mnist"}, {Dataset: "siftsmall"}})
+	want := "3 result files under out\n" +
+		"  report   out/report.html\n" +
+		"  summary  out/summary.md\n" +
+		"  plots    out/fashion-mnist/recall_qps.png, build.png (and .svg)\n" +
+		"  plots    out/siftsmall/recall_qps.png, build.png (and .svg)\n"
+	if buf.String() != want {
+		t.Errorf("summary:\n%s\nwant:\n%s", buf.String(), want)
+	}
+	buf.Reset()
+	writeRunSummary(&buf, "out", 1, nil) // --no-plots
+	if buf.String() != "1 result file under out\n" {
+		t.Errorf("summary without plots: %q", buf.String())
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,14 +13,15 @@ import (
 	"github.com/annbench/annbench/datasets/fetch"
 	"github.com/annbench/annbench/report"
 	"github.com/annbench/annbench/runner"
+	"github.com/annbench/annbench/runner/result"
 )
 
 func newRunCmd() *cobra.Command {
 	var (
-		force, noPlots, noDownload bool
-		dataDir, progress          string
-		recomputeGT                bool
-		sf                         shardFlags
+		force, noPlots, noDownload, verbose bool
+		dataDir, progress                   string
+		recomputeGT                         bool
+		sf                                  shardFlags
 	)
 	c := &cobra.Command{
 		Use:   "run [CONFIG] [key=value ...]",
@@ -66,13 +68,16 @@ shard-<i>-of-<n>.json beside its results for 'annbench merge'.`,
 				}
 			}
 			ropt := runOptions(cfg, dataDir, !noDownload, recomputeGT, log)
-			ropt.Force, ropt.Progress = force, mode
-			_, runErr := runner.Run(c.Context(), plan, ropt)
+			ropt.Force, ropt.Progress, ropt.Verbose = force, mode, verbose
+			paths, runErr := runner.Run(c.Context(), plan, ropt)
 			if manifest != nil {
 				manifest.Finished, manifest.Complete = time.Now().UTC(), runErr == nil
 				runErr = errors.Join(runErr, manifest.Write(cfg.Output))
 			}
 			if noPlots {
+				if runErr == nil {
+					writeRunSummary(c.OutOrStdout(), cfg.Output, len(paths), nil)
+				}
 				return runErr
 			}
 			// Plots are rendered from whatever is on disk, also after Ctrl-C.
@@ -87,7 +92,7 @@ shard-<i>-of-<n>.json beside its results for 'annbench merge'.`,
 				return errors.Join(runErr, fmt.Errorf("render plots: %w", err))
 			}
 			if runErr == nil {
-				fmt.Fprintf(c.OutOrStdout(), "results, plots and summary in %s\n", cfg.Output)
+				writeRunSummary(c.OutOrStdout(), cfg.Output, len(paths), results)
 			}
 			return runErr
 		},
@@ -95,6 +100,7 @@ shard-<i>-of-<n>.json beside its results for 'annbench merge'.`,
 	c.Flags().BoolVar(&force, "force", false, "re-measure points already present in result files")
 	c.Flags().StringVar(&progress, "progress", "auto", "how builds, ground truth and the sweep show progress: auto (bars on a terminal, a line every 15 s when $CI is set, else nothing), bars, lines or off")
 	c.Flags().BoolVar(&noPlots, "no-plots", false, "do not render plots at the end")
+	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "name the dataset and every parameter in log lines (default: only the index parameters that differ from the defaults or between index sets)")
 	c.Flags().BoolVar(&noDownload, "no-download", false, "fail instead of downloading missing datasets")
 	c.Flags().BoolVar(&recomputeGT, "recompute-ground-truth", false, "ignore shipped ground truth; use exact ground truth computed (and cached) by annbench")
 	c.Flags().StringVar(&dataDir, "data", "", "data directory (default $ANNBENCH_DATA, else ./data)")
@@ -123,4 +129,23 @@ func progressMode(flag string, log io.Writer, getenv func(string) string) (runne
 		return runner.ProgressOff, nil
 	}
 	return runner.ProgressOff, fmt.Errorf("--progress %q: want auto, bars, lines or off", flag)
+}
+
+// writeRunSummary tells where a run's files went: the result files of
+// this run and, when plots were rendered (results not nil), the report,
+// the summary tables and each dataset's figures.
+func writeRunSummary(w io.Writer, out string, files int, results []result.Result) {
+	plural := "s"
+	if files == 1 {
+		plural = ""
+	}
+	fmt.Fprintf(w, "%d result file%s under %s\n", files, plural, out)
+	if results == nil {
+		return
+	}
+	fmt.Fprintf(w, "  report   %s\n", filepath.Join(out, report.HTMLFile))
+	fmt.Fprintf(w, "  summary  %s\n", filepath.Join(out, report.SummaryFile))
+	for _, dir := range report.FigureDirs(out, results) {
+		fmt.Fprintf(w, "  plots    %s.png, %s.png (and .svg)\n", filepath.Join(dir, report.RecallQPSFile), report.BuildFile)
+	}
 }
