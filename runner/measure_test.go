@@ -136,7 +136,8 @@ func TestPassesRepeatToTheMinimumTime(t *testing.T) {
 	if p.QPSCI == nil || p.QPSCI.Lo != p.QPSMin || p.QPSCI.Hi != p.QPSMax || p.QPSCI.Confidence != 1-2.0/64 {
 		t.Fatalf("qps_ci %+v, want [%v, %v] at %v", p.QPSCI, p.QPSMin, p.QPSMax, 1-2.0/64)
 	}
-	if want := fmt.Sprintf("qps %.0f [%.0f–%.0f] (cv", p.QPS, p.QPSCI.Lo, p.QPSCI.Hi); !strings.Contains(log.String(), want) {
+	// The verbose log line gives the interval of the median QPS.
+	if want := fmt.Sprintf("QPS interval [%.0f–%.0f]", p.QPSCI.Lo, p.QPSCI.Hi); !strings.Contains(log.String(), want) {
 		t.Errorf("log lacks the interval %q:\n%s", want, log.String())
 	}
 	// The verbose log line says how each pass was repeated.
