@@ -273,3 +273,32 @@ func TestHoldLockHelper(t *testing.T) {
 	b := make([]byte, 1)
 	os.Stdin.Read(b) // until the parent closes stdin or kills us
 }
+
+// TestCorruptResultIsNotOverwritten checks that a damaged file at a job's
+// result path stops the run with an error naming it (the points in it may
+// be recoverable by hand), and that --force replaces it.
+func TestCorruptResultIsNotOverwritten(t *testing.T) {
+	cfg := testConfig(t, config.ModeSingle, 1)
+	ds := testDataset(100, 10, 4, vector.L2)
+	plan := &config.Plan{Config: cfg, Jobs: []config.Job{flatJob(1)}}
+	paths, err := Run(context.Background(), plan, Options{Open: opener(ds)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(paths[0], []byte(`{"schema": "annbench/result/v2", "dataset": "test", "algo`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), plan, Options{Open: opener(ds)})
+	if err == nil || !strings.Contains(err.Error(), paths[0]) || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("error %v, want one naming %s and --force", err, paths[0])
+	}
+	if b, _ := os.ReadFile(paths[0]); !strings.HasSuffix(string(b), `"algo`) {
+		t.Fatalf("the damaged file was replaced without --force")
+	}
+	if _, err := Run(context.Background(), plan, Options{Open: opener(ds), Force: true}); err != nil {
+		t.Fatalf("--force: %v", err)
+	}
+	if _, err := result.Read(paths[0]); err != nil {
+		t.Fatalf("after --force: %v", err)
+	}
+}
