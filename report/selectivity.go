@@ -179,7 +179,7 @@ func selectivityFigure(g selectivityGroup, targets []float64, opt Options) (*fig
 	var panels []*plot.Plot
 	for _, t := range targets {
 		p := newPanel(fmt.Sprintf("%s: QPS at recall ≥ %s", g.Name, fmtTarget(t)),
-			"selectivity (share of the base allowed, log scale)", "queries per second (log scale)")
+			"selectivity (log scale)", "queries per second (log scale)")
 		p.X.Scale = plot.LogScale{}
 		p.X.Tick.Marker = shareTicker{}
 		panels = append(panels, p)
