@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"syscall"
 	"testing"
+	"time"
 
+	"github.com/annbench/annbench/algorithms/topk"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -72,4 +75,42 @@ func BenchmarkSearchBatch(b *testing.B) {
 			b.ReportMetric(float64(b.N*queries.Rows)/b.Elapsed().Seconds(), "queries/s")
 		})
 	}
+}
+
+// BenchmarkExact computes exact top-100 lists for 256 fashion-mnist
+// queries over its 60k × 784 base (ANNBENCH_TESTDATA) on one goroutine,
+// through the storage Exact picks and through plain unsplit float32
+// storage; ns/query is wall time, cpu-ns/query user CPU time (steadier on
+// a shared machine). Run with -count to alternate the two.
+func BenchmarkExact(b *testing.B) {
+	base, queries := loadFashion(b, 256)
+	for _, layout := range []struct {
+		name string
+		v    vectors
+	}{
+		{"exact", exactVectors(vector.L2, base)},
+		{"unsplit", vectors{metric: vector.L2, n: base.Rows, dim: base.Dim, h: base.Dim, head: base.Data}},
+	} {
+		b.Run(layout.name, func(b *testing.B) {
+			b.ResetTimer()
+			cpu0 := cpuTime()
+			for i := 0; i < b.N; i++ {
+				q := queries.Slice((i*64)%256, (i*64)%256+64)
+				if err := layout.v.searchBlocked(context.Background(), q, 100, 1, func(int, *topk.Heap) {}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*64), "ns/query")
+			b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N*64), "cpu-ns/query")
+		})
+	}
+}
+
+// cpuTime returns the process's user CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano())
 }

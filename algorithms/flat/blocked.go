@@ -19,6 +19,11 @@ import (
 // distances while the row block stays in the core's L2 cache and the query
 // block nearby, so each base vector fetched from memory serves QueryBlock
 // queries instead of one. Workers take query blocks from a shared counter.
+// For l2 data stored split into head and tail dimensions (vectors.go) the
+// tile holds head distances only, lower bounds of the full ones; a row's
+// tail is computed only when its head beats the query's current k-th
+// distance, which for k nearest out of many skips most tails (Fashion-MNIST
+// top-100: about 1.6× less work) and changes no result.
 const (
 	// QueryBlock is the number of queries per tile.
 	QueryBlock = 64
@@ -34,10 +39,9 @@ func rowBlock(dim int) int {
 
 // blockScratch is one worker's working memory.
 type blockScratch struct {
-	qs    []float32 // query block in stored column order: heads, then tails
-	tile  []float32 // distances of the query block × one row block
-	tile2 []float32 // tail distances, added to tile
-	row   []float32 // one query in stored column order
+	qs   []float32 // query block in stored column order: heads, then tails
+	tile []float32 // distances of the query block × one row block
+	row  []float32 // one query in stored column order
 	// Byte storage (bytes.go).
 	qb    []uint8   // query block as bytes, padded to a multiple of 4
 	qnorm []uint32  // their squared norms
@@ -91,7 +95,6 @@ func (v vectors) blockWorker(ctx context.Context, queries vector.Matrix, k, qb, 
 		heaps: make([]topk.Heap, qb),
 	}
 	if v.h < v.dim {
-		s.tile2 = make([]float32, qb*rb)
 		s.row = make([]float32, v.dim)
 	}
 	if v.bytes != nil {
@@ -157,12 +160,14 @@ func (v vectors) searchBlock(ctx context.Context, queries vector.Matrix, lo, hi,
 		case t == 0:
 			distance.L2SqBlock(qh, nq, heads, nr, h, tile)
 		default:
+			// Heads only: partial sums are lower bounds of the distances,
+			// so a row whose head does not beat the query's current k-th
+			// distance cannot enter, and its tail is never computed.
 			distance.L2SqBlock(qh, nq, heads, nr, h, tile)
-			tile2 := s.tile2[:nq*nr]
-			distance.L2SqBlock(qt, nq, v.tail[start*t:(start+nr)*t], nr, t, tile2)
-			for i, x := range tile2 {
-				tile[i] += x
+			for i := 0; i < nq; i++ {
+				v.finishTails(&s.heaps[i], qt[i*t:i*t+t], tile[i*nr:i*nr+nr], start)
 			}
+			continue
 		}
 		for i := 0; i < nq; i++ {
 			s.heaps[i].PushAll(tile[i*nr:i*nr+nr], int32(start))
@@ -198,4 +203,23 @@ func (x *Index) SearchBatch(ctx context.Context, queries vector.Matrix, k, threa
 	}
 	x.count.Add(int64(queries.Rows) * int64(x.v.n))
 	return nil
+}
+
+// finishTails offers rows start, start+1, ... to hp given their head
+// partial sums: each row whose partial sum beats the current threshold
+// gets its tail distance to the query tail qt added and is pushed.
+func (v vectors) finishTails(hp *topk.Heap, qt, partial []float32, start int) {
+	t := v.dim - v.h
+	thr := hp.Threshold()
+	for j := 0; j < len(partial); j++ {
+		j += distance.FirstBelow(partial[j:], thr)
+		if j >= len(partial) {
+			return
+		}
+		r := start + j
+		if d := partial[j] + distance.L2Sq(qt, v.tail[r*t:r*t+t]); d < thr {
+			hp.Push(d, int32(r))
+			thr = hp.Threshold()
+		}
+	}
 }
