@@ -209,13 +209,21 @@ func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) 
 	if err != nil {
 		return nil, result.Build{}, fmt.Errorf("%s: %w", label, err)
 	}
-	cache := indexCache{dir: e.cfg.Cache}
+	cache, entry, useCache := e.cacheEntry(job, name)
 	start := time.Now()
-	b, ok, err := cache.load(idx, job, ds.Base)
-	if err != nil {
-		fmt.Fprintf(e.log, "%s: warning: ignoring index cache: %v\n", name, err)
-		if idx, err = job.Algorithm.New(ds.Metric, ds.Base.Dim, job.Index); err != nil {
-			return nil, result.Build{}, fmt.Errorf("%s: %w", label, err)
+	var b result.Build
+	var ok bool
+	switch {
+	case !useCache:
+	case e.opt.Force:
+		fmt.Fprintf(e.log, "%s: --force: rebuilding instead of loading a cached index\n", name)
+	default:
+		b, ok, err = cache.load(idx, entry)
+		if err != nil {
+			fmt.Fprintf(e.log, "%s: warning: ignoring index cache, rebuilding: %v\n", name, err)
+			if idx, err = job.Algorithm.New(ds.Metric, ds.Base.Dim, job.Index); err != nil {
+				return nil, result.Build{}, fmt.Errorf("%s: %w", label, err)
+			}
 		}
 	}
 	if ok {
@@ -244,8 +252,30 @@ func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) 
 		b.DistanceCount = c.DistanceCount()
 	}
 	fmt.Fprintf(e.log, "%s: built in %s\n", name, seconds(b.Seconds))
-	if err := cache.store(idx, job, ds.Base, b); err != nil {
-		fmt.Fprintf(e.log, "%s: warning: %v\n", name, err)
+	if useCache {
+		if err := cache.store(idx, entry, b); err != nil {
+			fmt.Fprintf(e.log, "%s: warning: %v\n", name, err)
+		}
 	}
 	return idx, b, nil
+}
+
+// cacheEntry returns the index cache and the entry of job's index, and
+// whether the cache is in use: it is not when the config turns it off, or
+// (with a warning) when the dataset's content or this build's code
+// version cannot be told.
+func (e *jobEnv) cacheEntry(job config.Job, label string) (indexCache, cacheEntry, bool) {
+	cache := indexCache{dir: e.cfg.Cache}
+	if cache.dir == "" {
+		return cache, cacheEntry{}, false
+	}
+	fp, err := e.ds.IndexFingerprint()
+	if err == nil {
+		var entry cacheEntry
+		if entry, err = cache.entry(job, fp); err == nil {
+			return cache, entry, true
+		}
+	}
+	fmt.Fprintf(e.log, "%s: warning: index cache not used: %v\n", label, err)
+	return cache, cacheEntry{}, false
 }
