@@ -12,12 +12,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -110,6 +112,10 @@ type Fetcher struct {
 	// logw replaces Log while progress bars are drawn, so log lines are
 	// printed above the bars instead of through them.
 	logw io.Writer
+	// pending holds the checksums verified for the item being fetched; they
+	// enter the lock file only once the whole item (download and every
+	// archive member) succeeded, so a bad download is never recorded.
+	pending map[string]lockEntry
 }
 
 func (f *Fetcher) retries() int {
@@ -246,6 +252,8 @@ func (f *Fetcher) present(rel string, size int64, sha string, lock *lockFile) (b
 }
 
 func (f *Fetcher) fetchItem(ctx context.Context, it Item, lock *lockFile, prog *progress) error {
+	f.pending = map[string]lockEntry{}
+	defer func() { f.pending = nil }()
 	if len(it.Members) > 0 {
 		all := true
 		for _, m := range it.Members {
@@ -268,8 +276,11 @@ func (f *Fetcher) fetchItem(ctx context.Context, it Item, lock *lockFile, prog *
 	if err != nil {
 		return err
 	}
+	// earlier says the archive's bytes (a file at dest, or the start of a
+	// resumed .part) come from an earlier run rather than this download.
+	earlier := ok
 	if !ok {
-		if err := f.download(ctx, it, dest, lock, prog); err != nil {
+		if earlier, err = f.download(ctx, it, dest, lock, prog); err != nil {
 			return err
 		}
 	} else if len(it.Members) == 0 {
@@ -277,41 +288,96 @@ func (f *Fetcher) fetchItem(ctx context.Context, it Item, lock *lockFile, prog *
 		return nil
 	}
 	if len(it.Members) > 0 {
-		if err := f.extract(ctx, it, dest, lock); err != nil {
+		err := f.extract(ctx, it, dest, lock)
+		if err != nil && badArchive(ctx, err) {
+			aside := f.moveAside(dest)
+			if !earlier {
+				return fmt.Errorf("%w; the archive was moved aside to %s and nothing was recorded in %s: run the download again for a fresh copy, and delete %s once you no longer need it",
+					err, aside, f.lockPath(), aside)
+			}
+			// The archive came from an earlier run (a leftover file or a
+			// resumed .part): fetch a fresh copy once before giving up.
+			f.logf("%v; the archive was from an earlier run (moved aside to %s), downloading a fresh copy", err, aside)
+			f.pending = map[string]lockEntry{}
+			if _, err := f.download(ctx, Item{URL: it.URL, Path: it.Path, Size: it.Size, SHA256: it.SHA256, Prefix: it.Prefix, Patches: it.Patches}, dest, lock, prog); err != nil {
+				return err
+			}
+			if err = f.extract(ctx, it, dest, lock); err != nil {
+				if badArchive(ctx, err) {
+					aside = f.moveAside(dest)
+					return fmt.Errorf("%w (in a freshly downloaded copy too); the archive was moved aside to %s and nothing was recorded in %s", err, aside, f.lockPath())
+				}
+				return err
+			}
+		} else if err != nil {
 			return err
 		}
 		if !it.KeepArchive {
 			os.Remove(dest)
 		}
 	}
+	return f.commit(lock)
+}
+
+// badArchive reports whether an extraction error is the archive's fault
+// (corrupt data, a member that fails its checksum, a missing or unsafe
+// entry) rather than the disk's or a cancellation.
+func badArchive(ctx context.Context, err error) bool {
+	return ctx.Err() == nil && !errors.Is(err, ErrDiskFull) && !errors.Is(err, fs.ErrPermission) && !errors.Is(err, syscall.EROFS)
+}
+
+// moveAside renames a rejected archive to <dest>.rejected (replacing an
+// older one) so the next run downloads a fresh copy, and returns the new
+// name; when that fails it deletes the archive and returns its old name.
+func (f *Fetcher) moveAside(dest string) string {
+	aside := dest + ".rejected"
+	if err := os.Rename(dest, aside); err != nil {
+		os.Remove(dest)
+		return dest + " (deleted)"
+	}
+	return aside
+}
+
+// commit records the checksums verified for the item in the lock file.
+func (f *Fetcher) commit(lock *lockFile) error {
+	if len(f.pending) == 0 {
+		return nil
+	}
+	for rel, e := range f.pending {
+		lock.set(rel, e)
+	}
+	if err := lock.write(f.lockPath()); err != nil {
+		return diskError(err, f.lockPath())
+	}
 	return nil
 }
 
 // download transfers it into dest.part, verifies it and renames it to dest.
-func (f *Fetcher) download(ctx context.Context, it Item, dest string, lock *lockFile, prog *progress) error {
+// resumed reports that the file's first bytes came from a .part left by an
+// earlier run.
+func (f *Fetcher) download(ctx context.Context, it Item, dest string, lock *lockFile, prog *progress) (resumed bool, err error) {
 	src, err := f.SourceURL(it.URL)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
-		return diskError(err, filepath.Dir(dest))
+		return false, diskError(err, filepath.Dir(dest))
 	}
 	part := dest + ".part"
 	if err := checkSpace(filepath.Dir(dest), part, max(it.Size, it.Prefix)); err != nil {
-		return permanent(err)
+		return false, permanent(err)
 	}
 	f.logf("fetch: %s -> %s", src, dest)
 	bar := prog.bar(path.Base(it.Path), max(it.Size, it.Prefix))
-	resumed := false
 	if st, err := os.Stat(part); err == nil && st.Size() > 0 {
 		resumed = true
 	}
 	for {
 		if err := f.fetchPart(ctx, src, it, part, bar); err != nil {
-			return err
+			return resumed, err
 		}
 		if err := applyPatches(part, it.Patches); err != nil {
-			return diskError(err, part)
+			return resumed, diskError(err, part)
 		}
 		err := f.verify(part, it.Path, it.URL, it.Size, it.SHA256, lock)
 		if err == nil {
@@ -319,7 +385,7 @@ func (f *Fetcher) download(ctx context.Context, it Item, dest string, lock *lock
 		}
 		os.Remove(part)
 		if !resumed {
-			return err
+			return false, fmt.Errorf("%w (the download was deleted; nothing was recorded)", err)
 		}
 		// The start of the file came from an earlier run, perhaps of a
 		// different upstream version: try once more from byte 0.
@@ -328,9 +394,9 @@ func (f *Fetcher) download(ctx context.Context, it Item, dest string, lock *lock
 	}
 	bar.done()
 	if err := os.Rename(part, dest); err != nil {
-		return diskError(err, dest)
+		return resumed, diskError(err, dest)
 	}
-	return nil
+	return resumed, nil
 }
 
 // fetchPart runs transfer attempts with backoff until the .part file is
@@ -379,14 +445,14 @@ func (f *Fetcher) verify(p, rel, source string, size int64, sha string, lock *lo
 	case sha != "" && !strings.EqualFold(got, sha):
 		return fmt.Errorf("%s: sha256 %s does not match the pinned %s: file rejected", rel, got, sha)
 	case sha == "" && lock.sha(rel) != "" && lock.sha(rel) != got:
-		return fmt.Errorf("%s: sha256 %s does not match %s recorded in %s on first download: upstream changed or the transfer is corrupt; file rejected",
-			rel, got, lock.sha(rel), f.lockPath())
+		return fmt.Errorf("%s: sha256 %s does not match %s recorded in %s on first download: upstream changed or the transfer is corrupt; file rejected (if upstream changed on purpose, delete the %q entry from %s and run again)",
+			rel, got, lock.sha(rel), f.lockPath(), rel, f.lockPath())
 	}
 	if lock.sha(rel) != got {
-		lock.set(rel, lockEntry{SHA256: got, Size: st.Size(), URL: source})
-		if err := lock.write(f.lockPath()); err != nil {
-			return diskError(err, f.lockPath())
+		if f.pending == nil {
+			f.pending = map[string]lockEntry{}
 		}
+		f.pending[rel] = lockEntry{SHA256: got, Size: st.Size(), URL: source}
 	}
 	return nil
 }
