@@ -7,17 +7,13 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/annbench/annbench/algorithms"
-	"github.com/annbench/annbench/algorithms/flat"
+	"github.com/annbench/annbench/algorithms/groundtruth"
 	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/datasets"
-	"github.com/annbench/annbench/datasets/mapped"
 	"github.com/annbench/annbench/datasets/vector"
 	"github.com/annbench/annbench/runner/config"
 )
@@ -109,7 +105,7 @@ func newWorkload(ctx context.Context, spec config.FilterSpec, ds *datasets.Datas
 		}
 	}
 	w.selectivity = sum / float64(nq) / float64(max(n, 1))
-	w.truth, err = filteredTruth(ctx, ds, w.allow, k)
+	w.truth, err = groundtruth.Filtered(ctx, ds.Metric, ds.Base, ds.Query, w.allow, k, 0)
 	if err != nil {
 		return nil, fmt.Errorf("dataset %s: filter %s: ground truth: %w", ds.Name, spec.ID(), err)
 	}
@@ -242,46 +238,4 @@ func idsAllows(ds *datasets.Dataset, spec config.FilterSpec) ([]*algorithms.Allo
 		out[i] = a
 	}
 	return out, nil
-}
-
-// filteredTruth computes the exact k nearest allowed rows of every query
-// with flat's filtered scan, on all cores, padding with -1.
-func filteredTruth(ctx context.Context, ds *datasets.Dataset, allow []*algorithms.Allow, k int) (vector.IDMatrix, error) {
-	x, err := flat.New(ds.Metric, ds.Base.Dim)
-	if err != nil {
-		return vector.IDMatrix{}, err
-	}
-	if err := x.Build(ctx, ds.Base); err != nil {
-		return vector.IDMatrix{}, err
-	}
-	nq := ds.Query.Rows
-	gt := vector.IDMatrix{Data: make([]int32, nq*k), Rows: nq, Dim: k, Stride: k}
-	for i := range gt.Data {
-		gt.Data[i] = -1
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var faults mapped.Faults // the queries may be a mapped file
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			dst := make([]int32, 0, k)
-			faults.Guard(func() {
-				for ctx.Err() == nil {
-					qi := int(next.Add(1)) - 1
-					if qi >= nq {
-						return
-					}
-					ids := x.SearchFiltered(ds.Query.Row(qi), k, allow[qi], dst)
-					copy(gt.Row(qi), ids)
-				}
-			})
-		}()
-	}
-	wg.Wait()
-	if err := faults.Err(); err != nil {
-		return vector.IDMatrix{}, err
-	}
-	return gt, ctx.Err()
 }

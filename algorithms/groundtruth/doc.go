@@ -4,6 +4,8 @@
 //   - Compute finds the exact k nearest base vectors of every query with
 //     the blocked flat search (algorithms/flat) and returns the distances as
 //     ground-truth files publish them.
+//   - Filtered finds the exact k nearest among the rows a filter allows,
+//     for filtered workloads.
 //   - Cache stores computed lists under a cache directory, keyed by the
 //     dataset's name, a fingerprint of the vectors' content, the numbers of
 //     queries and base vectors, and k, so editing any vector invalidates

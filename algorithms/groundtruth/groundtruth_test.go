@@ -2,15 +2,18 @@ package groundtruth
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/datasets/vector"
@@ -420,5 +423,39 @@ func TestComputeProgress(t *testing.T) {
 		if got.Data[i] != want.Data[i] || gotD.Data[i] != wantD.Data[i] {
 			t.Fatalf("element %d: %d/%v, one call gives %d/%v", i, got.Data[i], gotD.Data[i], want.Data[i], wantD.Data[i])
 		}
+	}
+}
+
+// TestFiltered: the exact neighbours among allowed rows, padded with -1
+// where fewer than k rows are allowed.
+func TestFiltered(t *testing.T) {
+	d := openSynthetic(t, "synthetic-2k-8", datasets.Options{MaxQueries: 20})
+	allow := make([]*algorithms.Allow, d.Query.Rows)
+	for i := range allow {
+		allow[i] = algorithms.AllowRange(d.Base.Rows, 100*i, 100*i+50)
+	}
+	allow[3] = algorithms.AllowRange(d.Base.Rows, 7, 11) // 4 rows for k=10
+	gt, err := Filtered(context.Background(), d.Metric, d.Base, d.Query, allow, 10, 2)
+	must(t, err)
+	for qi := 0; qi < d.Query.Rows; qi++ {
+		var ids []int32
+		allow[qi].Each(func(id int32) { ids = append(ids, id) })
+		q := d.Query.Row(qi)
+		slices.SortStableFunc(ids, func(a, b int32) int {
+			return cmp.Compare(score.Distance(d.Metric, q, d.Base.Row(int(a))), score.Distance(d.Metric, q, d.Base.Row(int(b))))
+		})
+		want := make([]int32, 10)
+		for j := range want {
+			want[j] = -1
+			if j < len(ids) {
+				want[j] = ids[j]
+			}
+		}
+		if !slices.Equal(gt.Row(qi), want) {
+			t.Fatalf("query %d: %v, want %v", qi, gt.Row(qi), want)
+		}
+	}
+	if _, err := Filtered(context.Background(), d.Metric, d.Base, d.Query, allow[:3], 10, 1); err == nil || !strings.Contains(err.Error(), "3 allow-sets for 20 queries") {
+		t.Errorf("short allow list: %v", err)
 	}
 }
