@@ -44,18 +44,22 @@ type chartSeries struct {
 
 // chartPoint is one measured setting.
 type chartPoint struct {
-	Query    string   `json:"q"`
-	Recall   float64  `json:"recall"`
-	Recall1  float64  `json:"r1"`
-	KNN      *float64 `json:"knn,omitempty"`
-	QPS      float64  `json:"qps"`
-	QPSLo    float64  `json:"lo"`
-	QPSHi    float64  `json:"hi"`
-	P50      float64  `json:"p50,omitempty"`
-	P95      float64  `json:"p95,omitempty"`
-	P99      float64  `json:"p99,omitempty"`
-	Invalid  int      `json:"invalid,omitempty"`
-	Distance float64  `json:"dist,omitempty"`
+	Query   string   `json:"q"`
+	Recall  float64  `json:"recall"`
+	Recall1 float64  `json:"r1"`
+	KNN     *float64 `json:"knn,omitempty"`
+	QPS     float64  `json:"qps"`
+	QPSLo   float64  `json:"lo"`
+	QPSHi   float64  `json:"hi"`
+	// QPSConf is the confidence of [QPSLo, QPSHi] when it is the median's
+	// interval, 0 when it is the range of the passes.
+	QPSConf  float64 `json:"conf,omitempty"`
+	Passes   int     `json:"passes,omitempty"`
+	P50      float64 `json:"p50,omitempty"`
+	P95      float64 `json:"p95,omitempty"`
+	P99      float64 `json:"p99,omitempty"`
+	Invalid  int     `json:"invalid,omitempty"`
+	Distance float64 `json:"dist,omitempty"`
 }
 
 // hexColor renders c as #rrggbb.
@@ -97,11 +101,17 @@ func newChartData(groups []datasetGroup) chartData {
 }
 
 func newChartPoint(p *result.Point) chartPoint {
+	// The interval is the median's confidence interval when the passes
+	// gave one, else the range the passes fall in.
 	lo, hi := Spread(*p)
+	var conf float64
+	if ci := p.QPSCI; ci != nil && ci.Hi >= ci.Lo {
+		lo, hi, conf = ci.Lo, ci.Hi, ci.Confidence
+	}
 	return chartPoint{
 		Query: result.ParamString(p.QueryParams), Recall: finite(p.Recall), Recall1: finite(p.RecallAt1),
 		KNN: knnAccuracy(p),
-		QPS: finite(p.QPS), QPSLo: finite(lo), QPSHi: finite(hi),
+		QPS: finite(p.QPS), QPSLo: finite(lo), QPSHi: finite(hi), QPSConf: finite(conf), Passes: len(p.PassQPS),
 		P50: finite(p.LatencyUS.P50), P95: finite(p.LatencyUS.P95), P99: finite(p.LatencyUS.P99),
 		Invalid:  p.Invalid.Duplicates + p.Invalid.OutOfRange + p.Invalid.TooMany,
 		Distance: finite(p.DistanceCount),

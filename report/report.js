@@ -55,7 +55,12 @@
     if (p.knn != null) r += " · kNN accuracy " + p.knn.toFixed(4);
     rows.push(r);
     var q = "QPS " + num(p.qps);
-    if (p.hi > p.lo) q += " (" + num(p.lo) + " – " + num(p.hi) + ")";
+    if (p.hi > p.lo) {
+      q += " (" + num(p.lo) + " – " + num(p.hi);
+      q += p.conf > 0 ? ", " + (100 * p.conf).toFixed(0) + "% interval of the median" : ", range of the passes";
+      q += ")";
+    }
+    if (p.passes) q += ", " + p.passes + " passes";
     rows.push(q);
     var lat = [];
     [["p50", p.p50], ["p95", p.p95], ["p99", p.p99]].forEach(function (l) {
