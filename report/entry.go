@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/annbench/annbench/algorithms/registry"
 	"github.com/annbench/annbench/runner/result"
 )
 
@@ -75,12 +76,12 @@ func seriesName(r *result.Result) string {
 const maxLegend = 60
 
 // legendNames names the series of rs for a legend: the algorithm followed
-// by only those index parameters that differ between its series (the
-// tables list all of them), so constant knobs such as seeds do not push
-// the data off the figure.
+// by only those index parameters that differ from the defaults or between
+// its series (see shownIndexParams), so constant knobs such as seeds do
+// not push the data off the figure.
 func legendNames(rs []*result.Result) map[*result.Result]string {
 	out := map[*result.Result]string{}
-	shown := varyingIndexParams(rs)
+	shown := shownIndexParams(rs)
 	for _, r := range rs {
 		name := r.Algorithm
 		if s := result.ParamJoin(shown[r], " ", ""); s != "" {
@@ -94,10 +95,12 @@ func legendNames(rs []*result.Result) map[*result.Result]string {
 	return out
 }
 
-// varyingIndexParams returns, for each result of rs, the index
-// parameters whose value differs between the results of its algorithm:
-// the ones that tell its lines apart.
-func varyingIndexParams(rs []*result.Result) map[*result.Result]map[string]any {
+// shownIndexParams returns, for each result of rs, the index parameters
+// legends and tables name: those whose value differs between the results
+// of its algorithm (they tell its lines apart) and those that differ from
+// the registered algorithm's default (every parameter of an algorithm
+// annbench does not know). Result files and tooltips keep all of them.
+func shownIndexParams(rs []*result.Result) map[*result.Result]map[string]any {
 	out := map[*result.Result]map[string]any{}
 	for _, alg := range algorithmNames(rs) {
 		same := ofAlgorithm(rs, alg)
@@ -115,7 +118,7 @@ func varyingIndexParams(rs []*result.Result) map[*result.Result]map[string]any {
 		for _, r := range same {
 			shown := map[string]any{}
 			for k, v := range r.IndexParams {
-				if varying[k] {
+				if varying[k] || !isDefault(alg, k, v) {
 					shown[k] = v
 				}
 			}
@@ -327,4 +330,15 @@ func ofAlgorithm(rs []*result.Result, name string) []*result.Result {
 		}
 	}
 	return out
+}
+
+// isDefault reports whether v is the default of index parameter name of
+// the registered algorithm alg.
+func isDefault(alg, name string, v any) bool {
+	a, err := registry.Lookup(alg)
+	if err != nil {
+		return false
+	}
+	spec, ok := a.Params.Lookup(name)
+	return ok && spec.Default != nil && result.FormatValue(spec.Default) == result.FormatValue(v)
 }

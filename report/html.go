@@ -58,7 +58,7 @@ func htmlSections(groups []datasetGroup, targets []float64) []htmlDataset {
 	var out []htmlDataset
 	for i, g := range groups {
 		sec := htmlDataset{Index: i, Summary: summarize(g, targets)}
-		shown := varyingIndexParams(g.Results)
+		shown := shownIndexParams(g.Results)
 		for _, e := range Entries(g.Results) {
 			r, p := e.Result, e.Point
 			sec.Points = append(sec.Points, htmlPoint{Algorithm: r.Algorithm, Index: result.ParamString(shown[r]), FullIndex: result.ParamString(r.IndexParams),

@@ -17,6 +17,18 @@ type algSummary struct {
 	Best []Estimate
 	// MaxRecall is the highest recall any of its points reached.
 	MaxRecall float64
+	// shown holds the index parameters tables name per result (see
+	// shownIndexParams).
+	shown map[*result.Result]map[string]any
+}
+
+// IndexParams names the index parameters of r that tables show: those
+// that differ from the defaults or between the algorithm's index sets.
+func (a algSummary) IndexParams(r *result.Result) string {
+	if p, ok := a.shown[r]; ok {
+		return result.ParamString(p)
+	}
+	return result.ParamString(r.IndexParams)
 }
 
 // datasetSummary is the table data of one dataset.
@@ -31,11 +43,12 @@ type datasetSummary struct {
 // summarize computes the best-QPS table of one dataset.
 func summarize(g datasetGroup, targets []float64) datasetSummary {
 	s := datasetSummary{Name: g.Name, Dir: g.Dir, Facts: factsLine(g.Results)}
+	shown := shownIndexParams(g.Results)
 	for _, alg := range algorithmNames(g.Results) {
 		rs := ofAlgorithm(g.Results, alg)
 		es := Entries(rs)
 		front := Frontier(es)
-		a := algSummary{Algorithm: alg}
+		a := algSummary{Algorithm: alg, shown: shown}
 		for _, e := range es {
 			if e.Recall() > a.MaxRecall {
 				a.MaxRecall = e.Recall()
@@ -135,7 +148,7 @@ func writeDatasetSummary(w io.Writer, s datasetSummary, targets []float64) {
 			r := e.At.Result
 			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
 				mdEscape(a.Algorithm), fmtTarget(e.Target), estimateCell(e), fmtRecall(e.At.Recall()),
-				mdEscape(result.ParamString(r.IndexParams)), mdEscape(result.ParamString(e.At.Point.QueryParams)),
+				mdEscape(a.IndexParams(r)), mdEscape(result.ParamString(e.At.Point.QueryParams)),
 				fmtSeconds(r.Build.Seconds), fmtBytes(r.Build.IndexBytes))
 		}
 	}
