@@ -50,6 +50,12 @@ type display struct {
 	total      int64
 	done       atomic.Int64
 	stageStart time.Time
+	// samples are (time, units done) of the current stage, the oldest
+	// at most rateWindow before the newest but one: the rate and the
+	// estimate come from that window, so a stage that slows down (an
+	// hnsw graph growing deeper, a machine getting busier) is estimated
+	// from how fast it goes now rather than from its start.
+	samples []progressSample
 
 	// bars
 	p        *mpb.Progress
@@ -120,17 +126,37 @@ func (d *display) sweepStatus() string {
 	return s
 }
 
+// progressSample is how many units of a stage were done at a time.
+type progressSample struct {
+	t    time.Time
+	done int64
+}
+
+// rateWindow is how far back the rate of a stage is measured.
+const rateWindow = time.Minute
+
 // stageStatus describes the current stage: "insert 523,000/1,000,000
-// (52%), 8,012/s, ETA 59s". Called with mu held.
+// (52%), 8,012/s, ETA 59s", the rate measured over the last rateWindow.
+// Called with mu held.
 func (d *display) stageStatus() string {
-	done := d.done.Load()
-	elapsed := d.now().Sub(d.stageStart)
+	done, now := d.done.Load(), d.now()
+	if len(d.samples) == 0 {
+		d.samples = append(d.samples, progressSample{t: d.stageStart})
+	}
+	if last := d.samples[len(d.samples)-1]; now.Sub(last.t) >= time.Second {
+		d.samples = append(d.samples, progressSample{t: now, done: done})
+	}
+	// Keep the newest sample at least rateWindow old as the base.
+	for len(d.samples) > 2 && !d.samples[1].t.After(now.Add(-rateWindow)) {
+		d.samples = d.samples[1:]
+	}
+	base := d.samples[0]
 	s := d.stage + " " + groupDigits(done)
 	if d.total > 0 {
 		s += fmt.Sprintf("/%s (%d%%)", groupDigits(d.total), 100*done/d.total)
 	}
-	if sec := elapsed.Seconds(); sec > 0 && done > 0 {
-		rate := float64(done) / sec
+	if sec := now.Sub(base.t).Seconds(); sec > 0 && done > base.done {
+		rate := float64(done-base.done) / sec
 		s += ", " + groupDigits(int64(rate+0.5)) + "/s"
 		if d.total > done {
 			s += ", ETA " + roundDuration(time.Duration(float64(d.total-done)/rate*float64(time.Second)))
@@ -274,6 +300,7 @@ func (d *display) beginTask(label string) algorithms.Progress {
 	d.task, d.stage, d.total = label, "", 0
 	d.done.Store(0)
 	d.stageStart = d.now()
+	d.samples = d.samples[:0]
 	d.mu.Unlock()
 	return taskProgress{d}
 }
@@ -301,6 +328,7 @@ func (t taskProgress) Stage(name string, total int64) {
 	d.stage, d.total = name, max(total, 0)
 	d.done.Store(0)
 	d.stageStart = d.now()
+	d.samples = d.samples[:0]
 	old, p, label := d.taskBar, d.p, d.task
 	d.taskBar = nil
 	d.mu.Unlock()

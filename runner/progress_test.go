@@ -180,3 +180,41 @@ func TestRunShowsProgressOnTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressRateWindow checks that a stage that slows down is
+// estimated from its recent rate, not its average since the start.
+func TestProgressRateWindow(t *testing.T) {
+	d := newDisplay(ProgressLines, io.Discard, time.Hour, 1)
+	defer d.close()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	now := t0
+	d.now = func() time.Time { return now }
+	p := d.beginTask("x")
+	p.Stage("insert", 1000)
+	now = t0.Add(10 * time.Second)
+	p.Done(500)
+	d.mu.Lock()
+	first := d.stageStatus()
+	d.mu.Unlock()
+	if want := "insert 500/1,000 (50%), 50/s, ETA 10s"; first != want {
+		t.Errorf("status %q, want %q", first, want)
+	}
+	now = t0.Add(70 * time.Second)
+	p.Done(100) // 100 units in the last 60 s: 1.7/s, 400 left
+	d.mu.Lock()
+	got := d.stageStatus()
+	d.mu.Unlock()
+	if want := "insert 600/1,000 (60%), 2/s, ETA 4m0s"; got != want {
+		t.Errorf("status %q, want %q (from the last minute, not the average 8.6/s)", got, want)
+	}
+	// A new stage starts its own window.
+	p.Stage("encode", 10)
+	now = now.Add(2 * time.Second)
+	p.Done(5)
+	d.mu.Lock()
+	got = d.stageStatus()
+	d.mu.Unlock()
+	if want := "encode 5/10 (50%), 3/s, ETA 2s"; got != want {
+		t.Errorf("status %q, want %q", got, want)
+	}
+}
