@@ -1,6 +1,7 @@
 package algorithms
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/annbench/annbench/datasets/vector"
@@ -22,6 +23,10 @@ type Algorithm struct {
 	Params Spec
 	// New makes an unbuilt index.
 	New Factory
+	// Check, when set, reports whatever would make every run of the
+	// algorithm fail (a missing library or interpreter); the runner calls
+	// it once before the sweep starts.
+	Check func(ctx context.Context) error
 }
 
 // Supports reports whether the algorithm handles metric m.

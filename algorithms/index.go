@@ -77,3 +77,69 @@ type BatchSearcher interface {
 type Trainer interface {
 	SetTrainingData(train vector.Matrix)
 }
+
+// TimedRequest describes the timed passes a SelfTimer runs.
+type TimedRequest struct {
+	// Queries are the query vectors, searched in order.
+	Queries vector.Matrix
+	// K is the number of neighbours requested per query.
+	K int
+	// Batch selects one call per pass over all queries instead of one
+	// call per query.
+	Batch bool
+	// Threads is the number of threads a batch call may use (1 in single
+	// mode).
+	Threads int
+	// Warmup is the number of untimed passes before the timed ones.
+	Warmup int
+	// Passes is the number of timed passes.
+	Passes int
+	// Repeats is how many times each timed pass runs the whole query set
+	// (at least 1).
+	Repeats int
+	// MinPassSeconds, when positive, lets the index raise Repeats after
+	// the warm-up until one pass lasts at least this long.
+	MinPassSeconds float64
+}
+
+// TimedPasses is what a SelfTimer measured.
+type TimedPasses struct {
+	// IDs holds, per query, the ids of the last timed pass, nearest first.
+	IDs [][]int32
+	// PassSeconds holds the wall time of each timed pass; a pass covers
+	// Repeats × queries searches.
+	PassSeconds []float64
+	// Repeats is the number of query-set repetitions per pass actually
+	// used.
+	Repeats int
+	// LatencyNS holds the time of every single search of every timed pass
+	// in nanoseconds (single mode only).
+	LatencyNS []float64
+	// RoundTripSeconds is the harness's own wall time of the whole
+	// request, for checking the self-reported times.
+	RoundTripSeconds float64
+	// Implausible explains why the self-reported times do not fit the
+	// round trip ("" when they do).
+	Implausible string
+}
+
+// SelfTimer is implemented by indexes that must time their own passes,
+// such as libraries running in another process, where timing each query
+// from here would measure the pipe between the processes. The runner uses
+// it instead of timing Search.
+type SelfTimer interface {
+	TimePasses(ctx context.Context, req TimedRequest) (TimedPasses, error)
+}
+
+// ProcessMemory is implemented by indexes that live in a process of their
+// own. PeakRSS returns that process's peak resident set size in bytes.
+type ProcessMemory interface {
+	PeakRSS() int64
+}
+
+// Threader is implemented by indexes that size their own thread pools
+// (libraries in another process). The runner calls SetThreads before Build
+// with the run's thread count, 1 in single mode.
+type Threader interface {
+	SetThreads(n int)
+}

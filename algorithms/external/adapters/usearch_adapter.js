@@ -1,0 +1,174 @@
+// annbench adapter for usearch (https://github.com/unum-cloud/usearch),
+// through its npm package. Speaks annbench's external-adapter protocol,
+// version 1 (PROTOCOL.md in annbench's algorithms/external directory).
+// Usage (by annbench): node usearch_adapter.js usearch
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const readline = require('readline');
+
+const PROTOCOL = 1;
+const OUT = 1; // the protocol fd; console.log is sent to stderr below
+console.log = console.error;
+
+class AdapterError extends Error {}
+
+function loadUsearch() {
+  for (const paths of [undefined, [process.cwd()]]) {
+    let where;
+    try { where = require.resolve('usearch', paths ? { paths } : undefined); } catch (e) { if (e.code !== 'MODULE_NOT_FOUND') throw e; continue; }
+    state.usearchPath = where;
+    return require(where);
+  }
+  throw new AdapterError('Node package usearch not found: npm install usearch (in the working directory, ' +
+    'or set NODE_PATH to the node_modules directory that holds it)');
+}
+
+const PARAMS = [
+  { name: 'connectivity', kind: 'int', stage: 'index', default: 16, min: 2, max: 1024, doc: 'neighbours per node (HNSW M)' },
+  { name: 'expansion_add', kind: 'int', stage: 'index', default: 128, min: 1, max: 1 << 20, doc: 'candidate list size when inserting (ef_construction)' },
+  { name: 'expansion_search', kind: 'int', stage: 'query', default: 64, min: 1, max: 1 << 20, doc: 'candidate list size at query time (ef)' },
+];
+
+function readFbin(p) {
+  const buf = fs.readFileSync(p);
+  if (buf.length < 8) throw new AdapterError(p + ': shorter than an fbin header');
+  const n = buf.readInt32LE(0), d = buf.readInt32LE(4);
+  if (n < 0 || d <= 0 || buf.length !== 8 + 4 * n * d) throw new AdapterError(`${p}: header says ${n}×${d}, file has ${buf.length} bytes`);
+  const data = new Float32Array(n * d);
+  new Uint8Array(data.buffer).set(buf.subarray(8));
+  return { n, d, data };
+}
+
+const state = { usearch: null, index: null, cfg: null, saved: null, ef: null, queries: null, qpath: null };
+
+function makeIndex(ef) {
+  const c = state.cfg;
+  return new state.usearch.Index({ dimensions: c.d, metric: c.metric, connectivity: c.connectivity,
+    expansion_add: c.expansion_add, expansion_search: ef });
+}
+
+const ops = {
+  hello(req) {
+    if (req.protocol !== PROTOCOL) throw new AdapterError(`protocol ${req.protocol} not supported (this adapter speaks ${PROTOCOL})`);
+    state.usearch = loadUsearch();
+    let version = '';
+    try {
+      let dir = path.dirname(state.usearchPath);
+      for (let i = 0; i < 6 && !version; i++, dir = path.dirname(dir)) {
+        const pj = path.join(dir, 'package.json');
+        if (fs.existsSync(pj)) { const j = JSON.parse(fs.readFileSync(pj, 'utf8')); if (j.name === 'usearch') version = j.version; }
+      }
+    } catch (e) { }
+    return { protocol: PROTOCOL, name: 'usearch', version: '1', library: ('usearch ' + version).trim(),
+      capabilities: { modes: ['single', 'batch'], metrics: ['l2', 'ip', 'angular'] }, params: PARAMS };
+  },
+  build(req) {
+    if (!state.usearch) throw new AdapterError('hello must come first');
+    const base = readFbin(req.base), p = req.params || {};
+    if (base.d !== req.dim) throw new AdapterError(`base has dimension ${base.d}, build asked for ${req.dim}`);
+    state.cfg = { d: base.d, metric: { l2: 'l2sq', ip: 'ip', angular: 'cos' }[req.metric],
+      connectivity: p.connectivity, expansion_add: p.expansion_add };
+    const t0 = process.hrtime.bigint();
+    const idx = makeIndex(64);
+    const keys = new BigUint64Array(base.n);
+    for (let i = 0; i < base.n; i++) keys[i] = BigInt(i);
+    idx.add(keys, base.data, Math.max(1, req.threads | 0));
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    // expansion_search is fixed when an Index is made: keep the graph in a
+    // file and reload it under each query setting.
+    state.saved = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'annbench-usearch-')), 'index.usearch');
+    idx.save(state.saved);
+    state.index = idx; state.ef = 64;
+    return { build_seconds: secs };
+  },
+  set_query(req) {
+    if (!state.index) throw new AdapterError('build must come first');
+    const ef = (req.params || {}).expansion_search;
+    if (ef !== undefined && ef !== state.ef) {
+      const idx = makeIndex(ef);
+      idx.load(state.saved);
+      state.index = idx; state.ef = ef;
+    }
+    return {};
+  },
+  search(req) {
+    if (!state.index) throw new AdapterError('build must come first');
+    if (state.qpath !== req.queries) { state.queries = readFbin(req.queries); state.qpath = req.queries; }
+    const q = state.queries, k = req.k, mode = req.mode, threads = Math.max(1, req.threads | 0);
+    const warmup = req.warmup | 0, passes = req.passes | 0;
+    let repeats = Math.max(1, req.repeats | 0);
+    if (k <= 0 || passes <= 0) throw new AdapterError('k and passes must be positive');
+    if (mode !== 'single' && mode !== 'batch') throw new AdapterError(`mode ${mode} not supported (supported: single, batch)`);
+    const idx = state.index, nq = q.n, d = q.d;
+    const rows = []; for (let i = 0; i < nq; i++) rows.push(q.data.subarray(i * d, (i + 1) * d));
+    const results = new Array(nq);
+    let batchRes = null;
+    const clock = process.hrtime.bigint;
+    const run = (reps, lat, j) => {
+      const t0 = clock();
+      if (mode === 'single') {
+        let prev = t0;
+        for (let r = 0; r < reps; r++) {
+          for (let i = 0; i < nq; i++) {
+            results[i] = idx.search(rows[i], k, 1).keys;
+            const now = clock();
+            if (lat) lat[j++] = Number(now - prev);
+            prev = now;
+          }
+        }
+        return Number(prev - t0);
+      }
+      for (let r = 0; r < reps; r++) batchRes = idx.search(q.data, k, threads);
+      return Number(clock() - t0);
+    };
+    let warm = 0;
+    for (let w = 0; w < warmup; w++) warm = run(repeats, null, 0);
+    if (req.min_pass_seconds > 0 && warm > 0) repeats = Math.max(repeats, Math.min(1e6, Math.ceil(req.min_pass_seconds * 1e9 / warm)));
+    const lat = mode === 'single' ? new Float64Array(passes * repeats * nq) : null;
+    const passNs = [];
+    for (let p = 0; p < passes; p++) passNs.push(run(repeats, lat, p * repeats * nq));
+    const out = Buffer.alloc(8 + 4 * nq * k);
+    out.writeInt32LE(nq, 0); out.writeInt32LE(k, 4);
+    for (let i = 0; i < nq; i++) {
+      let keys, count;
+      if (mode === 'single') { keys = results[i]; count = keys.length; } else {
+        keys = batchRes.keys.subarray(i * k, (i + 1) * k); count = Number(batchRes.counts[i]);
+      }
+      for (let j = 0; j < k; j++) {
+        let v = -1;
+        if (j < count) { const key = keys[j]; v = key <= 2147483647n ? Number(key) : -2; }
+        out.writeInt32LE(v, 8 + 4 * (i * k + j));
+      }
+    }
+    fs.writeFileSync(req.ids_out, out);
+    let n = 0;
+    if (lat && req.latencies_out) { fs.writeFileSync(req.latencies_out, Buffer.from(lat.buffer)); n = lat.length; }
+    return { pass_seconds: passNs.map(x => x / 1e9), warmup_seconds: warm / 1e9, repeats, latencies: n };
+  },
+};
+
+function answer(obj) { fs.writeSync(OUT, JSON.stringify(obj) + '\n'); }
+
+function cleanup() {
+  if (state.saved) { try { fs.rmSync(path.dirname(state.saved), { recursive: true, force: true }); } catch (e) { } }
+}
+
+const rl = readline.createInterface({ input: process.stdin, terminal: false });
+rl.on('line', (line) => {
+  line = line.trim();
+  if (!line) return;
+  let req;
+  try {
+    req = JSON.parse(line);
+    if (req.op === 'close') { answer({ ok: true }); cleanup(); process.exit(0); }
+    const fn = ops[req.op];
+    if (!fn) throw new AdapterError(`unknown op ${JSON.stringify(req.op)}`);
+    const resp = fn(req); resp.ok = true; answer(resp);
+  } catch (e) {
+    if (!(e instanceof AdapterError)) console.error(e && e.stack || String(e));
+    answer({ ok: false, error: e instanceof AdapterError ? e.message : `${e && e.name}: ${e && e.message}` });
+  }
+});
+rl.on('close', () => { cleanup(); process.exit(0); });
