@@ -26,37 +26,27 @@ func CacheDir() string {
 	return filepath.Join(os.TempDir(), "annbench")
 }
 
-// staged remembers the files written in this process, by content key.
-var staged struct {
-	sync.Mutex
-	paths map[string]string
-}
+// stageMu serializes writers of staged files.
+var stageMu sync.Mutex
 
 // stageMatrix returns the path of an .fbin file holding m, writing it under
-// dir/data the first time a content is asked for. Files are named by a
-// checksum of their content, so every algorithm run on one dataset, in
-// this run or a later one, shares one file.
+// dir/data unless a file of that content is already there. Files are named
+// by the shape and a checksum of the values, so every algorithm run on one
+// dataset, in this run or a later one, shares one file.
 func stageMatrix(dir string, m vector.Matrix) (string, error) {
-	key := contentKey(m)
-	staged.Lock()
-	defer staged.Unlock()
-	if p, ok := staged.paths[key]; ok {
-		return p, nil
-	}
-	path := filepath.Join(dir, "data", key+".fbin")
+	path := filepath.Join(dir, "data", contentKey(m)+".fbin")
 	want := 8 + 4*int64(m.Rows)*int64(m.Dim)
-	if fi, err := os.Stat(path); err != nil || fi.Size() != want {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return "", fmt.Errorf("stage vectors: %w", err)
-		}
-		if err := datasets.WriteFbin(path, m); err != nil {
-			return "", fmt.Errorf("stage vectors: %w", err)
-		}
+	stageMu.Lock()
+	defer stageMu.Unlock()
+	if fi, err := os.Stat(path); err == nil && fi.Size() == want {
+		return path, nil
 	}
-	if staged.paths == nil {
-		staged.paths = map[string]string{}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return "", fmt.Errorf("stage vectors: %w", err)
 	}
-	staged.paths[key] = path
+	if err := datasets.WriteFbin(path, m); err != nil {
+		return "", fmt.Errorf("stage vectors: %w", err)
+	}
 	return path, nil
 }
 
