@@ -29,14 +29,14 @@ func TestMain(m *testing.M) {
 // Fake behaviours.
 const (
 	fakeOK        = "ok"
-	fakeDuplicate = "duplicate"  // every result repeats its first id
-	fakeRange     = "range"      // every result's last id is n+7
-	fakeCrash     = "crash"      // kill -9 itself during the second search
-	fakeHang      = "hang"       // never answers the second search
-	fakeGarbage   = "garbage"    // answers the second search with broken JSON
-	fakeShortFile = "short"      // writes an ids file one id short
-	fakeNoLibrary = "nolib"      // hello fails like a missing Python module
-	fakeFast      = "fast"       // reports pass times ten times too short
+	fakeDuplicate = "duplicate"   // every result repeats its first id
+	fakeRange     = "range"       // every result's last id is n+7
+	fakeCrash     = "crash"       // kill -9 itself during the second search
+	fakeHang      = "hang"        // never answers the second search
+	fakeGarbage   = "garbage"     // answers the second search with broken JSON
+	fakeShortFile = "short"       // writes an ids file one id short
+	fakeNoLibrary = "nolib"       // hello fails like a missing Python module
+	fakeFast      = "fast"        // reports pass times ten times too short
 	fakeStdout    = "stdoutnoise" // prints a non-JSON line before answering hello
 )
 
