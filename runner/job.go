@@ -53,6 +53,11 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) ([]string, error) {
 		build result.Build
 		paths []string
 	)
+	defer func() {
+		if c, ok := idx.(io.Closer); ok {
+			c.Close() // an adapter process ends with its job
+		}
+	}()
 	for _, w := range e.workloads {
 		wlabel, wname := label, name
 		if w.filtered() {
@@ -172,7 +177,7 @@ func (e *jobEnv) runWorkload(ctx context.Context, job config.Job, w *workload, l
 		}
 	}
 	e.disp.endTask()
-	if err != nil {
+	if err != nil && len(pts) == 0 {
 		return fmt.Errorf("%s: %w", label, err)
 	}
 	for _, pt := range pts {
@@ -184,8 +189,11 @@ func (e *jobEnv) runWorkload(ctx context.Context, job config.Job, w *workload, l
 		}
 	}
 	res.Finished = time.Now().UTC()
-	if err := result.Write(path, res); err != nil {
-		return err
+	if werr := result.Write(path, res); werr != nil {
+		return werr
+	}
+	if err != nil { // a self-timed sweep failed after finishing some points
+		return fmt.Errorf("%s: %w (%d finished points kept in %s)", label, err, len(pts), path)
 	}
 	e.disp.pointsFinished(len(pts))
 	for _, pt := range pts {
@@ -234,6 +242,9 @@ func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) 
 	if t, ok := idx.(algorithms.Trainer); ok && ds.Train.Rows > 0 {
 		t.SetTrainingData(ds.Train)
 	}
+	if t, ok := idx.(algorithms.Threader); ok {
+		t.SetThreads(e.threads())
+	}
 	fmt.Fprintf(e.log, "%s: building\n", name)
 	if pr, ok := idx.(algorithms.ProgressReporter); ok {
 		pr.SetProgress(e.disp.beginTask(name))
@@ -242,9 +253,15 @@ func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) 
 	err = idx.Build(ctx, ds.Base)
 	e.disp.endTask()
 	if err != nil {
+		if c, ok := idx.(io.Closer); ok {
+			c.Close()
+		}
 		return nil, result.Build{}, fmt.Errorf("%s: build: %w", label, err)
 	}
 	b = result.Build{Seconds: time.Since(start).Seconds(), PeakRSS: peakRSS()}
+	if m, ok := idx.(algorithms.ProcessMemory); ok {
+		b.PeakRSS = m.PeakRSS() // the index lives in another process
+	}
 	if s, ok := idx.(algorithms.Sizer); ok {
 		b.IndexBytes = s.SizeBytes()
 	}

@@ -54,8 +54,16 @@ func setQuery(idx algorithms.Index, qp algorithms.Params) error {
 //  3. the results of each setting's first timed pass are scored.
 //
 // It returns one point per setting, in the order of qps, scored by tr.
+//
+// An index that times itself (algorithms.SelfTimer: a library adapter in
+// another process) is measured by selfTimedSweep instead, and on failure
+// the points of the settings finished before it are returned with the
+// error.
 func (e *jobEnv) measureSweep(ctx context.Context, idx algorithms.Index, s *searcher, tr *score.Truth, qps []algorithms.Params) ([]result.Point, error) {
 	p := protocolOf(e.cfg)
+	if st, ok := idx.(algorithms.SelfTimer); ok {
+		return e.selfTimedSweep(ctx, idx, st, s, tr, p, qps)
+	}
 	sets := make([]*setting, len(qps))
 	for i, qp := range qps {
 		sets[i] = &setting{qp: qp}
@@ -95,38 +103,54 @@ func (e *jobEnv) measureSweep(ctx context.Context, idx algorithms.Index, s *sear
 			st.qps = append(st.qps, float64(nq*st.repeats)/d.Seconds())
 			algorithms.OrNoProgress(e.passes).Done(1)
 			if t == 0 {
-				sc, err := tr.Score(s.snapshot())
-				if err != nil {
+				if err := scoreInto(tr, &st.point, s.snapshot()); err != nil {
 					return nil, err
 				}
-				st.point.Recall, st.point.RecallAt1 = sc.Recall, sc.Recall1
-				st.point.Invalid = result.Invalid{Duplicates: sc.Invalid.Duplicates, OutOfRange: sc.Invalid.OutOfRange, TooMany: sc.Invalid.TooMany, Disallowed: sc.Invalid.Disallowed}
 			}
 		}
 	}
 	out := make([]result.Point, len(sets))
 	for i, st := range sets {
-		pt := st.point
-		pt.QueryParams = st.qp
-		pt.PassQPS, pt.PassSeconds = st.qps, st.seconds
-		if len(st.cpu) == len(st.qps) {
-			pt.PassCPUSeconds = st.cpu
-		}
-		pt.PassRepeats = make([]int, len(st.qps))
-		for j := range pt.PassRepeats {
-			pt.PassRepeats[j] = st.repeats
-		}
-		pt.QPS = stats.Median(st.qps)
-		pt.QPSMin, pt.QPSMax = stats.MinMax(st.qps)
-		pt.CV = stats.CV(st.qps)
-		if iv, err := stats.MedianCI(st.qps, ciConfidence); err == nil {
-			pt.QPSCI = &result.Interval{Lo: iv.Lo, Hi: iv.Hi, Confidence: iv.Confidence}
-		}
-		pt.LatencyUS = latencyPercentiles(st.lat)
-		if counts {
-			pt.DistanceCount = st.dist / float64(nq*st.repeats*len(st.qps))
-		}
-		out[i] = pt
+		out[i] = st.summarize(nq, counts)
 	}
 	return out, nil
+}
+
+// scoreInto scores results (one id list per query) with tr, the run's one
+// scorer, and stores recall and invalid-id counts in pt.
+func scoreInto(tr *score.Truth, pt *result.Point, results [][]int32) error {
+	sc, err := tr.Score(results)
+	if err != nil {
+		return err
+	}
+	pt.Recall, pt.RecallAt1 = sc.Recall, sc.Recall1
+	pt.Invalid = result.Invalid{Duplicates: sc.Invalid.Duplicates, OutOfRange: sc.Invalid.OutOfRange, TooMany: sc.Invalid.TooMany, Disallowed: sc.Invalid.Disallowed}
+	return nil
+}
+
+// summarize turns a measured setting into its point: pass samples, median
+// QPS with its interval, spread, latency percentiles and distance counts,
+// beside the scores already in st.point.
+func (st *setting) summarize(nq int, counts bool) result.Point {
+	pt := st.point
+	pt.QueryParams = st.qp
+	pt.PassQPS, pt.PassSeconds = st.qps, st.seconds
+	if len(st.cpu) == len(st.qps) {
+		pt.PassCPUSeconds = st.cpu
+	}
+	pt.PassRepeats = make([]int, len(st.qps))
+	for j := range pt.PassRepeats {
+		pt.PassRepeats[j] = st.repeats
+	}
+	pt.QPS = stats.Median(st.qps)
+	pt.QPSMin, pt.QPSMax = stats.MinMax(st.qps)
+	pt.CV = stats.CV(st.qps)
+	if iv, err := stats.MedianCI(st.qps, ciConfidence); err == nil {
+		pt.QPSCI = &result.Interval{Lo: iv.Lo, Hi: iv.Hi, Confidence: iv.Confidence}
+	}
+	pt.LatencyUS = latencyPercentiles(st.lat)
+	if counts {
+		pt.DistanceCount = st.dist / float64(nq*st.repeats*len(st.qps))
+	}
+	return pt
 }

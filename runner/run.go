@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
+	"github.com/annbench/annbench/algorithms/external"
 	"github.com/annbench/annbench/algorithms/groundtruth"
 	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/datasets"
@@ -67,6 +69,9 @@ func Run(ctx context.Context, plan *config.Plan, opt Options) ([]string, error) 
 		return nil, fmt.Errorf("run: %w", err)
 	}
 	defer lock.Release()
+	if err := preflight(ctx, plan); err != nil {
+		return nil, err
+	}
 	machine := CurrentMachine()
 	points := 0
 	for _, j := range plan.Jobs {
@@ -80,6 +85,7 @@ func Run(ctx context.Context, plan *config.Plan, opt Options) ([]string, error) 
 	defer disp.close()
 	names := newLabeler(plan.Jobs, opt.Verbose)
 	var paths []string
+	var failed []string
 	for _, group := range byDataset(plan.Jobs) {
 		if err := ctx.Err(); err != nil {
 			return paths, err
@@ -116,6 +122,13 @@ func Run(ctx context.Context, plan *config.Plan, opt Options) ([]string, error) 
 		for _, job := range group {
 			p, err := env.run(ctx, job)
 			paths = append(paths, p...)
+			if err != nil && errors.Is(err, external.ErrAdapter) && ctx.Err() == nil {
+				// A library adapter crashed, hung or misbehaved: its finished
+				// points are on disk; the rest of the sweep goes on.
+				fmt.Fprintf(log, "FAILED: %v\n", err)
+				failed = append(failed, err.Error())
+				continue
+			}
 			if err != nil {
 				ds.Close()
 				return paths, err
@@ -123,7 +136,31 @@ func Run(ctx context.Context, plan *config.Plan, opt Options) ([]string, error) 
 		}
 		ds.Close()
 	}
+	if len(failed) > 0 {
+		return paths, fmt.Errorf("%d job(s) failed (their finished points are kept):\n%s", len(failed), strings.Join(failed, "\n"))
+	}
 	return paths, nil
+}
+
+// preflight runs the Check of every algorithm in the plan once, so a
+// missing library or interpreter stops the run before the sweep starts.
+func preflight(ctx context.Context, plan *config.Plan) error {
+	seen := map[string]bool{}
+	var errs []string
+	for _, j := range plan.Jobs {
+		a := j.Algorithm
+		if a.Check == nil || seen[a.Name] {
+			continue
+		}
+		seen[a.Name] = true
+		if err := a.Check(ctx); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%s", strings.Join(errs, "\n"))
+	}
+	return nil
 }
 
 // byDataset groups jobs by dataset, keeping the plan's order.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/external/fakeadapter"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -17,7 +18,7 @@ import (
 // given fake mode.
 func fakeAlgorithm(t *testing.T, mode string, timeouts Timeouts) algorithms.Algorithm {
 	t.Helper()
-	t.Setenv("ANNBENCH_FAKE_ADAPTER", mode)
+	t.Setenv(fakeadapter.Env, mode)
 	t.Setenv("ANNBENCH_CACHE_DIR", t.TempDir())
 	ad := &Adapter{Name: "fake", Command: []string{os.Args[0]}, Timeouts: timeouts}
 	alg, err := UserAlgorithm(context.Background(), ad)
@@ -199,7 +200,7 @@ func TestFakeAdapterWrongResultFileSize(t *testing.T) {
 }
 
 func TestFakeAdapterNoisyStdout(t *testing.T) {
-	t.Setenv("ANNBENCH_FAKE_ADAPTER", fakeStdout)
+	t.Setenv(fakeadapter.Env, fakeStdout)
 	ad := &Adapter{Name: "fake", Command: []string{os.Args[0]}}
 	_, err := UserAlgorithm(context.Background(), ad)
 	if err == nil || !strings.Contains(err.Error(), `malformed JSON answer to hello`) || !strings.Contains(err.Error(), "loading fakelib") {
@@ -219,7 +220,7 @@ func TestFakeAdapterImplausibleTimes(t *testing.T) {
 }
 
 func TestMissingLibraryBeforeSweep(t *testing.T) {
-	t.Setenv("ANNBENCH_FAKE_ADAPTER", fakeNoLibrary)
+	t.Setenv(fakeadapter.Env, fakeNoLibrary)
 	ad := &Adapter{Name: "fakelib-ivf", Command: []string{os.Args[0]}}
 	alg := ad.Algorithm("fake", vector.Metrics, nil)
 	err := alg.Check(context.Background())

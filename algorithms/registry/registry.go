@@ -1,5 +1,6 @@
 // Package registry is the explicit list of algorithm adapters annbench
-// knows. Adding an adapter means adding one line to All.
+// knows: the Go indexes, then the library adapters of algorithms/external.
+// Adding an index means adding one line to All.
 package registry
 
 import (
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/external"
 	"github.com/annbench/annbench/algorithms/flat"
 	"github.com/annbench/annbench/algorithms/hnsw"
 	"github.com/annbench/annbench/algorithms/ivfflat"
@@ -17,14 +19,14 @@ import (
 )
 
 // All lists every registered algorithm in display order.
-var All = []algorithms.Algorithm{
+var All = append([]algorithms.Algorithm{
 	flat.Algorithm,
 	ivfflat.Algorithm,
 	pq.Algorithm,
 	ivfpq.Algorithm,
 	hnsw.Algorithm,
 	scann.Algorithm,
-}
+}, external.Shipped...)
 
 var byName = func() map[string]algorithms.Algorithm {
 	m := make(map[string]algorithms.Algorithm, len(All))

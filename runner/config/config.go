@@ -1,6 +1,10 @@
 package config
 
-import "github.com/annbench/annbench/algorithms"
+import (
+	"time"
+
+	"github.com/annbench/annbench/algorithms"
+)
 
 // Config is a run configuration as read from YAML and overrides. See
 // configs/quickstart.yaml for an annotated example.
@@ -61,6 +65,10 @@ type AlgorithmConfig struct {
 	// Query maps each query parameter to the values to sweep; the sweep is
 	// the cartesian product. Empty means specialization or defaults.
 	Query map[string][]any `yaml:"query"`
+	// Adapter, when set, makes the entry a user's external adapter named
+	// Name: a program speaking annbench's adapter protocol (see
+	// algorithms/external/PROTOCOL.md) that declares its own parameters.
+	Adapter *AdapterConfig `yaml:"adapter"`
 
 	// indexPatch and queryPatch hold single-parameter overrides
 	// (algorithms.NAME.index.P=V, algorithms.NAME.query.P=[...]) applied
@@ -71,6 +79,16 @@ type AlgorithmConfig struct {
 	// "query.P", "query.P[j]" ("" is the entry itself); patchLocs the
 	// same for the patches ("index.P", "query.P", "query.P[j]").
 	locs, patchLocs map[string]site
+}
+
+// AdapterConfig starts a user's adapter.
+type AdapterConfig struct {
+	// Command is the program and its arguments, run in the working
+	// directory of annbench; the program is looked up in PATH.
+	Command []string `yaml:"command"`
+	// Timeouts overrides the per-step timeouts (keys hello, build,
+	// set_query, search, close).
+	Timeouts map[string]time.Duration `yaml:"timeouts"`
 }
 
 // Job is one dataset × algorithm × index-parameter set with its query

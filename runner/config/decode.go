@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -12,7 +13,9 @@ import (
 // them.
 var (
 	configKeys    = []string{"datasets", "k", "trials", "min_pass_seconds", "warmup_seconds", "settle_seconds", "mode", "threads", "queries", "filter", "algorithms", "output", "cache"}
-	algorithmKeys = []string{"name", "index", "query"}
+	algorithmKeys = []string{"name", "index", "query", "adapter"}
+	adapterKeys   = []string{"command", "timeouts"}
+	timeoutKeys   = []string{"hello", "build", "set_query", "search", "close"}
 	paramFileKeys = []string{"index", "query"}
 )
 
@@ -492,9 +495,56 @@ func (d *decoder) algorithm(n *yaml.Node, indexed string) AlgorithmConfig {
 			a.Index = d.indexSets(v, path+".index", a.locs)
 		case "query":
 			a.Query = d.querySweep(v, path+".query", a.locs)
+		case "adapter":
+			a.Adapter = d.adapter(v, path+".adapter")
+			a.locs["adapter"] = d.site(v, path+".adapter")
 		}
 	})
 	return a
+}
+
+// adapter decodes an external adapter: {command: [program, args...],
+// timeouts: {build: 2h, ...}}.
+func (d *decoder) adapter(n *yaml.Node, path string) *AdapterConfig {
+	ac := &AdapterConfig{}
+	ok := d.fields(n, path, "an adapter such as {command: [python3, my_adapter.py]}", adapterKeys, func(key string, v *yaml.Node) {
+		switch key {
+		case "command":
+			r := resolve(v)
+			if r.Kind != yaml.SequenceNode {
+				d.bad(v, path+".command", "want the command line as a list such as [python3, my_adapter.py], got %s", describe(r))
+				return
+			}
+			for i, it := range r.Content {
+				if w, ok := d.stringValue(it, fmt.Sprintf("%s.command[%d]", path, i), "a command-line word"); ok {
+					ac.Command = append(ac.Command, w)
+				}
+			}
+		case "timeouts":
+			d.fields(v, path+".timeouts", "a map of step timeouts such as {build: 2h, search: 30m}", timeoutKeys, func(step string, tv *yaml.Node) {
+				s, ok := d.stringValue(tv, path+".timeouts."+step, "a duration such as 90s or 2h")
+				if !ok {
+					return
+				}
+				dur, err := time.ParseDuration(s)
+				if err != nil || dur <= 0 {
+					d.bad(tv, path+".timeouts."+step, "want a positive duration such as 90s or 2h, got %s", describe(tv))
+					return
+				}
+				if ac.Timeouts == nil {
+					ac.Timeouts = map[string]time.Duration{}
+				}
+				ac.Timeouts[step] = dur
+			})
+		}
+	})
+	if !ok {
+		return nil
+	}
+	if len(ac.Command) == 0 {
+		d.bad(n, path+".command", "want the adapter's command line as a non-empty list such as [python3, my_adapter.py]")
+	}
+	return ac
 }
 
 // paramFile is a decoded configs/algorithms/<algorithm>.yaml or

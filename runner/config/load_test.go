@@ -26,7 +26,7 @@ func TestLoadConfigErrors(t *testing.T) {
 	}{
 		{name: "typo", file: "typo.yaml", want: []string{
 			`testdata/config/typo.yaml:2: trails: unknown key (did you mean "trials"?); valid keys: datasets, k, trials, min_pass_seconds, warmup_seconds, settle_seconds, mode, threads, queries, filter, algorithms, output, cache`,
-			`testdata/config/typo.yaml:5: algorithms.fakehnsw.qeury: unknown key (did you mean "query"?); valid keys: name, index, query`,
+			`testdata/config/typo.yaml:5: algorithms.fakehnsw.qeury: unknown key (did you mean "query"?); valid keys: name, index, query, adapter`,
 			`typo.yaml:7: algorithms.flat.idnex: unknown key (did you mean "index"?)`,
 		}},
 		{name: "unknown_algorithm", file: "unknown_algorithm.yaml", want: []string{
@@ -70,7 +70,7 @@ func TestLoadConfigErrors(t *testing.T) {
 			`many.yaml:11: algorithms[2]: missing name; every entry needs name: <algorithm>`,
 			`many.yaml:13: algorithms.fakehnsw.index: empty list; omit the key to use the default index parameters`,
 			`many.yaml:14: algorithms.fakehnsw.query.ef: empty list; give at least one value`,
-			`many.yaml:15: algorithms.fakehnsw.extra: unknown key; valid keys: name, index, query`,
+			`many.yaml:15: algorithms.fakehnsw.extra: unknown key; valid keys: name, index, query, adapter`,
 		}},
 		{name: "invalid_yaml", file: "invalid_yaml.yaml", want: []string{
 			`testdata/config/invalid_yaml.yaml:4: invalid YAML: did not find expected '-' indicator`,

@@ -1,10 +1,12 @@
 package config
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/external"
 	"github.com/annbench/annbench/algorithms/registry"
 	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/datasets/vector"
@@ -16,6 +18,7 @@ var (
 	lookupAlgorithm = registry.Lookup
 	algorithmNames  = registry.Names
 	lookupDataset   = datasets.Lookup
+	userAdapter     = startUserAdapter
 	datasetNames    = func() []string {
 		var out []string
 		for _, e := range datasets.Catalogue() {
@@ -160,6 +163,19 @@ func (c *Config) checkAlgorithms(ps *problems) []*algorithms.Algorithm {
 			continue
 		}
 		first[a.Name] = j
+		if a.Adapter != nil {
+			if _, err := lookupAlgorithm(a.Name); err == nil {
+				ps.add(s.problem("%q is a built-in algorithm; give your adapter a name of its own", a.Name))
+				continue
+			}
+			alg, err := userAdapter(a.Name, a.Adapter)
+			if err != nil {
+				ps.add(a.site("adapter", path+".adapter").problem("%v", err))
+				continue
+			}
+			out[j] = &alg
+			continue
+		}
 		alg, err := lookupAlgorithm(a.Name)
 		if err != nil {
 			ps.add(s.problem("%v%s", err, suggest(a.Name, algorithmNames())))
@@ -176,4 +192,13 @@ func metricList(ms []vector.Metric) string {
 		out[i] = string(m)
 	}
 	return strings.Join(out, ", ")
+}
+
+// startUserAdapter greets a user's adapter to learn its parameters and
+// metrics, so its entry is checked like a built-in one.
+func startUserAdapter(name string, ac *AdapterConfig) (algorithms.Algorithm, error) {
+	t := external.Timeouts{Hello: ac.Timeouts["hello"], Build: ac.Timeouts["build"], SetQuery: ac.Timeouts["set_query"],
+		Search: ac.Timeouts["search"], Close: ac.Timeouts["close"]}
+	ad := &external.Adapter{Name: name, Command: ac.Command, Timeouts: t}
+	return external.UserAlgorithm(context.Background(), ad)
 }

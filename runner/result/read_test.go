@@ -40,6 +40,9 @@ func TestDecode(t *testing.T) {
 		{"negative seconds", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 2, "pass_qps": [1], "pass_seconds": [-1]}]}`, "pass_seconds[0] = -1", false},
 		{"inverted interval", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 2, "qps_ci": {"lo": 3, "hi": 1, "confidence": 0.95}}]}`, "qps_ci [3, 1]", false},
 		{"interval confidence", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 2, "qps_ci": {"lo": 1, "hi": 3, "confidence": 95}}]}`, "at confidence 95", false},
+		{"external", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 2, "external": {"adapter": "hnswlib", "library": "hnswlib 0.6.2", "round_trip_seconds": 1.5}}]}`, "", false},
+		{"external without adapter", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 2, "external": {"round_trip_seconds": 1}}]}`, `external: adapter ""`, false},
+		{"external negative round trip", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 2, "external": {"adapter": "x", "round_trip_seconds": -1}}]}`, "round_trip_seconds -1", false},
 		{"zero qps is kept", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 0}]}`, "", false},
 	}
 	for _, tt := range tests {

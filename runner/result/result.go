@@ -133,6 +133,26 @@ type Point struct {
 	Machine string `json:"machine"`
 	// MeasuredAt is when the point's measurement finished (UTC).
 	MeasuredAt time.Time `json:"measured_at"`
+	// External describes the adapter process that measured the point, for
+	// library adapters (faiss, hnswlib, usearch, a user's own); absent for
+	// annbench's own indexes.
+	External *External `json:"external,omitempty"`
+}
+
+// External describes a point measured by an external adapter, which timed
+// its passes itself.
+type External struct {
+	// Adapter and Version are the adapter's own name and version.
+	Adapter string `json:"adapter"`
+	Version string `json:"version,omitempty"`
+	// Library names the library and its version, e.g. "faiss 1.7.3".
+	Library string `json:"library,omitempty"`
+	// RoundTripSeconds is the harness's own wall time of the request that
+	// ran the warm-up and timed passes.
+	RoundTripSeconds float64 `json:"round_trip_seconds"`
+	// Implausible explains why the self-reported pass times do not fit the
+	// round trip; empty when they do.
+	Implausible string `json:"implausible,omitempty"`
 }
 
 // Filter describes the filter workload of a result: each query searched

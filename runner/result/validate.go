@@ -49,6 +49,9 @@ func Validate(r *Result) error {
 		if err := validatePasses(p); err != nil {
 			return fmt.Errorf("%s: %w", where, err)
 		}
+		if x := p.External; x != nil && (x.Adapter == "" || bad(x.RoundTripSeconds)) {
+			return fmt.Errorf("%s: external: adapter %q, round_trip_seconds %v: want a name and a finite non-negative time", where, x.Adapter, x.RoundTripSeconds)
+		}
 	}
 	return nil
 }
