@@ -168,6 +168,9 @@ func (c *Config) checkAlgorithms(ps *problems) []*algorithms.Algorithm {
 				ps.add(s.problem("%q is a built-in algorithm; give your adapter a name of its own", a.Name))
 				continue
 			}
+			if len(a.Adapter.Command) == 0 {
+				continue // reported by the decoder
+			}
 			alg, err := userAdapter(a.Name, a.Adapter)
 			if err != nil {
 				ps.add(a.site("adapter", path+".adapter").problem("%v", err))
