@@ -25,7 +25,6 @@ func newRootCmd() *cobra.Command {
 		newListCmd(),
 		newDownloadCmd(),
 		newGroundTruthCmd(),
-		newPeersCmd(),
 		newPlotCmd(),
 		newCompareCmd(),
 		newABCmd(),

@@ -124,7 +124,7 @@ const maxName = 100
 // CheckName reports whether name can name a dataset or algorithm
 // directory of a result tree: 1 to 100 characters of [A-Za-z0-9._+=-],
 // not starting with a dot (so never "." or ".." and never hidden). what
-// ("dataset", "algorithm", "peer") names the field in the error.
+// ("dataset", "algorithm") names the field in the error.
 func CheckName(what, name string) error {
 	if name == "" {
 		return fmt.Errorf("%s name is empty", what)
