@@ -3,7 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
-	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -222,11 +222,13 @@ func (p protocol) calibrate(ctx context.Context, s *searcher) (int, error) {
 	}
 }
 
-// settleDown collects garbage and pauses before a timed pass, so the pass
-// neither pays for an earlier pass's garbage nor starts in the middle of
-// a collection.
+// settleDown collects garbage, returns the freed memory to the operating
+// system and pauses before a timed pass, so the pass neither pays for an
+// earlier pass's garbage nor shares the CPU with a collection or with the
+// background scavenger releasing idle heap (which it otherwise does in
+// the minutes after a large allocation such as an index load).
 func (p protocol) settleDown() {
-	runtime.GC()
+	debug.FreeOSMemory()
 	if p.settle > 0 {
 		time.Sleep(p.settle)
 	}
