@@ -2,6 +2,9 @@ package datasets
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -77,6 +80,17 @@ func (h *Holdout) BaseRow(id int) int {
 		}
 	}
 	return id + lo
+}
+
+// RowsSHA256 returns the hex sha256 of Rows as little-endian int64s, a
+// short record of exactly which rows were held out.
+func (h *Holdout) RowsSHA256() string {
+	b := make([]byte, 0, 8*len(h.Rows))
+	for _, r := range h.Rows {
+		b = binary.LittleEndian.AppendUint64(b, uint64(r))
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // specFile is one file named by a FileSpec.

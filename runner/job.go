@@ -152,6 +152,9 @@ func (e *jobEnv) runWorkload(ctx context.Context, job config.Job, w *workload, l
 		res = &result.Result{Schema: result.Schema, Dataset: id.Dataset, DatasetFingerprint: id.DatasetFingerprint,
 			Metric: string(ds.Metric), Algorithm: id.Algorithm, IndexParams: id.IndexParams, K: id.K, Mode: id.Mode,
 			Threads: id.Threads, Queries: id.Queries, Started: time.Now().UTC()}
+		if h := ds.Holdout; h != nil {
+			res.Holdout = &result.Holdout{Count: h.Count, Seed: h.Seed, RowsSHA256: h.RowsSHA256()}
+		}
 	}
 	// Points already in the file keep their own trials, version and
 	// machine; only the new ones are stamped with this run's.

@@ -104,6 +104,15 @@ cache: ` + filepath.Join(dir, "cache") + `
 	if d.Query.Rows != holdout || d.Base.Rows != rows-holdout {
 		t.Fatalf("queries %d base %d", d.Query.Rows, d.Base.Rows)
 	}
+	for _, f := range files {
+		res, err := result.Read(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h := res.Holdout; h == nil || h.Count != holdout || h.Seed != 0 || h.RowsSHA256 != d.Holdout.RowsSHA256() {
+			t.Errorf("%s records holdout %+v, want %d rows with hash %s", f, h, holdout, d.Holdout.RowsSHA256())
+		}
+	}
 	for qi := 0; qi < d.Query.Rows; qi++ {
 		q := d.Query.Row(qi)
 		best := math.Inf(-1)

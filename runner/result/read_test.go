@@ -43,6 +43,9 @@ func TestDecode(t *testing.T) {
 		{"external", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 2, "external": {"adapter": "hnswlib", "library": "hnswlib 0.6.2", "round_trip_seconds": 1.5}}]}`, "", false},
 		{"external without adapter", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 2, "external": {"round_trip_seconds": 1}}]}`, `external: adapter ""`, false},
 		{"external negative round trip", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 2, "external": {"adapter": "x", "round_trip_seconds": -1}}]}`, "round_trip_seconds -1", false},
+		{"holdout", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "queries": 5, "holdout": {"count": 5, "seed": 1, "rows_sha256": "` + strings.Repeat("a", 64) + `"}}`, "", false},
+		{"holdout smaller than queries", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "queries": 9, "holdout": {"count": 5, "seed": 1, "rows_sha256": "` + strings.Repeat("a", 64) + `"}}`, `"holdout": count 5`, false},
+		{"holdout without rows hash", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "holdout": {"count": 5}}`, "rows_sha256", false},
 		{"zero qps is kept", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 0}]}`, "", false},
 	}
 	for _, tt := range tests {

@@ -47,6 +47,9 @@ type Result struct {
 	// Filter describes the filter workload; nil when every base row was
 	// searched.
 	Filter *Filter `json:"filter,omitempty"`
+	// Holdout records the base rows held out as queries (own data with
+	// holdout); nil otherwise. The dataset fingerprint covers it too.
+	Holdout *Holdout `json:"holdout,omitempty"`
 	// Build describes how the index was made, as of the latest run that
 	// obtained it.
 	Build Build `json:"build"`
@@ -61,6 +64,16 @@ type Result struct {
 	// start and the last write.
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished"`
+}
+
+// Holdout says which base rows of an own-data dataset became its queries.
+type Holdout struct {
+	// Count is the number of held-out rows, Seed the seed that chose them.
+	Count int    `json:"count"`
+	Seed  uint64 `json:"seed"`
+	// RowsSHA256 is the hex sha256 of the held-out rows' indexes in the
+	// base file, in query order, as little-endian int64s.
+	RowsSHA256 string `json:"rows_sha256"`
 }
 
 // Build describes the index construction of a result.

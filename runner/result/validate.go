@@ -21,6 +21,9 @@ func Validate(r *Result) error {
 	if r.K < 0 || r.Threads < 0 || r.Queries < 0 {
 		return fmt.Errorf(`negative "k", "threads" or "queries" (%d, %d, %d)`, r.K, r.Threads, r.Queries)
 	}
+	if h := r.Holdout; h != nil && (h.Count <= 0 || h.Count < r.Queries || len(h.RowsSHA256) != 64) {
+		return fmt.Errorf(`"holdout": count %d (want at least the %d queries) and rows_sha256 %q (want 64 hex digits)`, h.Count, r.Queries, h.RowsSHA256)
+	}
 	if bad(r.Build.Seconds) || r.Build.IndexBytes < 0 {
 		return fmt.Errorf(`"build": seconds %v and index_bytes %d must be non-negative`, r.Build.Seconds, r.Build.IndexBytes)
 	}
