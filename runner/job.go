@@ -252,6 +252,7 @@ func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) 
 	if pr, ok := idx.(algorithms.ProgressReporter); ok {
 		pr.SetProgress(e.disp.beginTask(name))
 	}
+	mem := openRSSWindow()
 	start = time.Now()
 	err = idx.Build(ctx, ds.Base)
 	e.disp.endTask()
@@ -261,9 +262,11 @@ func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) 
 		}
 		return nil, result.Build{}, fmt.Errorf("%s: build: %w", label, err)
 	}
-	b = result.Build{Seconds: time.Since(start).Seconds(), PeakRSS: peakRSS()}
+	b = result.Build{Seconds: time.Since(start).Seconds()}
+	b.PeakRSS, b.RSSBefore, b.PeakRSSScope = mem.peak()
 	if m, ok := idx.(algorithms.ProcessMemory); ok {
-		b.PeakRSS = m.PeakRSS() // the index lives in another process
+		// The index lives in another process.
+		b.PeakRSS, b.RSSBefore, b.PeakRSSScope = m.PeakRSS(), 0, rssAdapter
 	}
 	if s, ok := idx.(algorithms.Sizer); ok {
 		b.IndexBytes = s.SizeBytes()

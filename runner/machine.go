@@ -6,7 +6,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
-	"syscall"
+
 	"time"
 
 	"github.com/annbench/annbench/algorithms/distance"
@@ -66,17 +66,4 @@ func cpuModel() string {
 		}
 	}
 	return runtime.GOARCH
-}
-
-// peakRSS returns the peak resident set size of this process in bytes, or
-// 0 where the platform does not report it.
-func peakRSS() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	if runtime.GOOS == "darwin" {
-		return ru.Maxrss
-	}
-	return ru.Maxrss * 1024
 }

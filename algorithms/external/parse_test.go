@@ -59,23 +59,6 @@ func FuzzParseIDs(f *testing.F) {
 	})
 }
 
-func TestParseStatus(t *testing.T) {
-	hwm, rss := parseStatus([]byte("Name:\tpython3\nVmPeak:\t  9 kB\nVmHWM:\t    2048 kB\nVmRSS:\t    1024 kB\nThreads: 1\n"))
-	if hwm != 2048*1024 || rss != 1024*1024 {
-		t.Fatalf("hwm %d rss %d", hwm, rss)
-	}
-}
-
-func FuzzParseStatus(f *testing.F) {
-	f.Add([]byte("VmHWM:\t 12 kB\nVmRSS:\t 3 kB\n"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		hwm, rss := parseStatus(b)
-		if hwm < 0 || rss < 0 {
-			t.Fatalf("negative: %d %d", hwm, rss)
-		}
-	})
-}
-
 func TestHelloSpec(t *testing.T) {
 	one, two := 1.0, 2.0
 	h := Hello{Params: []ParamDecl{{Name: "a", Kind: "int", Stage: "index", Default: 3.0, Min: &one, Max: &two}}}

@@ -1,6 +1,8 @@
 package external
 
 import (
+	"github.com/annbench/annbench/algorithms/procstat"
+
 	"bufio"
 	"bytes"
 	"context"
@@ -259,36 +261,9 @@ func (p *process) close(timeout time.Duration) error {
 // status reads VmHWM and VmRSS of the process from /proc, in bytes; zeros
 // where /proc is unavailable.
 func (p *process) status() (hwm, rss int64) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(p.pid()) + "/status")
+	hwm, rss, err := procstat.Read(p.pid())
 	if err != nil {
 		return 0, 0
-	}
-	return parseStatus(b)
-}
-
-// parseStatus extracts VmHWM and VmRSS (given in kB) from a
-// /proc/<pid>/status text.
-func parseStatus(b []byte) (hwm, rss int64) {
-	for _, line := range bytes.Split(b, []byte("\n")) {
-		key, val, ok := bytes.Cut(line, []byte(":"))
-		if !ok {
-			continue
-		}
-		var dst *int64
-		switch string(key) {
-		case "VmHWM":
-			dst = &hwm
-		case "VmRSS":
-			dst = &rss
-		default:
-			continue
-		}
-		f := strings.Fields(string(val))
-		if len(f) == 2 && f[1] == "kB" {
-			if n, err := strconv.ParseInt(f[0], 10, 64); err == nil && n >= 0 {
-				*dst = n * 1024
-			}
-		}
 	}
 	return hwm, rss
 }

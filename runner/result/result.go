@@ -88,9 +88,19 @@ type Build struct {
 	LoadSeconds float64 `json:"load_seconds,omitempty"`
 	// IndexBytes is what the index reports through Sizer, or 0.
 	IndexBytes int64 `json:"index_bytes"`
-	// PeakRSS is the peak resident set size of the process after the
-	// build, in bytes.
+	// PeakRSS is the peak resident set size during the build, in bytes:
+	// of the whole process, but with the high-water mark reset before the
+	// build (PeakRSSScope "build"), so it holds the data, this index and
+	// its build scratch, not an earlier, larger index; "process" where the
+	// mark cannot be reset (since the process started); "adapter" for an
+	// external adapter's own process.
 	PeakRSS int64 `json:"peak_rss"`
+	// RSSBefore is the process's resident set just before the build
+	// (after a garbage collection): PeakRSS − RSSBefore is what the build
+	// added at its peak.
+	RSSBefore int64 `json:"rss_before,omitempty"`
+	// PeakRSSScope says what PeakRSS covers: build, process or adapter.
+	PeakRSSScope string `json:"peak_rss_scope,omitempty"`
 	// DistanceCount is the number of distance computations of the build,
 	// when the index counts them.
 	DistanceCount int64 `json:"distance_count,omitempty"`
