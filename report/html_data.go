@@ -118,8 +118,10 @@ func newChartPoint(p *result.Point) chartPoint {
 	}
 }
 
-// knnAccuracy returns the point's kNN label accuracy, or nil when the
-// dataset has no labels.
+// knnAccuracy returns the point's kNN label accuracy, or nil when it has
+// none. Result files do not carry the figure yet (issue 13 adds it to
+// result.Point); until then the page offers no kNN-accuracy axis, which
+// the script removes when no point has the figure.
 func knnAccuracy(p *result.Point) *float64 {
 	return nil
 }
