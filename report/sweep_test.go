@@ -2,6 +2,8 @@ package report
 
 import (
 	"fmt"
+	"io"
+	"path/filepath"
 	"testing"
 
 	"github.com/annbench/annbench/runner/result"
@@ -132,5 +134,36 @@ func TestChartDataLines(t *testing.T) {
 				t.Errorf("%s %s: %d points in lines, want %d", g.Name, s.Label, n, want)
 			}
 		}
+	}
+}
+
+// TestQuickstartLinesDoNotZigZag draws the committed quickstart baseline
+// (every algorithm, ivfpq's nprobe × rerank and scann's
+// leaves_to_search × reorder included) and checks that along every sweep
+// line recall never goes back by more than rounding: each line runs left
+// to right across the plot.
+func TestQuickstartLinesDoNotZigZag(t *testing.T) {
+	rs, err := LoadWarn(filepath.Join("..", "results", "baseline"), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two := 0
+	for i := range rs {
+		r := &rs[i]
+		lines := sweepLines(Entries([]*result.Result{r}))
+		if len(lines) > 1 {
+			two++
+		}
+		for li, line := range lines {
+			for j := 1; j < len(line); j++ {
+				if back := line[j-1].Recall() - line[j].Recall(); back > 0.002 {
+					t.Errorf("%s line %d goes back %.4f in recall from %s to %s", r.Algorithm, li, back,
+						result.ParamString(line[j-1].Point.QueryParams), result.ParamString(line[j].Point.QueryParams))
+				}
+			}
+		}
+	}
+	if two < 2 {
+		t.Errorf("%d series with more than one sweep line, want ivfpq and scann at least", two)
 	}
 }
