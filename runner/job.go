@@ -32,6 +32,8 @@ type jobEnv struct {
 	fingerprint string
 	// names names jobs and points in log lines.
 	names *labeler
+	// exactAccuracy caches, per scorer, the kNN accuracy of exact search.
+	exactAccuracy map[*score.Truth]float64
 }
 
 // run measures one job under every filter workload of the plan and

@@ -103,7 +103,7 @@ func (e *jobEnv) measureSweep(ctx context.Context, idx algorithms.Index, s *sear
 			st.qps = append(st.qps, float64(nq*st.repeats)/d.Seconds())
 			algorithms.OrNoProgress(e.passes).Done(1)
 			if t == 0 {
-				if err := scoreInto(tr, &st.point, s.snapshot()); err != nil {
+				if err := e.scoreInto(tr, &st.point, s.snapshot()); err != nil {
 					return nil, err
 				}
 			}
@@ -117,14 +117,34 @@ func (e *jobEnv) measureSweep(ctx context.Context, idx algorithms.Index, s *sear
 }
 
 // scoreInto scores results (one id list per query) with tr, the run's one
-// scorer, and stores recall and invalid-id counts in pt.
-func scoreInto(tr *score.Truth, pt *result.Point, results [][]int32) error {
+// scorer, and stores recall and invalid-id counts in pt, and for datasets
+// with class labels the kNN accuracy of the results and of exact search.
+func (e *jobEnv) scoreInto(tr *score.Truth, pt *result.Point, results [][]int32) error {
 	sc, err := tr.Score(results)
 	if err != nil {
 		return err
 	}
 	pt.Recall, pt.RecallAt1 = sc.Recall, sc.Recall1
 	pt.Invalid = result.Invalid{Duplicates: sc.Invalid.Duplicates, OutOfRange: sc.Invalid.OutOfRange, TooMany: sc.Invalid.TooMany, Disallowed: sc.Invalid.Disallowed}
+	ds := e.ds
+	if len(ds.BaseLabels) != ds.Base.Rows || len(ds.QueryLabels) < len(results) || ds.Base.Rows == 0 {
+		return nil // no labels (or not one per vector): no accuracy
+	}
+	acc, err := tr.KNNAccuracy(results, ds.BaseLabels, ds.QueryLabels)
+	if err != nil {
+		return err
+	}
+	exact, ok := e.exactAccuracy[tr]
+	if !ok {
+		if exact, err = tr.ExactKNNAccuracy(ds.BaseLabels, ds.QueryLabels); err != nil {
+			return err
+		}
+		if e.exactAccuracy == nil {
+			e.exactAccuracy = map[*score.Truth]float64{}
+		}
+		e.exactAccuracy[tr] = exact
+	}
+	pt.KNNAccuracy, pt.ExactKNNAccuracy = &acc, &exact
 	return nil
 }
 

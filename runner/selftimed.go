@@ -42,7 +42,7 @@ func (e *jobEnv) selfTimedSweep(ctx context.Context, idx algorithms.Index, st al
 		for _, sec := range tp.PassSeconds {
 			set.qps = append(set.qps, float64(nq*tp.Repeats)/sec)
 		}
-		if err := scoreInto(tr, &set.point, tp.IDs); err != nil {
+		if err := e.scoreInto(tr, &set.point, tp.IDs); err != nil {
 			return out, fmt.Errorf("%s: %w", qp.Slug(), err)
 		}
 		pt := set.summarize(nq, false)

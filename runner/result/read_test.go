@@ -32,6 +32,8 @@ func TestDecode(t *testing.T) {
 		{"negative build", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "build": {"seconds": -1}}`, `"build"`, false},
 		{"negative pass", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 1, "pass_qps": [1, -2]}]}`, "pass_qps[1]", false},
 		{"recall@1", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "recall_at_1": 2}]}`, "recall_at_1 2 outside", false},
+		{"knn accuracy", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "knn_accuracy": 0.8, "exact_knn_accuracy": 1.5}]}`, "exact_knn_accuracy 1.5 outside", false},
+		{"knn accuracy ok", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "knn_accuracy": 0.8, "exact_knn_accuracy": 0.9}]}`, "", false},
 		{"passes", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 2, "pass_qps": [1, 2], "pass_repeats": [3, 3], "pass_seconds": [0.2, 0.21], "qps_ci": {"lo": 1, "hi": 2, "confidence": 0.95}}]}`, "", false},
 		{"repeats per pass", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 2, "pass_qps": [1, 2], "pass_repeats": [3]}]}`, "1 pass_repeats for 2 pass_qps", false},
 		{"zero repeats", `{"schema": "annbench/result/v1", "dataset": "d", "algorithm": "a", "points": [{"recall": 0.5, "qps": 2, "pass_qps": [1], "pass_repeats": [0]}]}`, "pass_repeats[0] = 0", false},

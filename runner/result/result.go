@@ -115,6 +115,14 @@ type Point struct {
 	// RecallAt1 is the fraction of queries whose first result is a true
 	// nearest neighbour (a tie with it counts).
 	RecallAt1 float64 `json:"recall_at_1"`
+	// KNNAccuracy, for datasets with class labels, is the kNN
+	// classification accuracy of the returned neighbours: the share of
+	// queries whose label wins the majority vote of their k returned ids
+	// (a tie going to the nearer neighbour's label).
+	KNNAccuracy *float64 `json:"knn_accuracy,omitempty"`
+	// ExactKNNAccuracy is the same figure for the exact neighbours, what
+	// the approximation is measured against.
+	ExactKNNAccuracy *float64 `json:"exact_knn_accuracy,omitempty"`
 	// QPS is queries per second of the median timed pass.
 	QPS float64 `json:"qps"`
 	// QPSMin and QPSMax are the slowest and fastest passes.

@@ -35,6 +35,14 @@ func Validate(r *Result) error {
 		if math.IsNaN(p.RecallAt1) || p.RecallAt1 < 0 || p.RecallAt1 > 1 {
 			return fmt.Errorf("%s: recall_at_1 %v outside [0, 1]", where, p.RecallAt1)
 		}
+		for _, a := range []struct {
+			key string
+			v   *float64
+		}{{"knn_accuracy", p.KNNAccuracy}, {"exact_knn_accuracy", p.ExactKNNAccuracy}} {
+			if a.v != nil && (math.IsNaN(*a.v) || *a.v < 0 || *a.v > 1) {
+				return fmt.Errorf("%s: %s %v outside [0, 1]", where, a.key, *a.v)
+			}
+		}
 		if p.Trials < 0 {
 			return fmt.Errorf("%s: negative trials %d", where, p.Trials)
 		}
