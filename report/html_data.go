@@ -118,12 +118,16 @@ func newChartPoint(p *result.Point) chartPoint {
 	}
 }
 
-// knnAccuracy returns the point's kNN label accuracy, or nil when it has
-// none. Result files do not carry the figure yet (issue 13 adds it to
-// result.Point); until then the page offers no kNN-accuracy axis, which
-// the script removes when no point has the figure.
+// knnAccuracy returns the point's kNN label accuracy (result.Point's
+// knn_accuracy, present for datasets with labels), or nil when it has
+// none or it is not finite; the page offers a kNN-accuracy axis only when
+// some point has the figure.
 func knnAccuracy(p *result.Point) *float64 {
-	return nil
+	if p.KNNAccuracy == nil || math.IsNaN(*p.KNNAccuracy) || math.IsInf(*p.KNNAccuracy, 0) {
+		return nil
+	}
+	v := *p.KNNAccuracy
+	return &v
 }
 
 // scriptJSON marshals v for a <script type="application/json"> element.
