@@ -23,6 +23,7 @@ import (
 	"github.com/annbench/annbench/algorithms/kmeans"
 	"github.com/annbench/annbench/algorithms/pq"
 	"github.com/annbench/annbench/algorithms/topk"
+	"github.com/annbench/annbench/datasets/mapped"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -216,33 +217,37 @@ func (x *Index) encode(base vector.Matrix, c *ivfflat.Coarse, assign, order []in
 	threads := runtime.GOMAXPROCS(0)
 	per := (n + threads - 1) / threads
 	var wg sync.WaitGroup
+	var faults mapped.Faults // the data may be a memory-mapped file
 	for lo := 0; lo < n; lo += per {
 		hi := min(lo+per, n)
 		wg.Add(1)
 		go func(lo, hi int) {
 			defer wg.Done()
-			r := make([]float32, d)
-			buf := make([]float32, pq.Ksub)
-			since := 0
-			for pos := lo; pos < hi; pos++ {
-				id := int(order[pos])
-				v, cv := base.Row(id), c.Centroids.Row(int(assign[id]))
-				for j := range r {
-					r[j] = v[j] - cv[j]
+			faults.Guard(func() {
+				r := make([]float32, d)
+				buf := make([]float32, pq.Ksub)
+				since := 0
+				for pos := lo; pos < hi; pos++ {
+					id := int(order[pos])
+					v, cv := base.Row(id), c.Centroids.Row(int(assign[id]))
+					for j := range r {
+						r[j] = v[j] - cv[j]
+					}
+					code := x.codes[pos*m : pos*m+m]
+					x.q.EncodeBuf(r, code, buf)
+					if x.terms != nil {
+						x.terms[pos] = x.q.CodeTerm(cv, code)
+					}
+					if since++; since == 1024 || pos == hi-1 {
+						p.Done(int64(since))
+						since = 0
+					}
 				}
-				code := x.codes[pos*m : pos*m+m]
-				x.q.EncodeBuf(r, code, buf)
-				if x.terms != nil {
-					x.terms[pos] = x.q.CodeTerm(cv, code)
-				}
-				if since++; since == 1024 || pos == hi-1 {
-					p.Done(int64(since))
-					since = 0
-				}
-			}
+			})
 		}(lo, hi)
 	}
 	wg.Wait()
+	faults.Raise()
 }
 
 func maxListLen(offsets []int) int {

@@ -3,6 +3,8 @@ package kmeans
 import (
 	"sync"
 	"sync/atomic"
+
+	"github.com/annbench/annbench/datasets/mapped"
 )
 
 // chunkSize is the number of points one work item covers. Work is split in
@@ -31,12 +33,14 @@ func parallelChunks(n, threads int, fn func(chunk, lo, hi, worker int)) {
 		return
 	}
 	var wg sync.WaitGroup
+	var faults mapped.Faults // the data may be a memory-mapped file
 	for w := 0; w < threads; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			run(w, &next)
+			faults.Guard(func() { run(w, &next) })
 		}(w)
 	}
 	wg.Wait()
+	faults.Raise()
 }

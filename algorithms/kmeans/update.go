@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/annbench/annbench/algorithms/distance"
+	"github.com/annbench/annbench/datasets/mapped"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -67,11 +68,12 @@ func parallelRange(n, threads int, fn func(lo, hi, worker int)) {
 	threads = max(1, min(threads, n))
 	per := (n + threads - 1) / threads
 	done := make(chan struct{}, threads)
+	var faults mapped.Faults // the data may be a memory-mapped file
 	for w := 0; w < threads; w++ {
 		lo, hi := w*per, min((w+1)*per, n)
 		go func(w int) {
 			if lo < hi {
-				fn(lo, hi, w)
+				faults.Guard(func() { fn(lo, hi, w) })
 			}
 			done <- struct{}{}
 		}(w)
@@ -79,6 +81,7 @@ func parallelRange(n, threads int, fn func(lo, hi, worker int)) {
 	for w := 0; w < threads; w++ {
 		<-done
 	}
+	faults.Raise()
 }
 
 // splitEps is the relative perturbation that separates the two halves of

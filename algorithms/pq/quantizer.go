@@ -9,6 +9,7 @@ import (
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/kmeans"
+	"github.com/annbench/annbench/datasets/mapped"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -88,13 +89,16 @@ func (q *Quantizer) Train(ctx context.Context, data vector.Matrix, opt TrainOpti
 	cents := make([]float32, q.M*Ksub*q.Dsub)
 	errs := make([]error, q.M)
 	var wg sync.WaitGroup
+	var faults mapped.Faults // the data may be a memory-mapped file
 	work := make(chan int)
 	for w := 0; w < min(opt.Threads, q.M); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for m := range work {
-				errs[m] = q.trainSub(ctx, data, m, opt, cents[m*Ksub*q.Dsub:(m+1)*Ksub*q.Dsub])
+				faults.Guard(func() {
+					errs[m] = q.trainSub(ctx, data, m, opt, cents[m*Ksub*q.Dsub:(m+1)*Ksub*q.Dsub])
+				})
 			}
 		}()
 	}
@@ -103,6 +107,7 @@ func (q *Quantizer) Train(ctx context.Context, data vector.Matrix, opt TrainOpti
 	}
 	close(work)
 	wg.Wait()
+	faults.Raise()
 	for m, err := range errs {
 		if err != nil {
 			return fmt.Errorf("pq: sub-space %d: %w", m, err)
@@ -189,19 +194,23 @@ func (q *Quantizer) EncodeMatrix(data vector.Matrix, codes []byte, threads int) 
 		threads = runtime.GOMAXPROCS(0)
 	}
 	var wg sync.WaitGroup
+	var faults mapped.Faults // the data may be a memory-mapped file
 	per := (data.Rows + threads - 1) / max(threads, 1)
 	for lo := 0; lo < data.Rows; lo += per {
 		hi := min(lo+per, data.Rows)
 		wg.Add(1)
 		go func(lo, hi int) {
 			defer wg.Done()
-			buf := make([]float32, Ksub)
-			for i := lo; i < hi; i++ {
-				q.EncodeBuf(data.Row(i), codes[i*q.M:(i+1)*q.M], buf)
-			}
+			faults.Guard(func() {
+				buf := make([]float32, Ksub)
+				for i := lo; i < hi; i++ {
+					q.EncodeBuf(data.Row(i), codes[i*q.M:(i+1)*q.M], buf)
+				}
+			})
 		}(lo, hi)
 	}
 	wg.Wait()
+	faults.Raise()
 }
 
 // Decode writes the reconstruction of code to x.

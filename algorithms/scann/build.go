@@ -11,6 +11,7 @@ import (
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/kmeans"
+	"github.com/annbench/annbench/datasets/mapped"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -222,6 +223,7 @@ func (x *Index) parallelRows(n int, fn func(row int, buf []float32)) {
 	workers := runtime.GOMAXPROCS(0)
 	chunk := (n + workers - 1) / workers
 	var wg sync.WaitGroup
+	var faults mapped.Faults // the data may be a memory-mapped file
 	for w := 0; w < workers; w++ {
 		lo, hi := w*chunk, min(n, (w+1)*chunk)
 		if lo >= hi {
@@ -230,13 +232,16 @@ func (x *Index) parallelRows(n int, fn func(row int, buf []float32)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buf := make([]float32, x.dim)
-			for i := lo; i < hi; i++ {
-				fn(i, buf)
-			}
+			faults.Guard(func() {
+				buf := make([]float32, x.dim)
+				for i := lo; i < hi; i++ {
+					fn(i, buf)
+				}
+			})
 		}()
 	}
 	wg.Wait()
+	faults.Raise()
 }
 
 // decode writes the residual reconstruction of codes to out (dim floats).
