@@ -22,6 +22,7 @@ func newRootCmd() *cobra.Command {
 		newRunCmd(),
 		newPlanCmd(),
 		newPrepareCmd(),
+		newMergeCmd(),
 		newListCmd(),
 		newDownloadCmd(),
 		newGroundTruthCmd(),

@@ -19,7 +19,7 @@ algorithms:
     index: [{nlist: 16}, {nlist: 32}]
     query: {nprobe: [1, 4]}
   - name: hnsw
-    index: [{M: 8, ef_construction: 40}]
+    index: [{M: 8, ef_construction: 40, threads: 1}]
     query: {ef: [10, 40]}
 cache: ''
 `
