@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/groundtruth"
+	"github.com/annbench/annbench/algorithms/score"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -52,6 +54,14 @@ func shippedIndex(t *testing.T, name string, raw map[string]any, base vector.Mat
 // it exact or nearly so), in single and batch mode.
 func TestShippedAdapters(t *testing.T) {
 	base, q := randomMatrix(2000, 16, 3), randomMatrix(30, 16, 4)
+	gt, _, err := groundtruth.Compute(context.Background(), vector.L2, base, q, 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth, err := score.New(vector.L2, base, q, gt, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name         string
 		index, query map[string]any
@@ -87,19 +97,11 @@ func TestShippedAdapters(t *testing.T) {
 				if err != nil {
 					t.Fatalf("batch=%v: %v", batch, err)
 				}
-				hits := 0
-				for i, ids := range r.IDs {
-					want := map[int32]bool{}
-					for _, id := range exact(base, q.Row(i), 10) {
-						want[id] = true
-					}
-					for _, id := range ids {
-						if want[id] {
-							hits++
-						}
-					}
+				sc, err := truth.Score(r.IDs)
+				if err != nil {
+					t.Fatal(err)
 				}
-				if rec := float64(hits) / float64(10*q.Rows); rec < c.min {
+				if rec := sc.Recall; rec < c.min {
 					t.Errorf("batch=%v: recall %.3f, want ≥ %.2f", batch, rec, c.min)
 				}
 			}
