@@ -21,6 +21,7 @@ var csvFixed = []string{
 	"latency_p50_us", "latency_p95_us", "latency_p99_us", "distance_count", "pareto",
 	"build_seconds", "build_cached", "index_bytes", "peak_rss",
 	"invalid_duplicates", "invalid_out_of_range", "invalid_too_many",
+	"knn_accuracy", "exact_knn_accuracy",
 }
 
 // WriteCSV writes one row per point of results for spreadsheets: the run
@@ -54,6 +55,7 @@ func WriteCSV(w io.Writer, results []result.Result) error {
 					strconv.FormatBool(on[p]),
 					num(r.Build.Seconds), strconv.FormatBool(r.Build.Cached), strconv.FormatInt(r.Build.IndexBytes, 10), strconv.FormatInt(r.Build.PeakRSS, 10),
 					strconv.Itoa(p.Invalid.Duplicates), strconv.Itoa(p.Invalid.OutOfRange), strconv.Itoa(p.Invalid.TooMany),
+					optNum(p.KNNAccuracy), optNum(p.ExactKNNAccuracy),
 				}
 				for _, n := range idxNames {
 					row = append(row, paramCell(r.IndexParams, n))
@@ -274,4 +276,12 @@ func nameValue(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// optNum renders an optional figure, "" when absent.
+func optNum(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return num(*v)
 }

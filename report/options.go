@@ -12,6 +12,9 @@ var DefaultTargets = []float64{0.8, 0.9, 0.95, 0.99}
 type Options struct {
 	// Labels annotates every plotted point with its query parameters.
 	Labels bool
+	// KNNAccuracy also draws kNN label accuracy against QPS (KNNQPSFile)
+	// for datasets whose points carry it.
+	KNNAccuracy bool
 	// Warn receives warnings such as dropped points; nil means os.Stderr.
 	Warn io.Writer
 	// Targets are the recall levels of the tables; nil means

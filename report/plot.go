@@ -85,9 +85,15 @@ func xys(es []Entry) plotter.XYs {
 // faded lines per series (one per sweep line, see sweepLines), each algorithm's Pareto frontier bold on top,
 // frontier points in full colour and dominated points faded.
 func recallQPSFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, error) {
+	return accuracyQPSFigure(g, opt, warn, "recall@")
+}
+
+// accuracyQPSFigure is recallQPSFigure with its x axis named quantity+k
+// (the points' Recall field holds what is drawn; see knnView).
+func accuracyQPSFigure(g datasetGroup, opt Options, warn io.Writer, quantity string) (*figure, error) {
 	k, mode, threads := runFacts(g.Results)
-	p := newPanel(fmt.Sprintf("%s: recall@%s vs QPS (mode %s, threads %s)", g.Name, k, mode, threads),
-		"recall@"+k, "queries per second (log scale)")
+	p := newPanel(fmt.Sprintf("%s: %s%s vs QPS (mode %s, threads %s)", g.Name, quantity, k, mode, threads),
+		quantity+k, "queries per second (log scale)")
 	w, h := opt.size()
 	f := newFigure(w, h, p)
 	st := styles(g.Results)

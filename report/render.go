@@ -17,6 +17,9 @@ const (
 	// RecallQPSFile is the base name of the recall-vs-QPS figure of a
 	// dataset, written as .png and .svg in <dir>/<dataset>/.
 	RecallQPSFile = "recall_qps"
+	// KNNQPSFile is the base name of the kNN-accuracy-vs-QPS figure
+	// (Options.KNNAccuracy), beside RecallQPSFile.
+	KNNQPSFile = "knn_qps"
 	// BuildFile is the base name of the build-time and index-size figure.
 	BuildFile = "build"
 	// SummaryFile is the markdown table of all datasets, in <dir>.
@@ -48,6 +51,19 @@ func Render(dir string, results []result.Result, opt Options) error {
 		}
 		if err := writeFigure(f, filepath.Join(sub, RecallQPSFile)); err != nil {
 			return fmt.Errorf("render report: %s: %w", g.Name, err)
+		}
+		if opt.KNNAccuracy {
+			if kg, ok := knnView(g); ok {
+				kf, err := accuracyQPSFigure(kg, opt, warn, "kNN accuracy@")
+				if err != nil {
+					return fmt.Errorf("render report: %s: %w", g.Name, err)
+				}
+				if err := writeFigure(kf, filepath.Join(sub, KNNQPSFile)); err != nil {
+					return fmt.Errorf("render report: %s: %w", g.Name, err)
+				}
+			} else {
+				fmt.Fprintf(warn, "warning: %s: no point carries a kNN accuracy (the dataset has no labels): no %s figure\n", g.Name, KNNQPSFile)
+			}
 		}
 		bf, err := buildFigure(g, opt, warn)
 		if err != nil {

@@ -38,11 +38,13 @@ type datasetSummary struct {
 	Name, Dir string
 	Facts     string
 	Algs      []algSummary
+	// KNN is set when the points carry kNN label accuracy.
+	KNN bool
 }
 
 // summarize computes the best-QPS table of one dataset.
 func summarize(g datasetGroup, targets []float64) datasetSummary {
-	s := datasetSummary{Name: g.Name, Dir: g.Dir, Facts: factsLine(g.Results)}
+	s := datasetSummary{Name: g.Name, Dir: g.Dir, Facts: factsLine(g.Results), KNN: hasKNN(g.Results)}
 	shown := shownIndexParams(g.Results)
 	for _, alg := range algorithmNames(g.Results) {
 		rs := ofAlgorithm(g.Results, alg)
@@ -138,16 +140,27 @@ func writeDatasetSummary(w io.Writer, s datasetSummary, targets []float64) {
 		}
 		fmt.Fprintf(w, " %s |\n", fmtRecall(a.MaxRecall))
 	}
-	fmt.Fprint(w, "\n| algorithm | recall ≥ | QPS | recall reached | index params | query params | build | index size |\n")
-	fmt.Fprint(w, "|---|--:|--:|--:|---|---|--:|--:|\n")
+	knn := ""
+	if s.KNN {
+		knn = " kNN accuracy |"
+	}
+	fmt.Fprintf(w, "\n| algorithm | recall ≥ | QPS | recall reached |%s index params | query params | build | index size |\n", knn)
+	if s.KNN {
+		fmt.Fprint(w, "|---|--:|--:|--:|--:|---|---|--:|--:|\n")
+	} else {
+		fmt.Fprint(w, "|---|--:|--:|--:|---|---|--:|--:|\n")
+	}
 	for _, a := range s.Algs {
 		for _, e := range a.Best {
 			if !e.Reached {
 				continue // the first table shows "—"
 			}
 			r := e.At.Result
-			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
-				mdEscape(a.Algorithm), fmtTarget(e.Target), estimateCell(e), fmtRecall(e.At.Recall()),
+			if s.KNN {
+				knn = " " + knnCell(e.At.Point) + " |"
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %s |%s %s | %s | %s | %s |\n",
+				mdEscape(a.Algorithm), fmtTarget(e.Target), estimateCell(e), fmtRecall(e.At.Recall()), knn,
 				mdEscape(a.IndexParams(r)), mdEscape(result.ParamString(e.At.Point.QueryParams)),
 				fmtSeconds(r.Build.Seconds), fmtBytes(r.Build.IndexBytes))
 		}

@@ -11,6 +11,7 @@ import (
 
 func newPlotCmd() *cobra.Command {
 	var labels, stepSummary bool
+	var x string
 	c := &cobra.Command{
 		Use:   "plot RESULTS_DIR",
 		Short: "Re-render plots, summary.md and report.html from the result files in RESULTS_DIR",
@@ -29,6 +30,13 @@ table section per setup, so setups are never drawn as one curve.`,
 				return err
 			}
 			opt := report.Options{Labels: labels, Warn: c.ErrOrStderr(), StepSummary: os.DevNull}
+			switch x {
+			case "recall":
+			case "knn-accuracy":
+				opt.KNNAccuracy = true
+			default:
+				return usageError{fmt.Errorf("--x %q: want recall or knn-accuracy", x)}
+			}
 			if stepSummary {
 				opt.StepSummary = ""
 			}
@@ -41,6 +49,7 @@ table section per setup, so setups are never drawn as one curve.`,
 		},
 	}
 	c.Flags().BoolVar(&labels, "labels", false, "label every point with its query parameters")
+	c.Flags().StringVar(&x, "x", "recall", "recall, or knn-accuracy to also draw kNN label accuracy against QPS (knn_qps.png, datasets with labels)")
 	c.Flags().BoolVar(&stepSummary, "step-summary", false, "also append summary.md to $GITHUB_STEP_SUMMARY")
 	return c
 }
