@@ -14,6 +14,7 @@ import (
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/hnsw"
 	"github.com/annbench/annbench/datasets/vector"
+	"github.com/annbench/annbench/internal/ptytest"
 	"github.com/annbench/annbench/runner/config"
 )
 
@@ -55,7 +56,7 @@ func readAll(t *testing.T, master, tty *os.File) (done func() string) {
 // sees: the build's stage with counts and rate, the sweep's points, and
 // log lines printed above the bars.
 func TestProgressBarsOnTerminal(t *testing.T) {
-	master, tty := openPTY(t)
+	master, tty := ptytest.Open(t, 160)
 	output := readAll(t, master, tty)
 	d := newDisplay(ProgressBars, tty, 0, 3)
 	d.refresh = make(chan any)
@@ -151,7 +152,7 @@ func TestRunShowsProgressOnTerminal(t *testing.T) {
 	}
 	job := config.Job{Dataset: "test", Algorithm: hnsw.Algorithm, Index: index, Queries: queries}
 
-	master, tty := openPTY(t)
+	master, tty := ptytest.Open(t, 160)
 	output := readAll(t, master, tty)
 	cfg := testConfig(t, config.ModeSingle, 1)
 	cfg.Cache = ""

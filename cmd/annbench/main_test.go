@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/annbench/annbench/algorithms/registry"
+	"github.com/annbench/annbench/datasets/fetch"
+	"github.com/annbench/annbench/internal/ptytest"
 	"github.com/annbench/annbench/runner"
 	"github.com/annbench/annbench/runner/config"
 	"github.com/annbench/annbench/runner/result"
@@ -194,6 +196,18 @@ func TestProgressMode(t *testing.T) {
 		got, err := progressMode(c.flag, c.log, env(c.ci))
 		if err != nil || got != c.want {
 			t.Errorf("progressMode(%q, %T, CI=%q) = %v, %v; want %v", c.flag, c.log, c.ci, got, err, c.want)
+		}
+	}
+	// A terminal that knows its width gets bars; one that does not (a
+	// pty nobody sized) gets the plain line, since bars would draw nothing.
+	_, sized := ptytest.Open(t, 120)
+	_, unsized := ptytest.Open(t, 0)
+	for _, c := range []struct {
+		tty  *os.File
+		want runner.ProgressMode
+	}{{sized, runner.ProgressBars}, {unsized, runner.ProgressLines}} {
+		if got, err := progressMode("auto", c.tty, env("")); err != nil || got != c.want {
+			t.Errorf("progressMode(auto, pty of width %d) = %v, %v; want %v", fetch.TerminalWidth(c.tty), got, err, c.want)
 		}
 	}
 	if _, err := progressMode("loud", w, env("")); err == nil || !strings.Contains(err.Error(), "auto, bars, lines or off") {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -30,7 +31,10 @@ shard computes ground truth of its own.`,
 			if err := preflight(plan, dataDir, !noDownload); err != nil {
 				return err
 			}
-			if err := runner.Prepare(c.Context(), plan, runOptions(cfg, dataDir, !noDownload, recomputeGT, c.ErrOrStderr())); err != nil {
+			ropt := runOptions(cfg, dataDir, !noDownload, recomputeGT, c.ErrOrStderr())
+			// Ground truth of a large dataset takes long: show how far it got.
+			ropt.Progress, _ = progressMode("auto", c.ErrOrStderr(), os.Getenv)
+			if err := runner.Prepare(c.Context(), plan, ropt); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.OutOrStdout(), "%d datasets ready\n", len(cfg.Datasets))

@@ -109,8 +109,10 @@ shard-<i>-of-<n>.json beside its results for 'annbench merge'.`,
 }
 
 // progressMode turns the --progress flag into the runner's mode. auto
-// draws bars when log is a terminal, writes a periodic line when the CI
-// variable is set (as CI services set it) and shows nothing otherwise.
+// draws bars when log is a terminal that knows its width, writes a
+// periodic line when the CI variable is set (as CI services set it) or
+// on a terminal of unknown width (bars would draw nothing there), and
+// shows nothing otherwise.
 func progressMode(flag string, log io.Writer, getenv func(string) string) (runner.ProgressMode, error) {
 	switch flag {
 	case "bars":
@@ -120,10 +122,12 @@ func progressMode(flag string, log io.Writer, getenv func(string) string) (runne
 	case "off":
 		return runner.ProgressOff, nil
 	case "auto", "":
-		if f, ok := log.(*os.File); ok && fetch.IsTerminal(f) {
+		f, ok := log.(*os.File)
+		terminal := ok && fetch.IsTerminal(f)
+		if terminal && fetch.TerminalWidth(f) > 0 {
 			return runner.ProgressBars, nil
 		}
-		if v := getenv("CI"); v != "" && v != "false" && v != "0" {
+		if v := getenv("CI"); terminal || (v != "" && v != "false" && v != "0") {
 			return runner.ProgressLines, nil
 		}
 		return runner.ProgressOff, nil
