@@ -32,7 +32,8 @@ func BenchmarkScan(b *testing.B) {
 			lutF[i] = float32(rng.NormFloat64())
 		}
 		lut := make([]byte, pairs*pairBytes)
-		quantizeLUT(lutF, nb, lut)
+		lo, hi := blockRange(lutF, nb)
+		quantizeLUT(lutF, lo, hi, nb, lut)
 		out := make([]uint16, benchCodes)
 		b.SetBytes(int64(len(codes)))
 		b.ResetTimer()
@@ -105,7 +106,8 @@ func BenchmarkScanRatio(b *testing.B) {
 		lutF[i] = float32(rng.NormFloat64())
 	}
 	lut := make([]byte, pairs*pairBytes)
-	quantizeLUT(lutF, nb4, lut)
+	lo, hi := blockRange(lutF, nb4)
+	quantizeLUT(lutF, lo, hi, nb4, lut)
 	tab := pq.NewTable(nb8)
 	for j := range tab {
 		for c := range tab[j] {

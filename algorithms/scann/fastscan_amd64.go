@@ -10,6 +10,16 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func scan4AVX2(codes, lut *byte, pairs, groups int, out *uint16)
 
+// lut4BlocksAVX2 and quantize4AVX2 are the AVX2 query-table kernels
+// (fastscan_amd64.s); same contracts as lut4BlocksGeneric and
+// quantize4Generic on raw pointers, nb and nblocks > 0.
+//
+//go:noescape
+func lut4BlocksAVX2(t, qv *float32, dpb, nb int, neg float32, lut, lo, hi *float32)
+
+//go:noescape
+func quantize4AVX2(lut, lo *float32, nblocks int, s float32, out *byte)
+
 // hasAVX2 reports whether the CPU runs scan4AVX2.
 var hasAVX2 = cpu.X86.HasAVX2
 
@@ -31,4 +41,31 @@ func scan4(codes, lut []byte, pairs, groups int, out []uint16) {
 	_ = lut[pairs*pairBytes-1]
 	_ = out[groups*groupSize-1]
 	scan4AVX2(&codes[0], &lut[0], pairs, groups, &out[0])
+}
+
+// lut4Blocks computes the table rows of the first nb blocks (all of width
+// dpb) with the best kernel and returns the number done.
+func lut4Blocks(t, qv []float32, dpb, nb int, neg float32, lut, lo, hi []float32) int {
+	if nb <= 0 || dpb <= 0 || !hasAVX2 {
+		return lut4BlocksGeneric(t, qv, dpb, nb, neg, lut, lo, hi)
+	}
+	_ = t[nb*dpb*16-1]
+	_ = qv[nb*dpb-1]
+	_ = lut[nb*16-1]
+	_ = lo[nb-1]
+	_ = hi[nb-1]
+	lut4BlocksAVX2(&t[0], &qv[0], dpb, nb, neg, &lut[0], &lo[0], &hi[0])
+	return nb
+}
+
+// quantize4 writes the 8-bit table entries with the best kernel.
+func quantize4(lut, lo []float32, nblocks int, s float32, out []byte) {
+	if nblocks <= 0 || !hasAVX2 {
+		quantize4Generic(lut, lo, nblocks, s, out)
+		return
+	}
+	_ = lut[nblocks*16-1]
+	_ = lo[nblocks-1]
+	_ = out[nblocks*16-1]
+	quantize4AVX2(&lut[0], &lo[0], nblocks, s, &out[0])
 }

@@ -82,3 +82,109 @@ finish:
 done:
 	VZEROUPPER
 	RET
+
+// func lut4BlocksAVX2(t, qv *float32, dpb, nb int, neg float32, lut, lo, hi *float32)
+//
+// For each of nb blocks of full width dpb: Y0/Y1 sum, over the block's
+// dimensions d, qv[d] times the 16 transposed codeword coordinates of d
+// (multiply, then add: no FMA, so the portable code matches bit for bit),
+// are scaled by neg and stored as the block's 16 entries; their minimum
+// and maximum go to lo and hi.
+TEXT ·lut4BlocksAVX2(SB), NOSPLIT, $0-64
+	MOVQ         t+0(FP), SI
+	MOVQ         qv+8(FP), DX
+	MOVQ         dpb+16(FP), CX
+	MOVQ         nb+24(FP), BX
+	VBROADCASTSS neg+32(FP), Y15
+	MOVQ         lut+40(FP), DI
+	MOVQ         lo+48(FP), R8
+	MOVQ         hi+56(FP), R9
+	TESTQ        BX, BX
+	JZ           lutdone
+	TESTQ        CX, CX
+	JZ           lutdone
+
+lutblock:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	MOVQ   CX, R10
+
+lutdim:
+	VBROADCASTSS (DX), Y2
+	VMULPS       (SI), Y2, Y3
+	VMULPS       32(SI), Y2, Y4
+	VADDPS       Y3, Y0, Y0
+	VADDPS       Y4, Y1, Y1
+	ADDQ         $4, DX
+	ADDQ         $64, SI
+	DECQ         R10
+	JNZ          lutdim
+
+	VMULPS       Y15, Y0, Y0
+	VMULPS       Y15, Y1, Y1
+	VMOVUPS      Y0, (DI)
+	VMOVUPS      Y1, 32(DI)
+	VMINPS       Y1, Y0, Y2
+	VMAXPS       Y1, Y0, Y3
+	VEXTRACTF128 $1, Y2, X4
+	VMINPS       X4, X2, X2
+	VPERMILPS    $0x4e, X2, X4
+	VMINPS       X4, X2, X2
+	VPERMILPS    $0xb1, X2, X4
+	VMINPS       X4, X2, X2
+	VMOVSS       X2, (R8)
+	VEXTRACTF128 $1, Y3, X4
+	VMAXPS       X4, X3, X3
+	VPERMILPS    $0x4e, X3, X4
+	VMAXPS       X4, X3, X3
+	VPERMILPS    $0xb1, X3, X4
+	VMAXPS       X4, X3, X3
+	VMOVSS       X3, (R9)
+	ADDQ         $64, DI
+	ADDQ         $4, R8
+	ADDQ         $4, R9
+	DECQ         BX
+	JNZ          lutblock
+
+lutdone:
+	VZEROUPPER
+	RET
+
+// func quantize4AVX2(lut, lo *float32, nblocks int, s float32, out *byte)
+//
+// For each block: (entries - lo) × s, rounded to nearest even
+// (VCVTPS2DQ under the default rounding mode), packed to bytes with
+// saturation, 16 bytes per block.
+TEXT ·quantize4AVX2(SB), NOSPLIT, $0-40
+	MOVQ         lut+0(FP), SI
+	MOVQ         lo+8(FP), DX
+	MOVQ         nblocks+16(FP), BX
+	VBROADCASTSS s+24(FP), Y15
+	MOVQ         out+32(FP), DI
+	TESTQ        BX, BX
+	JZ           qdone
+
+qblock:
+	VBROADCASTSS (DX), Y2
+	VMOVUPS      (SI), Y0
+	VMOVUPS      32(SI), Y1
+	VSUBPS       Y2, Y0, Y0
+	VSUBPS       Y2, Y1, Y1
+	VMULPS       Y15, Y0, Y0
+	VMULPS       Y15, Y1, Y1
+	VCVTPS2DQ    Y0, Y0
+	VCVTPS2DQ    Y1, Y1
+	VPACKSSDW    Y1, Y0, Y0
+	VPERMQ       $0xd8, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPACKUSWB    X1, X0, X0
+	VMOVDQU      X0, (DI)
+	ADDQ         $64, SI
+	ADDQ         $4, DX
+	ADDQ         $16, DI
+	DECQ         BX
+	JNZ          qblock
+
+qdone:
+	VZEROUPPER
+	RET

@@ -30,7 +30,8 @@ func TestPackedScanMatchesDirectSum(t *testing.T) {
 			lutF[i] = float32(rng.NormFloat64())
 		}
 		lut := make([]byte, pairs*pairBytes)
-		quantizeLUT(lutF, tc.nblocks, lut)
+		lo, hi := blockRange(lutF, tc.nblocks)
+		quantizeLUT(lutF, lo, hi, tc.nblocks, lut)
 		want := make([]uint16, groups*groupSize)
 		for v := 0; v < tc.n; v++ {
 			var s int
@@ -66,7 +67,8 @@ func TestQuantizeLUT(t *testing.T) {
 			lutF[i] = float32(rng.NormFloat64() * 3)
 		}
 		lut := make([]byte, numPairs(nb)*pairBytes)
-		bias, step := quantizeLUT(lutF, nb, lut)
+		lo, hi := blockRange(lutF, nb)
+		bias, step := quantizeLUT(lutF, lo, hi, nb, lut)
 		worst := 0
 		for j := 0; j < nb; j++ {
 			m := 0
@@ -99,4 +101,45 @@ func abs(x float64) float64 {
 		return -x
 	}
 	return x
+}
+
+// TestComputeLUT checks the query table against its definition,
+// -gamma·(q_j·codeword(j, c)), with a narrow last block, and that the
+// block minima and maxima are those of the entries.
+func TestComputeLUT(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, tc := range []struct{ dim, dpb int }{{128, 2}, {10, 3}, {7, 1}, {9, 4}} {
+		q := newQuantizer(tc.dim, tc.dpb, 4)
+		for i := range q.codebooks {
+			q.codebooks[i] = float32(rng.NormFloat64())
+		}
+		for j := 0; j < q.nblocks; j++ { // the unused tail stays zero
+			for c := 0; c < 16; c++ {
+				off := (j*16 + c) * q.dpb
+				clear(q.codebooks[off+q.width(j) : off+q.dpb])
+			}
+		}
+		qv := make([]float32, tc.dim)
+		for i := range qv {
+			qv[i] = float32(rng.NormFloat64())
+		}
+		lut := make([]float32, q.nblocks*16)
+		lo, hi := make([]float32, q.nblocks), make([]float32, q.nblocks)
+		q.computeLUT(qv, 2, lut, lo, hi)
+		wlo, whi := blockRange(lut, q.nblocks)
+		if !slices.Equal(lo, wlo) || !slices.Equal(hi, whi) {
+			t.Errorf("dim=%d dpb=%d: block ranges %v %v, want %v %v", tc.dim, tc.dpb, lo, hi, wlo, whi)
+		}
+		for j := 0; j < q.nblocks; j++ {
+			for c := 0; c < 16; c++ {
+				var s float64
+				for d, v := range q.codeword(j, c) {
+					s += float64(v) * float64(qv[j*tc.dpb+d])
+				}
+				if got := float64(lut[j*16+c]); abs(got+2*s) > 1e-4*(1+abs(s)) {
+					t.Fatalf("dim=%d dpb=%d: entry (%d,%d) = %g, want %g", tc.dim, tc.dpb, j, c, got, -2*s)
+				}
+			}
+		}
+	}
 }

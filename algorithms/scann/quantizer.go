@@ -18,6 +18,10 @@ import (
 type quantizer struct {
 	dim, dpb, nblocks, ksub int
 	codebooks               []float32 // nblocks*ksub*dpb
+	// lut4 is the 4-bit codebooks transposed for the query table
+	// (lut.go), made on first use after Build or Load.
+	lut4     []float32
+	lut4Once sync.Once
 }
 
 func newQuantizer(dim, dpb, nbits int) *quantizer {

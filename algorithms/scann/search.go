@@ -18,6 +18,8 @@ type scratch struct {
 	order   []int32   // partitions to scan, nearest first
 	odist   []float32 // their scores
 	lut     []float32 // float table of 4-bit codes, nblocks×16
+	lutLo   []float32 // per block minimum of lut
+	lutHi   []float32 // per block maximum of lut
 	tab     pq.Table  // float table of 8-bit codes
 	lut8    []byte    // quantized fast-scan table
 	out16   []uint16  // fast-scan sums of one partition
@@ -33,6 +35,8 @@ func (s *scratch) ensure(x *Index) {
 	}
 	if x.q.ksub == 16 && len(s.lut) < x.q.nblocks*16 {
 		s.lut = make([]float32, x.q.nblocks*16)
+		s.lutLo = make([]float32, x.q.nblocks)
+		s.lutHi = make([]float32, x.q.nblocks)
 	}
 	if x.q.ksub == pq.Ksub && len(s.tab) != x.q.nblocks {
 		s.tab = pq.NewTable(x.q.nblocks)
@@ -98,8 +102,8 @@ func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, allow *a
 	var bias, step float32
 	four := x.q.ksub == 16
 	if four {
-		x.q.computeLUT(q, gamma, s.lut)
-		bias, step = quantizeLUT(s.lut, x.q.nblocks, s.lut8)
+		x.q.computeLUT(q, gamma, s.lut, s.lutLo, s.lutHi)
+		bias, step = quantizeLUT(s.lut, s.lutLo, s.lutHi, x.q.nblocks, s.lut8)
 	} else {
 		x.q.computeTable(q, gamma, s.tab)
 	}
