@@ -30,6 +30,10 @@ type CompareOptions struct {
 	// AllowMissing keeps datasets and algorithms that BASE has and NEW
 	// lacks from failing the comparison (they are still listed).
 	AllowMissing bool
+	// Clock names the clock the results' QPS count by, for the tables:
+	// ClockWall ("" means the same) or ClockCPU (results passed through
+	// CPUClock).
+	Clock string
 }
 
 // Check reports an option outside its range: thresholds and alpha must be
@@ -43,6 +47,9 @@ func (o CompareOptions) Check() error {
 		return fmt.Errorf("compare: recall threshold %v: want a recall loss in [0, 1)", o.RecallThreshold)
 	case math.IsNaN(o.Alpha) || o.Alpha < 0 || o.Alpha >= 1:
 		return fmt.Errorf("compare: alpha %v: want a significance level in (0, 1) (0 for the default 0.05)", o.Alpha)
+	}
+	if o.Clock != "" && o.Clock != ClockWall && o.Clock != ClockCPU {
+		return fmt.Errorf("compare: clock %q: want %s or %s", o.Clock, ClockWall, ClockCPU)
 	}
 	for _, t := range o.Targets {
 		if !(t > 0 && t <= 1) {
@@ -145,6 +152,8 @@ type Comparison struct {
 	Threshold, Alpha, RecallThreshold float64
 	// AllowMissing is CompareOptions.AllowMissing.
 	AllowMissing bool
+	// Clock is CompareOptions.Clock, ClockWall when unset.
+	Clock string
 	// Notes warn about differences that make the two sides hard to
 	// compare: another k, mode or thread count, another CPU.
 	Notes []string
@@ -203,7 +212,10 @@ func Compare(base, next []result.Result, opt CompareOptions) (*Comparison, error
 		return nil, err
 	}
 	c := &Comparison{Threshold: opt.threshold(), Alpha: opt.alpha(), RecallThreshold: opt.recallThreshold(),
-		AllowMissing: opt.AllowMissing}
+		AllowMissing: opt.AllowMissing, Clock: opt.Clock}
+	if c.Clock == "" {
+		c.Clock = ClockWall
+	}
 	targets := opt.Targets
 	if len(targets) == 0 {
 		targets = DefaultTargets
@@ -459,6 +471,9 @@ func (c *Comparison) WriteTable(w io.Writer) error {
 		fmt.Fprintf(bw, "> **Missing in NEW** (%s): %s\n\n", effect, strings.Join(c.Missing, ", "))
 	}
 	fmt.Fprintf(bw, "## QPS at matched recall\n\n")
+	if c.Clock == ClockCPU {
+		fmt.Fprint(bw, "QPS here counts queries per second of the CPU time the process used (per search thread), not of wall time: what the code costs, whatever else ran on the machine.\n\n")
+	}
 	fmt.Fprintf(bw, "Best QPS at recall ≥ target along each side's Pareto frontier (median of the timed passes), "+
 		"with a %g%% confidence interval of the median (— with fewer than %d passes). A regression is a loss of more than %s that a two-sided "+
 		"Mann–Whitney U test of the two sides' passes finds significant (p ≤ %g).\n\n",

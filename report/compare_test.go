@@ -332,3 +332,50 @@ func TestCompareCPUNote(t *testing.T) {
 		t.Errorf("notes with CPU times on one side only: %q", c.Notes)
 	}
 }
+
+func TestCPUClock(t *testing.T) {
+	// The same code on a quiet and on a busy machine: wall QPS halves,
+	// CPU QPS does not.
+	withCPU := func(r result.Result, share float64) result.Result {
+		for i := range r.Points {
+			p := &r.Points[i]
+			p.PassSeconds = slices.Repeat([]float64{0.2}, len(p.PassQPS))
+			p.PassCPUSeconds = slices.Repeat([]float64{0.2 * share}, len(p.PassQPS))
+		}
+		return r
+	}
+	quiet := []result.Result{withCPU(sweep("hnsw", 1, 0.01), 1)}
+	busy := []result.Result{withCPU(sweep("hnsw", 0.5, 0.01), 0.5)}
+	if c := mustCompare(t, quiet, busy, CompareOptions{}); c.Regressions() == 0 {
+		t.Fatalf("wall clock: a halving is not a regression")
+	}
+	q, err := CPUClock(quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := CPUClock(busy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := mustCompare(t, q, b, CompareOptions{}); c.Regressions() != 0 {
+		t.Errorf("cpu clock: %d regressions for the same code on a busy machine", c.Regressions())
+	}
+	if got, want := b[0].Points[0].QPS, busy[0].Points[0].QPS*2; math.Abs(got-want) > 1e-9*want {
+		t.Errorf("cpu-clock QPS %v, want %v (wall QPS / CPU share)", got, want)
+	}
+	if busy[0].Points[0].PassQPS[0] != 10000*0.99 {
+		t.Errorf("CPUClock changed its input: %v", busy[0].Points[0].PassQPS)
+	}
+	// Slower code is slower by either clock.
+	slow := []result.Result{withCPU(sweep("hnsw", 0.5, 0.01), 1)}
+	s, err := CPUClock(slow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := mustCompare(t, q, s, CompareOptions{}); c.Regressions() == 0 {
+		t.Errorf("cpu clock: slower code is not a regression")
+	}
+	if _, err := CPUClock([]result.Result{sweep("hnsw", 1, 0.01)}); err == nil || !strings.Contains(err.Error(), "no CPU time per pass") {
+		t.Errorf("points without CPU times: %v", err)
+	}
+}

@@ -20,6 +20,7 @@ type compareFlags struct {
 	alpha           float64
 	recallThreshold float64
 	allowMissing    bool
+	clock           string
 	out             string
 	labels, noPlots bool
 }
@@ -30,6 +31,7 @@ func (f *compareFlags) register(c *cobra.Command, outHelp string) {
 	c.Flags().Float64Var(&f.alpha, "alpha", 0.05, "significance level of the Mann–Whitney test of the two sides' passes")
 	c.Flags().Float64Var(&f.recallThreshold, "recall-threshold", 0.01, "recall loss at identical parameters that counts as a regression")
 	c.Flags().BoolVar(&f.allowMissing, "allow-missing", false, "do not fail when NEW lacks a dataset or algorithm that BASE has")
+	c.Flags().StringVar(&f.clock, "clock", report.ClockWall, "count QPS per second of wall time (wall) or of the process's CPU time per search thread (cpu: the code's cost, unaffected by other processes)")
 	c.Flags().StringVar(&f.out, "out", "", outHelp)
 	c.Flags().BoolVar(&f.labels, "labels", false, "label NEW's points with their query parameters")
 	c.Flags().BoolVar(&f.noPlots, "no-plots", false, "only print the table")
@@ -44,7 +46,7 @@ func (f *compareFlags) options() (report.CompareOptions, error) {
 		return report.CompareOptions{}, usageError{fmt.Errorf("--alpha %v: want a significance level in (0, 1), e.g. 0.05", f.alpha)}
 	}
 	o := report.CompareOptions{Threshold: float64(f.threshold), Alpha: f.alpha,
-		RecallThreshold: f.recallThreshold, AllowMissing: f.allowMissing}
+		RecallThreshold: f.recallThreshold, AllowMissing: f.allowMissing, Clock: f.clock}
 	if err := o.Check(); err != nil {
 		return o, usageError{err}
 	}
@@ -58,6 +60,14 @@ func (f *compareFlags) compare(stdout, stderr io.Writer, base, next []result.Res
 	opt, err := f.options()
 	if err != nil {
 		return err
+	}
+	if opt.Clock == report.ClockCPU {
+		if base, err = report.CPUClock(base); err != nil {
+			return fmt.Errorf("base: %w", err)
+		}
+		if next, err = report.CPUClock(next); err != nil {
+			return fmt.Errorf("new: %w", err)
+		}
 	}
 	cmp, err := report.Compare(base, next, opt)
 	if err != nil {
@@ -110,6 +120,11 @@ fail. A recall loss at identical parameters larger than --recall-threshold
 is a regression too. A dataset or algorithm that BASE has and NEW lacks
 fails the comparison unless --allow-missing. The exit status is 1 on a
 failure, 0 otherwise, 2 on a usage error.
+
+--clock cpu counts QPS per second of the CPU time the process used in
+each pass (per search thread) instead of wall time: the code's cost, not
+changed by other processes on a shared machine (nor by a build that makes
+the machine busy).
 
 The tables are also written to compare.md, and an overlay plot per dataset
 (BASE dashed, NEW solid) to <dataset>/compare.png and .svg, in --out

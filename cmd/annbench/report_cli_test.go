@@ -54,6 +54,8 @@ func TestCompareCLI(t *testing.T) {
 		{"compare-negative-threshold", []string{"compare", "--threshold=-5%", base, newer}, 2, "want a fraction in (0, 1]"},
 		{"compare-huge-threshold", []string{"compare", "--threshold", "150%", base, newer}, 2, "want a fraction in (0, 1]"},
 		{"compare-nan-recall-threshold", []string{"compare", "--recall-threshold", "NaN", base, newer}, 2, "--recall-threshold NaN: want a recall loss in [0, 1)"},
+		{"compare-bad-clock", []string{"compare", "--clock", "sundial", base, newer}, 2, `clock "sundial": want wall or cpu`},
+		{"compare-cpu-clock-old-files", []string{"compare", "--no-plots", "--clock", "cpu", base, newer}, 1, "base: cpu clock: synthetic-2k-16 flat - -: the point has no CPU time per pass"},
 		{"compare-bad-alpha", []string{"compare", "--alpha", "1.5", base, newer}, 2, "--alpha 1.5: want a significance level in (0, 1)"},
 		{"compare-one-arg", []string{"compare", base}, 2, "accepts 2 arg(s), received 1"},
 		{"compare-missing-dir", []string{"compare", base, filepath.Join(reportTestdata, "nope")}, 1, "new: load results"},
