@@ -9,13 +9,13 @@ Shipped with annbench and written to its cache directory on first use; it
 needs numpy and the library itself, nothing else.
 """
 import json
-import math
 import os
 import struct
 import sys
 import time
 
 PROTOCOL = 1
+MAX_REPEATS = 1 << 20
 
 
 class AdapterError(Exception):
@@ -133,11 +133,19 @@ def _passes(ad, req, queries, np):
             results[:] = list(res)
             return elapsed
 
-    warm_ns = 0
-    for _ in range(warmup):
-        warm_ns = run(repeats, None, 0)
-    if min_pass > 0 and warm_ns > 0:
-        repeats = max(repeats, min(10**6, math.ceil(min_pass * 1e9 / warm_ns)))
+    # Warm-up, then calibration as testing.B grows b.N: predict the repeats
+    # that make a pass last min_pass from the last run (20 % to spare, at
+    # most 100-fold a step) until a run of that many lasts long enough.
+    start = clock()
+    last = 0
+    for _ in range(max(warmup, 1)):
+        last = run(repeats, None, 0)
+    target = min_pass * 1e9
+    while last < target and repeats < MAX_REPEATS:
+        per = max(last / repeats, 1)
+        repeats = min(max(int(1.2 * target / per) + 1, repeats + 1), 100 * repeats, MAX_REPEATS)
+        last = run(repeats, None, 0)
+    warm_ns = clock() - start
     lat = [0] * (passes * repeats * nq) if mode == "single" else None
     pass_ns = []
     for p in range(passes):
@@ -162,6 +170,8 @@ def serve(adapters):
         if req.get("protocol") != PROTOCOL:
             raise AdapterError("protocol %r not supported (this adapter speaks %d)" % (req.get("protocol"), PROTOCOL))
         name = req.get("algorithm") or algorithm
+        if name not in adapters and len(adapters) == 1:
+            name = next(iter(adapters))  # a user's adapter, named in the config
         if name not in adapters:
             raise AdapterError("unknown algorithm %r (valid: %s)" % (name, ", ".join(sorted(adapters))))
         try:

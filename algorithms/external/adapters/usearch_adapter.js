@@ -123,9 +123,17 @@ const ops = {
       for (let r = 0; r < reps; r++) batchRes = idx.search(q.data, k, threads);
       return Number(clock() - t0);
     };
-    let warm = 0;
-    for (let w = 0; w < warmup; w++) warm = run(repeats, null, 0);
-    if (req.min_pass_seconds > 0 && warm > 0) repeats = Math.max(repeats, Math.min(1e6, Math.ceil(req.min_pass_seconds * 1e9 / warm)));
+    // Warm-up, then calibration as testing.B grows b.N (see annbench_adapter.py).
+    const start = clock();
+    let last = 0;
+    for (let w = 0; w < Math.max(warmup, 1); w++) last = run(repeats, null, 0);
+    const target = (req.min_pass_seconds || 0) * 1e9, MAX = 1 << 20;
+    while (last < target && repeats < MAX) {
+      const per = Math.max(last / repeats, 1);
+      repeats = Math.min(Math.max(Math.floor(1.2 * target / per) + 1, repeats + 1), 100 * repeats, MAX);
+      last = run(repeats, null, 0);
+    }
+    const warm = Number(clock() - start);
     const lat = mode === 'single' ? new Float64Array(passes * repeats * nq) : null;
     const passNs = [];
     for (let p = 0; p < passes; p++) passNs.push(run(repeats, lat, p * repeats * nq));
