@@ -38,7 +38,9 @@ var defaultWeight = weight{build: 1, query: 0.1}
 
 // Estimate returns the cost model for the plan of cfg: base size ×
 // dimension × the algorithm's weight, for the build and for each query
-// setting (scaled by trials and the number of queries). Sizes come from
+// setting (scaled by trials and the number of queries), a setting costing
+// at least what the timing protocol spends on it (trials × (minimum pass +
+// settle pause) + warm-up), which dominates on small data. Sizes come from
 // the catalogue, and for datasets defined by their files from the size of
 // the base file. It reads no data and gives the same figures on every
 // machine with the same files.
@@ -68,14 +70,15 @@ func Estimate(cfg *config.Config) Cost {
 		return s
 	}
 	trials := float64(max(cfg.Trials, 1)) / 3
+	floor := float64(float64(max(cfg.Trials, 1))*(cfg.MinPassSeconds+cfg.SettleSeconds)) + cfg.WarmupSeconds
 	return func(j config.Job) float64 {
 		w, ok := weights[j.Algorithm.Name]
 		if !ok {
 			w = defaultWeight
 		}
 		s := size(j.Dataset)
-		perSetting := float64(float64(w.query*trials) * s[1])
-		return quantize(float64(s[0] * float64(w.build+float64(perSetting*float64(len(j.Queries))))))
+		perSetting := max(float64(float64(float64(w.query*trials)*s[1])*s[0]), floor)
+		return quantize(float64(s[0]*w.build) + float64(perSetting*float64(len(j.Queries))))
 	}
 }
 
