@@ -263,3 +263,39 @@ func TestManifestRoundTrip(t *testing.T) {
 func testMachine(cpu string) result.Machine {
 	return result.Machine{CPU: cpu, Cores: 2, Kernels: "avx2", OS: "linux", Arch: "amd64"}
 }
+
+// TestMeasuredCosts checks that a previous run's result files give the
+// jobs they cover their measured seconds, the rest the estimate, and that
+// a directory without results is an error.
+func TestMeasuredCosts(t *testing.T) {
+	cfg, plan := testPlan(t)
+	job := plan.Jobs[1] // an ivfflat group
+	dir := t.TempDir()
+	r := &result.Result{Schema: result.Schema, Dataset: job.Dataset, Algorithm: job.Algorithm.Name, IndexParams: map[string]any(job.Index),
+		K: 10, Mode: "single", Threads: 1, Queries: 100, Build: result.Build{Seconds: 2.5},
+		Points: []result.Point{{QueryParams: map[string]any{"nprobe": 1}, PassQPS: []float64{100, 50}}, {QueryParams: map[string]any{"nprobe": 4}, PassQPS: []float64{400, 400}, PassSeconds: []float64{0.25, 0.25}}}}
+	path, err := r.Identity().Path(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := result.Write(path, r); err != nil {
+		t.Fatal(err)
+	}
+	cost, err := Measured(cfg, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2.5 s build + 100/100 + 100/50 s of passes + 0.5 s.
+	if got := cost(job); got != 6 {
+		t.Errorf("measured cost %v, want 6", got)
+	}
+	est := Estimate(cfg)
+	for _, j := range plan.Jobs {
+		if GroupName(j) != GroupName(job) && cost(j) != est(j) {
+			t.Errorf("%s: cost %v, want the estimate %v", GroupName(j), cost(j), est(j))
+		}
+	}
+	if _, err := Measured(cfg, t.TempDir()); err == nil || !strings.Contains(err.Error(), "no result files") {
+		t.Errorf("empty directory: %v", err)
+	}
+}
