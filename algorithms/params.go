@@ -65,6 +65,18 @@ func (s Spec) Lookup(name string) (ParamSpec, bool) {
 	return ParamSpec{}, false
 }
 
+// Defaults returns the default value of every parameter of the given stage
+// that has one.
+func (s Spec) Defaults(stage Stage) Params {
+	out := Params{}
+	for _, p := range s {
+		if p.Stage == stage && p.Default != nil {
+			out[p.Name] = p.Default
+		}
+	}
+	return out
+}
+
 // Names returns the names of the parameters of the given stage.
 func (s Spec) Names(stage Stage) []string {
 	var out []string

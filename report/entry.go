@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/annbench/annbench/algorithms/registry"
 	"github.com/annbench/annbench/runner/result"
 )
 
@@ -118,7 +117,7 @@ func shownIndexParams(rs []*result.Result) map[*result.Result]map[string]any {
 		for _, r := range same {
 			shown := map[string]any{}
 			for k, v := range r.IndexParams {
-				if varying[k] || !isDefault(alg, k, v) {
+				if varying[k] || !isDefault(r, k, v) {
 					shown[k] = v
 				}
 			}
@@ -333,12 +332,9 @@ func ofAlgorithm(rs []*result.Result, name string) []*result.Result {
 }
 
 // isDefault reports whether v is the default of index parameter name of
-// the registered algorithm alg.
-func isDefault(alg, name string, v any) bool {
-	a, err := registry.Lookup(alg)
-	if err != nil {
-		return false
-	}
-	spec, ok := a.Params.Lookup(name)
-	return ok && spec.Default != nil && result.FormatValue(spec.Default) == result.FormatValue(v)
+// r's algorithm, as the result file records it (IndexDefaults); without a
+// record nothing is a default, so every parameter is shown.
+func isDefault(r *result.Result, name string, v any) bool {
+	d, ok := r.IndexDefaults[name]
+	return ok && d != nil && result.FormatValue(d) == result.FormatValue(v)
 }

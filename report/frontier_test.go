@@ -153,9 +153,10 @@ func TestSpread(t *testing.T) {
 }
 
 func TestLegendNames(t *testing.T) {
-	a := &result.Result{Algorithm: "hnsw", IndexParams: map[string]any{"M": 8.0, "seed": 1.0, "ef_construction": 200.0}}
-	b := &result.Result{Algorithm: "hnsw", IndexParams: map[string]any{"M": 16.0, "seed": 1.0, "ef_construction": 200.0}}
-	c := &result.Result{Algorithm: "scann", IndexParams: map[string]any{"num_leaves": 100.0, "seed": 1.0}}
+	hnswDefaults := map[string]any{"M": 16, "ef_construction": 200, "seed": 1}
+	a := &result.Result{Algorithm: "hnsw", IndexDefaults: hnswDefaults, IndexParams: map[string]any{"M": 8.0, "seed": 1.0, "ef_construction": 200.0}}
+	b := &result.Result{Algorithm: "hnsw", IndexDefaults: hnswDefaults, IndexParams: map[string]any{"M": 16.0, "seed": 1.0, "ef_construction": 200.0}}
+	c := &result.Result{Algorithm: "scann", IndexDefaults: map[string]any{"num_leaves": 100, "seed": 1}, IndexParams: map[string]any{"num_leaves": 100.0, "seed": 1.0}}
 	d := &result.Result{Algorithm: "flat"}
 	long := &result.Result{Algorithm: "ivf", IndexParams: map[string]any{"a_very_long_parameter_name": 1.0, "another_very_long_parameter_name": "x"}}
 	long2 := &result.Result{Algorithm: "ivf", IndexParams: map[string]any{"a_very_long_parameter_name": 2.0, "another_very_long_parameter_name": "y"}}

@@ -8,12 +8,15 @@ import (
 
 // TestShownIndexParams checks which index parameters legends and tables
 // name: those that differ between an algorithm's index sets or from the
-// registered default, and every parameter of an unknown algorithm.
+// default recorded in the result file, and every parameter of a result
+// that records no defaults.
 func TestShownIndexParams(t *testing.T) {
+	ivfpqDefaults := map[string]any{"nlist": 100, "M": 0, "seed": 1, "training_sample_size": 100000}
+	hnswDefaults := map[string]any{"M": 16, "ef_construction": 200, "seed": 1}
 	rs := []*result.Result{
-		{Algorithm: "ivfpq", IndexParams: map[string]any{"nlist": 100.0, "M": 0.0, "seed": 1.0, "training_sample_size": 100000.0}},
-		{Algorithm: "ivfpq", IndexParams: map[string]any{"nlist": 1000.0, "M": 0.0, "seed": 1.0, "training_sample_size": 100000.0}},
-		{Algorithm: "hnsw", IndexParams: map[string]any{"M": 32.0, "ef_construction": 200.0, "seed": 1.0}},
+		{Algorithm: "ivfpq", IndexDefaults: ivfpqDefaults, IndexParams: map[string]any{"nlist": 100.0, "M": 0.0, "seed": 1.0, "training_sample_size": 100000.0}},
+		{Algorithm: "ivfpq", IndexDefaults: ivfpqDefaults, IndexParams: map[string]any{"nlist": 1000.0, "M": 0.0, "seed": 1.0, "training_sample_size": 100000.0}},
+		{Algorithm: "hnsw", IndexDefaults: hnswDefaults, IndexParams: map[string]any{"M": 32.0, "ef_construction": 200.0, "seed": 1.0}},
 		{Algorithm: "hnsw-peer", IndexParams: map[string]any{"M": 16.0}},
 	}
 	shown := shownIndexParams(rs)

@@ -109,6 +109,9 @@ func TestRunFilterWorkloads(t *testing.T) {
 			t.Errorf("[%s]: an index ignoring the filter scored recall %.3f with %d disallowed ids", id, c.Recall, c.Invalid.Disallowed)
 		}
 	}
+	if d := got["hnsw"][""].IndexDefaults; d["M"] == nil || d["ef_construction"] == nil {
+		t.Errorf("hnsw result records index defaults %v, want the registered ones", d)
+	}
 	if s := got["flat"]["range=0.02"].Filter.Selectivity; s < 0.019 || s > 0.022 {
 		t.Errorf("range=0.02 selectivity %.4f", s)
 	}

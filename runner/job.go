@@ -161,6 +161,7 @@ func (e *jobEnv) runWorkload(ctx context.Context, job config.Job, w *workload, l
 	// Points already in the file keep their own trials, version and
 	// machine; only the new ones are stamped with this run's.
 	res.Build = build
+	res.IndexDefaults = job.Algorithm.Params.Defaults(algorithms.IndexTime)
 	machineID := res.AddMachine(e.machine)
 	s := newSearcher(idx, ds.Query, cfg.K, cfg.Mode, threads)
 	tr := e.truth

@@ -36,6 +36,10 @@ type Result struct {
 	Algorithm string `json:"algorithm"`
 	// IndexParams holds the normalized index-time parameters.
 	IndexParams map[string]any `json:"index_params"`
+	// IndexDefaults holds the registered defaults of the algorithm's
+	// index parameters when it was measured, so reports can name only the
+	// parameters a user changed without linking the algorithms.
+	IndexDefaults map[string]any `json:"index_defaults,omitempty"`
 	// K is the number of neighbours requested and scored.
 	K int `json:"k"`
 	// Mode is single, batch or parallel.
