@@ -235,6 +235,16 @@ func (s FileSpec) check() (checked, error) {
 		if err != nil {
 			return c, fmt.Errorf("%s: %w", f.key, err)
 		}
+		switch f.role {
+		case RoleBase, RoleQuery, RoleLearn:
+			if !sh.vectors {
+				return c, fail(f, "holds %s values, not vectors (want float32, float64, float16, int8 or uint8 rows)", sh.elem)
+			}
+		default:
+			if !sh.ints {
+				return c, fail(f, "holds %s values, not integers (convert with array.astype(np.int64))", sh.elem)
+			}
+		}
 		c.formats[f.role], c.shapes[f.role] = format, sh
 	}
 	base := c.shapes[RoleBase]

@@ -80,8 +80,11 @@ func DetectFormat(path string) (Format, error) {
 // fileShape is what a header says about a file without reading its data.
 type fileShape struct {
 	rows, cols int
-	// ints is true for integer element types (ids, labels).
-	ints bool
+	// elem names the element type for messages ("float32", "int64").
+	elem string
+	// vectors and ints say whether the elements can be read as vectors
+	// and as integers (labels, attributes, ids).
+	vectors, ints bool
 }
 
 // probeShape reads only the header of a data file and returns its shape.
@@ -117,7 +120,7 @@ func probeShape(path string, format Format, key string) (fileShape, error) {
 		if err != nil {
 			return fail(err)
 		}
-		s := fileShape{ints: h.typ.kind != 'f'}
+		s := fileShape{elem: h.typ.name(), vectors: h.typ.kind == 'f' || h.typ.size == 1, ints: h.typ.kind != 'f'}
 		switch len(h.shape) {
 		case 1:
 			s.rows, s.cols = h.shape[0], 1
@@ -132,8 +135,10 @@ func probeShape(path string, format Format, key string) (fileShape, error) {
 		if format == FormatBvecs {
 			elem = 1
 		}
+		sh := fileShape{elem: map[Format]string{FormatFvecs: "float32", FormatIvecs: "int32", FormatBvecs: "uint8"}[format],
+			vectors: format != FormatIvecs, ints: format == FormatIvecs}
 		if size == 0 {
-			return fileShape{ints: format == FormatIvecs}, nil
+			return sh, nil
 		}
 		if size < 4 {
 			return fail(errorf("%d bytes is too short for a record header of 4 bytes", size))
@@ -146,7 +151,8 @@ func probeShape(path string, format Format, key string) (fileShape, error) {
 		if size%rec != 0 {
 			return fail(errorf("size %d bytes is not a whole number of %d-byte records of dimension %d (truncated file?)", size, rec, d))
 		}
-		return fileShape{rows: int(size / rec), cols: int(d), ints: format == FormatIvecs}, nil
+		sh.rows, sh.cols = int(size/rec), int(d)
+		return sh, nil
 	case FormatFbin, FormatIbin, FormatU8bin, FormatI8bin:
 		elem := 4
 		if format == FormatU8bin || format == FormatI8bin {
@@ -167,7 +173,8 @@ func probeShape(path string, format Format, key string) (fileShape, error) {
 		if want := 8 + n*d*int64(elem); want != size {
 			return fail(errorf("header says %d rows of dimension %d (%d bytes with the header) but the file has %d bytes", n, d, want, size))
 		}
-		return fileShape{rows: int(n), cols: int(d), ints: format == FormatIbin}, nil
+		elemName := map[Format]string{FormatFbin: "float32", FormatIbin: "int32", FormatU8bin: "uint8", FormatI8bin: "int8"}[format]
+		return fileShape{rows: int(n), cols: int(d), elem: elemName, vectors: format != FormatIbin, ints: format == FormatIbin}, nil
 	case FormatHDF5:
 		hf, err := hdf5.Open(path)
 		if err != nil {
@@ -186,7 +193,7 @@ func probeShape(path string, format Format, key string) (fileShape, error) {
 		if err != nil {
 			return fail(err)
 		}
-		return fileShape{rows: rows, cols: cols, ints: ds.Type.Class == hdf5.ClassInteger}, nil
+		return fileShape{rows: rows, cols: cols, elem: ds.Type.String(), vectors: true, ints: ds.Type.Class == hdf5.ClassInteger}, nil
 	case FormatIDX:
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			return fail(err)
@@ -209,7 +216,7 @@ func probeShape(path string, format Format, key string) (fileShape, error) {
 				return fail(errorf("item size %v is absurd (corrupt header?)", h.dims[1:]))
 			}
 		}
-		return fileShape{rows: h.dims[0], cols: int(cols), ints: h.typ.integer && len(h.dims) == 1}, nil
+		return fileShape{rows: h.dims[0], cols: int(cols), elem: h.typ.name, vectors: len(h.dims) >= 2, ints: h.typ.integer && len(h.dims) == 1}, nil
 	}
 	return fileShape{}, fmt.Errorf("%s: no reader for format %q", path, format)
 }
