@@ -25,7 +25,7 @@ const selfTest = `<script>
 window.__errors = [];
 window.addEventListener("error", function (e) { window.__errors.push(String(e.message)); });
 window.addEventListener("load", function () {
-  var out = { charts: 0, painted: 0, tooltip: "", want: [], hidden: false, axisR1: false, sorted: false, errors: window.__errors };
+  var out = { charts: 0, painted: 0, tooltip: "", want: [], hidden: false, axisR1: false, axisKNN: false, knnTooltip: "", sorted: false, errors: window.__errors };
   function done() {
     var pre = document.createElement("pre");
     pre.id = "selftest";
@@ -57,6 +57,14 @@ window.addEventListener("load", function () {
     sel.value = "r1";
     sel.dispatchEvent(new Event("change"));
     out.axisR1 = c.pts.length > 0 && c.pts.every(function (q) { return q.x == q.p.r1; });
+    // The first dataset has kNN accuracy (the test adds it), the second none.
+    var knn = c.root.querySelector('select[data-ctl="x"] option[value="knn"]');
+    var none = cs[1].root.querySelector('select[data-ctl="x"] option[value="knn"]');
+    if (knn && !none) {
+      sel.value = "knn";
+      sel.dispatchEvent(new Event("change"));
+      out.axisKNN = c.pts.length > 0 && c.pts.every(function (q) { return q.x == q.p.knn; });
+    }
 
     var table = document.querySelectorAll("table.sortable")[0];
     var th = table.querySelectorAll("thead th")[1];
@@ -67,7 +75,22 @@ window.addEventListener("load", function () {
   } catch (e) {
     out.errors.push("self-test: " + e);
   }
-  done();
+  // The chart redrawn for the kNN axis lays itself out after this task:
+  // hover one of its points in the next.
+  setTimeout(function () {
+    try {
+      var c = window.annbenchCharts[0], u = c.u, q = c.pts[0];
+      var r = u.over.getBoundingClientRect();
+      var ev = { clientX: r.left + u.valToPos(q.x, "x"), clientY: r.top + u.valToPos(q.y, "y"), bubbles: true };
+      u.over.dispatchEvent(new MouseEvent("mouseenter", ev));
+      u.over.dispatchEvent(new MouseEvent("mousemove", ev));
+      var tip = c.plotEl.querySelector(".tip");
+      out.knnTooltip = tip && tip.style.display != "none" ? tip.textContent : "";
+    } catch (e) {
+      out.errors.push("self-test (kNN axis): " + e);
+    }
+    done();
+  }, 100);
 });
 </script>`
 
@@ -116,7 +139,20 @@ func TestReportInBrowser(t *testing.T) {
 	}
 	t.Setenv("GITHUB_STEP_SUMMARY", "")
 	dir := t.TempDir()
-	if err := Render(dir, fixture(t, "base"), Options{Warn: &strings.Builder{}}); err != nil {
+	results := fixture(t, "base")
+	// Labels for the first dataset: every point gets a kNN accuracy
+	// (recall/2 + 0.5) and the exact one, so the x axis can switch to it.
+	for i := range results {
+		if results[i].Dataset != "synthetic-2k-16" {
+			continue
+		}
+		for j := range results[i].Points {
+			p := &results[i].Points[j]
+			acc, exact := p.Recall/2+0.5, 0.991
+			p.KNNAccuracy, p.ExactKNNAccuracy = &acc, &exact
+		}
+	}
+	if err := Render(dir, results, Options{Warn: &strings.Builder{}}); err != nil {
 		t.Fatal(err)
 	}
 	page, err := os.ReadFile(filepath.Join(dir, HTMLFile))
@@ -138,6 +174,8 @@ func TestReportInBrowser(t *testing.T) {
 		Tooltip         string
 		Want            []string
 		Hidden, AxisR1  bool
+		AxisKNN         bool
+		KNNTooltip      string
 		Sorted          bool
 		Errors          []string
 	}
@@ -171,6 +209,12 @@ func TestReportInBrowser(t *testing.T) {
 	}
 	if !got.AxisR1 {
 		t.Errorf("switching the x axis to recall@1 did not move the points")
+	}
+	if !got.AxisKNN {
+		t.Errorf("the x axis does not switch to kNN accuracy where the data has it (or offers it where it has none)")
+	}
+	if !strings.Contains(got.KNNTooltip, "kNN accuracy 0.") || !strings.Contains(got.KNNTooltip, "(exact 0.9910)") {
+		t.Errorf("tooltip on the kNN axis %q lacks the kNN accuracy and the exact one", got.KNNTooltip)
 	}
 	if !got.Sorted {
 		t.Errorf("clicking a heading twice did not sort the table by it, descending")

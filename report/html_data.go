@@ -48,9 +48,11 @@ type chartPoint struct {
 	Recall  float64  `json:"recall"`
 	Recall1 float64  `json:"r1"`
 	KNN     *float64 `json:"knn,omitempty"`
-	QPS     float64  `json:"qps"`
-	QPSLo   float64  `json:"lo"`
-	QPSHi   float64  `json:"hi"`
+	// ExactKNN is the kNN accuracy of the exact neighbours.
+	ExactKNN *float64 `json:"exact_knn,omitempty"`
+	QPS      float64  `json:"qps"`
+	QPSLo    float64  `json:"lo"`
+	QPSHi    float64  `json:"hi"`
 	// QPSConf is the confidence of [QPSLo, QPSHi] when it is the median's
 	// interval, 0 when it is the range of the passes.
 	QPSConf  float64 `json:"conf,omitempty"`
@@ -110,7 +112,7 @@ func newChartPoint(p *result.Point) chartPoint {
 	}
 	return chartPoint{
 		Query: result.ParamString(p.QueryParams), Recall: finite(p.Recall), Recall1: finite(p.RecallAt1),
-		KNN: knnAccuracy(p),
+		KNN: knnAccuracy(p.KNNAccuracy), ExactKNN: knnAccuracy(p.ExactKNNAccuracy),
 		QPS: finite(p.QPS), QPSLo: finite(lo), QPSHi: finite(hi), QPSConf: finite(conf), Passes: len(p.PassQPS),
 		P50: finite(p.LatencyUS.P50), P95: finite(p.LatencyUS.P95), P99: finite(p.LatencyUS.P99),
 		Invalid:  p.Invalid.Duplicates + p.Invalid.OutOfRange + p.Invalid.TooMany,
@@ -118,15 +120,14 @@ func newChartPoint(p *result.Point) chartPoint {
 	}
 }
 
-// knnAccuracy returns the point's kNN label accuracy (result.Point's
-// knn_accuracy, present for datasets with labels), or nil when it has
-// none or it is not finite; the page offers a kNN-accuracy axis only when
-// some point has the figure.
-func knnAccuracy(p *result.Point) *float64 {
-	if p.KNNAccuracy == nil || math.IsNaN(*p.KNNAccuracy) || math.IsInf(*p.KNNAccuracy, 0) {
+// knnAccuracy returns a copy of a point's kNN label accuracy (present for
+// datasets with labels), or nil when it has none or it is not finite; the
+// page offers a kNN-accuracy axis only when some point has the figure.
+func knnAccuracy(acc *float64) *float64 {
+	if acc == nil || math.IsNaN(*acc) || math.IsInf(*acc, 0) {
 		return nil
 	}
-	v := *p.KNNAccuracy
+	v := *acc
 	return &v
 }
 

@@ -52,7 +52,10 @@
     rows.push("<b>" + esc(s.alg) + "</b> " + esc(s.index));
     rows.push("query: " + esc(p.q));
     var r = "recall@" + esc(ds.k) + " " + p.recall.toFixed(4) + " · recall@1 " + p.r1.toFixed(4);
-    if (p.knn != null) r += " · kNN accuracy " + p.knn.toFixed(4);
+    if (p.knn != null) {
+      r += " · kNN accuracy " + p.knn.toFixed(4);
+      if (p.exact_knn != null) r += " (exact " + p.exact_knn.toFixed(4) + ")";
+    }
     rows.push(r);
     var q = "QPS " + num(p.qps);
     if (p.hi > p.lo) {
