@@ -109,6 +109,9 @@ type TimedPasses struct {
 	// PassSeconds holds the wall time of each timed pass; a pass covers
 	// Repeats × queries searches.
 	PassSeconds []float64
+	// PassCPUSeconds, when the index reports it, holds the CPU time its
+	// process used during each timed pass.
+	PassCPUSeconds []float64
 	// Repeats is the number of query-set repetitions per pass actually
 	// used.
 	Repeats int

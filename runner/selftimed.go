@@ -38,7 +38,7 @@ func (e *jobEnv) selfTimedSweep(ctx context.Context, idx algorithms.Index, st al
 		if len(tp.IDs) != nq || tp.Repeats < 1 {
 			return out, fmt.Errorf("%s: self-timed search returned %d results for %d queries and %d repeats", qp.Slug(), len(tp.IDs), nq, tp.Repeats)
 		}
-		set := &setting{qp: qp, repeats: tp.Repeats, seconds: tp.PassSeconds, lat: tp.LatencyNS}
+		set := &setting{qp: qp, repeats: tp.Repeats, seconds: tp.PassSeconds, cpu: tp.PassCPUSeconds, lat: tp.LatencyNS}
 		for _, sec := range tp.PassSeconds {
 			set.qps = append(set.qps, float64(nq*tp.Repeats)/sec)
 		}

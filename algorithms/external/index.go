@@ -185,7 +185,7 @@ func (x *Index) TimePasses(ctx context.Context, r algorithms.TimedRequest) (algo
 			return out, x.proc.fail("search", err)
 		}
 	}
-	out.PassSeconds, out.Repeats, out.RoundTripSeconds = resp.PassSeconds, resp.Repeats, rt
+	out.PassSeconds, out.PassCPUSeconds, out.Repeats, out.RoundTripSeconds = resp.PassSeconds, resp.PassCPUSeconds, resp.Repeats, rt
 	out.Implausible = implausible(resp, out.LatencyNS, nq, rt)
 	return out, nil
 }
@@ -198,6 +198,14 @@ func checkSearch(resp searchResponse, req searchRequest, nq int) error {
 	for i, s := range resp.PassSeconds {
 		if !(s > 0) || math.IsInf(s, 0) {
 			return fmt.Errorf("pass %d: reported time %v, want a positive number of seconds", i, s)
+		}
+	}
+	if n := len(resp.PassCPUSeconds); n > 0 && n != req.Passes {
+		return fmt.Errorf("reported %d pass CPU times for %d passes", n, req.Passes)
+	}
+	for i, s := range resp.PassCPUSeconds {
+		if !(s >= 0) || math.IsInf(s, 0) {
+			return fmt.Errorf("pass %d: reported CPU time %v, want a non-negative number of seconds", i, s)
 		}
 	}
 	if resp.Repeats < req.Repeats {

@@ -92,10 +92,13 @@ type searchRequest struct {
 
 // searchResponse reports the timed passes.
 type searchResponse struct {
-	PassSeconds   []float64 `json:"pass_seconds"`
-	WarmupSeconds float64   `json:"warmup_seconds"`
-	Repeats       int       `json:"repeats"`
-	Latencies     int       `json:"latencies"`
+	PassSeconds []float64 `json:"pass_seconds"`
+	// PassCPUSeconds, optional, is the adapter process's CPU time during
+	// each timed pass.
+	PassCPUSeconds []float64 `json:"pass_cpu_seconds"`
+	WarmupSeconds  float64   `json:"warmup_seconds"`
+	Repeats        int       `json:"repeats"`
+	Latencies      int       `json:"latencies"`
 }
 
 // closeRequest ends the session.

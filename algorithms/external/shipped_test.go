@@ -97,6 +97,9 @@ func TestShippedAdapters(t *testing.T) {
 				if err != nil {
 					t.Fatalf("batch=%v: %v", batch, err)
 				}
+				if len(r.PassCPUSeconds) != 2 {
+					t.Errorf("batch=%v: %d pass CPU times, want 2", batch, len(r.PassCPUSeconds))
+				}
 				sc, err := truth.Score(r.IDs)
 				if err != nil {
 					t.Fatal(err)

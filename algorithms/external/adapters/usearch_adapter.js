@@ -135,8 +135,13 @@ const ops = {
     }
     const warm = Number(clock() - start);
     const lat = mode === 'single' ? new Float64Array(passes * repeats * nq) : null;
-    const passNs = [];
-    for (let p = 0; p < passes; p++) passNs.push(run(repeats, lat, p * repeats * nq));
+    const passNs = [], cpuUs = [];
+    for (let p = 0; p < passes; p++) {
+      const c0 = process.cpuUsage();
+      passNs.push(run(repeats, lat, p * repeats * nq));
+      const c = process.cpuUsage(c0);
+      cpuUs.push(c.user + c.system);
+    }
     const out = Buffer.alloc(8 + 4 * nq * k);
     out.writeInt32LE(nq, 0); out.writeInt32LE(k, 4);
     for (let i = 0; i < nq; i++) {
@@ -153,7 +158,7 @@ const ops = {
     fs.writeFileSync(req.ids_out, out);
     let n = 0;
     if (lat && req.latencies_out) { fs.writeFileSync(req.latencies_out, Buffer.from(lat.buffer)); n = lat.length; }
-    return { pass_seconds: passNs.map(x => x / 1e9), warmup_seconds: warm / 1e9, repeats, latencies: n };
+    return { pass_seconds: passNs.map(x => x / 1e9), pass_cpu_seconds: cpuUs.map(x => x / 1e6), warmup_seconds: warm / 1e9, repeats, latencies: n };
   },
 };
 
