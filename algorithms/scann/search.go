@@ -12,7 +12,7 @@ import (
 // Search does not allocate.
 type scratch struct {
 	leaves  topk.Heap
-	cand    topk.Heap
+	cand    topk.Reservoir
 	exact   topk.Heap
 	cdist   []float32 // one score per partition
 	order   []int32   // partitions to scan, nearest first
@@ -181,7 +181,7 @@ func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, allow *a
 		x.count.Add(count)
 		return dst
 	}
-	s.candIDs = h.AppendSorted(s.candIDs[:0], nil)
+	s.candIDs = h.Append(s.candIDs[:0]) // re-scored below: order does not matter
 	e := &s.exact
 	e.Reset(k)
 	dist := distance.For(x.metric)
