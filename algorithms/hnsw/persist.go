@@ -26,25 +26,22 @@ func (x *Index) header() binfmt.Header {
 
 // Save writes the index as an algorithms/binfmt index file.
 func (x *Index) Save(w io.Writer) error {
-	b := binfmt.NewWriter(w, x.header())
-	b.Uint32(uint32(x.m))
-	b.Uint32(uint32(x.cfg.EfConstruction))
-	b.Uint64(x.cfg.Seed)
-	b.Uint64(uint64(x.n))
-	b.Uint32(x.entry)
-	b.Uint32(uint32(x.maxLevel))
-	b.Raw(x.levels)
-	for i := 0; i < x.n; i++ {
-		b.Float32s(x.vec(uint32(i)))
-	}
-	for i := 0; i < x.n; i++ {
-		b.Uint32s(x.list(uint32(i), 0))
-	}
-	b.Uint32s(x.upper)
-	if err := b.Close(); err != nil {
-		return fmt.Errorf("hnsw: save: %w", err)
-	}
-	return nil
+	return binfmt.Save(w, x.header(), func(b *binfmt.Writer) {
+		b.Uint32(uint32(x.m))
+		b.Uint32(uint32(x.cfg.EfConstruction))
+		b.Uint64(x.cfg.Seed)
+		b.Uint64(uint64(x.n))
+		b.Uint32(x.entry)
+		b.Uint32(uint32(x.maxLevel))
+		b.Raw(x.levels)
+		for i := 0; i < x.n; i++ {
+			b.Float32s(x.vec(uint32(i)))
+		}
+		for i := 0; i < x.n; i++ {
+			b.Uint32s(x.list(uint32(i), 0))
+		}
+		b.Uint32s(x.upper)
+	})
 }
 
 // Load reads what Save wrote into an index made with the same metric,
@@ -56,54 +53,56 @@ func (x *Index) Save(w io.Writer) error {
 // one.
 func (x *Index) Load(r io.Reader) error {
 	x.clear()
-	b, err := binfmt.NewReader(r, x.header())
-	if err != nil {
-		return fmt.Errorf("hnsw: load: %w", err)
-	}
-	m := b.Uint32("M")
-	efc := b.Uint32("ef_construction")
-	seed := b.Uint64("seed")
-	n64 := b.Uint64("node count")
-	entry := b.Uint32("entry point")
-	maxLevel := b.Uint32("max level")
-	if b.Err() == nil {
-		b.Fail(checkHeader(x, m, efc, n64, entry, maxLevel))
-	}
-	n := int(n64)
-	levels := b.Bytes(n64, "levels")
-	var total uint64
-	upperOff := make([]uint32, len(levels))
-	for i, l := range levels {
-		if uint32(l) > maxLevel {
-			b.Fail(fmt.Errorf("node %d has level %d above the max level %d", i, l, maxLevel))
-			break
-		}
-		upperOff[i] = uint32(total)
-		total += uint64(l) * uint64(m+1)
-		if total > math.MaxUint32 {
-			b.Fail(fmt.Errorf("upper layers too large"))
-			break
-		}
-	}
-	if b.Err() == nil && n > 0 && uint32(levels[entry]) != maxLevel {
-		b.Fail(fmt.Errorf("entry point %d has level %d, max level is %d", entry, levels[entry], maxLevel))
-	}
+	var m, efc, entry, maxLevel uint32
+	var seed uint64
+	var n int
+	var levels []byte
+	var nodes, upperOff, upper []uint32
 	stride, dim, m0 := x.stride, x.dim, x.m0
-	var nodes []uint32
-	if b.Fits(n64*uint64(dim+m0+1), 4, "nodes") {
-		nodes = make([]uint32, n*stride)
-		// Vectors are kept as their bits, which is what Float32s wrote.
-		for i := 0; i < n; i++ {
-			b.Uint32sInto(nodes[i*stride:i*stride+dim], "vectors")
+	err := binfmt.Load(r, x.header(), func(b *binfmt.Reader) {
+		m = b.Uint32("M")
+		efc = b.Uint32("ef_construction")
+		seed = b.Uint64("seed")
+		n64 := b.Uint64("node count")
+		entry = b.Uint32("entry point")
+		maxLevel = b.Uint32("max level")
+		if b.Err() == nil {
+			b.Fail(checkHeader(x, m, efc, n64, entry, maxLevel))
 		}
-		for i := 0; i < n; i++ {
-			o := i*stride + dim
-			b.Uint32sInto(nodes[o:o+m0+1], "layer 0")
+		n = int(n64)
+		levels = b.Bytes(n64, "levels")
+		var total uint64
+		upperOff = make([]uint32, len(levels))
+		for i, l := range levels {
+			if uint32(l) > maxLevel {
+				b.Fail(fmt.Errorf("node %d has level %d above the max level %d", i, l, maxLevel))
+				break
+			}
+			upperOff[i] = uint32(total)
+			total += uint64(l) * uint64(m+1)
+			if total > math.MaxUint32 {
+				b.Fail(fmt.Errorf("upper layers too large"))
+				break
+			}
 		}
-	}
-	upper := b.Uint32s(total, "upper layers")
-	if err := b.Close(); err != nil {
-		return fmt.Errorf("hnsw: load: %w", err)
+		if b.Err() == nil && n > 0 && uint32(levels[entry]) != maxLevel {
+			b.Fail(fmt.Errorf("entry point %d has level %d, max level is %d", entry, levels[entry], maxLevel))
+		}
+		if b.Fits(n64*uint64(dim+m0+1), 4, "nodes") {
+			nodes = make([]uint32, n*stride)
+			// Vectors are kept as their bits, which is what Float32s wrote.
+			for i := 0; i < n; i++ {
+				b.Uint32sInto(nodes[i*stride:i*stride+dim], "vectors")
+			}
+			for i := 0; i < n; i++ {
+				o := i*stride + dim
+				b.Uint32sInto(nodes[o:o+m0+1], "layer 0")
+			}
+		}
+		upper = b.Uint32s(total, "upper layers")
+	})
+	if err != nil {
+		return err
 	}
 	for i := 0; i < n; i++ {
 		o := i*stride + dim

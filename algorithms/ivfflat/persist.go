@@ -22,23 +22,20 @@ func (x *Index) header() binfmt.Header {
 
 // Save writes the index as an algorithms/binfmt index file.
 func (x *Index) Save(w io.Writer) error {
-	b := binfmt.NewWriter(w, x.header())
-	nlist := 0
-	if x.coarse != nil {
-		nlist = x.coarse.NList()
-	}
-	b.Uint32(uint32(nlist))
-	b.Uint64(uint64(len(x.ids)))
-	if x.coarse != nil {
-		b.Float32s(x.coarse.Centroids.Data)
-		b.Int32s(ListSizes(x.offsets))
-	}
-	b.Int32s(x.ids)
-	b.Float32s(x.vectors)
-	if err := b.Close(); err != nil {
-		return fmt.Errorf("ivfflat: save: %w", err)
-	}
-	return nil
+	return binfmt.Save(w, x.header(), func(b *binfmt.Writer) {
+		nlist := 0
+		if x.coarse != nil {
+			nlist = x.coarse.NList()
+		}
+		b.Uint32(uint32(nlist))
+		b.Uint64(uint64(len(x.ids)))
+		if x.coarse != nil {
+			b.Float32s(x.coarse.Centroids.Data)
+			b.Int32s(ListSizes(x.offsets))
+		}
+		b.Int32s(x.ids)
+		b.Float32s(x.vectors)
+	})
 }
 
 // ListSizes returns the length of every list given their offsets, as
@@ -55,27 +52,26 @@ func ListSizes(offsets []int) []int32 {
 // dimension. Corrupt, truncated or foreign input is an error and leaves
 // the index as it was.
 func (x *Index) Load(r io.Reader) error {
-	b, err := binfmt.NewReader(r, x.header())
-	if err != nil {
-		return fmt.Errorf("ivfflat: load: %w", err)
-	}
-	nlist := b.Uint32("nlist")
-	n := b.Uint64("vector count")
-	if b.Err() == nil && (n > 1<<31 || uint64(nlist) > max(n, 1) || (nlist == 0) != (n == 0)) {
-		b.Fail(fmt.Errorf("implausible header: nlist=%d n=%d", nlist, n))
-	}
-	dim := uint64(x.dim)
-	var cent []float32
+	var nlist uint32
+	var n uint64
+	var cent, vectors []float32
 	var sizes, ids []int32
-	var vectors []float32
-	if n > 0 {
-		cent = b.Float32s(uint64(nlist)*dim, "centroids")
-		sizes = b.Int32s(uint64(nlist), "list sizes")
-		ids = b.Int32s(n, "ids")
-		vectors = b.Float32s(n*dim, "vectors")
-	}
-	if err := b.Close(); err != nil {
-		return fmt.Errorf("ivfflat: load: %w", err)
+	err := binfmt.Load(r, x.header(), func(b *binfmt.Reader) {
+		nlist = b.Uint32("nlist")
+		n = b.Uint64("vector count")
+		if b.Err() == nil && (n > 1<<31 || uint64(nlist) > max(n, 1) || (nlist == 0) != (n == 0)) {
+			b.Fail(fmt.Errorf("implausible header: nlist=%d n=%d", nlist, n))
+		}
+		if n > 0 {
+			dim := uint64(x.dim)
+			cent = b.Float32s(uint64(nlist)*dim, "centroids")
+			sizes = b.Int32s(uint64(nlist), "list sizes")
+			ids = b.Int32s(n, "ids")
+			vectors = b.Float32s(n*dim, "vectors")
+		}
+	})
+	if err != nil {
+		return err
 	}
 	if n == 0 {
 		x.coarse, x.offsets, x.ids, x.vectors, x.maxList = nil, nil, nil, nil, 0

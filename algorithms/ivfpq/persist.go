@@ -30,62 +30,60 @@ func (x *Index) header() binfmt.Header {
 
 // Save writes the index as an algorithms/binfmt index file.
 func (x *Index) Save(w io.Writer) error {
-	b := binfmt.NewWriter(w, x.header())
-	b.Uint32(uint32(x.cfg.M))
-	nlist := 0
-	if x.coarse != nil {
-		nlist = x.coarse.NList()
-	}
-	b.Uint32(uint32(nlist))
-	b.Uint64(uint64(len(x.ids)))
-	hasVec := uint32(0)
-	if len(x.vectors) > 0 {
-		hasVec = 1
-	}
-	b.Uint32(hasVec)
-	if x.coarse != nil {
-		b.Float32s(x.coarse.Centroids.Data)
-		x.q.Write(b)
-		b.Int32s(ivfflat.ListSizes(x.offsets))
-		b.Int32s(x.ids)
-		b.Raw(x.codes)
-		b.Float32s(x.terms)
-		b.Float32s(x.vectors)
-	}
-	if err := b.Close(); err != nil {
-		return fmt.Errorf("ivfpq: save: %w", err)
-	}
-	return nil
+	return binfmt.Save(w, x.header(), func(b *binfmt.Writer) {
+		b.Uint32(uint32(x.cfg.M))
+		nlist := 0
+		if x.coarse != nil {
+			nlist = x.coarse.NList()
+		}
+		b.Uint32(uint32(nlist))
+		b.Uint64(uint64(len(x.ids)))
+		hasVec := uint32(0)
+		if len(x.vectors) > 0 {
+			hasVec = 1
+		}
+		b.Uint32(hasVec)
+		if x.coarse != nil {
+			b.Float32s(x.coarse.Centroids.Data)
+			x.q.Write(b)
+			b.Int32s(ivfflat.ListSizes(x.offsets))
+			b.Int32s(x.ids)
+			b.Raw(x.codes)
+			b.Float32s(x.terms)
+			b.Float32s(x.vectors)
+		}
+	})
 }
 
 // Load reads what Save wrote into an index made with the same metric,
 // dimension and M. Corrupt, truncated or foreign input is an error and
 // leaves the index as it was.
 func (x *Index) Load(r io.Reader) error {
-	b, err := binfmt.NewReader(r, x.header())
-	if err != nil {
-		return fmt.Errorf("ivfpq: load: %w", err)
-	}
-	m := b.Uint32("M")
-	nlist := b.Uint32("nlist")
-	n := b.Uint64("vector count")
-	hasVec := b.Uint32("vector flag")
-	if b.Err() == nil {
-		switch {
-		case int(m) != x.cfg.M:
-			b.Fail(fmt.Errorf("file holds an index with M=%d, this index has M=%d", m, x.cfg.M))
-		case n > 1<<31 || uint64(nlist) > max(n, 1) || (nlist == 0) != (n == 0) || hasVec > 1:
-			b.Fail(fmt.Errorf("implausible header: nlist=%d n=%d vector flag=%d", nlist, n, hasVec))
-		case n > 0 && hasVec == 0 && x.cfg.StoreVectors:
-			b.Fail(fmt.Errorf("file has no stored vectors but the index is configured with store_vectors=true"))
-		}
-	}
-	dim := uint64(x.dim)
+	var nlist uint32
+	var n uint64
 	var cent, terms, vectors []float32
 	var q *pq.Quantizer
 	var sizes, ids []int32
 	var codes []byte
-	if n > 0 {
+	err := binfmt.Load(r, x.header(), func(b *binfmt.Reader) {
+		m := b.Uint32("M")
+		nlist = b.Uint32("nlist")
+		n = b.Uint64("vector count")
+		hasVec := b.Uint32("vector flag")
+		if b.Err() == nil {
+			switch {
+			case int(m) != x.cfg.M:
+				b.Fail(fmt.Errorf("file holds an index with M=%d, this index has M=%d", m, x.cfg.M))
+			case n > 1<<31 || uint64(nlist) > max(n, 1) || (nlist == 0) != (n == 0) || hasVec > 1:
+				b.Fail(fmt.Errorf("implausible header: nlist=%d n=%d vector flag=%d", nlist, n, hasVec))
+			case n > 0 && hasVec == 0 && x.cfg.StoreVectors:
+				b.Fail(fmt.Errorf("file has no stored vectors but the index is configured with store_vectors=true"))
+			}
+		}
+		if n == 0 {
+			return
+		}
+		dim := uint64(x.dim)
 		cent = b.Float32s(uint64(nlist)*dim, "centroids")
 		if q, _ = pq.ReadQuantizer(b); q != nil && (q.Dim != x.dim || q.M != x.cfg.M) {
 			b.Fail(fmt.Errorf("stored quantizer dim=%d M=%d does not match the header", q.Dim, q.M))
@@ -99,9 +97,9 @@ func (x *Index) Load(r io.Reader) error {
 		if hasVec == 1 {
 			vectors = b.Float32s(n*dim, "vectors")
 		}
-	}
-	if err := b.Close(); err != nil {
-		return fmt.Errorf("ivfpq: load: %w", err)
+	})
+	if err != nil {
+		return err
 	}
 	if n == 0 {
 		x.coarse, x.offsets, x.ids, x.codes, x.terms, x.vectors, x.maxList = nil, nil, nil, nil, nil, nil, 0

@@ -30,25 +30,22 @@ func (x *Index) header() binfmt.Header {
 
 // Save writes the index as an algorithms/binfmt index file.
 func (x *Index) Save(w io.Writer) error {
-	b := binfmt.NewWriter(w, x.header())
-	b.Uint32(uint32(x.opt.NBits))
-	b.Uint32(uint32(x.opt.DimsPerBlock))
-	b.Uint64(uint64(x.n))
-	b.Uint32(uint32(x.nleaves))
-	b.Float64(x.threshold)
-	if x.n > 0 {
-		b.Float32s(x.centers)
-		b.Float32s(x.q.codebooks)
-		b.Int32s(x.leafStart)
-		b.Int32s(x.ids)
-		b.Raw(x.codes)
-		b.Float32s(x.extra)
-		b.Float32s(x.data)
-	}
-	if err := b.Close(); err != nil {
-		return fmt.Errorf("scann: save: %w", err)
-	}
-	return nil
+	return binfmt.Save(w, x.header(), func(b *binfmt.Writer) {
+		b.Uint32(uint32(x.opt.NBits))
+		b.Uint32(uint32(x.opt.DimsPerBlock))
+		b.Uint64(uint64(x.n))
+		b.Uint32(uint32(x.nleaves))
+		b.Float64(x.threshold)
+		if x.n > 0 {
+			b.Float32s(x.centers)
+			b.Float32s(x.q.codebooks)
+			b.Int32s(x.leafStart)
+			b.Int32s(x.ids)
+			b.Raw(x.codes)
+			b.Float32s(x.extra)
+			b.Float32s(x.data)
+		}
+	})
 }
 
 // Load reads what Save wrote. The stored metric, dimension, nbits and
@@ -56,10 +53,27 @@ func (x *Index) Save(w io.Writer) error {
 // input is an error and leaves the index empty.
 func (x *Index) Load(r io.Reader) error {
 	x.reset()
-	b, err := binfmt.NewReader(r, x.header())
-	if err != nil {
-		return fmt.Errorf("scann: load: %w", err)
+	err := binfmt.Load(r, x.header(), x.readBody)
+	if err == nil && x.n > 0 {
+		for _, part := range []struct {
+			what string
+			v    []float32
+		}{{"centers", x.centers}, {"codebooks", x.q.codebooks}, {"norms", x.extra}, {"vectors", x.data}} {
+			if err = finite(part.v, part.what); err != nil {
+				err = fmt.Errorf("scann: load: %w", err)
+				break
+			}
+		}
 	}
+	if err != nil {
+		x.reset()
+	}
+	return err
+}
+
+// readBody reads the body Save wrote into the (reset) index, stopping at
+// the first problem.
+func (x *Index) readBody(b *binfmt.Reader) {
 	nbits := b.Uint32("nbits")
 	dpb := b.Uint32("dims_per_block")
 	n64 := b.Uint64("vector count")
@@ -82,10 +96,7 @@ func (x *Index) Load(r io.Reader) error {
 		}
 	}
 	if b.Err() != nil || n64 == 0 {
-		if err := b.Close(); err != nil {
-			return fmt.Errorf("scann: load: %w", err)
-		}
-		return nil
+		return
 	}
 	n, nl, dim := int(n64), int(L), uint64(x.dim)
 	q := newQuantizer(x.dim, x.opt.DimsPerBlock, x.opt.NBits)
@@ -97,7 +108,7 @@ func (x *Index) Load(r io.Reader) error {
 		b.Fail(checkPartitions(leafStart, ids, n))
 	}
 	if b.Err() != nil {
-		return fmt.Errorf("scann: load: %w", b.Err())
+		return
 	}
 	x.n, x.nleaves, x.leafStart, x.ids, x.centers, x.q, x.threshold = n, nl, leafStart, ids, centers, q, th
 	x.computeCodeStart()
@@ -106,20 +117,6 @@ func (x *Index) Load(r io.Reader) error {
 		x.extra = b.Float32s(n64, "norms")
 	}
 	x.data = b.Float32s(n64*dim, "vectors")
-	if err := b.Close(); err != nil {
-		x.reset()
-		return fmt.Errorf("scann: load: %w", err)
-	}
-	for _, part := range []struct {
-		what string
-		v    []float32
-	}{{"centers", centers}, {"codebooks", q.codebooks}, {"norms", x.extra}, {"vectors", x.data}} {
-		if err := finite(part.v, part.what); err != nil {
-			x.reset()
-			return fmt.Errorf("scann: load: %w", err)
-		}
-	}
-	return nil
 }
 
 // checkPartitions checks that the partition offsets rise from 0 to n and
