@@ -38,6 +38,17 @@ type Key struct {
 	Queries, Base int
 }
 
+// KeyOf returns the cache key of ds as it is now (its name, content
+// fingerprint and query and base counts): the key Prepare looks cached
+// ground truth up by and `annbench groundtruth` stores it under.
+func KeyOf(ds *datasets.Dataset) (Key, error) {
+	fp, err := ds.Fingerprint()
+	if err != nil {
+		return Key{}, fmt.Errorf("dataset %s: ground truth: %w", ds.Name, err)
+	}
+	return Key{Dataset: ds.Name, Fingerprint: fp, Queries: ds.Query.Rows, Base: ds.Base.Rows}, nil
+}
+
 // dir returns the directory the key's files live in.
 func (c Cache) dir(key Key) string {
 	return filepath.Join(c.Dir, "groundtruth", safeName(key.Dataset))

@@ -19,4 +19,7 @@
 //
 // It imports datasets (file formats) and flat (the exact search); the runner
 // and the groundtruth command call it, nothing to its left does.
+//
+// It imports algorithms/flat (the exact search), algorithms/score and
+// datasets; never an approximate index, runner, report or cmd.
 package groundtruth

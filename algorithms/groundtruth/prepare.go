@@ -74,11 +74,10 @@ func Prepare(ctx context.Context, ds *datasets.Dataset, opt Options) error {
 		}
 		return nil
 	}
-	fp, err := ds.Fingerprint()
+	key, err := KeyOf(ds)
 	if err != nil {
-		return fmt.Errorf("dataset %s: ground truth: %w", ds.Name, err)
+		return err
 	}
-	key := Key{Dataset: ds.Name, Fingerprint: fp, Queries: ds.Query.Rows, Base: ds.Base.Rows}
 	stored, err := opt.Cache.Load(key, need)
 	if err != nil {
 		return fmt.Errorf("dataset %s: %w", ds.Name, err)

@@ -64,11 +64,10 @@ replaces existing files unless --force.`,
 				}
 				fmt.Fprintf(c.OutOrStdout(), "wrote %s and %s\n", idPath, distPath)
 			} else {
-				fp, err := ds.Fingerprint()
+				key, err := groundtruth.KeyOf(ds)
 				if err != nil {
 					return err
 				}
-				key := groundtruth.Key{Dataset: ds.Name, Fingerprint: fp, Queries: ds.Query.Rows, Base: ds.Base.Rows}
 				path, err := groundtruth.Cache{Dir: cache}.Store(key, ids, dists)
 				if err != nil {
 					return err
