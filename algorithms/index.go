@@ -5,6 +5,9 @@
 //
 // Adapters live in sub-packages (flat, hnsw, ivfflat, ...); the explicit list
 // of them is in the registry sub-package.
+//
+// It imports only datasets/vector: indexes, the registry and the runner
+// import it, never the reverse, and it knows no index.
 package algorithms
 
 import (

@@ -2,6 +2,8 @@
 // embedded so that a binary run from any directory has them: the
 // quickstart run, per-algorithm default parameter grids under algorithms/,
 // and per-dataset specializations under specialized/.
+//
+// It imports only embed.
 package configs
 
 import "embed"

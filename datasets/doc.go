@@ -1,7 +1,10 @@
 // Package datasets opens the vector datasets annbench runs on: the named
-// catalogue (TEXMEX siftsmall, Fashion-MNIST and its angular variant) and
-// built-in synthetic data, with readers and writers for the file formats
-// ANN benchmarks are published in.
+// catalogue (catalogue_table.go, catalogue_download.go; `annbench list`
+// prints it: TEXMEX siftsmall, sift1m, gist1m and deep1m, Fashion-MNIST and
+// its angular variant, the ann-benchmarks HDF5 files, and 1M/10M prefixes of
+// big-ann-benchmarks BIGANN and DEEP), built-in synthetic data, and a user's
+// own data from files (FileSpec, OpenFiles), with readers and writers for
+// the file formats ANN benchmarks are published in and content fingerprints.
 //
 // # Finding data
 //
@@ -19,8 +22,9 @@
 //
 // # Formats
 //
-// fvecs/ivecs/bvecs (TEXMEX), fbin/ibin/u8bin/i8bin (big-ann-benchmarks) and
-// IDX (MNIST, raw or gzip). Files of at least MmapThreshold bytes are
+// fvecs/ivecs/bvecs (TEXMEX), fbin/ibin/u8bin/i8bin (big-ann-benchmarks),
+// IDX (MNIST, raw or gzip), HDF5 (ann-benchmarks, read by datasets/hdf5) and
+// .npy (NumPy). Files of at least MmapThreshold bytes are
 // memory-mapped read-only; float32 and int32 data is then used in place
 // (an fvecs Matrix has Stride d+1 to skip the record headers), so the
 // Dataset must be closed and its matrices not written to. Byte-valued
@@ -50,4 +54,8 @@
 // Shipped ground truth is loaded when present, nothing else: computing,
 // caching (keyed by Fingerprint) and spot-checking it against exact search
 // is algorithms/groundtruth's job. datasets never writes beside the data.
+//
+// It imports datasets/vector, datasets/atomicfile, datasets/fetch,
+// datasets/hdf5, datasets/mapped and golang.org/x/sys/unix; never
+// algorithms, runner, report or cmd.
 package datasets

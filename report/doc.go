@@ -8,4 +8,9 @@
 // values (from Load, or directly from the runner) through the schema
 // package runner/result, and must never import runner, the algorithms or
 // the dataset downloader, so that reporting links no index code.
+//
+// It imports runner/result, runner/stats, datasets/atomicfile and
+// gonum/plot; never runner, runner/config, algorithms or any of its
+// packages, or datasets/fetch (cmd/annbench TestPackageLayout checks go
+// list -deps).
 package report

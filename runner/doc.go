@@ -11,4 +11,8 @@
 // run (config files, overrides, parameter grids) is runner/config's, and
 // runner takes a Plan from it rather than reading YAML. It imports
 // algorithms and datasets and must not import report or cmd.
+//
+// It imports algorithms (not the registry: indexes arrive in the plan),
+// algorithms/groundtruth and algorithms/score, datasets, runner/config,
+// runner/result and runner/stats; never report or cmd.
 package runner

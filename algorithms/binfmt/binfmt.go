@@ -20,6 +20,9 @@
 // their final size) and verifies the checksum and the end of the input
 // in Close. Any flipped byte, truncation, trailing garbage or file of
 // another algorithm, metric, dimension or format version is an error.
+//
+// It imports only the standard library and datasets/vector; the indexes
+// import it and it knows none of them.
 package binfmt
 
 import (

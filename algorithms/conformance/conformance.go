@@ -4,6 +4,10 @@
 // dimension mismatches, the save/load round trip (and that every corrupted,
 // truncated or mismatched index file is rejected), concurrent Search,
 // allocation-free steady-state Search and the optional interfaces.
+//
+// It imports algorithms, algorithms/binfmt, algorithms/score and
+// datasets/vector, never an index package (each adapter's tests hand it
+// their index) nor the runner.
 package conformance
 
 import (

@@ -10,6 +10,10 @@
 //
 // All functions follow one convention: smaller is nearer. For ip and
 // angular the "distance" is the negated inner product.
+//
+// It imports only datasets/vector and golang.org/x/sys/cpu and must link no
+// network, download or progress-bar code (cmd/annbench TestPackageLayout
+// checks go list -deps).
 package distance
 
 import (

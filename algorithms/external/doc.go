@@ -9,4 +9,8 @@
 // The adapters annbench ships (Python for faiss and hnswlib, Node for
 // usearch) are embedded in the binary and written to the cache directory on
 // first use.
+//
+// It imports algorithms, algorithms/procstat and datasets (to write the
+// vector files adapters read); never another index package, runner, report
+// or cmd.
 package external

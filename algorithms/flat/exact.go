@@ -8,7 +8,7 @@ import (
 	"github.com/annbench/annbench/datasets/vector"
 )
 
-// GroundTruth computes the exact k nearest base vectors of every query by
+// Exact computes the exact k nearest base vectors of every query by
 // the blocked computation on threads goroutines (0 = GOMAXPROCS), for
 // computing and checking ground-truth files. Row i of the returned ids
 // lists query i's neighbours nearest first; row i of the returned distances
@@ -17,7 +17,7 @@ import (
 // (angular data must be normalized already). Both have min(k, base.Rows)
 // columns. base is used in place when its rows are contiguous and copied
 // otherwise; l2 data whose components are all integers in 0..255 is copied
-// to bytes and computed exactly in integers (see bytes.go),. Cancelling ctx stops the work and returns ctx's error.
+// to bytes and computed exactly in integers (see bytes.go). Cancelling ctx stops the work and returns ctx's error.
 func Exact(ctx context.Context, base, queries vector.Matrix, metric vector.Metric, k, threads int) (vector.IDMatrix, vector.Matrix, error) {
 	switch {
 	case !metric.Valid():

@@ -1,6 +1,6 @@
 // Package flat is exact nearest neighbour search by a full scan: the
-// reference every approximate index is measured against, and the ground
-// truth computation (GroundTruth).
+// reference every approximate index is measured against, and the exact
+// computation (Exact) that algorithms/groundtruth computes ground truth with.
 //
 // Every path returns what a full scan with the distance kernels returns;
 // the speed comes from how the scan is done:
@@ -13,9 +13,14 @@
 //   - Other l2 data whose variance sits in few dimensions is stored with
 //     those dimensions first, and a vector's remaining dimensions are summed
 //     only when the first ones have not already ruled it out (vectors.go).
-//   - SearchBatch and GroundTruth compute tiles of queries × base vectors
+//   - SearchBatch and Exact compute tiles of queries × base vectors
 //     with the block kernels on several goroutines, so each vector loaded
 //     from memory serves many queries (blocked.go).
+//
+// It imports algorithms, the kernels and codecs it builds on
+// (algorithms/distance, topk, kmeans, binfmt) and datasets/vector and
+// datasets/mapped; never the datasets catalogue, algorithms/registry,
+// runner, report or cmd.
 package flat
 
 import (
@@ -48,7 +53,7 @@ var Algorithm = algorithms.Algorithm{
 // whose variance sits in few dimensions it first bounds each distance by
 // those dimensions and finishes only the vectors that can still enter the
 // top k (see vectors.go), which returns exactly what a full scan returns.
-// SearchBatch and GroundTruth work through tiles of queries × rows that
+// SearchBatch and Exact work through tiles of queries × rows that
 // stay in cache (see blocked.go).
 type Index struct {
 	metric vector.Metric

@@ -13,6 +13,11 @@
 // The layout is built for speed: vectors in one contiguous slice, neighbour
 // lists as fixed-size slots in two flat uint32 blocks, a visited set reset
 // by an epoch counter, and hand-written heaps without interfaces.
+//
+// It imports algorithms, the kernels and codecs it builds on
+// (algorithms/distance, topk, kmeans, binfmt) and datasets/vector and
+// datasets/mapped; never the datasets catalogue, algorithms/registry,
+// runner, report or cmd.
 package hnsw
 
 import (

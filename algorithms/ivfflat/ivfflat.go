@@ -3,6 +3,11 @@
 // the nprobe lists whose centroids are nearest.
 //
 // Its coarse quantizer (Coarse) is shared with ivfpq.
+//
+// It imports algorithms, the kernels and codecs it builds on
+// (algorithms/distance, topk, kmeans, binfmt) and datasets/vector and
+// datasets/mapped; never the datasets catalogue, algorithms/registry,
+// runner, report or cmd.
 package ivfflat
 
 import (

@@ -9,6 +9,12 @@
 // query, so it is stored per vector at build time (4 bytes), and one
 // lookup table -2<q_m, y_m> per query serves every list: no per-list table
 // is computed at search time.
+//
+// It imports algorithms, the kernels and codecs it builds on
+// (algorithms/distance, topk, kmeans, binfmt, and the ivfflat and pq
+// packages whose lists and quantizer it shares) and datasets/vector and
+// datasets/mapped; never the datasets catalogue, algorithms/registry,
+// runner, report or cmd.
 package ivfpq
 
 import (

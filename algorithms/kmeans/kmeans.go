@@ -5,6 +5,9 @@
 // the same centroids whatever the number of threads. Points are assigned in
 // parallel with the shared distance kernels; clusters left empty are
 // repaired by splitting the largest cluster, as faiss does.
+//
+// It imports only algorithms/distance, datasets/vector and
+// datasets/mapped: the indexes import it, and it imports none of them.
 package kmeans
 
 import (

@@ -5,6 +5,11 @@
 //
 // The Quantizer, Table and Scan are exported for the other quantizing
 // indexes (ivfpq, scann).
+//
+// It imports algorithms, the kernels and codecs it builds on
+// (algorithms/distance, topk, kmeans, binfmt) and datasets/vector and
+// datasets/mapped; never the datasets catalogue, algorithms/registry,
+// runner, report or cmd.
 package pq
 
 import (

@@ -3,6 +3,8 @@
 // resets that mark so the peak of one phase (an index build) is not the
 // peak of everything the process did before. Elsewhere every figure is
 // zero and ResetPeak reports that it cannot reset.
+//
+// It imports only the standard library.
 package procstat
 
 import (

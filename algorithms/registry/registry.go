@@ -1,6 +1,10 @@
 // Package registry is the explicit list of algorithm adapters annbench
 // knows: the Go indexes, then the library adapters of algorithms/external.
 // Adding an index means adding one line to All.
+//
+// It imports algorithms and every adapter package; runner/config and cmd
+// use it, while runner (which gets its indexes from the plan) and report
+// (which reads index defaults from result files) must not import it.
 package registry
 
 import (

@@ -15,6 +15,11 @@
 // scaled by the root-mean-square norm of the training points (a no-op for
 // angular). T = 0 is the plain reconstruction loss (ordinary product
 // quantization).
+//
+// It imports algorithms, the kernels and codecs it builds on
+// (algorithms/distance, topk, kmeans, binfmt, the pq trainer and
+// golang.org/x/sys/cpu) and datasets/vector and datasets/mapped; never the
+// datasets catalogue, algorithms/registry, runner, report or cmd.
 package scann
 
 import (

@@ -14,4 +14,6 @@
 //
 // It imports only the vector types, never an index, the runner or the
 // datasets package.
+//
+// It imports only datasets/vector; never an index, the runner or report.
 package score

@@ -5,6 +5,8 @@
 // The common case in a scan is a candidate that is farther than everything
 // kept; Push rejects it with one inlined comparison, and PushAll scans a
 // whole block of distances against a threshold held in a register.
+//
+// It imports only algorithms/distance.
 package topk
 
 import "github.com/annbench/annbench/algorithms/distance"

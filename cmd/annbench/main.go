@@ -1,6 +1,11 @@
 // Command annbench benchmarks approximate nearest neighbour indexes: it
 // builds each configured index on each dataset, sweeps its query
 // parameters, and reports recall against queries per second.
+//
+// It is wiring only, one file per subcommand: flags and output formatting
+// around the packages that do the work (runner, runner/config,
+// runner/shard, runner/ab, report, datasets, algorithms/groundtruth); no
+// package imports it.
 package main
 
 import (

@@ -3,6 +3,8 @@
 // fsynced, renamed over the target, and the directory is fsynced, so a
 // reader or a crash sees either the old file or the whole new one, never
 // part of one. It imports only the standard library.
+//
+// It imports only the standard library.
 package atomicfile
 
 import (

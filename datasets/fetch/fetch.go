@@ -5,6 +5,10 @@
 // or unverified file. Archives (tar, tar.gz, gz, zip) are extracted safely.
 // Checksums not pinned by the caller are recorded in a lock file on first
 // download and checked on later ones.
+//
+// It imports datasets/atomicfile, the ftp client and mpb and nothing else
+// of annbench: it knows no catalogue entry (datasets hands it URLs, sizes
+// and hashes).
 package fetch
 
 import (

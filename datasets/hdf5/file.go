@@ -14,6 +14,8 @@
 // Not supported (reported as errors): other unlimited dimensions for the
 // extensible array, huge fractal-heap objects, external and virtual
 // storage, szip/n-bit/scale-offset filters.
+//
+// It imports only the standard library.
 package hdf5
 
 import (

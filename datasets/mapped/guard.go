@@ -8,6 +8,8 @@
 // during a run ends it with a clear message. Every goroutine that reads
 // dataset matrices should run its work under Guard. The package imports
 // only the standard library, so index code can use it too.
+//
+// It imports only the standard library.
 package mapped
 
 import (

@@ -5,4 +5,7 @@
 // It imports only the standard library, so the distance kernels and the
 // indexes can use it without linking the dataset catalogue, downloads or
 // file readers that live in the parent package datasets.
+//
+// It imports only the standard library (cmd/annbench TestPackageLayout
+// checks).
 package vector

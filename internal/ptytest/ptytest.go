@@ -3,6 +3,8 @@
 // Package ptytest opens pseudo-terminals for tests of terminal output
 // (progress bars). It is a dozen lines of ioctls on golang.org/x/sys/unix,
 // already a dependency, rather than a pty package.
+//
+// Test support: it imports only golang.org/x/sys/unix.
 package ptytest
 
 import (

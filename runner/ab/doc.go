@@ -13,4 +13,8 @@
 // The package owns orchestration and merging; it imports runner and
 // runner/result and never report (cmd/annbench loads, compares and
 // renders).
+//
+// It imports only runner/result and runner/stats: the builds it compares
+// run as child processes, so it never imports runner itself; report and cmd
+// use it, never the reverse.
 package ab

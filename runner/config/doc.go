@@ -17,4 +17,7 @@
 // registry and the dataset catalogue to check names and parameters, and
 // must not import runner, report, cmd or anything that measures, opens
 // data files or writes results.
+//
+// It imports algorithms, algorithms/registry, algorithms/external (adapter
+// entries), configs and datasets; never runner, report or cmd.
 package config

@@ -5,6 +5,10 @@
 // links an index or a downloader. It imports only the standard library and
 // datasets/atomicfile, and must never import runner, algorithms or
 // report.
+//
+// It imports only the standard library and datasets/atomicfile
+// (cmd/annbench TestPackageLayout checks), so report can read results
+// without linking the runner.
 package result
 
 import "time"

@@ -12,4 +12,7 @@
 // dataset catalogue (sizes for cost estimates), and must not import
 // runner, report or cmd: running a shard is runner's job and rendering
 // the merged report is report's.
+//
+// It imports datasets, runner/config and runner/result; never runner (it
+// plans and merges, cmd runs the shard), report or cmd.
 package shard

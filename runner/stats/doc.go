@@ -16,4 +16,6 @@
 // The package imports only the standard library, so the runner (which
 // stores a confidence interval with every point) and report (which
 // compares result sets) share one implementation.
+//
+// It imports only the standard library.
 package stats

@@ -4,6 +4,8 @@
 // JSON, a short result file, implausible times, a missing library). A test
 // binary serves it by calling Main from TestMain when Env is set, and names
 // its own executable as the adapter command.
+//
+// Test support: it imports only datasets and datasets/vector.
 package fakeadapter
 
 import (

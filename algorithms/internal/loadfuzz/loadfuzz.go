@@ -4,6 +4,9 @@
 // Every input is tried as it is and with its checksum recomputed
 // (binfmt.Reseal), so that damaged structure gets past the checksum to the
 // decoder's own checks.
+//
+// Test support: it imports algorithms, algorithms/binfmt and
+// datasets/vector, never an index package.
 package loadfuzz
 
 import (

@@ -3,6 +3,9 @@
 // is unset), builds and tunes an adapter through its registry entry, runs
 // query passes and scores recall@10 against the ground truth through
 // algorithms/score.
+//
+// Test support: it imports algorithms, algorithms/score and datasets, never
+// an index package or the runner.
 package realdata
 
 import (
