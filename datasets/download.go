@@ -172,3 +172,48 @@ func (e Entry) fetchItems() ([]fetch.Item, error) {
 	}
 	return items, nil
 }
+
+// Available reports whether a run can open the entry: built in, on disk
+// (in dataDir, default DefaultDataDir(), or a system directory) or, when
+// download is allowed, downloadable. The error names the missing files,
+// where they were looked for and what to do. It reads and fetches nothing.
+func (e Entry) Available(dataDir string, download bool) error {
+	if dataDir == "" {
+		dataDir = DefaultDataDir()
+	}
+	if e.Present(dataDir) {
+		return nil
+	}
+	_, missing := e.Locate(dataDir)
+	dir := e.SearchDirs(dataDir)[0]
+	if !download {
+		return fmt.Errorf("missing %s in %s and --no-download is set; run 'annbench download %s' first", strings.Join(missing, ", "), dir, e.Name)
+	}
+	for _, f := range e.Files {
+		if !f.Optional && f.URL == "" {
+			return fmt.Errorf("missing %s in %s, and %s has no download address; %s", strings.Join(missing, ", "), dir, f.Name, e.Note)
+		}
+	}
+	return nil
+}
+
+// OpenDownloading opens the catalogue dataset called name for a run,
+// first downloading its missing files with dl (DataDir defaulting to
+// opt.DataDir) when dl is not nil; with a nil dl a missing file is Open's
+// error.
+func OpenDownloading(ctx context.Context, name string, opt Options, dl *DownloadOptions) (*Dataset, error) {
+	e, err := Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	if dl != nil && !e.Builtin() {
+		d := *dl
+		if d.DataDir == "" {
+			d.DataDir = opt.DataDir
+		}
+		if err := e.Ensure(ctx, d); err != nil {
+			return nil, err
+		}
+	}
+	return e.Open(ctx, opt)
+}

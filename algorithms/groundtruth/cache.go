@@ -213,3 +213,16 @@ func checkIDs(m vector.IDMatrix, n int) error {
 	}
 	return nil
 }
+
+// CacheDir is where a run keeps the ground truth it computes: in the
+// run's index cache directory indexCache, or under <dataDir>/cache when
+// the index cache is off ("" ; dataDir "" means datasets.DefaultDataDir()).
+func CacheDir(indexCache, dataDir string) string {
+	if indexCache != "" {
+		return indexCache
+	}
+	if dataDir == "" {
+		dataDir = datasets.DefaultDataDir()
+	}
+	return filepath.Join(dataDir, "cache")
+}

@@ -459,3 +459,15 @@ func TestFiltered(t *testing.T) {
 		t.Errorf("short allow list: %v", err)
 	}
 }
+
+func TestCacheDir(t *testing.T) {
+	if got := CacheDir("idx", "data"); got != "idx" {
+		t.Errorf("CacheDir with an index cache = %q, want idx", got)
+	}
+	if got := CacheDir("", "data"); got != filepath.Join("data", "cache") {
+		t.Errorf("CacheDir without an index cache = %q, want data/cache", got)
+	}
+	if got := CacheDir("", ""); got != filepath.Join(datasets.DefaultDataDir(), "cache") {
+		t.Errorf("CacheDir with defaults = %q, want <default data dir>/cache", got)
+	}
+}

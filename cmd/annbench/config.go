@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/annbench/annbench/algorithms/groundtruth"
@@ -69,18 +68,10 @@ func preflight(plan *config.Plan, dataDir string, download bool) error {
 }
 
 // runOptions are the runner options of the command line: datasets opened
-// from dataDir (downloaded when allowed), computed ground truth cached
-// under the index cache, or under the data directory when the index cache
-// is off; recompute ignores shipped ground truth.
+// from dataDir (downloaded when allowed), computed ground truth cached in
+// groundtruth.CacheDir; recompute ignores shipped ground truth.
 func runOptions(cfg *config.Config, dataDir string, download, recompute bool, log io.Writer) runner.Options {
-	gtCache := cfg.Cache
-	if gtCache == "" {
-		dd := dataDir
-		if dd == "" {
-			dd = datasets.DefaultDataDir()
-		}
-		gtCache = filepath.Join(dd, "cache")
-	}
+	gtCache := groundtruth.CacheDir(cfg.Cache, dataDir)
 	opts := datasets.Options{DataDir: dataDir, CacheDir: gtCache, MaxQueries: cfg.Queries}
 	return runner.Options{
 		Log: log,

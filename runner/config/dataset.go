@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 
+	"github.com/annbench/annbench/datasets"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -91,3 +92,13 @@ func FilePath(p string) string {
 
 // Keys of an own-data dataset item, in the order messages list them.
 var datasetKeys = []string{"name", "base", "queries", "holdout", "seed", "metric", "labels", "queries_labels", "attributes", "ground_truth"}
+
+// FileSpec is the datasets package's description of the own data s
+// defines (meaningful when s.Own()).
+func (s DatasetSpec) FileSpec() datasets.FileSpec {
+	return datasets.FileSpec{
+		Name: s.Name, Base: s.Base, Queries: s.Queries, Holdout: s.Holdout, Seed: uint64(s.Seed),
+		Metric: s.Metric, Labels: s.Labels, QueryLabels: s.QueriesLabels, Attributes: s.Attributes,
+		GroundTruth: s.GroundTruth,
+	}
+}
