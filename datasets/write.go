@@ -15,20 +15,7 @@ func EncodeFvecs(w io.Writer, m vector.Matrix) error {
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("encode fvecs: %w", err)
 	}
-	if m.Rows > 0 && m.Dim == 0 {
-		return fmt.Errorf("encode fvecs: %d rows of dimension 0 cannot be stored", m.Rows)
-	}
-	buf := make([]byte, 4+4*m.Dim)
-	binary.LittleEndian.PutUint32(buf, uint32(m.Dim))
-	for i := 0; i < m.Rows; i++ {
-		for j, v := range m.Row(i) {
-			binary.LittleEndian.PutUint32(buf[4+4*j:], math.Float32bits(v))
-		}
-		if _, err := w.Write(buf); err != nil {
-			return fmt.Errorf("encode fvecs: %w", err)
-		}
-	}
-	return nil
+	return encodeVecs(w, "fvecs", m.Rows, m.Dim, m.Row, math.Float32bits)
 }
 
 // EncodeIvecs writes m to w in ivecs format (one record per row).
@@ -36,20 +23,7 @@ func EncodeIvecs(w io.Writer, m vector.IDMatrix) error {
 	if err := validateIDs(m); err != nil {
 		return fmt.Errorf("encode ivecs: %w", err)
 	}
-	if m.Rows > 0 && m.Dim == 0 {
-		return fmt.Errorf("encode ivecs: %d rows of dimension 0 cannot be stored", m.Rows)
-	}
-	buf := make([]byte, 4+4*m.Dim)
-	binary.LittleEndian.PutUint32(buf, uint32(m.Dim))
-	for i := 0; i < m.Rows; i++ {
-		for j, v := range m.Row(i) {
-			binary.LittleEndian.PutUint32(buf[4+4*j:], uint32(v))
-		}
-		if _, err := w.Write(buf); err != nil {
-			return fmt.Errorf("encode ivecs: %w", err)
-		}
-	}
-	return nil
+	return encodeVecs(w, "ivecs", m.Rows, m.Dim, m.Row, func(v int32) uint32 { return uint32(v) })
 }
 
 // EncodeFbin writes m to w in fbin format (header, then the rows).
@@ -57,19 +31,7 @@ func EncodeFbin(w io.Writer, m vector.Matrix) error {
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("encode fbin: %w", err)
 	}
-	if err := binHeader(w, m.Rows, m.Dim); err != nil {
-		return fmt.Errorf("encode fbin: %w", err)
-	}
-	buf := make([]byte, 4*m.Dim)
-	for i := 0; i < m.Rows; i++ {
-		for j, v := range m.Row(i) {
-			binary.LittleEndian.PutUint32(buf[4*j:], math.Float32bits(v))
-		}
-		if _, err := w.Write(buf); err != nil {
-			return fmt.Errorf("encode fbin: %w", err)
-		}
-	}
-	return nil
+	return encodeBin(w, "fbin", m.Rows, m.Dim, m.Row, math.Float32bits)
 }
 
 // EncodeIbin writes m to w in ibin format (header, then the rows).
@@ -77,16 +39,51 @@ func EncodeIbin(w io.Writer, m vector.IDMatrix) error {
 	if err := validateIDs(m); err != nil {
 		return fmt.Errorf("encode ibin: %w", err)
 	}
-	if err := binHeader(w, m.Rows, m.Dim); err != nil {
-		return fmt.Errorf("encode ibin: %w", err)
+	return encodeBin(w, "ibin", m.Rows, m.Dim, m.Row, func(v int32) uint32 { return uint32(v) })
+}
+
+// encodeVecs writes rows×dim 32-bit values as TEXMEX records (the
+// dimension, then the row); format names the format in errors.
+func encodeVecs[T any](w io.Writer, format string, rows, dim int, row func(int) []T, word func(T) uint32) error {
+	if rows > 0 && dim == 0 {
+		return fmt.Errorf("encode %s: %d rows of dimension 0 cannot be stored", format, rows)
 	}
-	buf := make([]byte, 4*m.Dim)
-	for i := 0; i < m.Rows; i++ {
-		for j, v := range m.Row(i) {
-			binary.LittleEndian.PutUint32(buf[4*j:], uint32(v))
+	if err := writeRows(w, rows, dim, true, row, word); err != nil {
+		return fmt.Errorf("encode %s: %w", format, err)
+	}
+	return nil
+}
+
+// encodeBin writes rows×dim 32-bit values as a big-ann-benchmarks file
+// (the shape, then the rows); format names the format in errors.
+func encodeBin[T any](w io.Writer, format string, rows, dim int, row func(int) []T, word func(T) uint32) error {
+	err := binHeader(w, rows, dim)
+	if err == nil {
+		err = writeRows(w, rows, dim, false, row, word)
+	}
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", format, err)
+	}
+	return nil
+}
+
+// writeRows writes each row's values as little-endian 32-bit words, each
+// row preceded by the dimension when withDim is set.
+func writeRows[T any](w io.Writer, rows, dim int, withDim bool, row func(int) []T, word func(T) uint32) error {
+	head := 0
+	if withDim {
+		head = 4
+	}
+	buf := make([]byte, head+4*dim)
+	if withDim {
+		binary.LittleEndian.PutUint32(buf, uint32(dim))
+	}
+	for i := 0; i < rows; i++ {
+		for j, v := range row(i) {
+			binary.LittleEndian.PutUint32(buf[head+4*j:], word(v))
 		}
 		if _, err := w.Write(buf); err != nil {
-			return fmt.Errorf("encode ibin: %w", err)
+			return err
 		}
 	}
 	return nil
