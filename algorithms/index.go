@@ -103,10 +103,17 @@ type TimedRequest struct {
 	// MinPassSeconds, when positive, lets the index raise Repeats after
 	// the warm-up until one pass lasts at least this long.
 	MinPassSeconds float64
+	// Allow, when not nil, holds each query's allow-set: query i may
+	// return only ids allow[i] contains.
+	Allow []*Allow
 }
 
 // TimedPasses is what a SelfTimer measured.
 type TimedPasses struct {
+	// Filter says how a filtered request was served: "native" (the
+	// library's own filtered search) or "post" (over-fetch, then drop
+	// disallowed ids inside the timed loop); empty without a filter.
+	Filter string
 	// IDs holds, per query, the ids of the last timed pass, nearest first.
 	IDs [][]int32
 	// PassSeconds holds the wall time of each timed pass; a pass covers

@@ -91,6 +91,12 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) ([]string, error) {
 				return paths[:len(paths)-1], err
 			}
 		}
+		if why := refuseFilter(idx, w); why != "" {
+			fmt.Fprintf(e.log, "%s: skipped: %s\n", wname, why)
+			e.disp.pointsFinished(len(todo))
+			paths = paths[:len(paths)-1]
+			continue
+		}
 		if err := e.runWorkload(ctx, job, w, wlabel, idx, build, path, todo, res); err != nil {
 			return paths, err
 		}
@@ -167,9 +173,10 @@ func (e *jobEnv) runWorkload(ctx context.Context, job config.Job, w *workload, l
 	tr := e.truth
 	if w.filtered() {
 		post := s.filter(w.allow)
-		res.Filter = &result.Filter{ID: w.id(), Kind: w.spec.Kind, Selectivity: w.selectivity, ShortQueries: w.short, PostFilter: post}
+		_, selfTimed := idx.(algorithms.SelfTimer)
+		res.Filter = &result.Filter{ID: w.id(), Kind: w.spec.Kind, Selectivity: w.selectivity, ShortQueries: w.short, PostFilter: post && !selfTimed}
 		tr = w.scorer
-		if post {
+		if post && !selfTimed {
 			fmt.Fprintf(e.log, "%s%s: %s has no filtered search: post-filtering (over-fetch %g×k/selectivity)\n", name, tag, job.Algorithm.Name, algorithms.PostFilterOverfetch)
 		}
 	}
@@ -187,6 +194,9 @@ func (e *jobEnv) runWorkload(ctx context.Context, job config.Job, w *workload, l
 		return fmt.Errorf("%s: %w", label, err)
 	}
 	for _, pt := range pts {
+		if pt.External != nil && pt.External.Filter == "post" && res.Filter != nil {
+			res.Filter.PostFilter = true // the adapter post-filtered inside its timed loop
+		}
 		stamp(&pt, protocolOf(cfg).trials, machineID)
 		if i := res.FindPoint(pt.QueryParams); i >= 0 {
 			res.Points[i] = pt

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -235,5 +236,71 @@ func TestMissingCommand(t *testing.T) {
 	_, err := UserAlgorithm(context.Background(), ad)
 	if err == nil || !errors.Is(err, ErrAdapter) || !strings.Contains(err.Error(), "mylib: start adapter /nonexistent/annbench-adapter") {
 		t.Fatalf("error = %v", err)
+	}
+}
+
+func TestFakeAdapterAllowFile(t *testing.T) {
+	x, base, q := built(t, fakeAlgorithm(t, fakeOK, Timeouts{}))
+	defer x.Close()
+	n := base.Rows
+	allow := make([]*algorithms.Allow, q.Rows)
+	for i := range allow {
+		if i%2 == 0 {
+			allow[i] = algorithms.AllowRange(n, i, i+n/3)
+			continue
+		}
+		var ids []int32
+		for id := i % 3; id < n; id += 3 {
+			ids = append(ids, int32(id))
+		}
+		a, err := algorithms.AllowIDs(n, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		allow[i] = a
+	}
+	for _, batch := range []bool{false, true} {
+		if err := x.SetQuery(algorithms.Params{"depth": 1}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := x.TimePasses(context.Background(), algorithms.TimedRequest{Queries: q, K: 5, Batch: batch, Threads: 1,
+			Warmup: 1, Passes: 1, Repeats: 1, Allow: allow})
+		if err != nil {
+			t.Fatalf("batch=%v: %v", batch, err)
+		}
+		if r.Filter != "native" {
+			t.Errorf("batch=%v: filter %q, want the fake's native", batch, r.Filter)
+		}
+		for i, ids := range r.IDs {
+			var want []int32
+			for _, id := range exact(base, q.Row(i), n) {
+				if allow[i].Contains(id) && len(want) < 5 {
+					want = append(want, id)
+				}
+			}
+			if !slices.Equal(ids, want) {
+				t.Fatalf("batch=%v query %d: ids %v, want the allowed nearest %v", batch, i, ids, want)
+			}
+		}
+	}
+}
+
+func TestAllowFileLimit(t *testing.T) {
+	big := algorithms.AllowRange(10, 0, 10)
+	ids, _ := algorithms.AllowIDs(3, []int32{0, 2})
+	if got := AllowFileBytes([]*algorithms.Allow{big, ids}); got != 12+8+8 {
+		t.Fatalf("AllowFileBytes = %d, want 28", got)
+	}
+	many := make([]int32, 1<<20)
+	for i := range many {
+		many[i] = int32(i)
+	}
+	a, _ := algorithms.AllowIDs(len(many), many)
+	allow := make([]*algorithms.Allow, 300) // 300 × 4 MiB > 1 GiB
+	for i := range allow {
+		allow[i] = a
+	}
+	if err := CheckAllowFile(allow); err == nil || !strings.Contains(err.Error(), "limit 1024 MiB") {
+		t.Fatalf("CheckAllowFile = %v, want the 1 GiB limit named", err)
 	}
 }

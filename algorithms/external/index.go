@@ -30,6 +30,10 @@ type Index struct {
 	hwm     int64 // last VmHWM read
 	built   int64 // VmHWM right after the build
 	rows    int   // base rows, for the plausibility of ids
+
+	allowOf   *algorithms.Allow // first allow-set of the staged allow file
+	allowN    int               // its query count
+	allowPath string
 }
 
 var (
@@ -121,6 +125,10 @@ func greet(ctx context.Context, p *process, name string, timeout time.Duration) 
 	return h, nil
 }
 
+// Filters reports whether the adapter declared the "filter" capability,
+// i.e. accepts allow files; false before Build.
+func (x *Index) Filters() bool { return x.hello.Capabilities.Filter }
+
 // Search returns no results; see the type's documentation.
 func (x *Index) Search(q []float32, k int, dst []int32) []int32 { return dst[:0] }
 
@@ -164,6 +172,21 @@ func (x *Index) TimePasses(ctx context.Context, r algorithms.TimedRequest) (algo
 	if mode == "single" {
 		req.LatenciesOut = lats
 	}
+	if r.Allow != nil {
+		if !x.Filters() {
+			return out, fmt.Errorf("%s: the adapter does not declare capability \"filter\": it cannot run filtered searches", x.ad.Name)
+		}
+		if len(r.Allow) != r.Queries.Rows {
+			return out, fmt.Errorf("%s: %d allow-sets for %d queries", x.ad.Name, len(r.Allow), r.Queries.Rows)
+		}
+		if x.allowOf != r.Allow[0] || x.allowN != len(r.Allow) {
+			if x.allowPath, err = stageAllow(x.ad.cacheDir(), r.Allow); err != nil {
+				return out, fmt.Errorf("%s: %w", x.ad.Name, err)
+			}
+			x.allowOf, x.allowN = r.Allow[0], len(r.Allow)
+		}
+		req.Allow = x.allowPath
+	}
 	var resp searchResponse
 	start := time.Now()
 	if err := x.proc.call(ctx, "search", x.ad.timeouts().Search, req, &resp); err != nil {
@@ -185,6 +208,7 @@ func (x *Index) TimePasses(ctx context.Context, r algorithms.TimedRequest) (algo
 			return out, x.proc.fail("search", err)
 		}
 	}
+	out.Filter = resp.Filter
 	out.PassSeconds, out.PassCPUSeconds, out.Repeats, out.RoundTripSeconds = resp.PassSeconds, resp.PassCPUSeconds, resp.Repeats, rt
 	out.Implausible = implausible(resp, out.LatencyNS, nq, rt)
 	return out, nil
@@ -207,6 +231,9 @@ func checkSearch(resp searchResponse, req searchRequest, nq int) error {
 		if !(s >= 0) || math.IsInf(s, 0) {
 			return fmt.Errorf("pass %d: reported CPU time %v, want a non-negative number of seconds", i, s)
 		}
+	}
+	if req.Allow != "" && resp.Filter != "native" && resp.Filter != "post" {
+		return fmt.Errorf("reported filter %q for a search with an allow file, want \"native\" or \"post\"", resp.Filter)
 	}
 	if resp.Repeats < req.Repeats {
 		return fmt.Errorf("reported %d repeats, %d were asked for", resp.Repeats, req.Repeats)

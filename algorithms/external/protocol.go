@@ -27,6 +27,9 @@ type Capabilities struct {
 	Metrics []string `json:"metrics"`
 	// Distances is true when the adapter can write result distances.
 	Distances bool `json:"distances,omitempty"`
+	// Filter is true when the adapter accepts a search request's allow
+	// file; adapters without it are not run on filtered workloads.
+	Filter bool `json:"filter,omitempty"`
 }
 
 // ParamDecl is one parameter as an adapter declares it in hello.
@@ -88,6 +91,9 @@ type searchRequest struct {
 	IDsOut         string  `json:"ids_out"`
 	LatenciesOut   string  `json:"latencies_out,omitempty"`
 	DistancesOut   string  `json:"distances_out,omitempty"`
+	// Allow is the path of the allow file (see PROTOCOL.md); empty for an
+	// unfiltered search.
+	Allow string `json:"allow,omitempty"`
 }
 
 // searchResponse reports the timed passes.
@@ -99,6 +105,8 @@ type searchResponse struct {
 	WarmupSeconds  float64   `json:"warmup_seconds"`
 	Repeats        int       `json:"repeats"`
 	Latencies      int       `json:"latencies"`
+	// Filter is "native" or "post" for a search with an allow file.
+	Filter string `json:"filter,omitempty"`
 }
 
 // closeRequest ends the session.

@@ -192,6 +192,10 @@ type External struct {
 	// Implausible explains why the self-reported pass times do not fit the
 	// round trip; empty when they do.
 	Implausible string `json:"implausible,omitempty"`
+	// Filter says how the adapter served a filtered workload: "native"
+	// (the library's filtered search) or "post" (over-fetch, then drop
+	// disallowed ids, inside the timed loop); empty without a filter.
+	Filter string `json:"filter,omitempty"`
 }
 
 // Filter describes the filter workload of a result: each query searched

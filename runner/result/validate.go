@@ -63,6 +63,9 @@ func Validate(r *Result) error {
 		if x := p.External; x != nil && (x.Adapter == "" || bad(x.RoundTripSeconds)) {
 			return fmt.Errorf("%s: external: adapter %q, round_trip_seconds %v: want a name and a finite non-negative time", where, x.Adapter, x.RoundTripSeconds)
 		}
+		if x := p.External; x != nil && x.Filter != "" && x.Filter != "native" && x.Filter != "post" {
+			return fmt.Errorf("%s: external: filter %q: want native or post", where, x.Filter)
+		}
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ Shipped with annbench and written to its cache directory on first use; it
 needs numpy and the library itself, nothing else.
 """
 import json
+import math
 import os
 import struct
 import sys
@@ -16,6 +17,7 @@ import time
 
 PROTOCOL = 1
 MAX_REPEATS = 1 << 20
+OVERFETCH = 2  # post-filtering fetches OVERFETCH·k/selectivity ids (as algorithms.PostFilter)
 
 
 class AdapterError(Exception):
@@ -47,6 +49,8 @@ class Adapter:
     modes = ("single", "batch")
     metrics = ("l2", "ip", "angular")
     params = ()
+    filters = True  # accepts allow files: post-filtering unless native_filter says otherwise
+    n = 0  # base rows, set before build
 
     def library(self):
         return ""
@@ -68,6 +72,61 @@ class Adapter:
     def search_batch(self, queries, k, threads):
         """Returns an nq×k array of ids, -1 padding short rows."""
         raise NotImplementedError
+
+    def native_filter(self, allow):
+        """Returns one object per query for search_one_filtered and
+        search_batch_filtered, made from allow (per query a (lo, hi) id
+        range or an ascending int64 id array; identical arrays are one
+        object), or None to be post-filtered. Runs before the timed loop,
+        after set_query."""
+        return None
+
+    def search_one_filtered(self, q, k, f):
+        raise NotImplementedError
+
+    def search_batch_filtered(self, queries, k, threads, fs):
+        raise NotImplementedError
+
+
+def read_allow(np, path, nq):
+    """Reads an allow file: per query a (lo, hi) range or an id array."""
+    data = np.fromfile(path, dtype="<i4")
+    out, seen, pos = [], {}, 0
+    for i in range(nq):
+        if pos + 2 > len(data):
+            raise AdapterError("%s: ends before query %d of %d" % (path, i, nq))
+        tag, a = int(data[pos]), int(data[pos + 1])
+        if tag == 0:
+            if pos + 3 > len(data):
+                raise AdapterError("%s: query %d: truncated range" % (path, i))
+            out.append((a, int(data[pos + 2])))
+            pos += 3
+        elif tag == 1:
+            if a < 0 or pos + 2 + a > len(data):
+                raise AdapterError("%s: query %d: %d ids do not fit the file" % (path, i, a))
+            ids = data[pos + 2:pos + 2 + a].astype(np.int64)
+            out.append(seen.setdefault(ids.tobytes(), ids))
+            pos += 2 + a
+        else:
+            raise AdapterError("%s: query %d: unknown tag %d (want 0 = range, 1 = id list)" % (path, i, tag))
+    if pos != len(data):
+        raise AdapterError("%s: %d int32 values after the last query" % (path, len(data) - pos))
+    return out
+
+
+def allowed_count(a):
+    return max(0, a[1] - a[0]) if isinstance(a, tuple) else len(a)
+
+
+def keep_allowed(np, ids, a, k):
+    """The first k ids of a result that a allows."""
+    r = np.asarray(ids).ravel()
+    if isinstance(a, tuple):
+        return r[(r >= a[0]) & (r < a[1])][:k]
+    if len(a) == 0:
+        return r[:0]
+    p = np.minimum(np.searchsorted(a, r), len(a) - 1)
+    return r[a[p] == r][:k]
 
 
 def read_fbin(np, path):
@@ -93,7 +152,7 @@ def write_ids(np, path, rows, k):
         f.write(out.astype("<i4").tobytes())
 
 
-def _passes(ad, req, queries, np):
+def _passes(ad, req, queries, np, allow=None):
     k, mode = int(req["k"]), req["mode"]
     threads = max(1, int(req.get("threads", 1)))
     warmup, passes = int(req.get("warmup", 1)), int(req["passes"])
@@ -106,16 +165,30 @@ def _passes(ad, req, queries, np):
     clock = time.perf_counter_ns
     nq = len(queries)
     results = [None] * nq
+    native = ad.native_filter(allow) if allow is not None else None
+    if allow is not None and native is None:
+        n = max(ad.n, 1)
+        fetch = [min(n, math.ceil(OVERFETCH * k * n / c)) if c > 0 else min(n, k) for c in map(allowed_count, allow)]
     if mode == "single":
         rows = ad.prepare(queries)
-        one = ad.search_one
+        if native is not None:
+            onef = ad.search_one_filtered
+
+            def one(q, kk, i):
+                return onef(q, kk, native[i])
+        elif allow is not None:
+            def one(q, kk, i):
+                return keep_allowed(np, ad.search_one(q, fetch[i]), allow[i], kk)
+        else:
+            def one(q, kk, i):
+                return ad.search_one(q, kk)
 
         def run(reps, lat, j):
             t0 = clock()
             prev = t0
             for _ in range(reps):
                 for i in range(nq):
-                    results[i] = one(rows[i], k)
+                    results[i] = one(rows[i], k, i)
                     now = clock()
                     if lat is not None:
                         lat[j] = now - prev
@@ -123,7 +196,17 @@ def _passes(ad, req, queries, np):
                     prev = now
             return prev - t0
     else:
-        batch = ad.search_batch
+        if native is not None:
+            def batch(qs, kk, th):
+                return ad.search_batch_filtered(qs, kk, th, native)
+        elif allow is not None:
+            kmax = max(fetch)
+
+            def batch(qs, kk, th):
+                res = ad.search_batch(qs, kmax, th)
+                return [keep_allowed(np, res[i], allow[i], kk) for i in range(nq)]
+        else:
+            batch = ad.search_batch
 
         def run(reps, lat, j):
             t0 = clock()
@@ -153,7 +236,8 @@ def _passes(ad, req, queries, np):
         c0 = cpu()
         pass_ns.append(run(repeats, lat, p * repeats * nq))
         cpu_ns.append(cpu() - c0)
-    return results, pass_ns, cpu_ns, warm_ns, repeats, lat
+    how = None if allow is None else ("native" if native is not None else "post")
+    return results, pass_ns, cpu_ns, warm_ns, repeats, lat, how
 
 
 def serve(adapters):
@@ -185,7 +269,7 @@ def serve(adapters):
         ad = adapters[name]()
         state["ad"] = ad
         return {"protocol": PROTOCOL, "name": ad.name, "version": ad.version, "library": ad.library(),
-                "capabilities": {"modes": list(ad.modes), "metrics": list(ad.metrics)},
+                "capabilities": {"modes": list(ad.modes), "metrics": list(ad.metrics), "filter": bool(ad.filters)},
                 "params": list(ad.params)}
 
     def need():
@@ -199,6 +283,7 @@ def serve(adapters):
         train = read_fbin(np, req["train"]) if req.get("train") else None
         if base.shape[1] != int(req["dim"]):
             raise AdapterError("base has dimension %d, build asked for %d" % (base.shape[1], req["dim"]))
+        ad.n = base.shape[0]
         t0 = time.perf_counter()
         ad.build(base, req["metric"], req.get("params") or {}, max(1, int(req.get("threads", 1))), train)
         secs = time.perf_counter() - t0
@@ -217,16 +302,24 @@ def serve(adapters):
         if state["qpath"] != req["queries"]:
             state["queries"], state["qpath"] = read_fbin(np, req["queries"]), req["queries"]
         queries = state["queries"]
-        results, pass_ns, cpu_ns, warm_ns, repeats, lat = _passes(ad, req, queries, np)
+        allow = None
+        if req.get("allow"):
+            if not ad.filters:
+                raise AdapterError("this adapter does not filter (capability filter is false)")
+            allow = read_allow(np, req["allow"], len(queries))
+        results, pass_ns, cpu_ns, warm_ns, repeats, lat, how = _passes(ad, req, queries, np, allow)
         write_ids(np, req["ids_out"], results, int(req["k"]))
         n = 0
         if lat is not None and req.get("latencies_out"):
             with open(req["latencies_out"], "wb") as f:
                 f.write(struct.pack("<%dd" % len(lat), *lat))
             n = len(lat)
-        return {"pass_seconds": [x / 1e9 for x in pass_ns], "pass_cpu_seconds": [x / 1e9 for x in cpu_ns],
+        resp = {"pass_seconds": [x / 1e9 for x in pass_ns], "pass_cpu_seconds": [x / 1e9 for x in cpu_ns],
                 "warmup_seconds": warm_ns / 1e9,
                 "repeats": repeats, "latencies": n}
+        if how:
+            resp["filter"] = how
+        return resp
 
     ops = {"hello": hello, "build": build, "set_query": set_query, "search": search}
     for line in sys.stdin:

@@ -22,6 +22,8 @@ class Faiss(Adapter):
 
     def __init__(self):
         self.faiss = import_faiss()
+        import numpy
+        self.np = numpy
         self.index = None
         self.ivf = None
 
@@ -56,6 +58,51 @@ class Faiss(Adapter):
             self.threads = threads
         return self.index.search(queries, k)[1]
 
+    def search_params(self, sel):
+        """faiss SearchParameters carrying selector sel and the current
+        query parameters, or None when this faiss or index has none (then
+        the base class post-filters)."""
+        if not hasattr(self.faiss, "SearchParameters"):
+            return None
+        return self.faiss.SearchParameters(sel=sel)
+
+    def native_filter(self, allow):
+        f = self.faiss
+        if not (hasattr(f, "IDSelectorRange") and hasattr(f, "IDSelectorBatch")):
+            return None
+        made, out, groups = {}, [], {}
+        self.selectors = []  # keeps the selectors alive while the parameters point to them
+        for i, a in enumerate(allow):
+            key = a if isinstance(a, tuple) else id(a)
+            p = made.get(key)
+            if p is None:
+                if isinstance(a, tuple):
+                    sel = f.IDSelectorRange(a[0], max(a[0], a[1]))
+                else:
+                    sel = f.IDSelectorBatch(len(a), f.swig_ptr(a))
+                p = self.search_params(sel)
+                if p is None:
+                    return None
+                self.selectors.append((a, sel))
+                made[key] = p
+            out.append(p)
+            groups.setdefault(key, (p, []))[1].append(i)
+        # batch mode: one call per distinct allow-set
+        self.groups = [(p, self.np.asarray(ix)) for p, ix in groups.values()]
+        return out
+
+    def search_one_filtered(self, q, k, p):
+        return self.index.search(q, k, params=p)[1][0]
+
+    def search_batch_filtered(self, queries, k, threads, ps):
+        if threads != self.threads:
+            self.faiss.omp_set_num_threads(threads)
+            self.threads = threads
+        out = self.np.empty((len(queries), k), dtype=self.np.int64)
+        for p, ix in self.groups:
+            out[ix] = self.index.search(queries[ix], k, params=p)[1]
+        return out
+
 
 class Flat(Faiss):
     name = "faiss-flat"
@@ -72,6 +119,15 @@ class IVFFlat(Faiss):
         self.quantizer = self.faiss.IndexFlat(d, metric)
         self.ivf = self.faiss.IndexIVFFlat(self.quantizer, d, int(params["nlist"]), metric)
         return self.ivf
+
+    def search_params(self, sel):
+        return ivf_params(self, sel)
+
+
+def ivf_params(ad, sel):
+    if not hasattr(ad.faiss, "SearchParametersIVF"):
+        return None
+    return ad.faiss.SearchParametersIVF(sel=sel, nprobe=ad.ivf.nprobe)
 
 
 def check_m(d, m):
@@ -93,6 +149,9 @@ class IVFPQ(Faiss):
         self.ivf = self.faiss.IndexIVFPQ(self.quantizer, d, int(params["nlist"]), m, int(params["nbits"]), metric)
         return self.ivf
 
+    def search_params(self, sel):
+        return ivf_params(self, sel)
+
 
 class IVFPQFastScan(Faiss):
     name = "faiss-ivfpqfs"
@@ -109,6 +168,9 @@ class IVFPQFastScan(Faiss):
         self.ivf = self.faiss.IndexIVFPQFastScan(self.quantizer, d, int(params["nlist"]), m, 4, metric)
         self.refine = self.faiss.IndexRefineFlat(self.ivf)
         return self.refine
+
+    def search_params(self, sel):
+        return None  # IndexRefineFlat over fast scan takes no selector in faiss 1.7: post-filter
 
     def set_query(self, params):
         Faiss.set_query(self, params)
@@ -131,6 +193,11 @@ class HNSW(Faiss):
     def set_query(self, params):
         if "ef" in params:
             self.hnsw.hnsw.efSearch = int(params["ef"])
+
+    def search_params(self, sel):
+        if not hasattr(self.faiss, "SearchParametersHNSW"):
+            return None
+        return self.faiss.SearchParametersHNSW(sel=sel, efSearch=self.hnsw.hnsw.efSearch)
 
 
 if __name__ == "__main__":

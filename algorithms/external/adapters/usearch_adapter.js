@@ -41,7 +41,7 @@ function readFbin(p) {
   return { n, d, data };
 }
 
-const state = { usearch: null, index: null, cfg: null, saved: null, ef: null, queries: null, qpath: null };
+const state = { usearch: null, index: null, cfg: null, saved: null, ef: null, queries: null, qpath: null, n: 0 };
 
 function makeIndex(ef) {
   const c = state.cfg;
@@ -62,7 +62,7 @@ const ops = {
       }
     } catch (e) { }
     return { protocol: PROTOCOL, name: 'usearch', version: '1', library: ('usearch ' + version).trim(),
-      capabilities: { modes: ['single', 'batch'], metrics: ['l2', 'ip', 'angular'] }, params: PARAMS };
+      capabilities: { modes: ['single', 'batch'], metrics: ['l2', 'ip', 'angular'], filter: true }, params: PARAMS };
   },
   build(req) {
     if (!state.usearch) throw new AdapterError('hello must come first');
@@ -80,7 +80,7 @@ const ops = {
     // file and reload it under each query setting.
     state.saved = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'annbench-usearch-')), 'index.usearch');
     idx.save(state.saved);
-    state.index = idx; state.ef = 64;
+    state.index = idx; state.ef = 64; state.n = base.n;
     return { build_seconds: secs };
   },
   set_query(req) {
@@ -105,6 +105,11 @@ const ops = {
     const rows = []; for (let i = 0; i < nq; i++) rows.push(q.data.subarray(i * d, (i + 1) * d));
     const results = new Array(nq);
     let batchRes = null;
+    // Filtered: post-filter inside the timed loop, fetching 2·k/selectivity.
+    const allow = req.allow ? readAllow(req.allow, nq) : null;
+    const n = Math.max(state.n, 1);
+    const fetch = allow ? allow.map(a => { const c = allowedCount(a); return c > 0 ? Math.min(n, Math.ceil(2 * k * n / c)) : Math.min(n, k); }) : null;
+    const kmax = fetch ? Math.max(...fetch) : k;
     const clock = process.hrtime.bigint;
     const run = (reps, lat, j) => {
       const t0 = clock();
@@ -112,7 +117,10 @@ const ops = {
         let prev = t0;
         for (let r = 0; r < reps; r++) {
           for (let i = 0; i < nq; i++) {
-            results[i] = idx.search(rows[i], k, 1).keys;
+            if (allow) {
+              const r = idx.search(rows[i], fetch[i], 1);
+              results[i] = keepAllowed(r.keys, r.keys.length, allow[i], k);
+            } else results[i] = idx.search(rows[i], k, 1).keys;
             const now = clock();
             if (lat) lat[j++] = Number(now - prev);
             prev = now;
@@ -120,7 +128,14 @@ const ops = {
         }
         return Number(prev - t0);
       }
-      for (let r = 0; r < reps; r++) batchRes = idx.search(q.data, k, threads);
+      for (let r = 0; r < reps; r++) {
+        batchRes = idx.search(q.data, kmax, threads);
+        if (allow) {
+          for (let i = 0; i < nq; i++) {
+            results[i] = keepAllowed(batchRes.keys.subarray(i * kmax, (i + 1) * kmax), Number(batchRes.counts[i]), allow[i], k);
+          }
+        }
+      }
       return Number(clock() - t0);
     };
     // Warm-up, then calibration as testing.B grows b.N (see annbench_adapter.py).
@@ -146,21 +161,62 @@ const ops = {
     out.writeInt32LE(nq, 0); out.writeInt32LE(k, 4);
     for (let i = 0; i < nq; i++) {
       let keys, count;
-      if (mode === 'single') { keys = results[i]; count = keys.length; } else {
+      if (mode === 'single' || allow) { keys = results[i]; count = keys.length; } else {
         keys = batchRes.keys.subarray(i * k, (i + 1) * k); count = Number(batchRes.counts[i]);
       }
       for (let j = 0; j < k; j++) {
         let v = -1;
-        if (j < count) { const key = keys[j]; v = key <= 2147483647n ? Number(key) : -2; }
+        if (j < count) { const key = BigInt(keys[j]); v = key <= 2147483647n ? Number(key) : -2; }
         out.writeInt32LE(v, 8 + 4 * (i * k + j));
       }
     }
     fs.writeFileSync(req.ids_out, out);
-    let n = 0;
-    if (lat && req.latencies_out) { fs.writeFileSync(req.latencies_out, Buffer.from(lat.buffer)); n = lat.length; }
-    return { pass_seconds: passNs.map(x => x / 1e9), pass_cpu_seconds: cpuUs.map(x => x / 1e6), warmup_seconds: warm / 1e9, repeats, latencies: n };
+    let nlat = 0;
+    if (lat && req.latencies_out) { fs.writeFileSync(req.latencies_out, Buffer.from(lat.buffer)); nlat = lat.length; }
+    const resp = { pass_seconds: passNs.map(x => x / 1e9), pass_cpu_seconds: cpuUs.map(x => x / 1e6), warmup_seconds: warm / 1e9, repeats, latencies: nlat };
+    if (allow) resp.filter = 'post';
+    return resp;
   },
 };
+
+// readAllow reads an allow file (PROTOCOL.md): per query {lo, hi} or {ids}.
+function readAllow(p, nq) {
+  const buf = fs.readFileSync(p);
+  if (buf.length % 4) throw new AdapterError(`${p}: size ${buf.length} is not a multiple of 4`);
+  const v = new Int32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
+  const out = []; let pos = 0;
+  for (let i = 0; i < nq; i++) {
+    if (pos + 2 > v.length) throw new AdapterError(`${p}: ends before query ${i} of ${nq}`);
+    const tag = v[pos], a = v[pos + 1];
+    if (tag === 0) {
+      if (pos + 3 > v.length) throw new AdapterError(`${p}: query ${i}: truncated range`);
+      out.push({ lo: a, hi: v[pos + 2] }); pos += 3;
+    } else if (tag === 1) {
+      if (a < 0 || pos + 2 + a > v.length) throw new AdapterError(`${p}: query ${i}: ${a} ids do not fit the file`);
+      out.push({ ids: v.subarray(pos + 2, pos + 2 + a) }); pos += 2 + a;
+    } else throw new AdapterError(`${p}: query ${i}: unknown tag ${tag} (want 0 = range, 1 = id list)`);
+  }
+  if (pos !== v.length) throw new AdapterError(`${p}: ${v.length - pos} int32 values after the last query`);
+  return out;
+}
+
+function allowedCount(a) { return a.ids ? a.ids.length : Math.max(0, a.hi - a.lo); }
+
+// keepAllowed returns the first k of count keys that a allows.
+function keepAllowed(keys, count, a, k) {
+  const out = [];
+  for (let j = 0; j < count && out.length < k; j++) {
+    const id = Number(keys[j]);
+    let ok;
+    if (a.ids) {
+      let lo = 0, hi = a.ids.length;
+      while (lo < hi) { const m = (lo + hi) >> 1; if (a.ids[m] < id) lo = m + 1; else hi = m; }
+      ok = lo < a.ids.length && a.ids[lo] === id;
+    } else ok = id >= a.lo && id < a.hi;
+    if (ok) out.push(id);
+  }
+  return out;
+}
 
 function answer(obj) { fs.writeSync(OUT, JSON.stringify(obj) + '\n'); }
 

@@ -39,6 +39,7 @@ const (
 	NoLibrary = "nolib"       // hello fails like a missing Python module
 	Fast      = "fast"        // reports pass times ten times too short
 	Stdout    = "stdoutnoise" // prints a non-JSON line before answering hello
+	NoFilter  = "nofilter"    // does not declare the filter capability
 )
 
 // Main serves the protocol on stdin/stdout with the given behaviour and
@@ -71,8 +72,9 @@ func Main(mode string) int {
 			if mode == Stdout {
 				fmt.Fprintln(out, "loading fakelib 1.0")
 			}
+			caps := map[string]any{"modes": []string{"single", "batch"}, "metrics": []string{"l2"}, "filter": mode != NoFilter}
 			answer(map[string]any{"ok": true, "protocol": 1, "name": "fake", "version": "0.1", "library": "fakelib 1.0",
-				"capabilities": map[string]any{"modes": []string{"single", "batch"}, "metrics": []string{"l2"}},
+				"capabilities": caps,
 				"params": []map[string]any{
 					{"name": "width", "kind": "int", "stage": "index", "default": 4, "min": 1, "max": 64, "doc": "ignored"},
 					{"name": "depth", "kind": "int", "stage": "query", "default": 1, "min": 1, "max": 100, "doc": "ignored"}}})
@@ -114,6 +116,13 @@ func Main(mode string) int {
 			}
 			queries = m.Compact(true)
 			closer.Close()
+			var allow []func(int32) bool
+			if path, _ := req["allow"].(string); path != "" {
+				if allow, err = readAllow(path, queries.Rows); err != nil {
+					fail(err.Error())
+					continue
+				}
+			}
 			k := int(req["k"].(float64))
 			passes := int(req["passes"].(float64))
 			repeats := int(req["repeats"].(float64))
@@ -127,7 +136,11 @@ func Main(mode string) int {
 				for r := 0; r < repeats; r++ {
 					ids = ids[:0]
 					for i := 0; i < queries.Rows; i++ {
-						ids = append(ids, Exact(base, queries.Row(i), k))
+						if allow != nil {
+							ids = append(ids, exactAllowed(base, queries.Row(i), k, allow[i]))
+						} else {
+							ids = append(ids, Exact(base, queries.Row(i), k))
+						}
 						if single {
 							now := time.Now()
 							lat = append(lat, float64(now.Sub(prev)))
@@ -176,7 +189,11 @@ func Main(mode string) int {
 				}
 				time.Sleep(300 * time.Millisecond)
 			}
-			answer(map[string]any{"ok": true, "pass_seconds": passSec, "warmup_seconds": 0, "repeats": repeats, "latencies": len(lat)})
+			resp := map[string]any{"ok": true, "pass_seconds": passSec, "warmup_seconds": 0, "repeats": repeats, "latencies": len(lat)}
+			if allow != nil {
+				resp["filter"] = "native"
+			}
+			answer(resp)
 		case "close":
 			answer(map[string]any{"ok": true})
 			return 0
@@ -185,6 +202,73 @@ func Main(mode string) int {
 		}
 	}
 	return 0
+}
+
+// readAllow decodes an allow file of nq queries into one membership test
+// per query.
+func readAllow(path string, nq int) ([]func(int32) bool, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	next := func() (int32, error) {
+		if len(b) < 4 {
+			return 0, fmt.Errorf("%s: truncated", path)
+		}
+		v := int32(binary.LittleEndian.Uint32(b))
+		b = b[4:]
+		return v, nil
+	}
+	out := make([]func(int32) bool, nq)
+	for i := range out {
+		tag, err := next()
+		if err != nil {
+			return nil, err
+		}
+		a, err := next()
+		if err != nil {
+			return nil, err
+		}
+		switch tag {
+		case 0:
+			hi, err := next()
+			if err != nil {
+				return nil, err
+			}
+			lo := a
+			out[i] = func(id int32) bool { return id >= lo && id < hi }
+		case 1:
+			set := map[int32]bool{}
+			for j := int32(0); j < a; j++ {
+				id, err := next()
+				if err != nil {
+					return nil, err
+				}
+				set[id] = true
+			}
+			out[i] = func(id int32) bool { return set[id] }
+		default:
+			return nil, fmt.Errorf("%s: query %d: unknown tag %d", path, i, tag)
+		}
+	}
+	if len(b) != 0 {
+		return nil, fmt.Errorf("%s: %d bytes after the last query", path, len(b))
+	}
+	return out, nil
+}
+
+// exactAllowed returns the k nearest allowed rows of base to q.
+func exactAllowed(base vector.Matrix, q []float32, k int, ok func(int32) bool) []int32 {
+	var out []int32
+	for _, id := range Exact(base, q, base.Rows) {
+		if ok(id) {
+			out = append(out, id)
+			if len(out) == k {
+				break
+			}
+		}
+	}
+	return out
 }
 
 // Exact returns the k nearest rows of base to q by squared L2.
