@@ -15,24 +15,7 @@ func lookup3(k []byte) uint32 {
 		a += binary.LittleEndian.Uint32(k[0:])
 		b += binary.LittleEndian.Uint32(k[4:])
 		c += binary.LittleEndian.Uint32(k[8:])
-		a -= c
-		a ^= bits.RotateLeft32(c, 4)
-		c += b
-		b -= a
-		b ^= bits.RotateLeft32(a, 6)
-		a += c
-		c -= b
-		c ^= bits.RotateLeft32(b, 8)
-		b += a
-		a -= c
-		a ^= bits.RotateLeft32(c, 16)
-		c += b
-		b -= a
-		b ^= bits.RotateLeft32(a, 19)
-		a += c
-		c -= b
-		c ^= bits.RotateLeft32(b, 4)
-		b += a
+		a, b, c = lookup3Mix(a, b, c)
 		k = k[12:]
 	}
 	if len(k) == 0 {
@@ -43,21 +26,31 @@ func lookup3(k []byte) uint32 {
 	a += binary.LittleEndian.Uint32(tail[0:])
 	b += binary.LittleEndian.Uint32(tail[4:])
 	c += binary.LittleEndian.Uint32(tail[8:])
-	c ^= b
-	c -= bits.RotateLeft32(b, 14)
-	a ^= c
-	a -= bits.RotateLeft32(c, 11)
-	b ^= a
-	b -= bits.RotateLeft32(a, 25)
-	c ^= b
-	c -= bits.RotateLeft32(b, 16)
-	a ^= c
-	a -= bits.RotateLeft32(c, 4)
-	b ^= a
-	b -= bits.RotateLeft32(a, 14)
-	c ^= b
-	c -= bits.RotateLeft32(b, 24)
-	return c
+	return lookup3Final(a, b, c)
+}
+
+// lookup3Mix is lookup3's mix: six rounds of x -= z; x ^= z<<<r; z += y
+// over (a, b, c) turned one place left after each round.
+func lookup3Mix(a, b, c uint32) (uint32, uint32, uint32) {
+	for _, r := range [...]int{4, 6, 8, 16, 19, 4} {
+		a -= c
+		a ^= bits.RotateLeft32(c, r)
+		c += b
+		a, b, c = b, c, a
+	}
+	return a, b, c
+}
+
+// lookup3Final is lookup3's final: seven rounds of z ^= y; z -= y<<<r over
+// (a, b, c) turned one place left after each round; it returns c.
+func lookup3Final(a, b, c uint32) uint32 {
+	for _, r := range [...]int{14, 11, 25, 16, 4, 14, 24} {
+		c ^= b
+		c -= bits.RotateLeft32(b, r)
+		a, b, c = b, c, a
+	}
+	// Seven turns leave the last value written in b.
+	return b
 }
 
 // checkSum verifies the lookup3 checksum stored in the last 4 bytes of b.

@@ -425,15 +425,8 @@ func (d *decoder) keepInt(n *yaml.Node, path string, old int) (int, bool) {
 // algorithms decodes the algorithm list; a bare name is an entry with
 // defaults, and a single name or entry is a one-element list.
 func (d *decoder) algorithms(n *yaml.Node, path string) []AlgorithmConfig {
-	r := resolve(n)
-	var items []*yaml.Node
-	switch {
-	case r.Kind == yaml.SequenceNode:
-		items = r.Content
-	case r.Kind == yaml.MappingNode, r.Kind == yaml.ScalarNode && r.Tag != "!!null":
-		items = []*yaml.Node{n}
-	default:
-		d.bad(n, path, "want a list of algorithms such as [{name: hnsw, index: [{M: 16}], query: {ef: [10, 40]}}], got %s", describe(r))
+	items, ok := d.listItems(n, path, "want a list of algorithms such as [{name: hnsw, index: [{M: 16}], query: {ef: [10, 40]}}]")
+	if !ok {
 		return nil
 	}
 	out := make([]AlgorithmConfig, 0, len(items))
@@ -442,6 +435,21 @@ func (d *decoder) algorithms(n *yaml.Node, path string) []AlgorithmConfig {
 		out = append(out, d.algorithm(it, fmt.Sprintf("%s[%d]", path, i)))
 	}
 	return out
+}
+
+// listItems returns the items of a list node, a single map or scalar
+// being a one-element list; anything else (null included) is a problem
+// saying want, and ok is false.
+func (d *decoder) listItems(n *yaml.Node, path, want string) (items []*yaml.Node, ok bool) {
+	r := resolve(n)
+	switch {
+	case r.Kind == yaml.SequenceNode:
+		return r.Content, true
+	case r.Kind == yaml.MappingNode, r.Kind == yaml.ScalarNode && r.Tag != "!!null":
+		return []*yaml.Node{n}, true
+	}
+	d.bad(n, path, "%s, got %s", want, describe(r))
+	return nil, false
 }
 
 // entryName returns the name of an algorithm entry node, if it has a

@@ -14,15 +14,8 @@ import (
 // list. Each item's site is stored in locs under "datasets[i]", and each
 // key of a definition under "datasets[i].KEY".
 func (d *decoder) datasets(n *yaml.Node, path string, locs map[string]site) []DatasetSpec {
-	r := resolve(n)
-	var items []*yaml.Node
-	switch {
-	case r.Kind == yaml.SequenceNode:
-		items = r.Content
-	case r.Kind == yaml.MappingNode, r.Kind == yaml.ScalarNode && r.Tag != "!!null":
-		items = []*yaml.Node{n}
-	default:
-		d.bad(n, path, "want a list of dataset names such as [siftsmall, synthetic-20k-64] or definitions such as {name: mine, base: mine.npy, holdout: 1000, metric: angular}, got %s", describe(r))
+	items, ok := d.listItems(n, path, "want a list of dataset names such as [siftsmall, synthetic-20k-64] or definitions such as {name: mine, base: mine.npy, holdout: 1000, metric: angular}")
+	if !ok {
 		return nil
 	}
 	out := []DatasetSpec{}
