@@ -428,27 +428,12 @@ func (d *Dataset) readSpecFile(f specFile, format Format, limit int, owned map[R
 			p.labels[i] = p.ids.Row(i)[0]
 		}
 	}
-	switch f.role {
-	case RoleBase:
-		d.Base = p.vecs
-	case RoleQuery:
-		d.Query = p.vecs
-	case RoleLearn:
-		d.Train = p.vecs
-	case RoleBaseLabels:
-		d.BaseLabels = p.labels
-	case RoleQueryLabels:
-		d.QueryLabels = p.labels
-	case RoleAttributes:
-		d.Attributes = p.attrs
-		if d.Attributes == nil {
-			d.Attributes = make([]int64, len(p.labels))
-			for i, l := range p.labels {
-				d.Attributes[i] = int64(l)
-			}
+	d.place(f.role, p)
+	if f.role == RoleAttributes && d.Attributes == nil {
+		d.Attributes = make([]int64, len(p.labels))
+		for i, l := range p.labels {
+			d.Attributes[i] = int64(l)
 		}
-	case RoleGroundTruth:
-		d.GroundTruth = p.ids
 	}
 	return nil
 }

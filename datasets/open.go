@@ -53,6 +53,32 @@ type part struct {
 	metric vector.Metric
 }
 
+// place stores what was read for role in the dataset field of that role;
+// it reports false for a role it does not know.
+func (d *Dataset) place(role Role, p part) bool {
+	switch role {
+	case RoleBase:
+		d.Base = p.vecs
+	case RoleQuery:
+		d.Query = p.vecs
+	case RoleLearn:
+		d.Train = p.vecs
+	case RoleGroundTruth:
+		d.GroundTruth = p.ids
+	case RoleGroundTruthDistances:
+		d.GroundTruthDist = p.vecs
+	case RoleBaseLabels:
+		d.BaseLabels = p.labels
+	case RoleQueryLabels:
+		d.QueryLabels = p.labels
+	case RoleAttributes:
+		d.Attributes = p.attrs
+	default:
+		return false
+	}
+	return true
+}
+
 // fileReaders maps each format to its reader; a reader returns vectors,
 // ids or labels depending on the role. Supporting a new format is adding a
 // line here.
@@ -184,24 +210,7 @@ func (e Entry) openFiles(ctx context.Context, opt Options) (*Dataset, error) {
 		}
 		src[f.Role] = path
 		owned[f.Role] = p.owned
-		switch f.Role {
-		case RoleBase:
-			d.Base = p.vecs
-		case RoleQuery:
-			d.Query = p.vecs
-		case RoleLearn:
-			d.Train = p.vecs
-		case RoleGroundTruth:
-			d.GroundTruth = p.ids
-		case RoleGroundTruthDistances:
-			d.GroundTruthDist = p.vecs
-		case RoleBaseLabels:
-			d.BaseLabels = p.labels
-		case RoleQueryLabels:
-			d.QueryLabels = p.labels
-		case RoleAttributes:
-			d.Attributes = p.attrs
-		default:
+		if !d.place(f.Role, p) {
 			return nil, fmt.Errorf("dataset %s: file %s: unknown role %q", e.Name, path, f.Role)
 		}
 	}
