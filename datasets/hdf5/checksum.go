@@ -65,3 +65,21 @@ func checkSum(b []byte, what string) error {
 	}
 	return nil
 }
+
+// readSigned reads the n bytes of a checksummed metadata block at abs,
+// checks that it starts with the 4-byte signature sig (name names the
+// block in that error) and verifies its trailing lookup3 checksum (what
+// names it in read and checksum errors).
+func (f *File) readSigned(abs uint64, n int, sig, name, what string) ([]byte, error) {
+	b, err := f.readAt(abs, n, what)
+	if err != nil {
+		return nil, err
+	}
+	if string(b[:4]) != sig {
+		return nil, fmt.Errorf("%s at %d: bad signature %q (want %s)", name, abs, b[:4], sig)
+	}
+	if err := checkSum(b, what); err != nil {
+		return nil, err
+	}
+	return b, nil
+}

@@ -144,14 +144,8 @@ func (ds *Dataset) fixedArrayChunks(chunkBytes uint64) ([]chunkRef, error) {
 		return nil, err
 	}
 	hlen := 8 + f.lenSize + f.offSize + 4
-	h, err := f.readAt(abs, hlen, "fixed array header")
+	h, err := f.readSigned(abs, hlen, "FAHD", "fixed array header", "fixed array header")
 	if err != nil {
-		return nil, err
-	}
-	if !bytes.Equal(h[:4], []byte("FAHD")) {
-		return nil, fmt.Errorf("fixed array header at %d: bad signature %q (want FAHD)", abs, h[:4])
-	}
-	if err := checkSum(h, "fixed array header"); err != nil {
 		return nil, err
 	}
 	filtered := h[5] == 1
@@ -178,28 +172,16 @@ func (ds *Dataset) fixedArrayChunks(chunkBytes uint64) ([]chunkRef, error) {
 	pageSize := uint64(1) << pageBits
 	var entries []byte
 	if nent <= pageSize {
-		b, err := f.readAt(dabs, dhlen+int(nent)*esize+4, "fixed array data block")
+		b, err := f.readSigned(dabs, dhlen+int(nent)*esize+4, "FADB", "fixed array data block", "fixed array data block")
 		if err != nil {
-			return nil, err
-		}
-		if !bytes.Equal(b[:4], []byte("FADB")) {
-			return nil, fmt.Errorf("fixed array data block at %d: bad signature %q (want FADB)", dabs, b[:4])
-		}
-		if err := checkSum(b, "fixed array data block"); err != nil {
 			return nil, err
 		}
 		entries = b[dhlen : len(b)-4]
 	} else {
 		npages := (nent + pageSize - 1) / pageSize
 		bitmap := int((npages + 7) / 8)
-		b, err := f.readAt(dabs, dhlen+bitmap+4, "fixed array data block")
+		b, err := f.readSigned(dabs, dhlen+bitmap+4, "FADB", "fixed array data block", "fixed array data block")
 		if err != nil {
-			return nil, err
-		}
-		if !bytes.Equal(b[:4], []byte("FADB")) {
-			return nil, fmt.Errorf("fixed array data block at %d: bad signature %q (want FADB)", dabs, b[:4])
-		}
-		if err := checkSum(b, "fixed array data block"); err != nil {
 			return nil, err
 		}
 		bm := b[dhlen : dhlen+bitmap]

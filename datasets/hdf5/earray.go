@@ -1,7 +1,6 @@
 package hdf5
 
 import (
-	"bytes"
 	"fmt"
 	"math/bits"
 )
@@ -118,14 +117,8 @@ func (f *File) readEArrayHeader(a uint64) (*earray, error) {
 		return nil, err
 	}
 	n := 12 + 6*f.lenSize + f.offSize + 4
-	b, err := f.readAt(abs, n, "extensible array header")
+	b, err := f.readSigned(abs, n, "EAHD", "extensible array header", "extensible array header")
 	if err != nil {
-		return nil, err
-	}
-	if !bytes.Equal(b[:4], []byte("EAHD")) {
-		return nil, fmt.Errorf("extensible array header at %d: bad signature %q (want EAHD)", abs, b[:4])
-	}
-	if err := checkSum(b, "extensible array header"); err != nil {
 		return nil, err
 	}
 	ea := &earray{f: f, filtered: b[5] == 1, esize: int(b[6]), maxBits: int(b[7]), ibElems: int(b[8]),

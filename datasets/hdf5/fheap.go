@@ -181,14 +181,8 @@ func (h *fractalHeap) fromIndirect(a, blockOff uint64, rows int, off, n uint64, 
 	f := h.f
 	entries := rows * h.width
 	hlen := 5 + f.offSize + h.offBytes
-	b, err := f.readAt(abs, hlen+entries*f.offSize+4, "fractal heap indirect block")
+	b, err := f.readSigned(abs, hlen+entries*f.offSize+4, "FHIB", "fractal heap indirect block", "fractal heap indirect block")
 	if err != nil {
-		return nil, err
-	}
-	if !bytes.Equal(b[:4], []byte("FHIB")) {
-		return nil, fmt.Errorf("fractal heap indirect block at %d: bad signature %q (want FHIB)", abs, b[:4])
-	}
-	if err := checkSum(b, "fractal heap indirect block"); err != nil {
 		return nil, err
 	}
 	d := decoder{b: b[hlen:], f: f}
@@ -227,14 +221,8 @@ func (f *File) btreeV2Records(a uint64) ([][]byte, error) {
 		return nil, err
 	}
 	n := 4 + 1 + 1 + 4 + 2 + 2 + 1 + 1 + f.offSize + 2 + f.lenSize + 4
-	b, err := f.readAt(abs, n, "v2 B-tree header")
+	b, err := f.readSigned(abs, n, "BTHD", "v2 B-tree", "v2 B-tree header")
 	if err != nil {
-		return nil, err
-	}
-	if !bytes.Equal(b[:4], []byte("BTHD")) {
-		return nil, fmt.Errorf("v2 B-tree at %d: bad signature %q (want BTHD)", abs, b[:4])
-	}
-	if err := checkSum(b, "v2 B-tree header"); err != nil {
 		return nil, err
 	}
 	d := decoder{b: b[6:], f: f}
