@@ -132,16 +132,12 @@ func (f *Fetcher) extractZip(ctx context.Context, archive string, wanted map[str
 		} else if zf.Mode().IsDir() {
 			h.Typeflag = tar.TypeDir
 		}
-		if err := CheckEntry(h); err != nil {
-			return fmt.Errorf("%s: %w", archive, err)
+		name, m, ok, err := wantedEntry(archive, h, zf.Name, wanted)
+		if err != nil {
+			return err
 		}
-		name := strings.TrimPrefix(path.Clean("/"+zf.Name), "/")
-		m, ok := wanted[name]
 		if !ok {
 			continue
-		}
-		if h.Typeflag != tar.TypeReg {
-			return fmt.Errorf("%s: member %q is not a regular file", archive, name)
 		}
 		rc, err := zf.Open()
 		if err != nil {
@@ -155,6 +151,23 @@ func (f *Fetcher) extractZip(ctx context.Context, archive string, wanted map[str
 		found[name] = true
 	}
 	return missingMembers(archive, wanted, found)
+}
+
+// wantedEntry checks an archive entry h, stored under entryName, and
+// returns its cleaned name and the wanted member it is (ok false for an
+// entry nobody asked for). A wanted entry must be a regular file.
+func wantedEntry(archive string, h *tar.Header, entryName string, wanted map[string]Member) (name string, m Member, ok bool, err error) {
+	if err := CheckEntry(h); err != nil {
+		return "", Member{}, false, fmt.Errorf("%s: %w", archive, err)
+	}
+	name = strings.TrimPrefix(path.Clean("/"+entryName), "/")
+	if m, ok = wanted[name]; !ok {
+		return name, m, false, nil
+	}
+	if h.Typeflag != tar.TypeReg {
+		return "", Member{}, false, fmt.Errorf("%s: member %q is not a regular file", archive, name)
+	}
+	return name, m, true, nil
 }
 
 // missingMembers reports wanted members the archive did not hold.
@@ -200,16 +213,12 @@ func (f *Fetcher) extractTar(ctx context.Context, tr *tar.Reader, archive string
 		if err != nil {
 			return fmt.Errorf("%s: %w", archive, err)
 		}
-		if err := CheckEntry(h); err != nil {
-			return fmt.Errorf("%s: %w", archive, err)
+		name, m, ok, err := wantedEntry(archive, h, h.Name, wanted)
+		if err != nil {
+			return err
 		}
-		name := strings.TrimPrefix(path.Clean("/"+h.Name), "/")
-		m, ok := wanted[name]
 		if !ok {
 			continue
-		}
-		if h.Typeflag != tar.TypeReg {
-			return fmt.Errorf("%s: member %q is not a regular file", archive, name)
 		}
 		if err := f.writeMember(ctx, m, tr, source, lock); err != nil {
 			return err
