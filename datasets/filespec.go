@@ -388,11 +388,7 @@ func OpenFiles(ctx context.Context, s FileSpec, opt Options) (*Dataset, error) {
 			return nil, fmt.Errorf("%s %s: %w", v.key, v.path, err)
 		}
 	}
-	if d.Metric == vector.Angular {
-		d.Base = normalized(d.Base, owned[RoleBase])
-		d.Query = normalized(d.Query, owned[RoleQuery])
-		d.Train = normalized(d.Train, owned[RoleLearn])
-	}
+	d.normalizeAngular(owned)
 	ok = true
 	return d, nil
 }

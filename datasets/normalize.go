@@ -44,3 +44,15 @@ func exists(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.Mode().IsRegular()
 }
+
+// normalizeAngular normalizes the base, queries and training split of an
+// angular dataset (in place where owned says the rows are the dataset's
+// own writable copy); other metrics are left as they are.
+func (d *Dataset) normalizeAngular(owned map[Role]bool) {
+	if d.Metric != vector.Angular {
+		return
+	}
+	d.Base = normalized(d.Base, owned[RoleBase])
+	d.Query = normalized(d.Query, owned[RoleQuery])
+	d.Train = normalized(d.Train, owned[RoleLearn])
+}

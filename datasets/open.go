@@ -217,11 +217,7 @@ func (e Entry) openFiles(ctx context.Context, opt Options) (*Dataset, error) {
 	if err := e.check(d, src, opt); err != nil {
 		return nil, err
 	}
-	if d.Metric == vector.Angular {
-		d.Base = normalized(d.Base, owned[RoleBase])
-		d.Query = normalized(d.Query, owned[RoleQuery])
-		d.Train = normalized(d.Train, owned[RoleLearn])
-	}
+	d.normalizeAngular(owned)
 	ok = true
 	return d, nil
 }

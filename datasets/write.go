@@ -20,7 +20,7 @@ func EncodeFvecs(w io.Writer, m vector.Matrix) error {
 
 // EncodeIvecs writes m to w in ivecs format (one record per row).
 func EncodeIvecs(w io.Writer, m vector.IDMatrix) error {
-	if err := validateIDs(m); err != nil {
+	if err := m.Validate(); err != nil {
 		return fmt.Errorf("encode ivecs: %w", err)
 	}
 	return encodeVecs(w, "ivecs", m.Rows, m.Dim, m.Row, func(v int32) uint32 { return uint32(v) })
@@ -36,7 +36,7 @@ func EncodeFbin(w io.Writer, m vector.Matrix) error {
 
 // EncodeIbin writes m to w in ibin format (header, then the rows).
 func EncodeIbin(w io.Writer, m vector.IDMatrix) error {
-	if err := validateIDs(m); err != nil {
+	if err := m.Validate(); err != nil {
 		return fmt.Errorf("encode ibin: %w", err)
 	}
 	return encodeBin(w, "ibin", m.Rows, m.Dim, m.Row, func(v int32) uint32 { return uint32(v) })
@@ -98,17 +98,6 @@ func binHeader(w io.Writer, rows, dim int) error {
 	binary.LittleEndian.PutUint32(h[4:], uint32(dim))
 	_, err := w.Write(h[:])
 	return err
-}
-
-func validateIDs(m vector.IDMatrix) error {
-	if m.Rows < 0 || m.Dim < 0 || m.Stride < m.Dim {
-		return fmt.Errorf("invalid id matrix shape rows=%d dim=%d stride=%d", m.Rows, m.Dim, m.Stride)
-	}
-	if m.Rows > 0 && len(m.Data) < (m.Rows-1)*m.Stride+m.Dim {
-		return fmt.Errorf("id matrix data holds %d elements, shape rows=%d dim=%d stride=%d needs %d",
-			len(m.Data), m.Rows, m.Dim, m.Stride, (m.Rows-1)*m.Stride+m.Dim)
-	}
-	return nil
 }
 
 // WriteFvecs writes m to path in fvecs format atomically: the data goes to a

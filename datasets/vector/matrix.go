@@ -54,13 +54,22 @@ func (m Matrix) Compact(copyAlways bool) Matrix {
 }
 
 // Validate checks that the shape fields agree with the length of Data.
-func (m Matrix) Validate() error {
-	if m.Rows < 0 || m.Dim < 0 || m.Stride < m.Dim {
-		return fmt.Errorf("invalid matrix shape rows=%d dim=%d stride=%d", m.Rows, m.Dim, m.Stride)
+func (m Matrix) Validate() error { return checkShape("matrix", len(m.Data), m.Rows, m.Dim, m.Stride) }
+
+// Validate checks that the shape fields agree with the length of Data.
+func (m IDMatrix) Validate() error {
+	return checkShape("id matrix", len(m.Data), m.Rows, m.Dim, m.Stride)
+}
+
+// checkShape checks a row-major shape against the n elements that hold it;
+// kind names the matrix in errors.
+func checkShape(kind string, n, rows, dim, stride int) error {
+	if rows < 0 || dim < 0 || stride < dim {
+		return fmt.Errorf("invalid %s shape rows=%d dim=%d stride=%d", kind, rows, dim, stride)
 	}
-	if m.Rows > 0 && len(m.Data) < (m.Rows-1)*m.Stride+m.Dim {
-		return fmt.Errorf("matrix data holds %d elements, shape rows=%d dim=%d stride=%d needs %d",
-			len(m.Data), m.Rows, m.Dim, m.Stride, (m.Rows-1)*m.Stride+m.Dim)
+	if rows > 0 && n < (rows-1)*stride+dim {
+		return fmt.Errorf("%s data holds %d elements, shape rows=%d dim=%d stride=%d needs %d",
+			kind, n, rows, dim, stride, (rows-1)*stride+dim)
 	}
 	return nil
 }
