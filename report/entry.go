@@ -103,17 +103,11 @@ func shownIndexParams(rs []*result.Result) map[*result.Result]map[string]any {
 	out := map[*result.Result]map[string]any{}
 	for _, alg := range algorithmNames(rs) {
 		same := ofAlgorithm(rs, alg)
-		varying := map[string]bool{}
-		for _, r := range same {
-			for _, o := range same {
-				for k, v := range r.IndexParams {
-					w, ok := o.IndexParams[k]
-					if !ok || result.FormatValue(v) != result.FormatValue(w) {
-						varying[k] = true
-					}
-				}
-			}
+		params := make([]map[string]any, len(same))
+		for i, r := range same {
+			params[i] = r.IndexParams
 		}
+		varying := result.VaryingParams(params)
 		for _, r := range same {
 			shown := map[string]any{}
 			for k, v := range r.IndexParams {

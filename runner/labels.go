@@ -53,17 +53,11 @@ func newLabeler(jobs []config.Job, verbose bool) *labeler {
 	}
 	for _, g := range order {
 		same := groups[g]
-		differ := map[string]bool{}
-		for _, a := range same {
-			for _, b := range same {
-				for k, v := range a.Index {
-					w, ok := b.Index[k]
-					if !ok || result.FormatValue(v) != result.FormatValue(w) {
-						differ[k] = true
-					}
-				}
-			}
+		params := make([]algorithms.Params, len(same))
+		for i, j := range same {
+			params[i] = j.Index
 		}
+		differ := result.VaryingParams(params)
 		for _, j := range same {
 			shown := algorithms.Params{}
 			for k, v := range j.Index {

@@ -42,6 +42,23 @@ func ParamJoin(m map[string]any, sep, empty string) string {
 	return strings.Join(parts, sep)
 }
 
+// VaryingParams returns the keys whose values (compared as FormatValue
+// prints them) are not the same in every one of ms, a key missing from
+// some map counting as differing.
+func VaryingParams[M ~map[string]any](ms []M) map[string]bool {
+	varying := map[string]bool{}
+	for _, a := range ms {
+		for _, b := range ms {
+			for k, v := range a {
+				if w, ok := b[k]; !ok || FormatValue(v) != FormatValue(w) {
+					varying[k] = true
+				}
+			}
+		}
+	}
+	return varying
+}
+
 // FormatValue prints one parameter value: integral numbers without a
 // decimal point whatever type JSON decoding gave them, strings as they
 // are, nil as null.
