@@ -2,7 +2,9 @@ package algorithms
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -222,11 +224,7 @@ func (p Params) Slug() string {
 	if len(p) == 0 {
 		return "default"
 	}
-	keys := make([]string, 0, len(p))
-	for k := range p {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(p))
 	var b strings.Builder
 	for i, k := range keys {
 		if i > 0 {

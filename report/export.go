@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -249,11 +251,7 @@ func writeConfig(w io.Writer, c benchConfig) {
 
 // nameParams renders parameters as "/key=value" name parts, sorted.
 func nameParams(m map[string]any) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(m))
 	var b strings.Builder
 	for _, k := range keys {
 		b.WriteString("/" + nameValue(k) + "=" + nameValue(result.FormatValue(m[k])))

@@ -2,7 +2,8 @@ package runner
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -113,11 +114,7 @@ func (l *labeler) point(j config.Job, k int, pt result.Point) string {
 
 // spaced renders parameters as "a=1 b=x", sorted by name.
 func spaced(p map[string]any) string {
-	keys := make([]string, 0, len(p))
-	for k := range p {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(p))
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = k + "=" + result.FormatValue(p[k])
