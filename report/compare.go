@@ -18,7 +18,9 @@ type CompareOptions struct {
 	// (or an improvement) when it is also significant; 0 means 0.10.
 	Threshold float64
 	// Alpha is the significance level of the Mann–Whitney test of the two
-	// sides' passes; 0 means 0.05.
+	// sides' passes; 0 means 0.01 (a comparison makes one test per
+	// dataset, algorithm and recall target, some 24 at once, so 0.05 would
+	// let chance through too often).
 	Alpha float64
 	// RecallThreshold is the absolute recall loss at identical parameters
 	// that counts as a regression; 0 means 0.01. Recall does not vary
@@ -46,7 +48,7 @@ func (o CompareOptions) Check() error {
 	case math.IsNaN(o.RecallThreshold) || o.RecallThreshold < 0 || o.RecallThreshold >= 1:
 		return fmt.Errorf("compare: recall threshold %v: want a recall loss in [0, 1)", o.RecallThreshold)
 	case math.IsNaN(o.Alpha) || o.Alpha < 0 || o.Alpha >= 1:
-		return fmt.Errorf("compare: alpha %v: want a significance level in (0, 1) (0 for the default 0.05)", o.Alpha)
+		return fmt.Errorf("compare: alpha %v: want a significance level in (0, 1) (0 for the default 0.01)", o.Alpha)
 	}
 	if o.Clock != "" && o.Clock != ClockWall && o.Clock != ClockCPU {
 		return fmt.Errorf("compare: clock %q: want %s or %s", o.Clock, ClockWall, ClockCPU)
@@ -68,7 +70,7 @@ func (o CompareOptions) threshold() float64 {
 
 func (o CompareOptions) alpha() float64 {
 	if o.Alpha <= 0 {
-		return 0.05
+		return 0.01
 	}
 	return o.Alpha
 }

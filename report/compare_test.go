@@ -191,7 +191,7 @@ func TestCompareNotEnoughSamples(t *testing.T) {
 		if err := c.WriteTable(&buf); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(buf.String(), "not enough samples (a test at p ≤ 0.05 needs at least 4 passes per side") {
+		if !strings.Contains(buf.String(), "not enough samples (a test at p ≤ 0.01 needs at least 5 passes per side") {
 			t.Errorf("%d passes: table does not say why no verdict was given:\n%s", n, buf.String())
 		}
 	}
@@ -200,8 +200,13 @@ func TestCompareNotEnoughSamples(t *testing.T) {
 	if c.TooFew() != 0 || c.Regressions() != 0 {
 		t.Errorf("a 3%% change with one pass: %d too few, %d regressions", c.TooFew(), c.Regressions())
 	}
-	// Four passes a side are enough at 0.05 (2/C(8,4) = 0.029).
+	// Four passes a side are enough at 0.05 (2/C(8,4) = 0.029), not at
+	// the default 0.01.
 	c = mustCompare(t, []result.Result{sweepN("hnsw", 1, 0.01, 4)}, []result.Result{sweepN("hnsw", 0.5, 0.01, 4)}, CompareOptions{})
+	if c.TooFew() != len(c.Levels) {
+		t.Errorf("a halving with 4 passes a side at alpha 0.01: %d of %d levels not enough samples", c.TooFew(), len(c.Levels))
+	}
+	c = mustCompare(t, []result.Result{sweepN("hnsw", 1, 0.01, 4)}, []result.Result{sweepN("hnsw", 0.5, 0.01, 4)}, CompareOptions{Alpha: 0.05})
 	if c.Regressions() != len(c.Levels) {
 		t.Errorf("a halving with 4 passes a side: %d of %d levels are regressions", c.Regressions(), len(c.Levels))
 	}

@@ -28,7 +28,7 @@ type compareFlags struct {
 func (f *compareFlags) register(c *cobra.Command, outHelp string) {
 	f.threshold = 0.10
 	c.Flags().Var(&f.threshold, "threshold", "relative QPS loss that counts as a regression when significant, as a fraction or percentage (0.1 or 10%)")
-	c.Flags().Float64Var(&f.alpha, "alpha", 0.05, "significance level of the Mann–Whitney test of the two sides' passes")
+	c.Flags().Float64Var(&f.alpha, "alpha", 0.01, "significance level of the Mann–Whitney test of the two sides' passes")
 	c.Flags().Float64Var(&f.recallThreshold, "recall-threshold", 0.01, "recall loss at identical parameters that counts as a regression")
 	c.Flags().BoolVar(&f.allowMissing, "allow-missing", false, "do not fail when NEW lacks a dataset or algorithm that BASE has")
 	c.Flags().StringVar(&f.clock, "clock", report.ClockWall, "count QPS per second of wall time (wall) or of the process's CPU time per search thread (cpu: the code's cost, unaffected by other processes)")
@@ -115,7 +115,7 @@ A QPS change is a regression only when NEW is slower by more than
 --threshold AND a two-sided Mann–Whitney U test of the two sides' passes
 is significant at --alpha, so run-to-run noise does not fail a build. When
 the sides have too few passes for the test ever to be significant (fewer
-than 4 each at 0.05), such a row reads "not enough samples" and does not
+than 5 each at 0.01), such a row reads "not enough samples" and does not
 fail. A recall loss at identical parameters larger than --recall-threshold
 is a regression too. A dataset or algorithm that BASE has and NEW lacks
 fails the comparison unless --allow-missing. The exit status is 1 on a
