@@ -3,6 +3,8 @@ package algorithms
 import (
 	"fmt"
 	"math/bits"
+
+	"github.com/annbench/annbench/algorithms/topk"
 )
 
 // Allow is the set of base ids a filtered search may return: a contiguous
@@ -155,4 +157,20 @@ func FilterProbeTarget(n, nlist, nprobe int) int {
 		return n
 	}
 	return int(int64(n) * int64(min(nprobe, nlist)) / int64(nlist))
+}
+
+// ScanAllowed is the exact scan of an allow-set that the inverted-file
+// indexes fall back to: it resets h to keep min(k, allowed) entries,
+// offers every allowed id below n at distance dist(id), and returns how
+// many distances it computed.
+func ScanAllowed(h *topk.Heap, k int, allow *Allow, n int, dist func(id int32) float32) int {
+	h.Reset(min(k, allow.Count()))
+	c := 0
+	allow.Each(func(id int32) {
+		if int(id) < n {
+			h.Push(dist(id), id)
+			c++
+		}
+	})
+	return c
 }

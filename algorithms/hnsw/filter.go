@@ -159,17 +159,10 @@ func (x *Index) scanAllowed(s *scratch, q []float32, k int, allow *algorithms.Al
 			s.top.push(d, id)
 		}
 	}
-	if lo, hi, ok := allow.Range(); ok {
-		for id := lo; id < min(hi, x.n); id++ {
+	allow.Each(func(id int32) {
+		if int(id) < x.n {
 			offer(uint32(id))
 		}
-		return n
-	}
-	for _, id := range allow.IDs() {
-		if int(id) >= x.n {
-			break
-		}
-		offer(uint32(id))
-	}
+	})
 	return n
 }

@@ -77,25 +77,10 @@ func (x *Index) exactAllowed(s *scratch, q []float32, k int, allow *algorithms.A
 	x.posOnce.Do(func() { x.pos = algorithms.Positions(x.ids) })
 	d := x.dim
 	dist := distance.For(x.metric)
-	s.heap.Reset(min(k, allow.Count()))
-	n := 0
-	offer := func(id int32) {
-		if int(id) >= len(x.pos) {
-			return
-		}
+	n := algorithms.ScanAllowed(&s.heap, k, allow, len(x.pos), func(id int32) float32 {
 		p := int(x.pos[id])
-		s.heap.Push(dist(q, x.vectors[p*d:p*d+d]), id)
-		n++
-	}
-	if lo, hi, ok := allow.Range(); ok {
-		for id := lo; id < hi; id++ {
-			offer(int32(id))
-		}
-	} else {
-		for _, id := range allow.IDs() {
-			offer(id)
-		}
-	}
+		return dist(q, x.vectors[p*d:p*d+d])
+	})
 	x.count.Add(int64(n))
 	return s.heap.AppendSorted(dst, nil)
 }

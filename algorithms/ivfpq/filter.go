@@ -97,24 +97,10 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 // vectors are stored in id order.
 func (x *Index) exactAllowed(s *scratch, q []float32, k int, allow *algorithms.Allow, dst []int32) []int32 {
 	d := x.dim
-	n := len(x.vectors) / d
 	dist := distance.For(x.metric)
-	s.exact.Reset(min(k, allow.Count()))
-	c := 0
-	if lo, hi, ok := allow.Range(); ok {
-		for id := lo; id < min(hi, n); id++ {
-			s.exact.Push(dist(q, x.vectors[id*d:id*d+d]), int32(id))
-			c++
-		}
-	} else {
-		for _, id := range allow.IDs() {
-			if int(id) >= n {
-				break
-			}
-			s.exact.Push(dist(q, x.vectors[int(id)*d:int(id)*d+d]), id)
-			c++
-		}
-	}
+	c := algorithms.ScanAllowed(&s.exact, k, allow, len(x.vectors)/d, func(id int32) float32 {
+		return dist(q, x.vectors[int(id)*d:int(id)*d+d])
+	})
 	x.count.Add(int64(c))
 	return s.exact.AppendSorted(dst, nil)
 }

@@ -42,26 +42,10 @@ func (x *Index) exactAllowed(s *scratch, q []float32, k int, allow *algorithms.A
 	x.posOnce.Do(func() { x.pos = algorithms.Positions(x.ids) })
 	d := x.dim
 	dist := distance.For(x.metric)
-	e := &s.exact
-	e.Reset(min(k, allow.Count()))
-	c := 0
-	offer := func(id int32) {
-		if int(id) >= len(x.pos) {
-			return
-		}
+	c := algorithms.ScanAllowed(&s.exact, k, allow, len(x.pos), func(id int32) float32 {
 		p := int(x.pos[id])
-		e.Push(dist(q, x.data[p*d:p*d+d]), id)
-		c++
-	}
-	if lo, hi, ok := allow.Range(); ok {
-		for id := lo; id < hi; id++ {
-			offer(int32(id))
-		}
-	} else {
-		for _, id := range allow.IDs() {
-			offer(id)
-		}
-	}
+		return dist(q, x.data[p*d:p*d+d])
+	})
 	x.count.Add(int64(c))
-	return e.AppendSorted(dst, nil)
+	return s.exact.AppendSorted(dst, nil)
 }
