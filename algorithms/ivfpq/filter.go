@@ -75,20 +75,7 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 			s.heap.Push(d, int32(lo+i))
 		}
 	}
-	if x.rerank > 0 {
-		s.cand = s.heap.AppendSorted(s.cand[:0], nil)
-		for i, pos := range s.cand {
-			s.cand[i] = x.ids[pos]
-		}
-		count += int64(len(s.cand))
-		dst = pq.Rerank(x.metric, q, x.vectors, s.cand, k, &s.exact, dst)
-	} else {
-		dst = s.heap.AppendSorted(dst, nil)
-		for i, pos := range dst {
-			dst[i] = x.ids[pos]
-		}
-	}
-	x.count.Add(count)
+	dst = x.finish(s, q, k, count, dst)
 	x.pool.Put(s)
 	return dst
 }

@@ -55,6 +55,15 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 		s.heap.PushAll(dis, int32(lo))
 		count += int64(hi - lo)
 	}
+	dst = x.finish(s, q, k, count, dst)
+	x.pool.Put(s)
+	return dst
+}
+
+// finish turns the candidate positions in s.heap into the k result ids:
+// re-scored exactly first when rerank > 0. count is the distances computed
+// so far; the re-rank's are added before it is recorded.
+func (x *Index) finish(s *scratch, q []float32, k int, count int64, dst []int32) []int32 {
 	if x.rerank > 0 {
 		s.cand = s.heap.AppendSorted(s.cand[:0], nil)
 		for i, pos := range s.cand {
@@ -69,6 +78,5 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 		}
 	}
 	x.count.Add(count)
-	x.pool.Put(s)
 	return dst
 }
