@@ -2,10 +2,11 @@
 // the dataset, loads the index from the index cache or builds (and
 // caches) it, times passes over the queries in single, batch or parallel
 // mode by the measurement protocol (timing.go, measure.go: warm-up,
-// passes repeated to a minimum length, settings interleaved round-robin),
-// scores recall against the ground truth and writes a result file as soon
-// as an index's sweep is measured, so an interrupted run keeps what it
-// finished and a second run resumes it.
+// passes repeated to a minimum length, the settings of all indexes of a
+// dataset interleaved round-robin: interleave.go), scores recall against
+// the ground truth and writes each result file as soon as its passes are
+// done, so an interrupted run keeps what it finished and a second run
+// resumes it.
 //
 // It owns timing and measurement, the index cache and running; what to
 // run (config files, overrides, parameter grids) is runner/config's, and

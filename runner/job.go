@@ -27,6 +27,13 @@ type jobEnv struct {
 	disp      *display
 	// passes is told of every timed pass of the sweep in progress.
 	passes algorithms.Progress
+	// held are the calibrated sweeps of built-in indexes whose timed
+	// passes wait to be interleaved (see hold and flush).
+	held heldSweeps
+	// freeRSS is the resident set before the last build that ran with no
+	// index held: what PeakRSS and RSSBefore of a later build are brought
+	// back to.
+	freeRSS int64
 	// fingerprint is the dataset's content fingerprint, part of every
 	// result's identity.
 	fingerprint string
@@ -56,7 +63,7 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) ([]string, error) {
 		paths []string
 	)
 	defer func() {
-		if c, ok := idx.(io.Closer); ok {
+		if c, ok := idx.(io.Closer); ok && !e.held.has(idx) {
 			c.Close() // an adapter process ends with its job
 		}
 	}()
@@ -97,7 +104,14 @@ func (e *jobEnv) run(ctx context.Context, job config.Job) ([]string, error) {
 			paths = paths[:len(paths)-1]
 			continue
 		}
-		if err := e.runWorkload(ctx, job, w, wlabel, idx, build, path, todo, res); err != nil {
+		sw := e.newSweep(job, w, wlabel, idx, build, path, todo, res)
+		if st, ok := idx.(algorithms.SelfTimer); ok {
+			if err := e.runSelfTimed(ctx, sw, st); err != nil {
+				return paths, err
+			}
+			continue
+		}
+		if err := e.hold(ctx, sw); err != nil {
 			return paths, err
 		}
 	}
@@ -144,16 +158,16 @@ func (e *jobEnv) threads() int {
 	return e.cfg.Threads
 }
 
-// runWorkload measures the pending query settings todo of job under
-// workload w with the built index and writes them into the result file at
-// path, beside the points of res (the file on disk, or nil).
-func (e *jobEnv) runWorkload(ctx context.Context, job config.Job, w *workload, label string, idx algorithms.Index, build result.Build,
-	path string, todo []algorithms.Params, res *result.Result) error {
+// newSweep prepares the measurement of the pending query settings todo of
+// job under workload w with the built index: the result it goes to (res,
+// the file on disk, or a new one), a searcher filtered as w says, and
+// w's scorer.
+func (e *jobEnv) newSweep(job config.Job, w *workload, label string, idx algorithms.Index, build result.Build,
+	path string, todo []algorithms.Params, res *result.Result) *sweep {
 	cfg, ds := e.cfg, e.ds
-	threads := e.threads()
-	name, tag := e.names.job(job), ""
+	sw := &sweep{job: job, w: w, label: label, name: e.names.job(job), idx: idx, build: build, path: path, todo: todo}
 	if w.filtered() {
-		tag = " [" + w.id() + "]"
+		sw.tag = " [" + w.id() + "]"
 	}
 	if res == nil {
 		id := e.identity(job, w)
@@ -164,35 +178,57 @@ func (e *jobEnv) runWorkload(ctx context.Context, job config.Job, w *workload, l
 			res.Holdout = &result.Holdout{Count: h.Count, Seed: h.Seed, RowsSHA256: h.RowsSHA256()}
 		}
 	}
-	// Points already in the file keep their own trials, version and
-	// machine; only the new ones are stamped with this run's.
 	res.Build = build
 	res.IndexDefaults = job.Algorithm.Params.Defaults(algorithms.IndexTime)
-	machineID := res.AddMachine(e.machine)
-	s := newSearcher(idx, ds.Query, cfg.K, cfg.Mode, threads)
-	tr := e.truth
+	sw.res = res
+	sw.s = newSearcher(idx, ds.Query, cfg.K, cfg.Mode, e.threads())
+	sw.tr = e.truth
 	if w.filtered() {
-		post := s.filter(w.allow)
+		post := sw.s.filter(w.allow)
 		_, selfTimed := idx.(algorithms.SelfTimer)
 		res.Filter = &result.Filter{ID: w.id(), Kind: w.spec.Kind, Selectivity: w.selectivity, ShortQueries: w.short, PostFilter: post && !selfTimed}
-		tr = w.scorer
+		sw.tr = w.scorer
 		if post && !selfTimed {
-			fmt.Fprintf(e.log, "%s%s: %s has no filtered search: post-filtering (over-fetch %g×k/selectivity)\n", name, tag, job.Algorithm.Name, algorithms.PostFilterOverfetch)
+			fmt.Fprintf(e.log, "%s%s: %s has no filtered search: post-filtering (over-fetch %g×k/selectivity)\n", sw.name, sw.tag, job.Algorithm.Name, algorithms.PostFilterOverfetch)
 		}
 	}
-	e.passes = e.disp.beginTask(name + tag)
-	e.passes.Stage("timed passes", int64(protocolOf(cfg).trials*len(todo)))
+	return sw
+}
+
+// runSelfTimed measures sw, whose index times its own passes, at once,
+// and writes its points. An adapter that fails after finishing some
+// settings has those points written before the error is returned.
+func (e *jobEnv) runSelfTimed(ctx context.Context, sw *sweep, st algorithms.SelfTimer) error {
+	e.passes = e.disp.beginTask(sw.name + sw.tag)
+	e.passes.Stage("timed passes", int64(protocolOf(e.cfg).trials*len(sw.todo)))
 	var pts []result.Point
-	err := ds.CheckFiles()
+	err := e.ds.CheckFiles()
 	if err == nil {
-		if gerr := mapped.Guard(func() { pts, err = e.measureSweep(ctx, idx, s, tr, todo) }); gerr != nil {
+		if gerr := mapped.Guard(func() { pts, err = e.selfTimedSweep(ctx, sw.idx, st, sw.s, sw.tr, protocolOf(e.cfg), sw.todo) }); gerr != nil {
 			err = gerr
 		}
 	}
 	e.disp.endTask()
 	if err != nil && len(pts) == 0 {
-		return fmt.Errorf("%s: %w", label, err)
+		return fmt.Errorf("%s: %w", sw.label, err)
 	}
+	if werr := e.finish(sw, pts); werr != nil {
+		return werr
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w (%d finished points kept in %s)", sw.label, err, len(pts), sw.path)
+	}
+	return nil
+}
+
+// finish stores the measured points pts of sw in its result beside the
+// points kept from disk, writes the result file and logs one line per
+// point.
+func (e *jobEnv) finish(sw *sweep, pts []result.Point) error {
+	cfg, res := e.cfg, sw.res
+	// Points already in the file keep their own trials, version and
+	// machine; only the new ones are stamped with this run's.
+	machineID := res.AddMachine(e.machine)
 	for _, pt := range pts {
 		if pt.External != nil && pt.External.Filter == "post" && res.Filter != nil {
 			res.Filter.PostFilter = true // the adapter post-filtered inside its timed loop
@@ -205,17 +241,14 @@ func (e *jobEnv) runWorkload(ctx context.Context, job config.Job, w *workload, l
 		}
 	}
 	res.Finished = time.Now().UTC()
-	if werr := result.Write(path, res); werr != nil {
-		return werr
-	}
-	if err != nil { // a self-timed sweep failed after finishing some points
-		return fmt.Errorf("%s: %w (%d finished points kept in %s)", label, err, len(pts), path)
+	if err := result.Write(sw.path, res); err != nil {
+		return err
 	}
 	e.disp.pointsFinished(len(pts))
 	for _, pt := range pts {
-		line := e.names.point(job, cfg.K, pt) + tag
+		line := e.names.point(sw.job, cfg.K, pt) + sw.tag
 		if e.opt.Verbose && len(pt.PassRepeats) > 0 {
-			line += fmt.Sprintf("  (%d passes of %d×%d queries)", len(pt.PassQPS), pt.PassRepeats[0], ds.Query.Rows)
+			line += fmt.Sprintf("  (%d passes of %d×%d queries)", len(pt.PassQPS), pt.PassRepeats[0], e.ds.Query.Rows)
 		}
 		if e.opt.Verbose && pt.QPSCI != nil {
 			line += fmt.Sprintf("  QPS interval [%.0f–%.0f]", pt.QPSCI.Lo, pt.QPSCI.Hi)
@@ -266,6 +299,9 @@ func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) 
 		pr.SetProgress(e.disp.beginTask(name))
 	}
 	mem := openRSSWindow()
+	if len(e.held.idx) == 0 {
+		e.freeRSS = mem.before
+	}
 	start = time.Now()
 	err = idx.Build(ctx, ds.Base)
 	e.disp.endTask()
@@ -277,6 +313,11 @@ func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) 
 	}
 	b = result.Build{Seconds: time.Since(start).Seconds()}
 	b.PeakRSS, b.RSSBefore, b.PeakRSSScope = mem.peak()
+	if held := b.RSSBefore - e.freeRSS; len(e.held.idx) > 0 && e.freeRSS > 0 && held > 0 && b.PeakRSSScope == rssBuild {
+		// Indexes held for interleaved timing are resident too: leave
+		// them out, as if this index had been built alone.
+		b.PeakRSS, b.RSSBefore = b.PeakRSS-held, b.RSSBefore-held
+	}
 	if m, ok := idx.(algorithms.ProcessMemory); ok {
 		// The index lives in another process.
 		b.PeakRSS, b.RSSBefore, b.PeakRSSScope = m.PeakRSS(), 0, rssAdapter

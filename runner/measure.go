@@ -7,6 +7,7 @@ import (
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/score"
+	"github.com/annbench/annbench/runner/config"
 	"github.com/annbench/annbench/runner/result"
 	"github.com/annbench/annbench/runner/stats"
 )
@@ -41,79 +42,114 @@ func setQuery(idx algorithms.Index, qp algorithms.Params) error {
 	return nil
 }
 
-// measureSweep measures the query settings qps of one index:
-//
-//  1. warm-up and calibration, setting by setting (protocol.calibrate):
-//     each setting's passes repeat the query set often enough to last
-//     the minimum pass time;
-//  2. protocol.trials rounds; each round times one pass of every setting,
-//     round-robin (starting one setting later each round), so a slow
-//     stretch of the machine hits every setting alike rather than one.
-//     Before every pass the setting's query parameters are set, garbage
-//     collected and the machine left to settle;
-//  3. the results of each setting's first timed pass are scored.
-//
-// It returns one point per setting, in the order of qps, scored by tr.
-//
-// An index that times itself (algorithms.SelfTimer: a library adapter in
-// another process) is measured by selfTimedSweep instead, and on failure
-// the points of the settings finished before it are returned with the
-// error.
-func (e *jobEnv) measureSweep(ctx context.Context, idx algorithms.Index, s *searcher, tr *score.Truth, qps []algorithms.Params) ([]result.Point, error) {
+// sweep is the measurement of one job under one workload: the query
+// settings still to measure, the searcher and scorer they use, and the
+// result file their points go to.
+type sweep struct {
+	job   config.Job
+	w     *workload
+	label string // names the sweep in errors
+	name  string // names the job in log lines
+	tag   string // " [workload]" for filtered workloads
+	idx   algorithms.Index
+	build result.Build
+	path  string
+	res   *result.Result // the file on disk (its kept points) or a new one
+	s     *searcher
+	tr    *score.Truth
+	todo  []algorithms.Params
+	sets  []*setting
+}
+
+// calibrate is the warm-up of every setting of sw, setting by setting
+// (protocol.calibrate): it fixes how often each setting's timed passes
+// repeat the query set to last the minimum pass time.
+func (e *jobEnv) calibrate(ctx context.Context, sw *sweep) error {
 	p := protocolOf(e.cfg)
-	if st, ok := idx.(algorithms.SelfTimer); ok {
-		return e.selfTimedSweep(ctx, idx, st, s, tr, p, qps)
-	}
-	sets := make([]*setting, len(qps))
-	for i, qp := range qps {
-		sets[i] = &setting{qp: qp}
-		if err := setQuery(idx, qp); err != nil {
-			return nil, err
+	sw.sets = make([]*setting, len(sw.todo))
+	for i, qp := range sw.todo {
+		sw.sets[i] = &setting{qp: qp}
+		if err := setQuery(sw.idx, qp); err != nil {
+			return err
 		}
-		n, err := p.calibrate(ctx, s)
+		n, err := p.calibrate(ctx, sw.s)
 		if err != nil {
-			return nil, fmt.Errorf("%s: warm-up: %w", qp.Slug(), err)
+			return fmt.Errorf("%s: warm-up: %w", qp.Slug(), err)
 		}
-		sets[i].repeats = n
+		sw.sets[i].repeats = n
 	}
-	counter, counts := idx.(algorithms.Counter)
-	nq := s.queries.Rows
+	return nil
+}
+
+// timeRounds times the calibrated settings of all sweeps in
+// protocol.trials rounds. Each round times one pass of every setting of
+// every sweep, round-robin across indexes (starting one setting later
+// each round), so a slow stretch of the machine - on a shared machine
+// they last seconds - hits every setting of every index alike rather
+// than the one index that happened to be measured then. Before every pass
+// the setting's query parameters are set, garbage collected and the
+// machine left to settle. The results of each setting's first timed pass
+// are scored. It returns the points of each sweep, in the order of its
+// settings.
+func (e *jobEnv) timeRounds(ctx context.Context, sweeps []*sweep) ([][]result.Point, error) {
+	type slot struct {
+		sw *sweep
+		st *setting
+	}
+	var slots []slot
+	for _, sw := range sweeps {
+		for _, st := range sw.sets {
+			slots = append(slots, slot{sw, st})
+		}
+	}
+	p := protocolOf(e.cfg)
 	for t := 0; t < p.trials; t++ {
-		for j := range sets {
-			st := sets[(j+t)%len(sets)]
-			if err := setQuery(idx, st.qp); err != nil {
-				return nil, err
-			}
-			p.settleDown()
-			if counts {
-				counter.ResetDistanceCount()
-			}
-			cpu0, cpuOK := processCPU()
-			d, err := s.repeatPass(ctx, st.repeats, &st.lat)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", st.qp.Slug(), err)
-			}
-			if cpu1, ok := processCPU(); ok && cpuOK {
-				st.cpu = append(st.cpu, (cpu1 - cpu0).Seconds())
-			}
-			if counts {
-				st.dist += float64(counter.DistanceCount())
-			}
-			st.seconds = append(st.seconds, d.Seconds())
-			st.qps = append(st.qps, float64(nq*st.repeats)/d.Seconds())
-			algorithms.OrNoProgress(e.passes).Done(1)
-			if t == 0 {
-				if err := e.scoreInto(tr, &st.point, s.snapshot()); err != nil {
-					return nil, err
-				}
+		for j := range slots {
+			sl := slots[(j+t)%len(slots)]
+			if err := e.timePass(ctx, sl.sw, sl.st, p, t == 0); err != nil {
+				return nil, fmt.Errorf("%s: %w", sl.sw.label, err)
 			}
 		}
 	}
-	out := make([]result.Point, len(sets))
-	for i, st := range sets {
-		out[i] = st.summarize(nq, counts)
+	out := make([][]result.Point, len(sweeps))
+	for i, sw := range sweeps {
+		_, counts := sw.idx.(algorithms.Counter)
+		for _, st := range sw.sets {
+			out[i] = append(out[i], st.summarize(sw.s.queries.Rows, counts))
+		}
 	}
 	return out, nil
+}
+
+// timePass times one pass of setting st of sw and, for the first pass,
+// scores its results.
+func (e *jobEnv) timePass(ctx context.Context, sw *sweep, st *setting, p protocol, first bool) error {
+	if err := setQuery(sw.idx, st.qp); err != nil {
+		return err
+	}
+	p.settleDown()
+	counter, counts := sw.idx.(algorithms.Counter)
+	if counts {
+		counter.ResetDistanceCount()
+	}
+	cpu0, cpuOK := processCPU()
+	d, err := sw.s.repeatPass(ctx, st.repeats, &st.lat)
+	if err != nil {
+		return fmt.Errorf("%s: %w", st.qp.Slug(), err)
+	}
+	if cpu1, ok := processCPU(); ok && cpuOK {
+		st.cpu = append(st.cpu, (cpu1 - cpu0).Seconds())
+	}
+	if counts {
+		st.dist += float64(counter.DistanceCount())
+	}
+	st.seconds = append(st.seconds, d.Seconds())
+	st.qps = append(st.qps, float64(sw.s.queries.Rows*st.repeats)/d.Seconds())
+	algorithms.OrNoProgress(e.passes).Done(1)
+	if first {
+		return e.scoreInto(sw.tr, &st.point, sw.s.snapshot())
+	}
+	return nil
 }
 
 // scoreInto scores results (one id list per query) with tr, the run's one

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -24,6 +26,9 @@ type tunedIndex struct {
 	n, shift int
 	log      []string
 	searches map[string]int
+	// trace, when set, receives every SetQuery as "<name> <slug>".
+	trace *[]string
+	name  string
 }
 
 func (x *tunedIndex) Build(ctx context.Context, base vector.Matrix) error {
@@ -34,6 +39,9 @@ func (x *tunedIndex) Build(ctx context.Context, base vector.Matrix) error {
 func (x *tunedIndex) SetQuery(p algorithms.Params) error {
 	x.shift = p.Int("shift", 0)
 	x.log = append(x.log, p.Slug())
+	if x.trace != nil {
+		*x.trace = append(*x.trace, x.name+" "+p.Slug())
+	}
 	return nil
 }
 
@@ -182,5 +190,100 @@ func TestPassCPUTime(t *testing.T) {
 	}
 	if sum <= 0 {
 		t.Errorf("no CPU time used in three passes of searching: %v", p.PassCPUSeconds)
+	}
+}
+
+// tracedJobs are two tuned jobs (indexes a and b, settings shift 0 and 1)
+// that log their SetQuery calls into one trace.
+func tracedJobs(t *testing.T, trace *[]string) []config.Job {
+	var jobs []config.Job
+	for _, name := range []string{"a", "b"} {
+		var idx *tunedIndex
+		j := tunedJob(t, &idx, 0, 1)
+		next := j.Algorithm.New
+		j.Algorithm.New = func(m vector.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
+			x, err := next(m, dim, p)
+			idx.trace, idx.name = trace, name
+			return x, err
+		}
+		j.Index = algorithms.Params{"v": name}
+		jobs = append(jobs, j)
+	}
+	return jobs
+}
+
+func TestPassesInterleaveAcrossIndexes(t *testing.T) {
+	cfg := testConfig(t, config.ModeSingle, 1)
+	cfg.Trials, cfg.Cache = 2, ""
+	ds := testDataset(300, 20, 8, vector.L2)
+	var trace []string
+	var log strings.Builder
+	paths, err := Run(context.Background(), &config.Plan{Config: cfg, Jobs: tracedJobs(t, &trace)}, Options{Open: opener(ds), Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each index is calibrated after its build; then two rounds time one
+	// pass of every setting of both indexes, the second starting one
+	// setting later.
+	want := []string{"a shift=0", "a shift=1", "b shift=0", "b shift=1",
+		"a shift=0", "a shift=1", "b shift=0", "b shift=1",
+		"a shift=1", "b shift=0", "b shift=1", "a shift=0"}
+	if !slices.Equal(trace, want) {
+		t.Errorf("SetQuery order\n got %v\nwant %v", trace, want)
+	}
+	if !strings.Contains(log.String(), "timing 4 query settings of 2 indexes together: 2 rounds") {
+		t.Errorf("log does not announce the interleaved rounds:\n%s", log.String())
+	}
+	if len(paths) != 2 {
+		t.Fatalf("paths %v, want 2", paths)
+	}
+	for _, p := range paths {
+		r, err := result.Read(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Points) != 2 || r.Points[0].Recall != 1 || r.Points[1].Recall >= 0.5 {
+			t.Errorf("%s: points %+v; want shift=0 exact and shift=1 not", p, r.Points)
+		}
+	}
+}
+
+// TestInterleaveBudget checks that indexes beyond the memory budget are
+// not held: the sweeps held so far are measured before the next index's
+// warm-up.
+func TestInterleaveBudget(t *testing.T) {
+	old := interleaveBudget
+	interleaveBudget = func() int64 { return -1 }
+	defer func() { interleaveBudget = old }()
+	cfg := testConfig(t, config.ModeSingle, 1)
+	cfg.Trials, cfg.Cache = 2, ""
+	ds := testDataset(300, 20, 8, vector.L2)
+	var trace []string
+	if _, err := Run(context.Background(), &config.Plan{Config: cfg, Jobs: tracedJobs(t, &trace)}, Options{Open: opener(ds)}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"a shift=0", "a shift=1", "a shift=0", "a shift=1", "a shift=1", "a shift=0",
+		"b shift=0", "b shift=1", "b shift=0", "b shift=1", "b shift=1", "b shift=0"}
+	if !slices.Equal(trace, want) {
+		t.Errorf("SetQuery order\n got %v\nwant %v", trace, want)
+	}
+}
+
+func TestMemTotal(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good")
+	os.WriteFile(good, []byte("MemFree:  10 kB\nMemTotal:       24576000 kB\n"), 0o644)
+	if n, err := memTotal(good); err != nil || n != 24576000<<10 {
+		t.Errorf("memTotal = %d, %v; want %d", n, err, int64(24576000)<<10)
+	}
+	bad := filepath.Join(dir, "bad")
+	os.WriteFile(bad, []byte("MemTotal: lots\n"), 0o644)
+	if _, err := memTotal(bad); err == nil || !strings.Contains(err.Error(), "MemTotal") {
+		t.Errorf("memTotal of a bad line: %v; want an error naming MemTotal", err)
+	}
+	none := filepath.Join(dir, "none")
+	os.WriteFile(none, []byte("MemFree: 1 kB\n"), 0o644)
+	if _, err := memTotal(none); err == nil {
+		t.Error("memTotal without a MemTotal line: no error")
 	}
 }

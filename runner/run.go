@@ -48,11 +48,16 @@ type Options struct {
 // other setups never replace it). Before any work it refuses an output
 // directory that is, contains or lies inside the cache directory, and
 // takes the output directory's lock (result.LockDir), so a second run
-// into the same directory refuses at start. An index's points are on disk
-// as soon as its sweep is measured (the sweep's passes are interleaved, so
-// its points finish together), so a cancelled context (Ctrl-C) loses only
-// the sweep in progress. It returns the paths of the result files written
-// or kept.
+// into the same directory refuses at start.
+//
+// The timed passes of all built-in indexes of a dataset are taken in the
+// same rounds (timeRounds), so a slow stretch of the machine hits every
+// index alike; their indexes stay in memory until then, up to half of
+// the machine's memory (beyond it, the sweeps held so far are measured
+// first). Their points are written when the rounds end, so a cancelled
+// context (Ctrl-C) loses the points of the dataset in progress; library
+// adapters, which time their own passes, are measured and written index
+// by index. It returns the paths of the result files written or kept.
 func Run(ctx context.Context, plan *config.Plan, opt Options) ([]string, error) {
 	if opt.Open == nil {
 		return nil, errors.New("run: no dataset opener")
@@ -133,6 +138,10 @@ func Run(ctx context.Context, plan *config.Plan, opt Options) ([]string, error) 
 				ds.Close()
 				return paths, err
 			}
+		}
+		if err := env.flush(ctx); err != nil {
+			ds.Close()
+			return paths, err
 		}
 		ds.Close()
 	}

@@ -99,7 +99,9 @@ type Build struct {
 	// PeakRSS is the peak resident set size during the build, in bytes:
 	// of the whole process, but with the high-water mark reset before the
 	// build (PeakRSSScope "build"), so it holds the data, this index and
-	// its build scratch, not an earlier, larger index; "process" where the
+	// its build scratch, not an earlier, larger index (nor the indexes
+	// held in memory for interleaved timing, whose resident memory is
+	// left out of PeakRSS and RSSBefore); "process" where the
 	// mark cannot be reset (since the process started); "adapter" for an
 	// external adapter's own process.
 	PeakRSS int64 `json:"peak_rss"`
