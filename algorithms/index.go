@@ -12,7 +12,9 @@ package algorithms
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"sync/atomic"
 
 	"github.com/annbench/annbench/datasets/vector"
 )
@@ -65,6 +67,21 @@ type Counter interface {
 	ResetDistanceCount()
 }
 
+// DistanceCounter is the Counter an index embeds: its searches add what
+// they computed with AddDistances, from any goroutine.
+type DistanceCounter struct{ n atomic.Int64 }
+
+var _ Counter = (*DistanceCounter)(nil)
+
+// AddDistances counts n more distance computations.
+func (c *DistanceCounter) AddDistances(n int64) { c.n.Add(n) }
+
+// DistanceCount returns the distances computed since the last reset.
+func (c *DistanceCounter) DistanceCount() int64 { return c.n.Load() }
+
+// ResetDistanceCount sets the distance count to zero.
+func (c *DistanceCounter) ResetDistanceCount() { c.n.Store(0) }
+
 // BatchSearcher is implemented by indexes with a faster path for many
 // queries at once (blocked computation). SearchBatch writes the results of
 // query i to dst[i*k : i*k+k], padding missing results with -1, using up to
@@ -80,6 +97,31 @@ type BatchSearcher interface {
 type Trainer interface {
 	SetTrainingData(train vector.Matrix)
 }
+
+// TrainingSplit is the Trainer an index embeds: it keeps the split the
+// runner hands over until Build has used it.
+type TrainingSplit struct{ train vector.Matrix }
+
+var _ Trainer = (*TrainingSplit)(nil)
+
+// SetTrainingData makes Build train on train (a learn split) instead of
+// the base. train is used only during Build.
+func (t *TrainingSplit) SetTrainingData(train vector.Matrix) { t.train = train }
+
+// TrainingData returns the split SetTrainingData set, or base when none
+// was set. A split whose dimension is not dim is an error.
+func (t *TrainingSplit) TrainingData(base vector.Matrix, dim int) (vector.Matrix, error) {
+	if t.train.Rows == 0 {
+		return base, nil
+	}
+	if t.train.Dim != dim {
+		return vector.Matrix{}, fmt.Errorf("training data dimension %d, index dimension %d", t.train.Dim, dim)
+	}
+	return t.train, nil
+}
+
+// DropTrainingData forgets the split; Build calls it once it has trained.
+func (t *TrainingSplit) DropTrainingData() { t.train = vector.Matrix{} }
 
 // TimedRequest describes the timed passes a SelfTimer runs.
 type TimedRequest struct {

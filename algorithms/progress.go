@@ -19,6 +19,17 @@ type ProgressReporter interface {
 	SetProgress(p Progress)
 }
 
+// BuildProgress is the ProgressReporter an index embeds.
+type BuildProgress struct{ p Progress }
+
+var _ ProgressReporter = (*BuildProgress)(nil)
+
+// SetProgress makes Build report to p.
+func (b *BuildProgress) SetProgress(p Progress) { b.p = p }
+
+// Progress returns what SetProgress set, NoProgress when it was not called.
+func (b *BuildProgress) Progress() Progress { return OrNoProgress(b.p) }
+
 // NoProgress is a Progress that discards every report: the value an index
 // reports to when nobody called SetProgress.
 var NoProgress Progress = noProgress{}

@@ -201,7 +201,7 @@ func (x *Index) SearchBatch(ctx context.Context, queries vector.Matrix, k, threa
 	if err != nil {
 		return fmt.Errorf("flat: batch search: %w", err)
 	}
-	x.count.Add(int64(queries.Rows) * int64(x.v.n))
+	x.AddDistances(int64(queries.Rows) * int64(x.v.n))
 	return nil
 }
 

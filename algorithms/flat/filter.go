@@ -24,11 +24,11 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 			s.heap.Reset(min(k, hi-lo))
 			x.scan(q, s, lo, hi)
 			dst = s.heap.AppendSorted(dst, nil)
-			x.count.Add(int64(hi - lo))
+			x.AddDistances(int64(hi - lo))
 		}
 	} else if ids := allow.IDs(); len(ids) > 0 {
 		s.heap.Reset(min(k, len(ids)))
-		x.count.Add(int64(x.scanIDs(q, s, ids)))
+		x.AddDistances(int64(x.scanIDs(q, s, ids)))
 		dst = s.heap.AppendSorted(dst, nil)
 	}
 	x.pool.Put(s)

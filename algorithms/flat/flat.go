@@ -27,7 +27,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/distance"
@@ -59,8 +58,8 @@ type Index struct {
 	metric vector.Metric
 	dim    int
 	v      vectors
-	count  atomic.Int64
-	pool   sync.Pool // *scratch
+	algorithms.DistanceCounter
+	pool sync.Pool // *scratch
 }
 
 var (
@@ -69,7 +68,6 @@ var (
 	_ algorithms.Saver         = (*Index)(nil)
 	_ algorithms.Loader        = (*Index)(nil)
 	_ algorithms.Sizer         = (*Index)(nil)
-	_ algorithms.Counter       = (*Index)(nil)
 )
 
 // ScanRows is the number of base vectors Search hands to one call of the
@@ -124,7 +122,7 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 	x.scan(q, s, 0, x.v.n)
 	dst = s.heap.AppendSorted(dst, nil)
 	x.pool.Put(s)
-	x.count.Add(int64(x.v.n))
+	x.AddDistances(int64(x.v.n))
 	return dst
 }
 
@@ -173,9 +171,3 @@ func (x *Index) scan(q []float32, s *scratch, from, to int) {
 func (x *Index) SizeBytes() int64 {
 	return int64(len(x.v.head)+len(x.v.tail)+len(x.v.perm)+len(x.v.norms))*4 + int64(len(x.v.bytes))
 }
-
-// DistanceCount returns the distances computed since the last reset.
-func (x *Index) DistanceCount() int64 { return x.count.Load() }
-
-// ResetDistanceCount sets the distance count to zero.
-func (x *Index) ResetDistanceCount() { x.count.Store(0) }

@@ -53,7 +53,7 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	x.upper = make([]uint32, total)
 	x.entry, x.maxLevel = 0, int(levels[0])
 
-	b := &builder{x: x, locks: make([]sync.Mutex, n), entry: 0, maxLevel: int(levels[0]), progress: algorithms.OrNoProgress(x.progress)}
+	b := &builder{x: x, locks: make([]sync.Mutex, n), entry: 0, maxLevel: int(levels[0]), progress: x.Progress()}
 	b.progress.Stage("insert", int64(n))
 	threads := x.cfg.Threads
 	if threads == 0 {

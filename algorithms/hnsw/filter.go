@@ -80,7 +80,7 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 		dst[i] = int32(s.top.pop().id)
 	}
 	x.pool.Put(s)
-	x.count.Add(int64(cnt))
+	x.AddDistances(int64(cnt))
 	return dst
 }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"sync"
-	"sync/atomic"
 	"unsafe"
 
 	"github.com/annbench/annbench/algorithms"
@@ -42,20 +41,17 @@ type Index struct {
 	entry    uint32
 	maxLevel int
 
-	count atomic.Int64
-	pool  sync.Pool
-	// progress receives Build's progress (vectors inserted).
-	progress algorithms.Progress
+	algorithms.DistanceCounter // Search's distances; Build's are not counted
+	pool                       sync.Pool
+	algorithms.BuildProgress   // vectors inserted
 }
 
 var (
-	_ algorithms.Index            = (*Index)(nil)
-	_ algorithms.QueryTuner       = (*Index)(nil)
-	_ algorithms.Saver            = (*Index)(nil)
-	_ algorithms.Loader           = (*Index)(nil)
-	_ algorithms.Sizer            = (*Index)(nil)
-	_ algorithms.ProgressReporter = (*Index)(nil)
-	_ algorithms.Counter          = (*Index)(nil)
+	_ algorithms.Index      = (*Index)(nil)
+	_ algorithms.QueryTuner = (*Index)(nil)
+	_ algorithms.Saver      = (*Index)(nil)
+	_ algorithms.Loader     = (*Index)(nil)
+	_ algorithms.Sizer      = (*Index)(nil)
 )
 
 // New returns an empty HNSW index for dim-dimensional vectors compared
@@ -120,13 +116,6 @@ func (x *Index) SizeBytes() int64 {
 		int64(len(x.upperOff))*4 + int64(len(x.levels))
 }
 
-// DistanceCount returns the distances computed by Search since the last
-// reset; Build's distances are not counted.
-func (x *Index) DistanceCount() int64 { return x.count.Load() }
-
-// ResetDistanceCount sets the distance count to zero.
-func (x *Index) ResetDistanceCount() { x.count.Store(0) }
-
 // Len returns the number of indexed vectors.
 func (x *Index) Len() int { return x.n }
 
@@ -156,6 +145,3 @@ func (s *scratch) idBuf(n int) []uint32 {
 	}
 	return s.ids[:n]
 }
-
-// SetProgress makes Build report the vectors inserted to p.
-func (x *Index) SetProgress(p algorithms.Progress) { x.progress = p }

@@ -40,7 +40,7 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 		dst[i] = int32(s.top.pop().id)
 	}
 	x.pool.Put(s)
-	x.count.Add(int64(cnt))
+	x.AddDistances(int64(cnt))
 	return dst
 }
 

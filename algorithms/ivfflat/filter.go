@@ -67,7 +67,7 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 		}
 	}
 	dst = s.heap.AppendSorted(dst, nil)
-	x.count.Add(count)
+	x.AddDistances(count)
 	x.pool.Put(s)
 	return dst
 }
@@ -81,6 +81,6 @@ func (x *Index) exactAllowed(s *scratch, q []float32, k int, allow *algorithms.A
 		p := int(x.pos[id])
 		return dist(q, x.vectors[p*d:p*d+d])
 	})
-	x.count.Add(int64(n))
+	x.AddDistances(int64(n))
 	return s.heap.AppendSorted(dst, nil)
 }

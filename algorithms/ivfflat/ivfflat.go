@@ -14,7 +14,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/kmeans"
@@ -92,21 +91,18 @@ type Index struct {
 	pos     []int32
 	posOnce sync.Once
 
-	train    vector.Matrix
-	progress algorithms.Progress // Build's progress, see SetProgress
-	count    atomic.Int64
-	pool     sync.Pool
+	algorithms.TrainingSplit
+	algorithms.BuildProgress
+	algorithms.DistanceCounter // coarse distances included
+	pool                       sync.Pool
 }
 
 var (
-	_ algorithms.Index            = (*Index)(nil)
-	_ algorithms.QueryTuner       = (*Index)(nil)
-	_ algorithms.Saver            = (*Index)(nil)
-	_ algorithms.Loader           = (*Index)(nil)
-	_ algorithms.ProgressReporter = (*Index)(nil)
-	_ algorithms.Sizer            = (*Index)(nil)
-	_ algorithms.Counter          = (*Index)(nil)
-	_ algorithms.Trainer          = (*Index)(nil)
+	_ algorithms.Index      = (*Index)(nil)
+	_ algorithms.QueryTuner = (*Index)(nil)
+	_ algorithms.Saver      = (*Index)(nil)
+	_ algorithms.Loader     = (*Index)(nil)
+	_ algorithms.Sizer      = (*Index)(nil)
 )
 
 // New returns an empty IVF-Flat index for dim-dimensional vectors.
@@ -119,10 +115,6 @@ func New(metric vector.Metric, dim int, cfg Config) (*Index, error) {
 	x.pool.New = func() any { return new(scratch) }
 	return x, nil
 }
-
-// SetTrainingData makes Build run k-means on train (a learn split) instead
-// of the base. train is used only during Build.
-func (x *Index) SetTrainingData(train vector.Matrix) { x.train = train }
 
 // Build trains the coarse quantizer and files every base vector in the
 // list of its nearest centroid.
@@ -137,15 +129,12 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	if base.Rows == 0 {
 		return nil
 	}
-	train := base
-	if x.train.Rows > 0 {
-		if x.train.Dim != x.dim {
-			return fmt.Errorf("ivfflat: training data dimension %d, index dimension %d", x.train.Dim, x.dim)
-		}
-		train = x.train
+	train, err := x.TrainingData(base, x.dim)
+	if err != nil {
+		return fmt.Errorf("ivfflat: %w", err)
 	}
 	train = kmeans.Sample(train, x.cfg.TrainingSampleSize, x.cfg.Seed)
-	p := algorithms.OrNoProgress(x.progress)
+	p := x.Progress()
 	coarse, err := TrainCoarse(ctx, train, x.cfg.NList, x.metric, x.cfg.Seed, x.cfg.Iterations, p)
 	if err != nil {
 		return fmt.Errorf("ivfflat: %w", err)
@@ -161,7 +150,7 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	}
 	x.coarse, x.offsets, x.ids, x.vectors = coarse, offsets, order, vectors
 	x.maxList = maxListLen(offsets)
-	x.train = vector.Matrix{}
+	x.DropTrainingData()
 	return ctx.Err()
 }
 
@@ -211,13 +200,6 @@ func (x *Index) SizeBytes() int64 {
 	return 4*int64(len(x.coarse.Centroids.Data)+len(x.coarse.norms)+len(x.ids)+len(x.vectors)) + 8*int64(len(x.offsets))
 }
 
-// DistanceCount returns the distances computed since the last reset, the
-// coarse ones included.
-func (x *Index) DistanceCount() int64 { return x.count.Load() }
-
-// ResetDistanceCount sets the distance count to zero.
-func (x *Index) ResetDistanceCount() { x.count.Store(0) }
-
 // scratch is the per-search working memory, recycled through a sync.Pool.
 type scratch struct {
 	coarse []float32
@@ -240,7 +222,3 @@ func (s *scratch) fit(nlist, nprobe, maxList int) {
 		s.ldist = make([]float32, nprobe)
 	}
 }
-
-// SetProgress makes Build report k-means iterations and vectors assigned
-// to p.
-func (x *Index) SetProgress(p algorithms.Progress) { x.progress = p }

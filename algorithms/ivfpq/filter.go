@@ -88,6 +88,6 @@ func (x *Index) exactAllowed(s *scratch, q []float32, k int, allow *algorithms.A
 	c := algorithms.ScanAllowed(&s.exact, k, allow, len(x.vectors)/d, func(id int32) float32 {
 		return dist(q, x.vectors[int(id)*d:int(id)*d+d])
 	})
-	x.count.Add(int64(c))
+	x.AddDistances(int64(c))
 	return s.exact.AppendSorted(dst, nil)
 }

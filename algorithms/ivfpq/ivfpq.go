@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
-	"sync/atomic"
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/ivfflat"
@@ -100,21 +99,18 @@ type Index struct {
 	vectors []float32 // full vectors in id order, when stored
 	maxList int
 
-	train    vector.Matrix
-	progress algorithms.Progress // Build's progress, see SetProgress
-	count    atomic.Int64
-	pool     sync.Pool
+	algorithms.TrainingSplit
+	algorithms.BuildProgress
+	algorithms.DistanceCounter // coarse distances included
+	pool                       sync.Pool
 }
 
 var (
-	_ algorithms.Index            = (*Index)(nil)
-	_ algorithms.QueryTuner       = (*Index)(nil)
-	_ algorithms.Saver            = (*Index)(nil)
-	_ algorithms.Loader           = (*Index)(nil)
-	_ algorithms.ProgressReporter = (*Index)(nil)
-	_ algorithms.Sizer            = (*Index)(nil)
-	_ algorithms.Counter          = (*Index)(nil)
-	_ algorithms.Trainer          = (*Index)(nil)
+	_ algorithms.Index      = (*Index)(nil)
+	_ algorithms.QueryTuner = (*Index)(nil)
+	_ algorithms.Saver      = (*Index)(nil)
+	_ algorithms.Loader     = (*Index)(nil)
+	_ algorithms.Sizer      = (*Index)(nil)
 )
 
 // New returns an empty IVF-PQ index for dim-dimensional vectors.
@@ -149,10 +145,6 @@ func New(metric vector.Metric, dim int, cfg Config) (*Index, error) {
 	return x, nil
 }
 
-// SetTrainingData makes Build learn from train (a learn split) instead of
-// the base. train is used only during Build.
-func (x *Index) SetTrainingData(train vector.Matrix) { x.train = train }
-
 // Build trains the coarse quantizer and the residual codebooks, then files
 // and encodes every base vector.
 func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
@@ -166,15 +158,12 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	if base.Rows == 0 {
 		return nil
 	}
-	train := base
-	if x.train.Rows > 0 {
-		if x.train.Dim != x.dim {
-			return fmt.Errorf("ivfpq: training data dimension %d, index dimension %d", x.train.Dim, x.dim)
-		}
-		train = x.train
+	train, err := x.TrainingData(base, x.dim)
+	if err != nil {
+		return fmt.Errorf("ivfpq: %w", err)
 	}
 	train = kmeans.Sample(train, x.cfg.TrainingSampleSize, x.cfg.Seed)
-	p := algorithms.OrNoProgress(x.progress)
+	p := x.Progress()
 	coarse, err := ivfflat.TrainCoarse(ctx, train, x.cfg.NList, x.metric, x.cfg.Seed, x.cfg.Iterations, p)
 	if err != nil {
 		return fmt.Errorf("ivfpq: %w", err)
@@ -195,7 +184,7 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	}
 	x.coarse, x.offsets, x.ids = coarse, offsets, order
 	x.maxList = maxListLen(offsets)
-	x.train = vector.Matrix{}
+	x.DropTrainingData()
 	return ctx.Err()
 }
 
@@ -290,13 +279,6 @@ func (x *Index) SizeBytes() int64 {
 		8*int64(len(x.offsets)) + int64(len(x.codes)) + x.q.SizeBytes()
 }
 
-// DistanceCount returns the coarse, ADC and exact distances computed since
-// the last reset.
-func (x *Index) DistanceCount() int64 { return x.count.Load() }
-
-// ResetDistanceCount sets the distance count to zero.
-func (x *Index) ResetDistanceCount() { x.count.Store(0) }
-
 // scratch is the per-search working memory, recycled through a sync.Pool.
 type scratch struct {
 	tab    pq.Table
@@ -322,7 +304,3 @@ func (s *scratch) fit(nlist, nprobe, maxList int) {
 		s.ldist = make([]float32, nprobe)
 	}
 }
-
-// SetProgress makes Build report k-means iterations, codebook training
-// and vectors encoded to p.
-func (x *Index) SetProgress(p algorithms.Progress) { x.progress = p }

@@ -77,6 +77,6 @@ func (x *Index) finish(s *scratch, q []float32, k int, count int64, dst []int32)
 			dst[i] = x.ids[pos]
 		}
 	}
-	x.count.Add(count)
+	x.AddDistances(count)
 	return dst
 }

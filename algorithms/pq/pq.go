@@ -16,7 +16,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/kmeans"
@@ -102,21 +101,18 @@ type Index struct {
 	vectors []float32
 	n       int
 
-	train    vector.Matrix
-	progress algorithms.Progress // Build's progress, see SetProgress
-	count    atomic.Int64
-	pool     sync.Pool
+	algorithms.TrainingSplit
+	algorithms.BuildProgress
+	algorithms.DistanceCounter
+	pool sync.Pool
 }
 
 var (
-	_ algorithms.Index            = (*Index)(nil)
-	_ algorithms.QueryTuner       = (*Index)(nil)
-	_ algorithms.Saver            = (*Index)(nil)
-	_ algorithms.Loader           = (*Index)(nil)
-	_ algorithms.ProgressReporter = (*Index)(nil)
-	_ algorithms.Sizer            = (*Index)(nil)
-	_ algorithms.Counter          = (*Index)(nil)
-	_ algorithms.Trainer          = (*Index)(nil)
+	_ algorithms.Index      = (*Index)(nil)
+	_ algorithms.QueryTuner = (*Index)(nil)
+	_ algorithms.Saver      = (*Index)(nil)
+	_ algorithms.Loader     = (*Index)(nil)
+	_ algorithms.Sizer      = (*Index)(nil)
 )
 
 // New returns an empty PQ index for dim-dimensional vectors.
@@ -148,10 +144,6 @@ func New(metric vector.Metric, dim int, cfg Config) (*Index, error) {
 	return x, nil
 }
 
-// SetTrainingData makes Build learn the codebooks from train (a learn
-// split) instead of the base. train is used only during Build.
-func (x *Index) SetTrainingData(train vector.Matrix) { x.train = train }
-
 // Build learns the codebooks and encodes every base vector.
 func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	if base.Dim != x.dim {
@@ -164,15 +156,12 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	if base.Rows == 0 {
 		return nil
 	}
-	train := base
-	if x.train.Rows > 0 {
-		if x.train.Dim != x.dim {
-			return fmt.Errorf("pq: training data dimension %d, index dimension %d", x.train.Dim, x.dim)
-		}
-		train = x.train
+	train, err := x.TrainingData(base, x.dim)
+	if err != nil {
+		return fmt.Errorf("pq: %w", err)
 	}
 	train = kmeans.Sample(train, x.cfg.TrainingSampleSize, x.cfg.Seed)
-	p := algorithms.OrNoProgress(x.progress)
+	p := x.Progress()
 	if err := x.q.Train(ctx, train, TrainOptions{Seed: x.cfg.Seed, Progress: p}); err != nil {
 		return err
 	}
@@ -191,7 +180,7 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 		x.vectors = base.Compact(true).Data
 	}
 	x.codes, x.n = codes, base.Rows
-	x.train = vector.Matrix{}
+	x.DropTrainingData()
 	return ctx.Err()
 }
 
@@ -213,13 +202,6 @@ func (x *Index) SizeBytes() int64 {
 	return x.q.SizeBytes() + int64(len(x.codes)) + 4*int64(len(x.vectors))
 }
 
-// DistanceCount returns the ADC and exact distances computed since the
-// last reset.
-func (x *Index) DistanceCount() int64 { return x.count.Load() }
-
-// ResetDistanceCount sets the distance count to zero.
-func (x *Index) ResetDistanceCount() { x.count.Store(0) }
-
 // scratch is the per-search working memory, recycled through a sync.Pool.
 type scratch struct {
 	tab   Table
@@ -232,7 +214,3 @@ type scratch struct {
 // encodeChunk is how many base vectors Build encodes between progress
 // reports.
 const encodeChunk = 1 << 16
-
-// SetProgress makes Build report codebook training and vectors encoded
-// to p.
-func (x *Index) SetProgress(p algorithms.Progress) { x.progress = p }

@@ -43,7 +43,7 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 	} else {
 		dst = s.heap.AppendSorted(dst, nil)
 	}
-	x.count.Add(count)
+	x.AddDistances(count)
 	x.pool.Put(s)
 	return dst
 }

@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/kmeans"
 	"github.com/annbench/annbench/datasets/mapped"
@@ -30,19 +29,20 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	}
 	data := x.prepare(base)
 	train := data
-	if x.train.Rows > 0 {
-		if x.train.Dim != x.dim {
-			return fmt.Errorf("scann: training data dimension %d, index dimension %d", x.train.Dim, x.dim)
-		}
-		if err := x.train.Validate(); err != nil {
+	split, err := x.TrainingData(vector.Matrix{}, x.dim)
+	if err != nil {
+		return fmt.Errorf("scann: %w", err)
+	}
+	if split.Rows > 0 {
+		if err := split.Validate(); err != nil {
 			return fmt.Errorf("scann: training data: %w", err)
 		}
-		train = x.prepare(x.train)
+		train = x.prepare(split)
 	}
 	rng := rand.New(rand.NewPCG(x.opt.Seed, 0x7363616e6e))
 
 	// Partitions.
-	p := algorithms.OrNoProgress(x.progress)
+	p := x.Progress()
 	L := min(x.opt.NumLeaves, base.Rows, train.Rows)
 	p.Stage("k-means", kmeans.DefaultIterations)
 	centers, err := kmeans.Train(ctx, train, L, kmeans.Options{
@@ -250,7 +250,3 @@ func (q *quantizer) decode(codes []uint8, out []float32) {
 		copy(out[j*q.dpb:j*q.dpb+q.width(j)], q.codeword(j, int(codes[j])))
 	}
 }
-
-// SetProgress makes Build report partition k-means iterations, codebook
-// training rounds and vectors encoded to p.
-func (x *Index) SetProgress(p algorithms.Progress) { x.progress = p }

@@ -46,6 +46,6 @@ func (x *Index) exactAllowed(s *scratch, q []float32, k int, allow *algorithms.A
 		p := int(x.pos[id])
 		return dist(q, x.data[p*d:p*d+d])
 	})
-	x.count.Add(int64(c))
+	x.AddDistances(int64(c))
 	return s.exact.AppendSorted(dst, nil)
 }

@@ -25,7 +25,6 @@ package scann
 import (
 	"fmt"
 	"sync"
-	"sync/atomic"
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/datasets/vector"
@@ -126,7 +125,7 @@ type Index struct {
 
 	leavesToSearch, reorder int
 
-	train vector.Matrix // optional separate training data
+	algorithms.TrainingSplit
 
 	n         int
 	data      []float32 // n×dim base copy in leaf order; unit rows for angular
@@ -144,20 +143,17 @@ type Index struct {
 	pos     []int32
 	posOnce sync.Once
 
-	progress algorithms.Progress // Build's progress, see SetProgress
-	count    atomic.Int64
-	pool     sync.Pool
+	algorithms.BuildProgress
+	algorithms.DistanceCounter
+	pool sync.Pool
 }
 
 var (
-	_ algorithms.Index            = (*Index)(nil)
-	_ algorithms.QueryTuner       = (*Index)(nil)
-	_ algorithms.Saver            = (*Index)(nil)
-	_ algorithms.Loader           = (*Index)(nil)
-	_ algorithms.Sizer            = (*Index)(nil)
-	_ algorithms.Counter          = (*Index)(nil)
-	_ algorithms.Trainer          = (*Index)(nil)
-	_ algorithms.ProgressReporter = (*Index)(nil)
+	_ algorithms.Index      = (*Index)(nil)
+	_ algorithms.QueryTuner = (*Index)(nil)
+	_ algorithms.Saver      = (*Index)(nil)
+	_ algorithms.Loader     = (*Index)(nil)
+	_ algorithms.Sizer      = (*Index)(nil)
 )
 
 // New returns an unbuilt index for dim-dimensional vectors.
@@ -217,11 +213,6 @@ const maxBlocks4 = 4096
 // Threshold returns the effective anisotropic threshold T.
 func (x *Index) Threshold() float64 { return x.threshold }
 
-// SetTrainingData makes Build train partitions and codebooks on train
-// instead of a sample of the base. train must stay valid until Build
-// returns.
-func (x *Index) SetTrainingData(train vector.Matrix) { x.train = train }
-
 // SetQuery applies leaves_to_search and reorder.
 func (x *Index) SetQuery(p algorithms.Params) error {
 	for name := range p {
@@ -252,10 +243,3 @@ func (x *Index) SizeBytes() int64 {
 	}
 	return s
 }
-
-// DistanceCount returns the number of distance evaluations since the last
-// reset: partition centres compared, codes scored and exact re-rankings.
-func (x *Index) DistanceCount() int64 { return x.count.Load() }
-
-// ResetDistanceCount sets the distance count to zero.
-func (x *Index) ResetDistanceCount() { x.count.Store(0) }

@@ -178,7 +178,7 @@ func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, allow *a
 		for i := start; i < len(dst); i++ {
 			dst[i] = x.ids[dst[i]]
 		}
-		x.count.Add(count)
+		x.AddDistances(count)
 		return dst
 	}
 	s.candIDs = h.Append(s.candIDs[:0]) // re-scored below: order does not matter
@@ -194,6 +194,6 @@ func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, allow *a
 	for i := start; i < len(dst); i++ {
 		dst[i] = x.ids[dst[i]]
 	}
-	x.count.Add(count)
+	x.AddDistances(count)
 	return dst
 }
