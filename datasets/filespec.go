@@ -373,7 +373,7 @@ func OpenFiles(ctx context.Context, s FileSpec, opt Options) (*Dataset, error) {
 		}
 	}
 	if d.GroundTruth.Rows > 0 {
-		if err := checkIDs(d.GroundTruth, d.Base.Rows); err != nil {
+		if err := d.GroundTruth.CheckIDs(d.Base.Rows); err != nil {
 			return nil, fmt.Errorf("ground_truth %s: %w", s.GroundTruth, err)
 		}
 	}

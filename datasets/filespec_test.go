@@ -224,7 +224,7 @@ func TestFileSpecErrors(t *testing.T) {
 		{"unknown format", with(func(s *FileSpec) { s.Base = p("data.txt") }), []string{p("data.txt"), "cannot tell the file format", ".npy"}},
 		{"ids as vectors", with(func(s *FileSpec) { s.Base = p("ids.ivecs") }), []string{p("ids.ivecs"), "not vectors"}},
 		{"vectors as labels", with(func(s *FileSpec) { s.Labels = p("q.npy") }), []string{"labels", p("q.npy"), "float32 values, not integers"}},
-		{"gt id range", with(func(s *FileSpec) { s.GroundTruth = p("gt.ibin") }), []string{p("gt.ibin"), "id 99", "30 base vectors"}},
+		{"gt id range", with(func(s *FileSpec) { s.GroundTruth = p("gt.ibin") }), []string{p("gt.ibin"), "id 99 outside [0,30)"}},
 		{"gt rows", with(func(s *FileSpec) { s.GroundTruth = p("gt.ibin"); s.Queries = p("b.npy") }), []string{p("gt.ibin"), "3 rows", "30 queries"}},
 		{"holdout too big", with(func(s *FileSpec) { s.Queries = ""; s.Holdout = 30 }), []string{"holdout 30", "30 rows"}},
 		{"queries and holdout", with(func(s *FileSpec) { s.Holdout = 3 }), []string{"queries or holdout, not both"}},

@@ -79,40 +79,49 @@ func (d *Dataset) place(role Role, p part) bool {
 	return true
 }
 
+// fileReader reads the part one file of a dataset contributes, at most
+// maxRows rows when maxRows > 0.
+type fileReader func(path string, f File, maxRows int) (part, error)
+
+// mappedVectors makes a fileReader of a vector reader whose matrix may
+// view the file until the Closer is called.
+func mappedVectors(read func(string, int) (vector.Matrix, io.Closer, error)) fileReader {
+	return func(path string, _ File, n int) (part, error) {
+		m, c, err := read(path, n)
+		return part{vecs: m, closer: c}, err
+	}
+}
+
+// mappedIDs is mappedVectors for id (ground-truth) readers.
+func mappedIDs(read func(string, int) (vector.IDMatrix, io.Closer, error)) fileReader {
+	return func(path string, _ File, n int) (part, error) {
+		m, c, err := read(path, n)
+		return part{ids: m, closer: c}, err
+	}
+}
+
+// convertedVectors makes a fileReader of a vector reader that returns new
+// memory (byte-valued formats converted to float32).
+func convertedVectors(read func(string, int) (vector.Matrix, error)) fileReader {
+	return func(path string, _ File, n int) (part, error) {
+		m, err := read(path, n)
+		return part{vecs: m, owned: true}, err
+	}
+}
+
 // fileReaders maps each format to its reader; a reader returns vectors,
 // ids or labels depending on the role. Supporting a new format is adding a
 // line here.
-var fileReaders = map[Format]func(path string, f File, maxRows int) (part, error){
-	FormatFvecs: func(path string, f File, n int) (part, error) {
-		m, c, err := ReadFvecs(path, n)
-		return part{vecs: m, closer: c}, err
-	},
-	FormatIvecs: func(path string, f File, n int) (part, error) {
-		m, c, err := ReadIvecs(path, n)
-		return part{ids: m, closer: c}, err
-	},
-	FormatBvecs: func(path string, f File, n int) (part, error) {
-		m, err := ReadBvecs(path, n)
-		return part{vecs: m, owned: true}, err
-	},
-	FormatFbin: func(path string, f File, n int) (part, error) {
-		m, c, err := ReadFbin(path, n)
-		return part{vecs: m, closer: c}, err
-	},
-	FormatIbin: func(path string, f File, n int) (part, error) {
-		m, c, err := ReadIbin(path, n)
-		return part{ids: m, closer: c}, err
-	},
-	FormatU8bin: func(path string, f File, n int) (part, error) {
-		m, err := ReadU8bin(path, n)
-		return part{vecs: m, owned: true}, err
-	},
-	FormatI8bin: func(path string, f File, n int) (part, error) {
-		m, err := ReadI8bin(path, n)
-		return part{vecs: m, owned: true}, err
-	},
-	FormatHDF5: readHDF5Part,
-	FormatNpy:  readNpyPart,
+var fileReaders = map[Format]fileReader{
+	FormatFvecs: mappedVectors(ReadFvecs),
+	FormatIvecs: mappedIDs(ReadIvecs),
+	FormatBvecs: convertedVectors(ReadBvecs),
+	FormatFbin:  mappedVectors(ReadFbin),
+	FormatIbin:  mappedIDs(ReadIbin),
+	FormatU8bin: convertedVectors(ReadU8bin),
+	FormatI8bin: convertedVectors(ReadI8bin),
+	FormatHDF5:  readHDF5Part,
+	FormatNpy:   readNpyPart,
 	FormatIDX: func(path string, f File, n int) (part, error) {
 		if f.Role == RoleBaseLabels || f.Role == RoleQueryLabels {
 			l, err := ReadIDXLabelsFile(path, n)
@@ -274,7 +283,7 @@ func (e Entry) check(d *Dataset, src map[Role]string, opt Options) error {
 		if d.GroundTruth.Rows != d.Query.Rows {
 			return fail(RoleGroundTruth, "holds %d neighbour lists for %d queries", d.GroundTruth.Rows, d.Query.Rows)
 		}
-		if err := checkIDs(d.GroundTruth, d.Base.Rows); err != nil {
+		if err := d.GroundTruth.CheckIDs(d.Base.Rows); err != nil {
 			return fail(RoleGroundTruth, "%v", err)
 		}
 	}
@@ -284,18 +293,6 @@ func (e Entry) check(d *Dataset, src map[Role]string, opt Options) error {
 		} else if d.GroundTruthDist.Rows != d.GroundTruth.Rows || d.GroundTruthDist.Dim != d.GroundTruth.Dim {
 			return fail(RoleGroundTruthDistances, "shape %d×%d does not match ground truth %d×%d",
 				d.GroundTruthDist.Rows, d.GroundTruthDist.Dim, d.GroundTruth.Rows, d.GroundTruth.Dim)
-		}
-	}
-	return nil
-}
-
-// checkIDs reports the first id outside [0, n).
-func checkIDs(m vector.IDMatrix, n int) error {
-	for i := 0; i < m.Rows; i++ {
-		for j, id := range m.Row(i) {
-			if id < 0 || int(id) >= n {
-				return fmt.Errorf("row %d, column %d: id %d is outside the %d base vectors", i, j, id, n)
-			}
 		}
 	}
 	return nil

@@ -129,7 +129,7 @@ func TestEntryOpenErrors(t *testing.T) {
 		}, []string{"gt.ivecs", "holds 1 neighbour lists for 3 queries"}},
 		{"gt id range", func(t *testing.T, dir string, e *Entry) {
 			must(t, WriteIvecs(filepath.Join(dir, "tiny", "gt.ivecs"), vector.IDMatrix{Data: []int32{1, 2, 3, 20, 0, 0}, Rows: 3, Dim: 2, Stride: 2}))
-		}, []string{"gt.ivecs", "row 1, column 1: id 20 is outside the 20 base vectors"}},
+		}, []string{"gt.ivecs", "row 1, column 1: id 20 outside [0,20)"}},
 		{"corrupt base", func(t *testing.T, dir string, e *Entry) {
 			must(t, os.WriteFile(filepath.Join(dir, "tiny", "base.fvecs"), []byte{4, 0, 0, 0, 1, 2}, 0o644))
 		}, []string{"base.fvecs", "not a whole number"}},

@@ -97,7 +97,7 @@ func (c Cache) Store(key Key, ids vector.IDMatrix, dists vector.Matrix) (string,
 	if ids.Rows != key.Queries || ids.Dim <= 0 {
 		return "", fmt.Errorf("store ground truth for %s: %d×%d ids for %d queries", key.Dataset, ids.Rows, ids.Dim, key.Queries)
 	}
-	if err := checkIDs(ids, key.Base); err != nil {
+	if err := ids.CheckIDs(key.Base); err != nil {
 		return "", fmt.Errorf("store ground truth for %s: %w", key.Dataset, err)
 	}
 	if dists.Rows != 0 && (dists.Rows != ids.Rows || dists.Dim != ids.Dim) {
@@ -180,7 +180,7 @@ func (c Cache) Load(key Key, k int) (*Stored, error) {
 		return nil, fmt.Errorf("cached ground truth %s holds %d×%d ids, its name says %d×%d (delete it to recompute)",
 			idPath, ids.Rows, ids.Dim, key.Queries, best)
 	}
-	if err := checkIDs(ids, key.Base); err != nil {
+	if err := ids.CheckIDs(key.Base); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("cached ground truth %s: %w (delete it to recompute)", idPath, err)
 	}
@@ -200,18 +200,6 @@ func (c Cache) Load(key Key, k int) (*Stored, error) {
 		s.Dists = m
 	}
 	return s, nil
-}
-
-// checkIDs rejects ids outside [0, n), naming the first one.
-func checkIDs(m vector.IDMatrix, n int) error {
-	for i := 0; i < m.Rows; i++ {
-		for j, id := range m.Row(i) {
-			if id < 0 || int(id) >= n {
-				return fmt.Errorf("row %d, column %d: id %d outside [0,%d)", i, j, id, n)
-			}
-		}
-	}
-	return nil
 }
 
 // CacheDir is where a run keeps the ground truth it computes: in the

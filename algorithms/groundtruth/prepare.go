@@ -66,7 +66,7 @@ func Prepare(ctx context.Context, ds *datasets.Dataset, opt Options) error {
 		src := shippedSource(ds)
 		gt := ds.GroundTruth
 		gt.Rows = ds.Query.Rows
-		if err := checkIDs(gt, ds.Base.Rows); err != nil {
+		if err := gt.CheckIDs(ds.Base.Rows); err != nil {
 			return fmt.Errorf("dataset %s: ground truth %s: %w", ds.Name, src, err)
 		}
 		if err := spotCheck(ctx, ds, opt, need); err != nil {

@@ -92,3 +92,16 @@ func (m IDMatrix) Row(i int) []int32 {
 	off := i * m.Stride
 	return m.Data[off : off+m.Dim : off+m.Dim]
 }
+
+// CheckIDs reports the first id outside [0, n), by row and column: ground
+// truth must name rows of a base of n vectors.
+func (m IDMatrix) CheckIDs(n int) error {
+	for i := 0; i < m.Rows; i++ {
+		for j, id := range m.Row(i) {
+			if id < 0 || int(id) >= n {
+				return fmt.Errorf("row %d, column %d: id %d outside [0,%d)", i, j, id, n)
+			}
+		}
+	}
+	return nil
+}

@@ -26,3 +26,22 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckIDs(t *testing.T) {
+	m := IDMatrix{Data: []int32{0, 1, 9, 2, 3, 9}, Rows: 2, Dim: 2, Stride: 3}
+	if err := m.CheckIDs(4); err != nil {
+		t.Errorf("ids in range (the padding column is not a row's): %v", err)
+	}
+	for _, c := range []struct {
+		data []int32
+		want string
+	}{
+		{[]int32{0, 1, 9, 2, 4, 9}, "row 1, column 1: id 4 outside [0,4)"},
+		{[]int32{0, -1, 9, 2, 3, 9}, "row 0, column 1: id -1 outside [0,4)"},
+	} {
+		m.Data = c.data
+		if err := m.CheckIDs(4); err == nil || err.Error() != c.want {
+			t.Errorf("CheckIDs(%v) = %v, want %q", c.data, err, c.want)
+		}
+	}
+}
