@@ -2,7 +2,6 @@ package datasets
 
 import (
 	"encoding/binary"
-	"fmt"
 	"io"
 
 	"github.com/annbench/annbench/datasets/vector"
@@ -45,13 +44,7 @@ func ParseFbin(b []byte, maxRows int) (vector.Matrix, error) {
 	if err != nil {
 		return vector.Matrix{}, err
 	}
-	body := b[8 : 8+n*d*4]
-	if v, ok := float32View(body); ok {
-		return vector.Matrix{Data: v, Rows: n, Dim: d, Stride: d}, nil
-	}
-	m := vector.NewMatrix(n, d)
-	decodeFloat32s(m.Data, body)
-	return m, nil
+	return vector.Matrix{Data: binWords(b[8:8+n*d*4], decodeFloat32s), Rows: n, Dim: d, Stride: d}, nil
 }
 
 // ParseIbin decodes an ibin file (int32 values, e.g. big-ann ground truth
@@ -62,39 +55,41 @@ func ParseIbin(b []byte, maxRows int) (vector.IDMatrix, error) {
 	if err != nil {
 		return vector.IDMatrix{}, err
 	}
-	body := b[8 : 8+n*d*4]
-	if v, ok := int32View(body); ok {
-		return vector.IDMatrix{Data: v, Rows: n, Dim: d, Stride: d}, nil
+	return vector.IDMatrix{Data: binWords(b[8:8+n*d*4], decodeInt32s), Rows: n, Dim: d, Stride: d}, nil
+}
+
+// binWords returns the 4-byte values of body: a view of it when it can be,
+// else a copy made with decode.
+func binWords[T float32 | int32](body []byte, decode func([]T, []byte)) []T {
+	if v, ok := view[T](body); ok {
+		return v
 	}
-	m := vector.IDMatrix{Data: make([]int32, n*d), Rows: n, Dim: d, Stride: d}
-	decodeInt32s(m.Data, body)
-	return m, nil
+	data := make([]T, len(body)/4)
+	decode(data, body)
+	return data
 }
 
 // ParseU8bin decodes a u8bin file (uint8 values) held in b, at most maxRows
 // rows when maxRows > 0, into a new float32 matrix.
 func ParseU8bin(b []byte, maxRows int) (vector.Matrix, error) {
-	n, d, err := binLayout(b, 1, maxRows)
-	if err != nil {
-		return vector.Matrix{}, err
-	}
-	m := vector.NewMatrix(n, d)
-	for i, v := range b[8 : 8+n*d] {
-		m.Data[i] = float32(v)
-	}
-	return m, nil
+	return parseByteBin[uint8](b, maxRows)
 }
 
 // ParseI8bin decodes an i8bin file (int8 values) held in b, at most maxRows
 // rows when maxRows > 0, into a new float32 matrix.
 func ParseI8bin(b []byte, maxRows int) (vector.Matrix, error) {
+	return parseByteBin[int8](b, maxRows)
+}
+
+// parseByteBin decodes a big-ann file of byte values read as T.
+func parseByteBin[T uint8 | int8](b []byte, maxRows int) (vector.Matrix, error) {
 	n, d, err := binLayout(b, 1, maxRows)
 	if err != nil {
 		return vector.Matrix{}, err
 	}
 	m := vector.NewMatrix(n, d)
 	for i, v := range b[8 : 8+n*d] {
-		m.Data[i] = float32(int8(v))
+		m.Data[i] = float32(T(v))
 	}
 	return m, nil
 }
@@ -103,53 +98,22 @@ func ParseI8bin(b []byte, maxRows int) (vector.Matrix, error) {
 // files are memory-mapped and the Matrix views the mapping; the returned
 // Closer releases it.
 func ReadFbin(path string, maxRows int) (vector.Matrix, io.Closer, error) {
-	fb, _, err := loadFile(path, -1)
-	if err != nil {
-		return vector.Matrix{}, nil, fmt.Errorf("read fbin: %w", err)
-	}
-	m, err := ParseFbin(fb.data, maxRows)
-	if err != nil {
-		fb.Close()
-		return vector.Matrix{}, nil, fmt.Errorf("read fbin %s: %w", path, err)
-	}
-	return m, fb, nil
+	return readMapped(path, maxRows, "fbin", ParseFbin)
 }
 
 // ReadIbin reads an ibin file like ReadFbin.
 func ReadIbin(path string, maxRows int) (vector.IDMatrix, io.Closer, error) {
-	fb, _, err := loadFile(path, -1)
-	if err != nil {
-		return vector.IDMatrix{}, nil, fmt.Errorf("read ibin: %w", err)
-	}
-	m, err := ParseIbin(fb.data, maxRows)
-	if err != nil {
-		fb.Close()
-		return vector.IDMatrix{}, nil, fmt.Errorf("read ibin %s: %w", path, err)
-	}
-	return m, fb, nil
+	return readMapped(path, maxRows, "ibin", ParseIbin)
 }
 
 // ReadU8bin reads a u8bin file, at most maxRows rows when maxRows > 0,
 // converting the values to float32 once.
 func ReadU8bin(path string, maxRows int) (vector.Matrix, error) {
-	return readByteBin(path, maxRows, "u8bin", ParseU8bin)
+	return readConverted(path, maxRows, "u8bin", ParseU8bin)
 }
 
 // ReadI8bin reads an i8bin file, at most maxRows rows when maxRows > 0,
 // converting the values to float32 once.
 func ReadI8bin(path string, maxRows int) (vector.Matrix, error) {
-	return readByteBin(path, maxRows, "i8bin", ParseI8bin)
-}
-
-func readByteBin(path string, maxRows int, kind string, parse func([]byte, int) (vector.Matrix, error)) (vector.Matrix, error) {
-	fb, _, err := loadFile(path, -1)
-	if err != nil {
-		return vector.Matrix{}, fmt.Errorf("read %s: %w", kind, err)
-	}
-	defer fb.Close()
-	m, err := parse(fb.data, maxRows)
-	if err != nil {
-		return vector.Matrix{}, fmt.Errorf("read %s %s: %w", kind, path, err)
-	}
-	return m, nil
+	return readConverted(path, maxRows, "i8bin", ParseI8bin)
 }

@@ -60,7 +60,7 @@ func ReadHDF5Vectors(path, key string, maxRows int) (vector.Matrix, io.Closer, e
 				return vector.Matrix{}, nil, fmt.Errorf("read hdf5 %s: %w", path, err)
 			}
 			if int64(len(fb.data)) == off+size {
-				if v, ok := float32View(fb.data[off:]); ok {
+				if v, ok := view[float32](fb.data[off:]); ok {
 					return vector.Matrix{Data: v, Rows: rows, Dim: cols, Stride: cols}, fb, nil
 				}
 			}

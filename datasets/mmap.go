@@ -122,3 +122,40 @@ func loadFile(path string, limit int64) (fb *fileBytes, size int64, err error) {
 	}
 	return &fileBytes{data: data}, size, nil
 }
+
+// readParsed loads path with loadFile and parses its bytes with parse (at
+// most maxRows rows when maxRows > 0); kind names the format in errors. On
+// success the caller owns fb, which the result may view.
+func readParsed[M any](path string, maxRows int, kind string, parse func([]byte, int) (M, error)) (m M, fb *fileBytes, err error) {
+	fb, _, err = loadFile(path, -1)
+	if err != nil {
+		return m, nil, fmt.Errorf("read %s: %w", kind, err)
+	}
+	if m, err = parse(fb.data, maxRows); err != nil {
+		fb.Close()
+		var zero M
+		return zero, nil, fmt.Errorf("read %s %s: %w", kind, path, err)
+	}
+	return m, fb, nil
+}
+
+// readMapped is readParsed for formats the result views in place: the
+// returned Closer releases the file (harmless to call when it was read
+// into memory).
+func readMapped[M any](path string, maxRows int, kind string, parse func([]byte, int) (M, error)) (M, io.Closer, error) {
+	m, fb, err := readParsed(path, maxRows, kind, parse)
+	if err != nil {
+		return m, nil, err
+	}
+	return m, fb, nil
+}
+
+// readConverted is readParsed for formats parsed into new memory: the
+// file is released before it returns.
+func readConverted[M any](path string, maxRows int, kind string, parse func([]byte, int) (M, error)) (M, error) {
+	m, fb, err := readParsed(path, maxRows, kind, parse)
+	if err == nil {
+		fb.Close()
+	}
+	return m, err
+}

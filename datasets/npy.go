@@ -296,7 +296,7 @@ func ParseNpyVectors(b []byte, maxRows int) (vector.Matrix, error) {
 	}
 	body := b[h.offset : h.offset+n*d*t.size]
 	if t.kind == 'f' && t.size == 4 && !t.bigEndian {
-		if v, ok := float32View(body); ok {
+		if v, ok := view[float32](body); ok {
 			return vector.Matrix{Data: v, Rows: n, Dim: d, Stride: d}, nil
 		}
 	}
@@ -430,14 +430,9 @@ func ParseNpyInts(b []byte, maxRows int) (values []int64, cols int, err error) {
 // MmapThreshold bytes are memory-mapped and the matrix views the mapping;
 // the returned Closer releases it (it is nil when nothing stays mapped).
 func ReadNpyVectors(path string, maxRows int) (vector.Matrix, io.Closer, error) {
-	fb, _, err := loadFile(path, -1)
+	m, fb, err := readParsed(path, maxRows, "npy", ParseNpyVectors)
 	if err != nil {
-		return vector.Matrix{}, nil, fmt.Errorf("read npy: %w", err)
-	}
-	m, err := ParseNpyVectors(fb.data, maxRows)
-	if err != nil {
-		fb.Close()
-		return vector.Matrix{}, nil, fmt.Errorf("read npy %s: %w", path, err)
+		return m, nil, err
 	}
 	if !fb.mapped || !sharesMemory(m.Data, fb.data) {
 		fb.Close() // in memory or converted: nothing to keep open

@@ -2,7 +2,6 @@ package datasets
 
 import (
 	"encoding/binary"
-	"fmt"
 	"io"
 
 	"github.com/annbench/annbench/datasets/vector"
@@ -54,18 +53,8 @@ func ParseFvecs(b []byte, maxRows int) (vector.Matrix, error) {
 	if err != nil {
 		return vector.Matrix{}, err
 	}
-	if n == 0 {
-		return vector.Matrix{Dim: d, Stride: d}, nil
-	}
-	used := b[:n*(d+1)*4]
-	if v, ok := float32View(used); ok {
-		return vector.Matrix{Data: v[1:], Rows: n, Dim: d, Stride: d + 1}, nil
-	}
-	m := vector.NewMatrix(n, d)
-	for i := 0; i < n; i++ {
-		decodeFloat32s(m.Row(i), used[(i*(d+1)+1)*4:])
-	}
-	return m, nil
+	data, stride := vecsWords(b, n, d, decodeFloat32s)
+	return vector.Matrix{Data: data, Rows: n, Dim: d, Stride: stride}, nil
 }
 
 // ParseIvecs decodes ivecs records held in b, at most maxRows of them when
@@ -75,18 +64,27 @@ func ParseIvecs(b []byte, maxRows int) (vector.IDMatrix, error) {
 	if err != nil {
 		return vector.IDMatrix{}, err
 	}
+	data, stride := vecsWords(b, n, d, decodeInt32s)
+	return vector.IDMatrix{Data: data, Rows: n, Dim: d, Stride: stride}, nil
+}
+
+// vecsWords returns the values of the first n records of dimension d of a
+// TEXMEX file of 4-byte values held in b, and the stride between rows:
+// a view of b (stride d+1, skipping the record headers) when it can be,
+// else a contiguous copy made with decode.
+func vecsWords[T float32 | int32](b []byte, n, d int, decode func([]T, []byte)) (data []T, stride int) {
 	if n == 0 {
-		return vector.IDMatrix{Dim: d, Stride: d}, nil
+		return nil, d
 	}
 	used := b[:n*(d+1)*4]
-	if v, ok := int32View(used); ok {
-		return vector.IDMatrix{Data: v[1:], Rows: n, Dim: d, Stride: d + 1}, nil
+	if v, ok := view[T](used); ok {
+		return v[1:], d + 1
 	}
-	m := vector.IDMatrix{Data: make([]int32, n*d), Rows: n, Dim: d, Stride: d}
+	data = make([]T, n*d)
 	for i := 0; i < n; i++ {
-		decodeInt32s(m.Row(i), used[(i*(d+1)+1)*4:])
+		decode(data[i*d:i*d+d], used[(i*(d+1)+1)*4:])
 	}
-	return m, nil
+	return data, d
 }
 
 // ParseBvecs decodes bvecs records (uint8 components) held in b, at most
@@ -111,43 +109,16 @@ func ParseBvecs(b []byte, maxRows int) (vector.Matrix, error) {
 // Large files are memory-mapped and the Matrix views the mapping; the
 // returned Closer releases it (and is harmless to call for small files).
 func ReadFvecs(path string, maxRows int) (vector.Matrix, io.Closer, error) {
-	fb, _, err := loadFile(path, -1)
-	if err != nil {
-		return vector.Matrix{}, nil, fmt.Errorf("read fvecs: %w", err)
-	}
-	m, err := ParseFvecs(fb.data, maxRows)
-	if err != nil {
-		fb.Close()
-		return vector.Matrix{}, nil, fmt.Errorf("read fvecs %s: %w", path, err)
-	}
-	return m, fb, nil
+	return readMapped(path, maxRows, "fvecs", ParseFvecs)
 }
 
 // ReadIvecs reads an ivecs file like ReadFvecs.
 func ReadIvecs(path string, maxRows int) (vector.IDMatrix, io.Closer, error) {
-	fb, _, err := loadFile(path, -1)
-	if err != nil {
-		return vector.IDMatrix{}, nil, fmt.Errorf("read ivecs: %w", err)
-	}
-	m, err := ParseIvecs(fb.data, maxRows)
-	if err != nil {
-		fb.Close()
-		return vector.IDMatrix{}, nil, fmt.Errorf("read ivecs %s: %w", path, err)
-	}
-	return m, fb, nil
+	return readMapped(path, maxRows, "ivecs", ParseIvecs)
 }
 
 // ReadBvecs reads a bvecs file, at most maxRows records when maxRows > 0,
 // converting the components to float32 once.
 func ReadBvecs(path string, maxRows int) (vector.Matrix, error) {
-	fb, _, err := loadFile(path, -1)
-	if err != nil {
-		return vector.Matrix{}, fmt.Errorf("read bvecs: %w", err)
-	}
-	defer fb.Close()
-	m, err := ParseBvecs(fb.data, maxRows)
-	if err != nil {
-		return vector.Matrix{}, fmt.Errorf("read bvecs %s: %w", path, err)
-	}
-	return m, nil
+	return readConverted(path, maxRows, "bvecs", ParseBvecs)
 }

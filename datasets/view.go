@@ -17,28 +17,17 @@ var hostLittleEndian = func() bool {
 	return *(*byte)(unsafe.Pointer(&x)) == 1
 }()
 
-// float32View returns b reinterpreted as float32 values without copying, or
-// ok == false when that is impossible (big-endian host or misaligned b).
+// view returns b reinterpreted as float32 or int32 values without copying,
+// or ok == false when that is impossible (big-endian host or misaligned b).
 // len(b) must be a multiple of 4.
-func float32View(b []byte) (v []float32, ok bool) {
+func view[T float32 | int32](b []byte) (v []T, ok bool) {
 	if len(b) == 0 {
-		return []float32{}, true
+		return []T{}, true
 	}
 	if !hostLittleEndian || uintptr(unsafe.Pointer(&b[0]))%4 != 0 {
 		return nil, false
 	}
-	return unsafe.Slice((*float32)(unsafe.Pointer(&b[0])), len(b)/4), true
-}
-
-// int32View is float32View for int32 values.
-func int32View(b []byte) (v []int32, ok bool) {
-	if len(b) == 0 {
-		return []int32{}, true
-	}
-	if !hostLittleEndian || uintptr(unsafe.Pointer(&b[0]))%4 != 0 {
-		return nil, false
-	}
-	return unsafe.Slice((*int32)(unsafe.Pointer(&b[0])), len(b)/4), true
+	return unsafe.Slice((*T)(unsafe.Pointer(&b[0])), len(b)/4), true
 }
 
 // decodeFloat32s copies little-endian float32 values from b into dst.
@@ -66,7 +55,7 @@ func checkDim(d int64) error {
 	return nil
 }
 
-// sharesMemory reports whether v lies inside b (a view made by float32View).
+// sharesMemory reports whether v lies inside b (a view made by view).
 func sharesMemory(v []float32, b []byte) bool {
 	if len(v) == 0 || len(b) == 0 {
 		return false
