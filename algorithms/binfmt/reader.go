@@ -187,41 +187,34 @@ func (b *Reader) Fits(n uint64, size int, what string) bool {
 
 // Bytes reads n bytes into a new slice.
 func (b *Reader) Bytes(n uint64, what string) []byte {
-	if !b.Fits(n, 1, what) {
-		return nil
-	}
-	out := make([]byte, n)
-	b.Raw(out, what)
-	return out
+	return alloc(b, n, 1, what, b.Raw)
 }
 
 // Float32s reads n values that Writer.Float32s wrote into a new slice.
 func (b *Reader) Float32s(n uint64, what string) []float32 {
-	if !b.Fits(n, 4, what) {
-		return nil
-	}
-	out := make([]float32, n)
-	b.Float32sInto(out, what)
-	return out
+	return alloc(b, n, 4, what, b.Float32sInto)
 }
 
 // Int32s reads n values that Writer.Int32s wrote into a new slice.
 func (b *Reader) Int32s(n uint64, what string) []int32 {
-	if !b.Fits(n, 4, what) {
-		return nil
-	}
-	out := make([]int32, n)
-	into(b, out, what, func(u uint32) int32 { return int32(u) })
-	return out
+	return alloc(b, n, 4, what, func(dst []int32, what string) {
+		into(b, dst, what, func(u uint32) int32 { return int32(u) })
+	})
 }
 
 // Uint32s reads n values that Writer.Uint32s wrote into a new slice.
 func (b *Reader) Uint32s(n uint64, what string) []uint32 {
-	if !b.Fits(n, 4, what) {
+	return alloc(b, n, 4, what, b.Uint32sInto)
+}
+
+// alloc allocates n values of size bytes once Fits allows it and fills
+// them with fill; it returns nil when they do not fit.
+func alloc[T any](b *Reader, n uint64, size int, what string, fill func([]T, string)) []T {
+	if !b.Fits(n, size, what) {
 		return nil
 	}
-	out := make([]uint32, n)
-	b.Uint32sInto(out, what)
+	out := make([]T, n)
+	fill(out, what)
 	return out
 }
 
