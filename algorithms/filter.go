@@ -3,6 +3,7 @@ package algorithms
 import (
 	"fmt"
 	"math/bits"
+	"sync"
 
 	"github.com/annbench/annbench/algorithms/topk"
 )
@@ -173,4 +174,24 @@ func ScanAllowed(h *topk.Heap, k int, allow *Allow, n int, dist func(id int32) f
 		}
 	})
 	return c
+}
+
+// StoredOrder is the exact allow-set scan of an index that keeps its base
+// vectors in an order of its own (inverted lists, partitions): row p of
+// its data holds base id order[p]. The id → row table the scan needs is
+// built on the first scan and kept; it is safe for concurrent use.
+type StoredOrder struct {
+	once sync.Once
+	pos  []int32
+}
+
+// ScanAllowed is the package's ScanAllowed over such rows: every allowed
+// id is offered to h at dist(q, its row of data), len(q) values a row.
+func (s *StoredOrder) ScanAllowed(h *topk.Heap, k int, allow *Allow, order []int32, q, data []float32, dist func(a, b []float32) float32) int {
+	s.once.Do(func() { s.pos = Positions(order) })
+	d := len(q)
+	return ScanAllowed(h, k, allow, len(s.pos), func(id int32) float32 {
+		p := int(s.pos[id])
+		return dist(q, data[p*d:p*d+d])
+	})
 }

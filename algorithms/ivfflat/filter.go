@@ -74,13 +74,7 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 
 // exactAllowed scans the allowed rows exactly.
 func (x *Index) exactAllowed(s *scratch, q []float32, k int, allow *algorithms.Allow, dst []int32) []int32 {
-	x.posOnce.Do(func() { x.pos = algorithms.Positions(x.ids) })
-	d := x.dim
-	dist := distance.For(x.metric)
-	n := algorithms.ScanAllowed(&s.heap, k, allow, len(x.pos), func(id int32) float32 {
-		p := int(x.pos[id])
-		return dist(q, x.vectors[p*d:p*d+d])
-	})
+	n := x.exact.ScanAllowed(&s.heap, k, allow, x.ids, q, x.vectors, distance.For(x.metric))
 	x.AddDistances(int64(n))
 	return s.heap.AppendSorted(dst, nil)
 }

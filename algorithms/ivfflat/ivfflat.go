@@ -86,10 +86,7 @@ type Index struct {
 	ids     []int32   // base id of each position
 	vectors []float32 // vectors in list order
 	maxList int
-	// pos maps a base id to its position, built on the first exact
-	// filtered search (filter.go).
-	pos     []int32
-	posOnce sync.Once
+	exact   algorithms.StoredOrder // small allow-sets (filter.go)
 
 	algorithms.TrainingSplit
 	algorithms.BuildProgress

@@ -220,10 +220,22 @@ func (x *Index) layout(data, centers vector.Matrix, leafOf []int32, q *quantizer
 // parallelRows calls fn for rows 0..n-1 on GOMAXPROCS goroutines, each with
 // its own dim-sized buffer.
 func (x *Index) parallelRows(n int, fn func(row int, buf []float32)) {
+	parallelRanges(n, func(lo, hi int) {
+		buf := make([]float32, x.dim)
+		for i := lo; i < hi; i++ {
+			fn(i, buf)
+		}
+	})
+}
+
+// parallelRanges splits [0, n) into one range per GOMAXPROCS goroutine and
+// calls fn on each; a fault reading a memory-mapped input is raised on the
+// caller once all are done (see mapped.Faults).
+func parallelRanges(n int, fn func(lo, hi int)) {
 	workers := runtime.GOMAXPROCS(0)
 	chunk := (n + workers - 1) / workers
 	var wg sync.WaitGroup
-	var faults mapped.Faults // the data may be a memory-mapped file
+	var faults mapped.Faults
 	for w := 0; w < workers; w++ {
 		lo, hi := w*chunk, min(n, (w+1)*chunk)
 		if lo >= hi {
@@ -232,12 +244,7 @@ func (x *Index) parallelRows(n int, fn func(row int, buf []float32)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			faults.Guard(func() {
-				buf := make([]float32, x.dim)
-				for i := lo; i < hi; i++ {
-					fn(i, buf)
-				}
-			})
+			faults.Guard(func() { fn(lo, hi) })
 		}()
 	}
 	wg.Wait()

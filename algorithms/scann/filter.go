@@ -39,13 +39,7 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 
 // exactAllowed scans the allowed rows with exact distances.
 func (x *Index) exactAllowed(s *scratch, q []float32, k int, allow *algorithms.Allow, dst []int32) []int32 {
-	x.posOnce.Do(func() { x.pos = algorithms.Positions(x.ids) })
-	d := x.dim
-	dist := distance.For(x.metric)
-	c := algorithms.ScanAllowed(&s.exact, k, allow, len(x.pos), func(id int32) float32 {
-		p := int(x.pos[id])
-		return dist(q, x.data[p*d:p*d+d])
-	})
+	c := x.exact.ScanAllowed(&s.exact, k, allow, x.ids, q, x.data, distance.For(x.metric))
 	x.AddDistances(int64(c))
 	return s.exact.AppendSorted(dst, nil)
 }

@@ -4,11 +4,9 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"sync"
 
 	"github.com/annbench/annbench/algorithms"
-	"github.com/annbench/annbench/datasets/mapped"
 )
 
 // quantizer is a product quantizer over blocks of dpb consecutive
@@ -173,30 +171,14 @@ func (q *quantizer) train(ctx context.Context, ts *trainSet, iters int, rng *ran
 // encodeAll writes the code of every point of ts to codes, in parallel.
 // warm says codes already hold a previous assignment to start from.
 func (q *quantizer) encodeAll(ts *trainSet, codes []uint8, warm bool) {
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	var faults mapped.Faults // the data may be a memory-mapped file
-	chunk := (ts.n + workers - 1) / workers
-	for w := 0; w < workers; w++ {
-		lo, hi := w*chunk, min(ts.n, (w+1)*chunk)
-		if lo >= hi {
-			break
+	parallelRanges(ts.n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			c := codes[i*q.nblocks : (i+1)*q.nblocks]
+			r := ts.res[i*q.dim : (i+1)*q.dim]
+			x := ts.x[i*q.dim : (i+1)*q.dim]
+			q.encode(r, x, ts.alpha[i], c, warm)
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			faults.Guard(func() {
-				for i := lo; i < hi; i++ {
-					c := codes[i*q.nblocks : (i+1)*q.nblocks]
-					r := ts.res[i*q.dim : (i+1)*q.dim]
-					x := ts.x[i*q.dim : (i+1)*q.dim]
-					q.encode(r, x, ts.alpha[i], c, warm)
-				}
-			})
-		}()
-	}
-	wg.Wait()
-	faults.Raise()
+	})
 }
 
 // encodeSweeps is the number of coordinate-descent passes over the blocks

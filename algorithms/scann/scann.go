@@ -138,10 +138,7 @@ type Index struct {
 	codeStart []int64   // L+1 byte offsets into codes
 	extra     []float32 // l2 only: ‖r̃‖² + 2c·r̃ per stored row
 	maxLeaf   int
-	// pos maps a base id to its stored row, built on the first exact
-	// filtered search (filter.go).
-	pos     []int32
-	posOnce sync.Once
+	exact     algorithms.StoredOrder // small allow-sets (filter.go)
 
 	algorithms.BuildProgress
 	algorithms.DistanceCounter

@@ -172,25 +172,21 @@ func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, allow *a
 		}
 	}
 	count := int64(L + scanned)
-	if reorder == 0 {
-		start := len(dst)
-		dst = h.AppendSorted(dst, nil)
-		for i := start; i < len(dst); i++ {
-			dst[i] = x.ids[dst[i]]
-		}
-		x.AddDistances(count)
-		return dst
-	}
-	s.candIDs = h.Append(s.candIDs[:0]) // re-scored below: order does not matter
-	e := &s.exact
-	e.Reset(k)
-	dist := distance.For(x.metric)
-	for _, p := range s.candIDs {
-		e.Push(dist(q, x.data[int(p)*x.dim:(int(p)+1)*x.dim]), p)
-	}
-	count += int64(len(s.candIDs))
 	start := len(dst)
-	dst = e.AppendSorted(dst, nil)
+	if reorder == 0 {
+		dst = h.AppendSorted(dst, nil)
+	} else {
+		s.candIDs = h.Append(s.candIDs[:0]) // re-scored below: order does not matter
+		e := &s.exact
+		e.Reset(k)
+		dist := distance.For(x.metric)
+		for _, p := range s.candIDs {
+			e.Push(dist(q, x.data[int(p)*x.dim:(int(p)+1)*x.dim]), p)
+		}
+		count += int64(len(s.candIDs))
+		dst = e.AppendSorted(dst, nil)
+	}
+	// Candidates are stored rows; they become base ids here.
 	for i := start; i < len(dst); i++ {
 		dst[i] = x.ids[dst[i]]
 	}
