@@ -62,7 +62,7 @@ func DotBatch(q, rows []float32, out []float32) {
 // kilobytes) and sweeps all its queries over it gets close to the
 // arithmetic peak. It panics when a slice is too short.
 func L2SqBlock(qs []float32, nq int, rows []float32, nr, dim int, out []float32) {
-	if checkBlock(qs, nq, rows, nr, dim, out) {
+	if checkBlock(qs, nq, rows, nr, dim, out, "elements") {
 		active.l2sqBlock(qs, nq, rows, nr, dim, out)
 	}
 }
@@ -70,7 +70,7 @@ func L2SqBlock(qs []float32, nq int, rows []float32, nr, dim int, out []float32)
 // DotBlock is L2SqBlock for the inner product: out[i*nr+j] is the inner
 // product of query i and row j.
 func DotBlock(qs []float32, nq int, rows []float32, nr, dim int, out []float32) {
-	if checkBlock(qs, nq, rows, nr, dim, out) {
+	if checkBlock(qs, nq, rows, nr, dim, out, "elements") {
 		active.dotBlock(qs, nq, rows, nr, dim, out)
 	}
 }
@@ -90,15 +90,16 @@ func checkBatch(q, rows, out []float32) bool {
 }
 
 // checkBlock validates block arguments and reports whether there is work
-// for a kernel; for dim 0 it zeroes the tile.
-func checkBlock(qs []float32, nq int, rows []float32, nr, dim int, out []float32) bool {
+// for a kernel; for dim 0 it zeroes the tile. unit names what qs and rows
+// hold ("elements", "bytes") in the panic messages.
+func checkBlock[T float32 | uint8, R float32 | uint32](qs []T, nq int, rows []T, nr, dim int, out []R, unit string) bool {
 	switch {
 	case nq < 0 || nr < 0 || dim < 0:
 		panic(fmt.Sprintf("distance: negative block shape nq=%d nr=%d dim=%d", nq, nr, dim))
 	case len(qs) < nq*dim:
-		panic(fmt.Sprintf("distance: %d queries of dim %d need %d elements, qs holds %d", nq, dim, nq*dim, len(qs)))
+		panic(fmt.Sprintf("distance: %d queries of dim %d need %d %s, qs holds %d", nq, dim, nq*dim, unit, len(qs)))
 	case len(rows) < nr*dim:
-		panic(fmt.Sprintf("distance: %d rows of dim %d need %d elements, rows holds %d", nr, dim, nr*dim, len(rows)))
+		panic(fmt.Sprintf("distance: %d rows of dim %d need %d %s, rows holds %d", nr, dim, nr*dim, unit, len(rows)))
 	case len(out) < nq*nr:
 		panic(fmt.Sprintf("distance: a %dx%d tile needs %d outputs, out holds %d", nq, nr, nq*nr, len(out)))
 	}

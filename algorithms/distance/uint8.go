@@ -41,23 +41,10 @@ func L2SqUint8Batch(q, rows []uint8, out []uint32) {
 // squared L2 distances as |q|² + |x|² − 2⟨q, x⟩. It panics when a slice is
 // too short or dim exceeds MaxUint8Dim.
 func DotUint8Block(qs []uint8, nq int, rows []uint8, nr, dim int, out []uint32) {
-	switch {
-	case nq < 0 || nr < 0 || dim < 0:
-		panic(fmt.Sprintf("distance: negative block shape nq=%d nr=%d dim=%d", nq, nr, dim))
-	case dim > MaxUint8Dim:
+	if dim > MaxUint8Dim && nq >= 0 && nr >= 0 {
 		panic(fmt.Sprintf("distance: byte vectors of dim %d exceed the maximum %d", dim, MaxUint8Dim))
-	case len(qs) < nq*dim:
-		panic(fmt.Sprintf("distance: %d queries of dim %d need %d bytes, qs holds %d", nq, dim, nq*dim, len(qs)))
-	case len(rows) < nr*dim:
-		panic(fmt.Sprintf("distance: %d rows of dim %d need %d bytes, rows holds %d", nr, dim, nr*dim, len(rows)))
-	case len(out) < nq*nr:
-		panic(fmt.Sprintf("distance: a %dx%d tile needs %d outputs, out holds %d", nq, nr, nq*nr, len(out)))
 	}
-	if dim == 0 {
-		clear(out[:nq*nr])
-		return
-	}
-	if nq > 0 && nr > 0 {
+	if checkBlock(qs, nq, rows, nr, dim, out, "bytes") {
 		dotUint8Block(qs, nq, rows, nr, dim, out)
 	}
 }
