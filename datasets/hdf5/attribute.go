@@ -87,31 +87,14 @@ func (f *File) attributes(h *objectHeader) ([]*Attribute, error) {
 			}
 			out = append(out, a)
 		case msgAttrInfo:
-			d := decoder{b: m.data, f: f}
-			d.u8()
-			flags := d.u8()
-			if flags&1 != 0 {
-				d.skip(2)
-			}
-			heap := d.offset()
-			names := d.offset()
-			if d.err != nil {
-				return nil, fmt.Errorf("attribute info message: %w", d.err)
-			}
-			if heap == undefined {
-				continue
-			}
-			objs, err := f.denseObjects(heap, names, func(rec []byte) []byte { return rec[:min(8, len(rec))] })
+			// The optional field is a 2-byte maximum creation index;
+			// heap IDs lead the name-index records.
+			dense, _, err := denseStorage(f, m.data, 2, "attribute",
+				func(rec []byte) []byte { return rec[:min(8, len(rec))] }, f.parseAttribute)
 			if err != nil {
-				return nil, fmt.Errorf("dense attribute storage: %w", err)
+				return nil, err
 			}
-			for _, o := range objs {
-				a, err := f.parseAttribute(o)
-				if err != nil {
-					return nil, fmt.Errorf("dense attribute storage: %w", err)
-				}
-				out = append(out, a)
-			}
+			out = append(out, dense...)
 		}
 	}
 	return out, nil

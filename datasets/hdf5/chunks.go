@@ -98,39 +98,20 @@ func (f *File) btreeChunks(root uint64, rank int) ([]chunkRef, error) {
 	keyLen := 8 + 8*(rank+1)
 	skipKey := func(d *decoder) { d.skip(keyLen) }
 	var out []chunkRef
-	seen := map[uint64]bool{}
-	var walk func(a uint64, level int) error
-	walk = func(a uint64, level int) error {
-		if seen[a] || len(seen) >= maxBTreeNodes {
-			return fmt.Errorf("chunk B-tree: node at %d reached twice or more than %d nodes: file corrupt", a, maxBTreeNodes)
+	err := f.walkBTreeV1(root, 1, "chunk", skipKey, func(k []byte, c uint64) error {
+		ref := chunkRef{
+			size:   uint64(binary.LittleEndian.Uint32(k[0:])),
+			mask:   binary.LittleEndian.Uint32(k[4:]),
+			addr:   c,
+			offset: make([]uint64, rank),
 		}
-		seen[a] = true
-		node, err := f.btreeV1Node(a, 1, level, skipKey)
-		if err != nil {
-			return fmt.Errorf("chunk B-tree: %w", err)
+		for j := range ref.offset {
+			ref.offset[j] = binary.LittleEndian.Uint64(k[8+8*j:])
 		}
-		for i, c := range node.children {
-			if node.level > 0 {
-				if err := walk(c, node.level-1); err != nil {
-					return err
-				}
-				continue
-			}
-			k := node.keys[i]
-			ref := chunkRef{
-				size:   uint64(binary.LittleEndian.Uint32(k[0:])),
-				mask:   binary.LittleEndian.Uint32(k[4:]),
-				addr:   c,
-				offset: make([]uint64, rank),
-			}
-			for j := range ref.offset {
-				ref.offset[j] = binary.LittleEndian.Uint64(k[8+8*j:])
-			}
-			out = append(out, ref)
-		}
+		out = append(out, ref)
 		return nil
-	}
-	if err := walk(root, -1); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
 	return out, nil

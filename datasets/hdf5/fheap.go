@@ -332,6 +332,42 @@ func (f *File) btreeV2Records(a uint64) ([][]byte, error) {
 	return out, nil
 }
 
+// denseStorage parses the objects of the dense storage an attribute or link
+// info message (info) points to: version, flags, an optional field of
+// optional bytes when flag bit 0 is set, then the fractal heap and
+// name-index B-tree addresses. idAt is as in denseObjects and what ("link",
+// "attribute") names the storage in errors. ok is false when the message
+// points to no heap (the object keeps its members in its header).
+func denseStorage[T any](f *File, info []byte, optional int, what string, idAt func(rec []byte) []byte, parse func([]byte) (T, error)) (out []T, ok bool, err error) {
+	d := decoder{b: info, f: f}
+	d.u8() // version
+	flags := d.u8()
+	if flags&1 != 0 {
+		d.skip(optional)
+	}
+	heap := d.offset()
+	names := d.offset()
+	if d.err != nil {
+		return nil, false, fmt.Errorf("%s info message: %w", what, d.err)
+	}
+	if heap == undefined {
+		return nil, false, nil
+	}
+	objs, err := f.denseObjects(heap, names, idAt)
+	if err != nil {
+		return nil, false, fmt.Errorf("dense %s storage: %w", what, err)
+	}
+	out = make([]T, 0, len(objs))
+	for _, o := range objs {
+		v, err := parse(o)
+		if err != nil {
+			return nil, false, fmt.Errorf("dense %s storage: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	return out, true, nil
+}
+
 // denseObjects returns the heap objects a dense-storage name index lists.
 // idAt extracts the heap ID from a record.
 func (f *File) denseObjects(heapAddr, btreeAddr uint64, idAt func(rec []byte) []byte) ([][]byte, error) {

@@ -35,31 +35,12 @@ func (f *File) links(h *objectHeader, stab *symbolTable) ([]link, error) {
 		return f.symbolTableLinks(*stab)
 	}
 	if m, ok := h.find(msgLinkInfo); ok {
-		d := decoder{b: m.data, f: f}
-		d.u8() // version
-		flags := d.u8()
-		if flags&1 != 0 {
-			d.skip(8)
-		}
-		heap := d.offset()
-		names := d.offset()
-		if d.err != nil {
-			return nil, fmt.Errorf("link info message: %w", d.err)
-		}
-		if heap != undefined {
-			objs, err := f.denseObjects(heap, names, func(rec []byte) []byte { return rec[min(4, len(rec)):] })
-			if err != nil {
-				return nil, fmt.Errorf("dense link storage: %w", err)
-			}
-			out := make([]link, 0, len(objs))
-			for _, o := range objs {
-				l, err := f.parseLink(o)
-				if err != nil {
-					return nil, fmt.Errorf("dense link storage: %w", err)
-				}
-				out = append(out, l)
-			}
-			return out, nil
+		// The optional field is an 8-byte maximum creation index; heap IDs
+		// follow a 4-byte name hash in the name-index records.
+		dense, ok, err := denseStorage(f, m.data, 8, "link",
+			func(rec []byte) []byte { return rec[min(4, len(rec)):] }, f.parseLink)
+		if err != nil || ok {
+			return dense, err
 		}
 	}
 	var out []link
@@ -122,42 +103,56 @@ func (f *File) symbolTableLinks(st symbolTable) ([]link, error) {
 		return nil, err
 	}
 	var out []link
+	err = f.walkBTreeV1(st.btree, 0, "group", func(d *decoder) { d.length() }, func(_ []byte, c uint64) error {
+		ents, err := f.symbolNode(c)
+		if err != nil {
+			return err
+		}
+		for _, e := range ents {
+			name, err := heapString(heap, e.nameOff)
+			if err != nil {
+				return fmt.Errorf("group symbol name: %w", err)
+			}
+			out = append(out, link{name: name, header: e.header, kind: "hard"})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// walkBTreeV1 visits the leaf entries of the v1 B-tree of type typ rooted
+// at root, in key order: visit gets each entry's raw key and child
+// address. key skips one key (see btreeV1Node); what ("group", "chunk")
+// names the tree in errors. A node reached twice, or more than
+// maxBTreeNodes nodes, is an error, so a corrupt file cannot loop.
+func (f *File) walkBTreeV1(root uint64, typ uint8, what string, key func(*decoder), visit func(key []byte, child uint64) error) error {
 	seen := map[uint64]bool{}
 	var walk func(a uint64, level int) error
 	walk = func(a uint64, level int) error {
 		if seen[a] || len(seen) >= maxBTreeNodes {
-			return fmt.Errorf("group B-tree: node at %d reached twice or more than %d nodes: file corrupt", a, maxBTreeNodes)
+			return fmt.Errorf("%s B-tree: node at %d reached twice or more than %d nodes: file corrupt", what, a, maxBTreeNodes)
 		}
 		seen[a] = true
-		node, err := f.btreeV1Node(a, 0, level, func(d *decoder) { d.length() })
+		node, err := f.btreeV1Node(a, typ, level, key)
 		if err != nil {
-			return fmt.Errorf("group B-tree: %w", err)
+			return fmt.Errorf("%s B-tree: %w", what, err)
 		}
-		for _, c := range node.children {
+		for i, c := range node.children {
 			if node.level > 0 {
-				if err := walk(c, node.level-1); err != nil {
-					return err
-				}
-				continue
+				err = walk(c, node.level-1)
+			} else {
+				err = visit(node.keys[i], c)
 			}
-			ents, err := f.symbolNode(c)
 			if err != nil {
 				return err
-			}
-			for _, e := range ents {
-				name, err := heapString(heap, e.nameOff)
-				if err != nil {
-					return fmt.Errorf("group symbol name: %w", err)
-				}
-				out = append(out, link{name: name, header: e.header, kind: "hard"})
 			}
 		}
 		return nil
 	}
-	if err := walk(st.btree, -1); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return walk(root, -1)
 }
 
 // btreeNode is a v1 B-tree node: its level, keys (raw) and child addresses.
