@@ -12,54 +12,55 @@ import (
 
 // EncodeFvecs writes m to w in fvecs format (one record per row).
 func EncodeFvecs(w io.Writer, m vector.Matrix) error {
-	if err := m.Validate(); err != nil {
-		return fmt.Errorf("encode fvecs: %w", err)
-	}
-	return encodeVecs(w, "fvecs", m.Rows, m.Dim, m.Row, math.Float32bits)
+	return encodeVecs(w, "fvecs", m, m.Rows, m.Dim, math.Float32bits)
 }
 
 // EncodeIvecs writes m to w in ivecs format (one record per row).
 func EncodeIvecs(w io.Writer, m vector.IDMatrix) error {
-	if err := m.Validate(); err != nil {
-		return fmt.Errorf("encode ivecs: %w", err)
-	}
-	return encodeVecs(w, "ivecs", m.Rows, m.Dim, m.Row, func(v int32) uint32 { return uint32(v) })
+	return encodeVecs(w, "ivecs", m, m.Rows, m.Dim, func(v int32) uint32 { return uint32(v) })
 }
 
 // EncodeFbin writes m to w in fbin format (header, then the rows).
 func EncodeFbin(w io.Writer, m vector.Matrix) error {
-	if err := m.Validate(); err != nil {
-		return fmt.Errorf("encode fbin: %w", err)
-	}
-	return encodeBin(w, "fbin", m.Rows, m.Dim, m.Row, math.Float32bits)
+	return encodeBin(w, "fbin", m, m.Rows, m.Dim, math.Float32bits)
 }
 
 // EncodeIbin writes m to w in ibin format (header, then the rows).
 func EncodeIbin(w io.Writer, m vector.IDMatrix) error {
-	if err := m.Validate(); err != nil {
-		return fmt.Errorf("encode ibin: %w", err)
-	}
-	return encodeBin(w, "ibin", m.Rows, m.Dim, m.Row, func(v int32) uint32 { return uint32(v) })
+	return encodeBin(w, "ibin", m, m.Rows, m.Dim, func(v int32) uint32 { return uint32(v) })
 }
 
-// encodeVecs writes rows×dim 32-bit values as TEXMEX records (the
+// rowSource is what the encoders read of a Matrix or an IDMatrix of rows
+// rows and dim dim.
+type rowSource[T any] interface {
+	Validate() error
+	Row(i int) []T
+}
+
+// encodeVecs writes the rows×dim 32-bit values of m as TEXMEX records (the
 // dimension, then the row); format names the format in errors.
-func encodeVecs[T any](w io.Writer, format string, rows, dim int, row func(int) []T, word func(T) uint32) error {
+func encodeVecs[T any](w io.Writer, format string, m rowSource[T], rows, dim int, word func(T) uint32) error {
+	if err := m.Validate(); err != nil {
+		return fmt.Errorf("encode %s: %w", format, err)
+	}
 	if rows > 0 && dim == 0 {
 		return fmt.Errorf("encode %s: %d rows of dimension 0 cannot be stored", format, rows)
 	}
-	if err := writeRows(w, rows, dim, true, row, word); err != nil {
+	if err := writeRows(w, rows, dim, true, m.Row, word); err != nil {
 		return fmt.Errorf("encode %s: %w", format, err)
 	}
 	return nil
 }
 
-// encodeBin writes rows×dim 32-bit values as a big-ann-benchmarks file
-// (the shape, then the rows); format names the format in errors.
-func encodeBin[T any](w io.Writer, format string, rows, dim int, row func(int) []T, word func(T) uint32) error {
-	err := binHeader(w, rows, dim)
+// encodeBin writes the rows×dim 32-bit values of m as a big-ann-benchmarks
+// file (the shape, then the rows); format names the format in errors.
+func encodeBin[T any](w io.Writer, format string, m rowSource[T], rows, dim int, word func(T) uint32) error {
+	err := m.Validate()
 	if err == nil {
-		err = writeRows(w, rows, dim, false, row, word)
+		err = binHeader(w, rows, dim)
+	}
+	if err == nil {
+		err = writeRows(w, rows, dim, false, m.Row, word)
 	}
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", format, err)

@@ -225,27 +225,30 @@ func buildFigure(g datasetGroup, opt Options, warn io.Writer) (*figure, error) {
 		s := st[r]
 		gs := draw.GlyphStyle{Color: colorOf(algIdx[r.Algorithm]), Radius: vg.Points(3.5), Shape: s.glyph}
 		var thumb *plotter.Scatter
-		if sec := r.Build.Seconds; sec > 0 {
-			sc, err := plotter.NewScatter(plotter.XYs{{X: best, Y: sec}})
+		// mark draws the result's point at (best, y) in p.
+		mark := func(p *plot.Plot, y float64, what string) error {
+			sc, err := plotter.NewScatter(plotter.XYs{{X: best, Y: y}})
 			if err != nil {
-				return nil, fmt.Errorf("plot %s build: %w", seriesName(r), err)
+				return fmt.Errorf("plot %s %s: %w", seriesName(r), what, err)
 			}
 			sc.GlyphStyle = gs
-			pt.Add(sc)
+			p.Add(sc)
 			thumb = sc
+			return nil
+		}
+		if sec := r.Build.Seconds; sec > 0 {
+			if err := mark(pt, sec, "build"); err != nil {
+				return nil, err
+			}
 			tlo, thi = math.Min(tlo, sec), math.Max(thi, sec)
 		} else {
 			fmt.Fprintf(warn, "warning: %s: %s: build time %v s left out of the log-scale build figure\n", r.Dataset, seriesName(r), sec)
 		}
 		if b := r.Build.IndexBytes; b > 0 {
 			mib := float64(b) / (1 << 20)
-			sc, err := plotter.NewScatter(plotter.XYs{{X: best, Y: mib}})
-			if err != nil {
-				return nil, fmt.Errorf("plot %s size: %w", seriesName(r), err)
+			if err := mark(ps, mib, "size"); err != nil {
+				return nil, err
 			}
-			sc.GlyphStyle = gs
-			ps.Add(sc)
-			thumb = sc
 			slo, shi = math.Min(slo, mib), math.Max(shi, mib)
 		} else {
 			fmt.Fprintf(warn, "warning: %s: %s: index size not reported, left out of the size figure\n", r.Dataset, seriesName(r))

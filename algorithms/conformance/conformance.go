@@ -12,6 +12,7 @@ package conformance
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -52,24 +53,10 @@ type Case struct {
 }
 
 func (c *Case) defaults() {
-	if c.MinRecall == 0 {
-		c.MinRecall = 0.9
-	}
-	if c.N == 0 {
-		c.N = 2000
-	}
-	if c.Dim == 0 {
-		c.Dim = 32
-	}
-	if c.Queries == 0 {
-		c.Queries = 100
-	}
-	if c.SmallN == 0 {
-		c.SmallN = 40
-	}
-	if c.Seed == 0 {
-		c.Seed = 1
-	}
+	c.MinRecall = cmp.Or(c.MinRecall, 0.9)
+	c.N, c.Dim, c.Queries = cmp.Or(c.N, 2000), cmp.Or(c.Dim, 32), cmp.Or(c.Queries, 100)
+	c.SmallN = cmp.Or(c.SmallN, 40)
+	c.Seed = cmp.Or(c.Seed, 1)
 	if len(c.Metrics) == 0 {
 		c.Metrics = c.Algorithm.Metrics
 	}

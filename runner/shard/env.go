@@ -89,6 +89,38 @@ func FromEnv(getenv func(string) string, shards int) (Selection, bool, error) {
 		}
 		return num(EnvShards)
 	}
+	// array reads an array job's task index and task count from idVar and
+	// countVar (hint ends the error when the count is missing), less the
+	// first index from minVar when that is set.
+	array := func(idVar, countVar, minVar, hint string) (Selection, bool, error) {
+		id, err := num(idVar)
+		if err != nil {
+			return Selection{}, false, err
+		}
+		from := fmt.Sprintf("%s=%d", idVar, id)
+		if getenv(countVar) == "" {
+			return Selection{}, false, fmt.Errorf("%s is set but %s is not%s", idVar, countVar, hint)
+		}
+		c, err := num(countVar)
+		if err != nil {
+			return Selection{}, false, err
+		}
+		from += fmt.Sprintf(", %s=%d", countVar, c)
+		if minVar != "" && getenv(minVar) != "" {
+			lo, err := num(minVar)
+			if err != nil {
+				return Selection{}, false, err
+			}
+			id -= lo
+			from += fmt.Sprintf(", %s=%d", minVar, lo)
+		}
+		n, err := count(from, c)
+		if err != nil {
+			return Selection{}, false, err
+		}
+		s, err := check(Selection{Index: id, Count: n, From: from})
+		return s, err == nil, err
+	}
 	switch {
 	case getenv(EnvK8sIndex) != "":
 		i, err := num(EnvK8sIndex)
@@ -108,53 +140,9 @@ func FromEnv(getenv func(string) string, shards int) (Selection, bool, error) {
 		s, err := check(Selection{Index: i, Count: n, From: from})
 		return s, err == nil, err
 	case getenv(EnvSlurmID) != "":
-		id, err := num(EnvSlurmID)
-		if err != nil {
-			return Selection{}, false, err
-		}
-		from := fmt.Sprintf("%s=%d", EnvSlurmID, id)
-		if getenv(EnvSlurmCount) == "" {
-			return Selection{}, false, fmt.Errorf("%s is set but %s is not; run as an array job (sbatch --array=0-N)", EnvSlurmID, EnvSlurmCount)
-		}
-		c, err := num(EnvSlurmCount)
-		if err != nil {
-			return Selection{}, false, err
-		}
-		from += fmt.Sprintf(", %s=%d", EnvSlurmCount, c)
-		if getenv(EnvSlurmMin) != "" {
-			lo, err := num(EnvSlurmMin)
-			if err != nil {
-				return Selection{}, false, err
-			}
-			id -= lo
-			from += fmt.Sprintf(", %s=%d", EnvSlurmMin, lo)
-		}
-		n, err := count(from, c)
-		if err != nil {
-			return Selection{}, false, err
-		}
-		s, err := check(Selection{Index: id, Count: n, From: from})
-		return s, err == nil, err
+		return array(EnvSlurmID, EnvSlurmCount, EnvSlurmMin, "; run as an array job (sbatch --array=0-N)")
 	case getenv(EnvAWSIndex) != "":
-		i, err := num(EnvAWSIndex)
-		if err != nil {
-			return Selection{}, false, err
-		}
-		from := fmt.Sprintf("%s=%d", EnvAWSIndex, i)
-		if getenv(EnvAWSSize) == "" {
-			return Selection{}, false, fmt.Errorf("%s is set but %s is not", EnvAWSIndex, EnvAWSSize)
-		}
-		c, err := num(EnvAWSSize)
-		if err != nil {
-			return Selection{}, false, err
-		}
-		from += fmt.Sprintf(", %s=%d", EnvAWSSize, c)
-		n, err := count(from, c)
-		if err != nil {
-			return Selection{}, false, err
-		}
-		s, err := check(Selection{Index: i, Count: n, From: from})
-		return s, err == nil, err
+		return array(EnvAWSIndex, EnvAWSSize, "", "")
 	}
 	return Selection{}, false, nil
 }

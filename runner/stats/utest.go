@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -52,15 +53,7 @@ func MannWhitney(x, y []float64) (UTest, error) {
 			return UTest{}, fmt.Errorf("mann-whitney: a sample holds NaN")
 		}
 	}
-	slices.SortFunc(all, func(a, b obs) int {
-		switch {
-		case a.v < b.v:
-			return -1
-		case a.v > b.v:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(all, func(a, b obs) int { return cmp.Compare(a.v, b.v) })
 	// Midranks; ties contribute t³ − t to the variance correction.
 	var rankSum1, tieSum float64
 	ties := false

@@ -79,13 +79,12 @@ func Main(mode string) int {
 					{"name": "width", "kind": "int", "stage": "index", "default": 4, "min": 1, "max": 64, "doc": "ignored"},
 					{"name": "depth", "kind": "int", "stage": "query", "default": 1, "min": 1, "max": 100, "doc": "ignored"}}})
 		case "build":
-			m, closer, err := datasets.ReadFbin(req["base"].(string), 0)
+			m, err := readMatrix(req["base"].(string))
 			if err != nil {
 				fail(err.Error())
 				continue
 			}
-			base = m.Compact(true)
-			closer.Close()
+			base = m
 			answer(map[string]any{"ok": true, "build_seconds": 0.001})
 		case "set_query":
 			if d, _ := req["params"].(map[string]any)["depth"].(float64); d == 99 {
@@ -109,13 +108,12 @@ func Main(mode string) int {
 					continue
 				}
 			}
-			m, closer, err := datasets.ReadFbin(req["queries"].(string), 0)
+			m, err := readMatrix(req["queries"].(string))
 			if err != nil {
 				fail(err.Error())
 				continue
 			}
-			queries = m.Compact(true)
-			closer.Close()
+			queries = m
 			var allow []func(int32) bool
 			if path, _ := req["allow"].(string); path != "" {
 				if allow, err = readAllow(path, queries.Rows); err != nil {
@@ -202,6 +200,16 @@ func Main(mode string) int {
 		}
 	}
 	return 0
+}
+
+// readMatrix reads the fbin file a request names into memory of its own.
+func readMatrix(path string) (vector.Matrix, error) {
+	m, closer, err := datasets.ReadFbin(path, 0)
+	if err != nil {
+		return vector.Matrix{}, err
+	}
+	defer closer.Close()
+	return m.Compact(true), nil
 }
 
 // readAllow decodes an allow file of nq queries into one membership test
