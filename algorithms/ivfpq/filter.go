@@ -29,10 +29,7 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 	s := x.pool.Get().(*scratch)
 	nl := x.coarse.NList()
 	nprobe := min(x.nprobe, nl)
-	keep := k
-	if x.rerank > 0 {
-		keep = max(k, x.rerank)
-	}
+	keep := max(k, x.rerank) // rerank is 0 (none) or positive, see SetQuery
 	target := algorithms.FilterProbeTarget(len(x.ids), nl, nprobe)
 	if len(x.vectors) > 0 && float64(allow.Count()) <= float64(x.rerank)+exactShare*float64(target) {
 		dst = x.exactAllowed(s, q, k, allow, dst)

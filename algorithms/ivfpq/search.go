@@ -24,10 +24,7 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 	} else {
 		x.q.DotTable(q, -1, s.tab)
 	}
-	keep := k
-	if x.rerank > 0 {
-		keep = max(k, x.rerank)
-	}
+	keep := max(k, x.rerank) // rerank is 0 (none) or positive, see SetQuery
 	s.heap.Reset(keep)
 	m := x.cfg.M
 	count := int64(nl)

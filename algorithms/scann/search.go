@@ -107,10 +107,7 @@ func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, allow *a
 	} else {
 		x.q.computeTable(q, gamma, s.tab)
 	}
-	R := k
-	if reorder > 0 {
-		R = max(k, reorder)
-	}
+	R := max(k, reorder) // reorder is 0 (none) or positive, see SetQuery
 	h := &s.cand
 	h.Reset(R)
 	scanned := 0
