@@ -20,28 +20,10 @@ const (
 )
 
 var downloadCatalogue = []Entry{
-	{
-		Name: "sift1m", Dim: 128, Metric: vector.L2, BaseCount: 1000000, QueryCount: 10000,
-		Format: FormatFvecs,
-		Note:   "ANN_SIFT1M from the TEXMEX corpus (Jégou, Douze, Schmid, INRIA): 1M SIFT descriptors, 10k queries, 100 exact neighbours per query; sift.tar.gz (≈161 MiB).",
-		Files: []File{
-			texmex("sift", RoleBase, "sift_base.fvecs", FormatFvecs, 1000000*(4+128*4), "", false),
-			texmex("sift", RoleQuery, "sift_query.fvecs", FormatFvecs, 10000*(4+128*4), "", false),
-			texmex("sift", RoleGroundTruth, "sift_groundtruth.ivecs", FormatIvecs, 10000*(4+100*4), "", false),
-			texmex("sift", RoleLearn, "sift_learn.fvecs", FormatFvecs, 100000*(4+128*4), "", true),
-		},
-	},
-	{
-		Name: "gist1m", Dim: 960, Metric: vector.L2, BaseCount: 1000000, QueryCount: 1000,
-		Format: FormatFvecs,
-		Note:   "ANN_GIST1M from the TEXMEX corpus: 1M 960-d GIST descriptors, 1k queries, 100 exact neighbours per query; gist.tar.gz (≈2.6 GiB).",
-		Files: []File{
-			texmex("gist", RoleBase, "gist_base.fvecs", FormatFvecs, 1000000*(4+960*4), "", false),
-			texmex("gist", RoleQuery, "gist_query.fvecs", FormatFvecs, 1000*(4+960*4), "", false),
-			texmex("gist", RoleGroundTruth, "gist_groundtruth.ivecs", FormatIvecs, 1000*(4+100*4), "", false),
-			texmex("gist", RoleLearn, "gist_learn.fvecs", FormatFvecs, 500000*(4+960*4), "", true),
-		},
-	},
+	texmexEntry("sift1m", "sift", 128, 1000000, 10000, 100000,
+		"ANN_SIFT1M from the TEXMEX corpus (Jégou, Douze, Schmid, INRIA): 1M SIFT descriptors, 10k queries, 100 exact neighbours per query; sift.tar.gz (≈161 MiB)."),
+	texmexEntry("gist1m", "gist", 960, 1000000, 1000, 500000,
+		"ANN_GIST1M from the TEXMEX corpus: 1M 960-d GIST descriptors, 1k queries, 100 exact neighbours per query; gist.tar.gz (≈2.6 GiB)."),
 	{
 		Name: "deep1m", Dim: 96, Metric: vector.L2, BaseCount: 1000000, QueryCount: 10000,
 		Format: FormatFbin,

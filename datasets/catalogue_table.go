@@ -51,6 +51,25 @@ func texmex(set string, role Role, name string, f Format, size int64, sha string
 		Size: size, SHA256: sha, Optional: optional}
 }
 
+// texmexEntry is the catalogue row of a TEXMEX l2 set shipped as set.tar.gz:
+// <set>_base, _query and _learn fvecs of dim-dimensional vectors (base,
+// queries and learn rows) and <set>_groundtruth.ivecs with 100 neighbours
+// per query. Sizes follow from the counts; no checksum is published.
+func texmexEntry(name, set string, dim, base, queries, learn int, note string) Entry {
+	rec := func(rows, d int) int64 { return int64(rows) * int64(4+4*d) }
+	return Entry{
+		Name: name, Dim: dim, Metric: vector.L2, BaseCount: base, QueryCount: queries,
+		Format: FormatFvecs,
+		Note:   note,
+		Files: []File{
+			texmex(set, RoleBase, set+"_base.fvecs", FormatFvecs, rec(base, dim), "", false),
+			texmex(set, RoleQuery, set+"_query.fvecs", FormatFvecs, rec(queries, dim), "", false),
+			texmex(set, RoleGroundTruth, set+"_groundtruth.ivecs", FormatIvecs, rec(queries, 100), "", false),
+			texmex(set, RoleLearn, set+"_learn.fvecs", FormatFvecs, rec(learn, dim), "", true),
+		},
+	}
+}
+
 // fashionMNISTImages lists the four gzip IDX files of Fashion-MNIST. Sizes
 // and checksums are those of Debian's dataset-fashion-mnist package, which
 // recompressed the upstream files: the decompressed contents are the same,
