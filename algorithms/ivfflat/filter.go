@@ -3,7 +3,6 @@ package ivfflat
 import (
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/distance"
-	"github.com/annbench/annbench/datasets/vector"
 )
 
 var _ algorithms.FilteredSearcher = (*Index)(nil)
@@ -32,9 +31,7 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 	s.fit(nl, nl, x.maxList)
 	lists, _ := x.coarse.Probe(q, nl, s.coarse, &s.probe, s.lists, s.ldist)
 	s.heap.Reset(k)
-	d := x.dim
 	count := int64(nl)
-	l2 := x.metric == vector.L2
 	seen := 0
 	for i, l := range lists {
 		if i >= nprobe && seen >= k {
@@ -44,13 +41,7 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 		if lo == hi {
 			continue
 		}
-		dis := s.dis[:hi-lo]
-		rows := x.vectors[lo*d : hi*d]
-		if l2 {
-			distance.L2SqBatch(q, rows, dis)
-		} else {
-			distance.DotBatch(q, rows, dis)
-		}
+		dis := x.listDistances(s, q, lo, hi)
 		count += int64(hi - lo)
 		ids := x.ids[lo:hi]
 		for j, dd := range dis {
@@ -58,9 +49,6 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 				continue
 			}
 			seen++
-			if !l2 {
-				dd = -dd
-			}
 			if dd < s.heap.Threshold() {
 				s.heap.Push(dd, ids[j])
 			}

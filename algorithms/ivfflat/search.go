@@ -17,26 +17,14 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 	s.fit(x.coarse.NList(), nprobe, x.maxList)
 	lists, _ := x.coarse.Probe(q, nprobe, s.coarse, &s.probe, s.lists, s.ldist)
 	s.heap.Reset(k)
-	d := x.dim
 	count := int64(x.coarse.NList())
-	l2 := x.metric == vector.L2
 	for _, l := range lists {
 		lo, hi := x.offsets[l], x.offsets[l+1]
 		if lo == hi {
 			continue
 		}
-		dis := s.dis[:hi-lo]
-		rows := x.vectors[lo*d : hi*d]
-		if l2 {
-			distance.L2SqBatch(q, rows, dis)
-		} else {
-			distance.DotBatch(q, rows, dis)
-			for i := range dis {
-				dis[i] = -dis[i]
-			}
-		}
 		// The heap holds list positions; they become ids at the end.
-		s.heap.PushAll(dis, int32(lo))
+		s.heap.PushAll(x.listDistances(s, q, lo, hi), int32(lo))
 		count += int64(hi - lo)
 	}
 	dst = s.heap.AppendSorted(dst, nil)
@@ -46,4 +34,21 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 	x.AddDistances(count)
 	x.pool.Put(s)
 	return dst
+}
+
+// listDistances returns the distances from q to the vectors at positions
+// lo..hi-1, in s.dis: squared l2, or the negated inner product (smaller is
+// nearer) for ip and angular.
+func (x *Index) listDistances(s *scratch, q []float32, lo, hi int) []float32 {
+	dis := s.dis[:hi-lo]
+	rows := x.vectors[lo*x.dim : hi*x.dim]
+	if x.metric == vector.L2 {
+		distance.L2SqBatch(q, rows, dis)
+		return dis
+	}
+	distance.DotBatch(q, rows, dis)
+	for i := range dis {
+		dis[i] = -dis[i]
+	}
+	return dis
 }
