@@ -358,27 +358,24 @@ func (d *decoder) querySweep(n *yaml.Node, path string, locs map[string]site) ma
 // config decodes the top level of a config file into c, whose defaults are
 // already set.
 func (d *decoder) config(root *yaml.Node, c *Config) {
+	// The plain numeric settings; an invalid value keeps the default.
+	ints := map[string]*int{"k": &c.K, "trials": &c.Trials, "threads": &c.Threads, "queries": &c.Queries}
+	floats := map[string]*float64{"min_pass_seconds": &c.MinPassSeconds, "warmup_seconds": &c.WarmupSeconds, "settle_seconds": &c.SettleSeconds}
 	d.fields(root, "", "a map with keys "+quoteList(configKeys), configKeys, func(key string, v *yaml.Node) {
 		c.locs[key] = d.site(v, key)
+		if p, ok := ints[key]; ok {
+			*p, _ = d.keepInt(v, key, *p)
+			return
+		}
+		if p, ok := floats[key]; ok {
+			*p = d.keepFloat(v, key, *p)
+			return
+		}
 		switch key {
 		case "datasets":
 			c.Datasets = d.datasets(v, key, c.locs)
 		case "filter":
 			c.Filters = d.filters(v, key, c.locs)
-		case "k":
-			c.K, _ = d.keepInt(v, key, c.K)
-		case "trials":
-			c.Trials, _ = d.keepInt(v, key, c.Trials)
-		case "min_pass_seconds":
-			c.MinPassSeconds = d.keepFloat(v, key, c.MinPassSeconds)
-		case "warmup_seconds":
-			c.WarmupSeconds = d.keepFloat(v, key, c.WarmupSeconds)
-		case "settle_seconds":
-			c.SettleSeconds = d.keepFloat(v, key, c.SettleSeconds)
-		case "threads":
-			c.Threads, _ = d.keepInt(v, key, c.Threads)
-		case "queries":
-			c.Queries, _ = d.keepInt(v, key, c.Queries)
 		case "mode":
 			if s, ok := d.stringValue(v, key, "one of "+quoteList(modes)); ok {
 				c.Mode = s

@@ -38,24 +38,18 @@ func (d *decoder) datasets(n *yaml.Node, path string, locs map[string]site) []Da
 // ownDataset decodes one dataset definition; key is its locs key.
 func (d *decoder) ownDataset(n *yaml.Node, path, key string, locs map[string]site) DatasetSpec {
 	var s DatasetSpec
+	files := map[string]*string{"base": &s.Base, "queries": &s.Queries, "labels": &s.Labels,
+		"queries_labels": &s.QueriesLabels, "attributes": &s.Attributes, "ground_truth": &s.GroundTruth}
 	d.fields(n, path, "a dataset definition such as {name: mine, base: mine.npy, holdout: 1000, metric: angular}", datasetKeys, func(k string, v *yaml.Node) {
 		kp := path + "." + k
 		locs[key+"."+k] = d.site(v, kp)
+		if p, ok := files[k]; ok {
+			*p = d.pathValue(v, kp)
+			return
+		}
 		switch k {
 		case "name":
 			s.Name, _ = d.stringValue(v, kp, "a dataset name")
-		case "base":
-			s.Base = d.pathValue(v, kp)
-		case "queries":
-			s.Queries = d.pathValue(v, kp)
-		case "labels":
-			s.Labels = d.pathValue(v, kp)
-		case "queries_labels":
-			s.QueriesLabels = d.pathValue(v, kp)
-		case "attributes":
-			s.Attributes = d.pathValue(v, kp)
-		case "ground_truth":
-			s.GroundTruth = d.pathValue(v, kp)
 		case "holdout":
 			s.Holdout, _ = d.intValue(v, kp)
 		case "seed":
