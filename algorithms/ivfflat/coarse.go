@@ -3,6 +3,7 @@ package ivfflat
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/distance"
@@ -66,6 +67,25 @@ func (c *Coarse) NList() int { return c.Centroids.Rows }
 // Assign returns the list of every row of data.
 func (c *Coarse) Assign(data vector.Matrix) []int32 {
 	return kmeans.Assign(data, c.Centroids, c.Metric)
+}
+
+// Probe is the working memory of Coarse.Nearest, one per search goroutine:
+// the IVF indexes keep one in their pooled per-search scratch.
+type Probe struct {
+	buf   []float32 // a distance per list
+	heap  topk.Heap
+	lists []int32
+	dists []float32
+}
+
+// Nearest is Probe with p's buffers, which grow when they are too small for
+// this quantizer or nprobe and are kept for the next search.
+func (c *Coarse) Nearest(q []float32, nprobe int, p *Probe) ([]int32, []float32) {
+	p.buf = slices.Grow(p.buf[:0], c.NList())
+	if cap(p.lists) < nprobe {
+		p.lists, p.dists = make([]int32, 0, nprobe), make([]float32, nprobe)
+	}
+	return c.Probe(q, nprobe, p.buf, &p.heap, p.lists, p.dists)
 }
 
 // Probe writes to lists the nprobe lists nearest to q, nearest first, and

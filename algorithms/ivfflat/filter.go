@@ -28,8 +28,8 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 		x.pool.Put(s)
 		return dst
 	}
-	s.fit(nl, nl, x.maxList)
-	lists, _ := x.coarse.Probe(q, nl, s.coarse, &s.probe, s.lists, s.ldist)
+	s.fit(x.maxList)
+	lists, _ := x.coarse.Nearest(q, nl, &s.probe)
 	s.heap.Reset(k)
 	count := int64(nl)
 	seen := 0

@@ -13,6 +13,7 @@ package ivfflat
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/annbench/annbench/algorithms"
@@ -199,23 +200,10 @@ func (x *Index) SizeBytes() int64 {
 
 // scratch is the per-search working memory, recycled through a sync.Pool.
 type scratch struct {
-	coarse []float32
-	dis    []float32
-	lists  []int32
-	ldist  []float32
-	probe  topk.Heap
-	heap   topk.Heap
+	probe Probe
+	dis   []float32 // one list's distances, maxList long
+	heap  topk.Heap
 }
 
-func (s *scratch) fit(nlist, nprobe, maxList int) {
-	if cap(s.coarse) < nlist {
-		s.coarse = make([]float32, nlist)
-	}
-	if cap(s.dis) < maxList {
-		s.dis = make([]float32, maxList)
-	}
-	if cap(s.lists) < nprobe {
-		s.lists = make([]int32, 0, nprobe)
-		s.ldist = make([]float32, nprobe)
-	}
-}
+// fit makes dis long enough for the longest list.
+func (s *scratch) fit(maxList int) { s.dis = slices.Grow(s.dis[:0], maxList) }

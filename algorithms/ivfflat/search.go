@@ -14,8 +14,8 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 	}
 	s := x.pool.Get().(*scratch)
 	nprobe := min(x.nprobe, x.coarse.NList())
-	s.fit(x.coarse.NList(), nprobe, x.maxList)
-	lists, _ := x.coarse.Probe(q, nprobe, s.coarse, &s.probe, s.lists, s.ldist)
+	s.fit(x.maxList)
+	lists, _ := x.coarse.Nearest(q, nprobe, &s.probe)
 	s.heap.Reset(k)
 	count := int64(x.coarse.NList())
 	for _, l := range lists {

@@ -36,8 +36,8 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 		x.pool.Put(s)
 		return dst
 	}
-	s.fit(nl, nl, x.maxList)
-	lists, ldist := x.coarse.Probe(q, nl, s.coarse, &s.probe, s.lists, s.ldist)
+	s.fit(x.maxList)
+	lists, ldist := x.coarse.Nearest(q, nl, &s.probe)
 	if x.metric == vector.L2 {
 		x.q.DotTable(q, -2, s.tab)
 	} else {

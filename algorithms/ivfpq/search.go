@@ -16,8 +16,8 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 	s := x.pool.Get().(*scratch)
 	nl := x.coarse.NList()
 	nprobe := min(x.nprobe, nl)
-	s.fit(nl, nprobe, x.maxList)
-	lists, ldist := x.coarse.Probe(q, nprobe, s.coarse, &s.probe, s.lists, s.ldist)
+	s.fit(x.maxList)
+	lists, ldist := x.coarse.Nearest(q, nprobe, &s.probe)
 	l2 := x.metric == vector.L2
 	if l2 {
 		x.q.DotTable(q, -2, s.tab)
