@@ -115,21 +115,31 @@ func (f *File) readHeaderV1(h *objectHeader, abs uint64) error {
 			msize := int(md.u16())
 			flags := md.u8()
 			md.skip(3)
-			if msize > len(md.b) {
-				return fmt.Errorf("message type %#x of %d bytes overruns its header block (%d bytes left)", typ, msize, len(md.b))
-			}
-			m := message{typ: typ, flags: flags, data: md.b[:msize]}
-			b = md.b[msize:]
-			next, err := f.addMessage(h, m)
-			if err != nil {
+			if b, err = f.takeMessage(h, &queue, message{typ: typ, flags: flags}, msize, md.b, "block"); err != nil {
 				return err
-			}
-			if next.size > 0 {
-				queue = append(queue, next)
 			}
 		}
 	}
 	return nil
+}
+
+// takeMessage cuts the msize-byte data of m from the front of rest (what
+// follows the message's header), adds m to h, queues the continuation
+// block it names and returns what follows it. where ("block", "chunk")
+// names the header part in errors.
+func (f *File) takeMessage(h *objectHeader, queue *[]block, m message, msize int, rest []byte, where string) ([]byte, error) {
+	if msize > len(rest) {
+		return nil, fmt.Errorf("message type %#x of %d bytes overruns its header %s (%d bytes left)", m.typ, msize, where, len(rest))
+	}
+	m.data = rest[:msize]
+	next, err := f.addMessage(h, m)
+	if err != nil {
+		return nil, err
+	}
+	if next.size > 0 {
+		*queue = append(*queue, next)
+	}
+	return rest[msize:], nil
 }
 
 func (f *File) readHeaderV2(h *objectHeader, abs uint64) error {
@@ -181,17 +191,8 @@ func (f *File) readHeaderV2(h *objectHeader, abs uint64) error {
 			if md.err != nil {
 				break // gap at the end of the chunk
 			}
-			if msize > len(md.b) {
-				return fmt.Errorf("message type %#x of %d bytes overruns its header chunk (%d bytes left)", typ, msize, len(md.b))
-			}
-			m := message{typ: typ, flags: mflags, data: md.b[:msize]}
-			body = md.b[msize:]
-			next, err := f.addMessage(h, m)
-			if err != nil {
+			if body, err = f.takeMessage(h, &queue, message{typ: typ, flags: mflags}, msize, md.b, "chunk"); err != nil {
 				return err
-			}
-			if next.size > 0 {
-				queue = append(queue, next)
 			}
 		}
 		if len(queue) == 0 {
