@@ -115,6 +115,76 @@
 	VMOVUPS X0, (DX); \
 	VMOVUPS X4, (DX)(R14*1)
 
+// Rows kernels: one query against three rows anywhere in memory (the
+// neighbours of a graph node). The rows are read side by side, so their
+// cache misses are in flight together instead of one row's after another's.
+// Each row keeps the four accumulators of the pair kernel and adds into
+// them in the pair kernel's order, so every distance has exactly the bits
+// l2sqAVX2 or dotAVX2 would give it.
+
+// ROWSSETUPY loads the arguments of a rows kernel: SI query, R11 R12 R13
+// rows 0-2, DI out, DX elements left, R9 byte offset 0; it zeroes Y0-Y11.
+#define ROWSSETUPY \
+	MOVQ q+0(FP), SI; \
+	MOVQ r0+8(FP), R11; \
+	MOVQ r1+16(FP), R12; \
+	MOVQ r2+24(FP), R13; \
+	MOVQ dim+32(FP), DX; \
+	MOVQ out+40(FP), DI; \
+	XORQ R9, R9; \
+	ZERO8; \
+	VXORPS Y8, Y8, Y8; \
+	VXORPS Y9, Y9, Y9; \
+	VXORPS Y10, Y10, Y10; \
+	VXORPS Y11, Y11, Y11
+
+// L2ROWS3Y adds (q - row)^2 at byte offset off into accumulator j of each
+// row: a, b, c.
+#define L2ROWS3Y(off, a, b, c) \
+	VMOVUPS off(SI)(R9*1), Y12; \
+	VSUBPS off(R11)(R9*1), Y12, Y13; \
+	VFMADD231PS Y13, Y13, a; \
+	VSUBPS off(R12)(R9*1), Y12, Y13; \
+	VFMADD231PS Y13, Y13, b; \
+	VSUBPS off(R13)(R9*1), Y12, Y13; \
+	VFMADD231PS Y13, Y13, c
+
+// DOTROWS3Y adds q * row at byte offset off into a, b, c.
+#define DOTROWS3Y(off, a, b, c) \
+	VMOVUPS off(SI)(R9*1), Y12; \
+	VFMADD231PS off(R11)(R9*1), Y12, a; \
+	VFMADD231PS off(R12)(R9*1), Y12, b; \
+	VFMADD231PS off(R13)(R9*1), Y12, c
+
+// ROWSTAILMASKY loads the masked tails of the query into Y12 and of the
+// rows into Y13, Y14 and Y15 (the mask itself is built in Y15 first).
+#define ROWSTAILMASKY \
+	TAILMASKY(DX, Y15); \
+	VMASKMOVPS (SI)(R9*1), Y15, Y12; \
+	VMASKMOVPS (R11)(R9*1), Y15, Y13; \
+	VMASKMOVPS (R12)(R9*1), Y15, Y14; \
+	VMASKMOVPS (R13)(R9*1), Y15, Y15
+
+// ROWSUMY reduces one row's accumulators a..d as the pair kernel does and
+// stores the sum at off(DI), clobbering t.
+#define ROWSUMY(a, b, c, d, ax, t, tx, off) \
+	VADDPS b, a, a; \
+	VADDPS d, c, c; \
+	VADDPS c, a, a; \
+	VEXTRACTF128 $1, a, tx; \
+	VADDPS tx, ax, ax; \
+	VMOVHLPS ax, ax, tx; \
+	VADDPS tx, ax, ax; \
+	VMOVSHDUP ax, tx; \
+	VADDSS tx, ax, ax; \
+	MOVSS ax, off(DI)
+
+// ROWSSUMY stores the three rows' sums at DI.
+#define ROWSSUMY \
+	ROWSUMY(Y0, Y1, Y2, Y3, X0, Y12, X12, 0); \
+	ROWSUMY(Y4, Y5, Y6, Y7, X4, Y12, X12, 4); \
+	ROWSUMY(Y8, Y9, Y10, Y11, X8, Y12, X12, 8)
+
 // AVX2+FMA kernels. A dimension tail shorter than 8 is read with VMASKMOVPS
 // (masked-off lanes never fault), so no kernel reads outside its slices.
 
@@ -455,5 +525,82 @@ dksum:
 	JAE  dkrow
 
 dkend:
+	VZEROUPPER
+	RET
+
+// func l2sqRows3AVX2(q, r0, r1, r2 *float32, dim int, out *float32)
+TEXT ·l2sqRows3AVX2(SB), NOSPLIT, $0-48
+	ROWSSETUPY
+	CMPQ DX, $32
+	JB   l2r8
+
+l2r32:
+	L2ROWS3Y(0, Y0, Y4, Y8)
+	L2ROWS3Y(32, Y1, Y5, Y9)
+	L2ROWS3Y(64, Y2, Y6, Y10)
+	L2ROWS3Y(96, Y3, Y7, Y11)
+	ADDQ $128, R9
+	SUBQ $32, DX
+	CMPQ DX, $32
+	JAE  l2r32
+
+l2r8:
+	CMPQ DX, $8
+	JB   l2rtail
+	L2ROWS3Y(0, Y1, Y5, Y9)
+	ADDQ $32, R9
+	SUBQ $8, DX
+	JMP  l2r8
+
+l2rtail:
+	TESTQ DX, DX
+	JZ    l2rsum
+	ROWSTAILMASKY
+	VSUBPS Y13, Y12, Y13
+	VSUBPS Y14, Y12, Y14
+	VSUBPS Y15, Y12, Y15
+	VFMADD231PS Y13, Y13, Y2
+	VFMADD231PS Y14, Y14, Y6
+	VFMADD231PS Y15, Y15, Y10
+
+l2rsum:
+	ROWSSUMY
+	VZEROUPPER
+	RET
+
+// func dotRows3AVX2(q, r0, r1, r2 *float32, dim int, out *float32)
+TEXT ·dotRows3AVX2(SB), NOSPLIT, $0-48
+	ROWSSETUPY
+	CMPQ DX, $32
+	JB   dr8
+
+dr32:
+	DOTROWS3Y(0, Y0, Y4, Y8)
+	DOTROWS3Y(32, Y1, Y5, Y9)
+	DOTROWS3Y(64, Y2, Y6, Y10)
+	DOTROWS3Y(96, Y3, Y7, Y11)
+	ADDQ $128, R9
+	SUBQ $32, DX
+	CMPQ DX, $32
+	JAE  dr32
+
+dr8:
+	CMPQ DX, $8
+	JB   drtail
+	DOTROWS3Y(0, Y1, Y5, Y9)
+	ADDQ $32, R9
+	SUBQ $8, DX
+	JMP  dr8
+
+drtail:
+	TESTQ DX, DX
+	JZ    drsum
+	ROWSTAILMASKY
+	VFMADD231PS Y13, Y12, Y2
+	VFMADD231PS Y14, Y12, Y6
+	VFMADD231PS Y15, Y12, Y10
+
+drsum:
+	ROWSSUMY
 	VZEROUPPER
 	RET

@@ -11,16 +11,21 @@ type kernelSet struct {
 	dotBatch  func(q, rows, out []float32)
 	l2sqBlock func(qs []float32, nq int, rows []float32, nr, dim int, out []float32)
 	dotBlock  func(qs []float32, nq int, rows []float32, nr, dim int, out []float32)
+	// l2sqGather and dotGather measure q against rows at ids[i]*stride.
+	l2sqGather func(q, data []float32, stride int, ids []uint32, out []float32)
+	dotGather  func(q, data []float32, stride int, ids []uint32, out []float32)
 }
 
 var genericKernels = kernelSet{
-	name:      "generic",
-	l2sq:      l2sqGeneric,
-	dot:       dotGeneric,
-	l2sqBatch: l2sqBatchGeneric,
-	dotBatch:  dotBatchGeneric,
-	l2sqBlock: l2sqBlockGeneric,
-	dotBlock:  dotBlockGeneric,
+	name:       "generic",
+	l2sq:       l2sqGeneric,
+	dot:        dotGeneric,
+	l2sqBatch:  l2sqBatchGeneric,
+	dotBatch:   dotBatchGeneric,
+	l2sqBlock:  l2sqBlockGeneric,
+	dotBlock:   dotBlockGeneric,
+	l2sqGather: l2sqGatherGeneric,
+	dotGather:  dotGatherGeneric,
 }
 
 // active is the kernel set chosen once at start-up: the fastest one the CPU

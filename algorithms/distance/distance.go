@@ -1,7 +1,8 @@
 // Package distance holds the distance kernels every index and the exact
 // ground-truth computation spend their time in: squared L2 and inner
-// product for one pair of vectors, one query against a block of rows, and a
-// block of queries against a block of rows.
+// product for one pair of vectors, one query against a block of rows, one
+// query against rows scattered through memory (gather), and a block of
+// queries against a block of rows.
 //
 // On amd64 the kernels are assembly for AVX-512F or AVX2+FMA, chosen once
 // at start-up from the CPU's features (see Implementation); elsewhere, or

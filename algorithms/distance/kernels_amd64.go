@@ -55,6 +55,16 @@ func l2sqBlock2AVX2(q, rows, out *float32, dim, n, ostride int)
 //go:noescape
 func dotBlock2AVX2(q, rows, out *float32, dim, n, ostride int)
 
+// l2sqRows3AVX2 and dotRows3AVX2 measure q against three rows of dim
+// elements anywhere in memory, writing out[0..2]; each result has exactly
+// the bits of l2sqAVX2 or dotAVX2 for that row.
+//
+//go:noescape
+func l2sqRows3AVX2(q, r0, r1, r2 *float32, dim int, out *float32)
+
+//go:noescape
+func dotRows3AVX2(q, r0, r1, r2 *float32, dim int, out *float32)
+
 // Kernel levels, ordered by preference.
 const (
 	levelGeneric = iota
@@ -94,6 +104,14 @@ var avx512Kernels = kernelSet{
 	dotBlock: func(qs []float32, nq int, rows []float32, nr, dim int, out []float32) {
 		block(qs, nq, rows, nr, dim, out, 4, dotBlock4AVX512, dotBatch4AVX512, dotAVX512)
 	},
+	// One row at a time: a gathered distance must have the bits of the
+	// set's pair kernel, and no multi-row AVX-512 kernel keeps them yet.
+	l2sqGather: func(q, data []float32, stride int, ids []uint32, out []float32) {
+		gatherPairs(q, data, stride, ids, out, l2sqAVX512)
+	},
+	dotGather: func(q, data []float32, stride int, ids []uint32, out []float32) {
+		gatherPairs(q, data, stride, ids, out, dotAVX512)
+	},
 }
 
 var avx2Kernels = kernelSet{
@@ -107,6 +125,12 @@ var avx2Kernels = kernelSet{
 	},
 	dotBlock: func(qs []float32, nq int, rows []float32, nr, dim int, out []float32) {
 		block(qs, nq, rows, nr, dim, out, 2, dotBlock2AVX2, dotBatch4AVX2, dotAVX2)
+	},
+	l2sqGather: func(q, data []float32, stride int, ids []uint32, out []float32) {
+		gather3(q, data, stride, ids, out, false)
+	},
+	dotGather: func(q, data []float32, stride int, ids []uint32, out []float32) {
+		gather3(q, data, stride, ids, out, true)
 	},
 }
 
@@ -173,5 +197,42 @@ func block(qs []float32, nq int, rows []float32, nr, dim int, out []float32, g i
 	}
 	for ; i < nq; i++ {
 		batch4(qs[i*dim:i*dim+dim], rows[:nr*dim], out[i*nr:i*nr+nr], b, pair)
+	}
+}
+
+// gather3 measures the ids three at a time with l2sqRows3AVX2, or
+// dotRows3AVX2 when dot is set; a last group of one or two rows is padded
+// with its last row. The kernels are called directly, not through a
+// function value, so the padded group's arrays stay on the stack.
+// Arguments are checked by the caller; len(q) > 0.
+func gather3(q, data []float32, stride int, ids []uint32, out []float32, dot bool) {
+	d, n := len(q), len(ids)
+	var r [3]*float32
+	var t [3]float32
+	for i := 0; i < n; i += 3 {
+		for j := range r {
+			r[j] = &data[int(ids[min(i+j, n-1)])*stride]
+		}
+		o := &t[0]
+		if i+3 <= n {
+			o = &out[i]
+		}
+		if dot {
+			dotRows3AVX2(&q[0], r[0], r[1], r[2], d, o)
+		} else {
+			l2sqRows3AVX2(&q[0], r[0], r[1], r[2], d, o)
+		}
+		if i+3 > n {
+			copy(out[i:n], t[:])
+		}
+	}
+}
+
+// gatherPairs measures the ids one at a time with pair.
+func gatherPairs(q, data []float32, stride int, ids []uint32, out []float32, pair pairKernel) {
+	d := len(q)
+	for i, id := range ids {
+		o := int(id) * stride
+		out[i] = pair(q, data[o:o+d])
 	}
 }

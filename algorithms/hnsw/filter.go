@@ -56,7 +56,7 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 		cnt = 1
 		for l := x.maxLevel; l > 0; l-- {
 			var c int
-			ep, d, c = x.greedy(q, ep, d, l)
+			ep, d, c = x.greedy(s, q, ep, d, l)
 			cnt += c
 		}
 		budget := int(math.Ceil(FilterGraphBudget * float64(count)))

@@ -84,6 +84,21 @@ func (x *Index) dist(a, b []float32) float32 {
 	return -distance.Dot(a, b)
 }
 
+// distances writes to out[i] the distance from q to node ids[i]. It
+// measures three nodes at a time (distance.L2SqGather), so their vectors'
+// cache misses overlap.
+func (x *Index) distances(q []float32, ids []uint32, out []float32) {
+	data := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(x.nodes))), len(x.nodes))
+	if x.l2 {
+		distance.L2SqGather(q, data, x.stride, ids, out)
+		return
+	}
+	distance.DotGather(q, data, x.stride, ids, out)
+	for i := range ids {
+		out[i] = -out[i]
+	}
+}
+
 // vec returns the stored vector of node id.
 func (x *Index) vec(id uint32) []float32 {
 	return unsafe.Slice((*float32)(unsafe.Pointer(&x.nodes[int(id)*x.stride])), x.dim)
@@ -133,6 +148,7 @@ type scratch struct {
 	shrink []item
 	sel2   []item
 	ids    []uint32
+	dists  []float32
 	// levelSel holds an inserted node's chosen neighbours per level
 	// until it is linked back.
 	levelSel [maxLevels][]item
@@ -144,4 +160,13 @@ func (s *scratch) idBuf(n int) []uint32 {
 		s.ids = make([]uint32, n)
 	}
 	return s.ids[:n]
+}
+
+// distBuf returns a buffer for the distances of one node's unvisited
+// neighbours.
+func (s *scratch) distBuf(n int) []float32 {
+	if len(s.dists) < n {
+		s.dists = make([]float32, n)
+	}
+	return s.dists[:n]
 }

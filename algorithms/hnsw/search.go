@@ -1,7 +1,5 @@
 package hnsw
 
-import "unsafe"
-
 // Search returns the ids of up to k stored vectors nearest to q, nearest
 // first, written into dst[:0]. It searches with width max(ef, k); when k
 // reaches the number of stored vectors it scans them all instead, so every
@@ -22,7 +20,7 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 		cnt = 1
 		for l := x.maxLevel; l > 0; l-- {
 			var c int
-			ep, d, c = x.greedy(q, ep, d, l)
+			ep, d, c = x.greedy(s, q, ep, d, l)
 			cnt += c
 		}
 		cnt += x.searchLayer0(s, q, ep, d, max(x.ef, k))
@@ -47,16 +45,18 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 // greedy moves from ep to the nearest node on level reachable by always
 // stepping to a neighbour nearer to q, and returns it with its distance and
 // the number of distances computed.
-func (x *Index) greedy(q []float32, ep uint32, d float32, level int) (uint32, float32, int) {
+func (x *Index) greedy(s *scratch, q []float32, ep uint32, d float32, level int) (uint32, float32, int) {
+	ds := s.distBuf(x.m0)
 	cnt := 0
 	for changed := true; changed; {
 		changed = false
 		l := x.list(ep, level)
-		for _, id := range l[1 : 1+l[0]] {
-			dd := x.dist(q, x.vec(id))
-			cnt++
-			if dd < d {
-				d, ep, changed = dd, id, true
+		nb := l[1 : 1+l[0]]
+		x.distances(q, nb, ds)
+		cnt += len(nb)
+		for i, id := range nb {
+			if ds[i] < d {
+				d, ep, changed = ds[i], id, true
 			}
 		}
 	}
@@ -68,8 +68,9 @@ func (x *Index) greedy(q []float32, ep uint32, d float32, level int) (uint32, fl
 // distances computed.
 //
 // Each expansion first collects the unvisited neighbours and prefetches
-// their vectors, then measures them: the loads overlap instead of each
-// distance waiting for its own cache misses.
+// the start of their vectors, then measures them all with one gather call,
+// which reads three vectors side by side: the loads of several vectors
+// overlap instead of each distance waiting for its own cache misses.
 func (x *Index) searchLayer0(s *scratch, q []float32, ep uint32, epD float32, ef int) int {
 	s.vis.next(x.n)
 	tags, tag := s.vis.tags, s.vis.epoch
@@ -80,7 +81,7 @@ func (x *Index) searchLayer0(s *scratch, q []float32, ep uint32, epD float32, ef
 	s.top.push(epD, ep)
 	bound := epD
 	nodes, stride, dim, pf := x.nodes, x.stride, x.dim, x.pfLines
-	ids := s.idBuf(x.m0)
+	ids, ds := s.idBuf(x.m0), s.distBuf(x.m0)
 	cnt := 0
 	for s.cand.len() > 0 {
 		c := s.cand.top()
@@ -99,9 +100,13 @@ func (x *Index) searchLayer0(s *scratch, q []float32, ep uint32, epD float32, ef
 				prefetch(&nodes[int(id)*stride], pf)
 			}
 		}
+		if m == 0 {
+			continue
+		}
 		cnt += m
-		for _, id := range ids[:m] {
-			d := x.dist(q, unsafe.Slice((*float32)(unsafe.Pointer(&nodes[int(id)*stride])), dim))
+		x.distances(q, ids[:m], ds)
+		for i, id := range ids[:m] {
+			d := ds[i]
 			if d < bound || s.top.len() < ef {
 				s.cand.push(d, id)
 				s.top.push(d, id)
