@@ -120,17 +120,23 @@
 // cache misses are in flight together instead of one row's after another's.
 // Each row keeps the four accumulators of the pair kernel and adds into
 // them in the pair kernel's order, so every distance has exactly the bits
-// l2sqAVX2 or dotAVX2 would give it.
+// l2sqAVX2 or dotAVX2 would give it. While it reads the three rows it
+// prefetches the same offsets of the next three (n0-n2), so the next
+// group's misses overlap this group's arithmetic.
 
 // ROWSSETUPY loads the arguments of a rows kernel: SI query, R11 R12 R13
-// rows 0-2, DI out, DX elements left, R9 byte offset 0; it zeroes Y0-Y11.
+// rows 0-2, R8 R10 R14 the next rows, DI out, DX elements left, R9 byte
+// offset 0; it zeroes Y0-Y11.
 #define ROWSSETUPY \
 	MOVQ q+0(FP), SI; \
 	MOVQ r0+8(FP), R11; \
 	MOVQ r1+16(FP), R12; \
 	MOVQ r2+24(FP), R13; \
-	MOVQ dim+32(FP), DX; \
-	MOVQ out+40(FP), DI; \
+	MOVQ n0+32(FP), R8; \
+	MOVQ n1+40(FP), R10; \
+	MOVQ n2+48(FP), R14; \
+	MOVQ dim+56(FP), DX; \
+	MOVQ out+64(FP), DI; \
 	XORQ R9, R9; \
 	ZERO8; \
 	VXORPS Y8, Y8, Y8; \
@@ -155,6 +161,16 @@
 	VFMADD231PS off(R11)(R9*1), Y12, a; \
 	VFMADD231PS off(R12)(R9*1), Y12, b; \
 	VFMADD231PS off(R13)(R9*1), Y12, c
+
+// ROWSPREFETCH asks for the two cache lines at the current offset of each
+// of the next three rows (R8, R10, R14).
+#define ROWSPREFETCH \
+	PREFETCHT0 (R8)(R9*1); \
+	PREFETCHT0 64(R8)(R9*1); \
+	PREFETCHT0 (R10)(R9*1); \
+	PREFETCHT0 64(R10)(R9*1); \
+	PREFETCHT0 (R14)(R9*1); \
+	PREFETCHT0 64(R14)(R9*1)
 
 // ROWSTAILMASKY loads the masked tails of the query into Y12 and of the
 // rows into Y13, Y14 and Y15 (the mask itself is built in Y15 first).
@@ -528,13 +544,14 @@ dkend:
 	VZEROUPPER
 	RET
 
-// func l2sqRows3AVX2(q, r0, r1, r2 *float32, dim int, out *float32)
-TEXT ·l2sqRows3AVX2(SB), NOSPLIT, $0-48
+// func l2sqRows3AVX2(q, r0, r1, r2, n0, n1, n2 *float32, dim int, out *float32)
+TEXT ·l2sqRows3AVX2(SB), NOSPLIT, $0-72
 	ROWSSETUPY
 	CMPQ DX, $32
 	JB   l2r8
 
 l2r32:
+	ROWSPREFETCH
 	L2ROWS3Y(0, Y0, Y4, Y8)
 	L2ROWS3Y(32, Y1, Y5, Y9)
 	L2ROWS3Y(64, Y2, Y6, Y10)
@@ -547,6 +564,7 @@ l2r32:
 l2r8:
 	CMPQ DX, $8
 	JB   l2rtail
+	ROWSPREFETCH
 	L2ROWS3Y(0, Y1, Y5, Y9)
 	ADDQ $32, R9
 	SUBQ $8, DX
@@ -568,13 +586,14 @@ l2rsum:
 	VZEROUPPER
 	RET
 
-// func dotRows3AVX2(q, r0, r1, r2 *float32, dim int, out *float32)
-TEXT ·dotRows3AVX2(SB), NOSPLIT, $0-48
+// func dotRows3AVX2(q, r0, r1, r2, n0, n1, n2 *float32, dim int, out *float32)
+TEXT ·dotRows3AVX2(SB), NOSPLIT, $0-72
 	ROWSSETUPY
 	CMPQ DX, $32
 	JB   dr8
 
 dr32:
+	ROWSPREFETCH
 	DOTROWS3Y(0, Y0, Y4, Y8)
 	DOTROWS3Y(32, Y1, Y5, Y9)
 	DOTROWS3Y(64, Y2, Y6, Y10)
@@ -587,6 +606,7 @@ dr32:
 dr8:
 	CMPQ DX, $8
 	JB   drtail
+	ROWSPREFETCH
 	DOTROWS3Y(0, Y1, Y5, Y9)
 	ADDQ $32, R9
 	SUBQ $8, DX

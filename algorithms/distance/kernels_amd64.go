@@ -57,13 +57,14 @@ func dotBlock2AVX2(q, rows, out *float32, dim, n, ostride int)
 
 // l2sqRows3AVX2 and dotRows3AVX2 measure q against three rows of dim
 // elements anywhere in memory, writing out[0..2]; each result has exactly
-// the bits of l2sqAVX2 or dotAVX2 for that row.
+// the bits of l2sqAVX2 or dotAVX2 for that row. n0-n2 are the rows of the
+// next call, prefetched meanwhile (any address; prefetches never fault).
 //
 //go:noescape
-func l2sqRows3AVX2(q, r0, r1, r2 *float32, dim int, out *float32)
+func l2sqRows3AVX2(q, r0, r1, r2, n0, n1, n2 *float32, dim int, out *float32)
 
 //go:noescape
-func dotRows3AVX2(q, r0, r1, r2 *float32, dim int, out *float32)
+func dotRows3AVX2(q, r0, r1, r2, n0, n1, n2 *float32, dim int, out *float32)
 
 // Kernel levels, ordered by preference.
 const (
@@ -201,30 +202,35 @@ func block(qs []float32, nq int, rows []float32, nr, dim int, out []float32, g i
 }
 
 // gather3 measures the ids three at a time with l2sqRows3AVX2, or
-// dotRows3AVX2 when dot is set; a last group of one or two rows is padded
-// with its last row. The kernels are called directly, not through a
-// function value, so the padded group's arrays stay on the stack.
-// Arguments are checked by the caller; len(q) > 0.
+// dotRows3AVX2 when dot is set, each call prefetching the next group; a
+// last group of one or two rows is padded with its last row, and the last
+// call prefetches its own rows again. The kernels are called directly,
+// not through a function value, so the padded group's arrays stay on the
+// stack. Arguments are checked by the caller; len(q) > 0.
 func gather3(q, data []float32, stride int, ids []uint32, out []float32, dot bool) {
 	d, n := len(q), len(ids)
-	var r [3]*float32
+	var r, nx [3]*float32
 	var t [3]float32
+	for j := range r {
+		r[j] = &data[int(ids[min(j, n-1)])*stride]
+	}
 	for i := 0; i < n; i += 3 {
-		for j := range r {
-			r[j] = &data[int(ids[min(i+j, n-1)])*stride]
+		for j := range nx {
+			nx[j] = &data[int(ids[min(i+3+j, n-1)])*stride]
 		}
 		o := &t[0]
 		if i+3 <= n {
 			o = &out[i]
 		}
 		if dot {
-			dotRows3AVX2(&q[0], r[0], r[1], r[2], d, o)
+			dotRows3AVX2(&q[0], r[0], r[1], r[2], nx[0], nx[1], nx[2], d, o)
 		} else {
-			l2sqRows3AVX2(&q[0], r[0], r[1], r[2], d, o)
+			l2sqRows3AVX2(&q[0], r[0], r[1], r[2], nx[0], nx[1], nx[2], d, o)
 		}
 		if i+3 > n {
 			copy(out[i:n], t[:])
 		}
+		r = nx
 	}
 }
 
