@@ -43,10 +43,11 @@ type blockScratch struct {
 	tile []float32 // distances of the query block × one row block
 	row  []float32 // one query in stored column order
 	// Byte storage (bytes.go).
-	qb    []uint8   // query block as bytes, padded to a multiple of 4
-	qnorm []uint32  // their squared norms
-	itile []uint32  // inner products of the padded block × one row block
-	rows  []float32 // a row block widened to float32 for other queries
+	qb    []uint8               // query block as bytes, padded to a multiple of 4
+	qnorm []uint32              // their squared norms
+	itile []uint32              // inner products of the padded block × one row block
+	rows  []float32             // a row block widened to float32 for other queries
+	tq    distance.Uint8Queries // the byte query block for tile storage
 	heaps []topk.Heap
 }
 
@@ -70,6 +71,9 @@ func (v vectors) searchBlocked(ctx context.Context, queries vector.Matrix, k, th
 	blocks := (nq + qb - 1) / qb
 	threads = max(1, min(threads, blocks))
 	rb := min(rowBlock(v.dim), v.n)
+	if v.tiles != nil {
+		rb = min(tileRowBlock(v.dim), v.n)
+	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	var faults mapped.Faults // queries may be a memory-mapped file

@@ -19,7 +19,16 @@ import (
 
 // useBytes reports whether base should be stored as bytes for metric.
 func useBytes(metric vector.Metric, base vector.Matrix) bool {
-	if metric != vector.L2 || !distance.Uint8Accelerated() || base.Rows == 0 || base.Dim > distance.MaxUint8Dim {
+	if !distance.Uint8Accelerated() || base.Dim > distance.MaxUint8Dim {
+		return false
+	}
+	return allBytes(metric, base)
+}
+
+// allBytes reports whether metric is l2 and base is not empty and holds
+// only byte values.
+func allBytes(metric vector.Metric, base vector.Matrix) bool {
+	if metric != vector.L2 || base.Rows == 0 {
 		return false
 	}
 	for i := 0; i < base.Rows; i++ {
@@ -30,6 +39,16 @@ func useBytes(metric vector.Metric, base vector.Matrix) bool {
 		}
 	}
 	return true
+}
+
+// useTiles reports whether Exact should search byte-valued l2 base with
+// the exact tile kernel (distance.L2SqUint8Tile): on CPUs that run it as
+// assembly but not the AVX-512 byte kernels the index uses.
+func useTiles(metric vector.Metric, base vector.Matrix) bool {
+	if distance.Uint8Accelerated() || !distance.Uint8TileAccelerated() || base.Dim > distance.MaxUint8TileDim {
+		return false
+	}
+	return allBytes(metric, base)
 }
 
 // isByte reports whether x is an integer in 0..255 (NaN is not).
@@ -122,6 +141,10 @@ func (v vectors) searchBlockBytes(ctx context.Context, queries vector.Matrix, lo
 		s.qnorm[i] = distance.SquaredNormUint8(q)
 	}
 	clear(qb[nq*d:])
+	if bytesOK && v.tiles != nil {
+		v.searchBlockTiles(ctx, qb, nq, rb, s)
+		return
+	}
 	if !bytesOK {
 		qs := s.qs[:nq*d]
 		for i := 0; i < nq; i++ {
@@ -154,6 +177,32 @@ func (v vectors) searchBlockBytes(ctx context.Context, queries vector.Matrix, lo
 				tile[j] = float32(qn + int64(norms[j]) - 2*int64(dot))
 			}
 			s.heaps[i].PushAll(tile, int32(start))
+		}
+	}
+}
+
+// tileRowBlock returns the number of base rows per tile of the tile
+// kernel for dimension dim: a multiple of distance.TileRows whose int16
+// panels fill about RowBlockBytes.
+func tileRowBlock(dim int) int {
+	return max(distance.TileRows, RowBlockBytes/(2*dim)/distance.TileRows*distance.TileRows)
+}
+
+// searchBlockTiles is searchBlockBytes for tile storage and byte queries:
+// the nq queries in qb (byte rows) get exact squared distances, already
+// float32, from the tile kernel, rb rows at a time (a multiple of
+// distance.TileRows, or all rows).
+func (v vectors) searchBlockTiles(ctx context.Context, qb []uint8, nq, rb int, s *blockScratch) {
+	s.tq.Set(qb, nq, v.dim)
+	for start := 0; start < v.n; start += rb {
+		if (start/rb)%16 == 0 && ctx.Err() != nil {
+			return
+		}
+		nr := min(rb, v.n-start)
+		tile := s.tile[:nq*nr]
+		distance.L2SqUint8Tile(&s.tq, v.tiles, start, start+nr, tile, nr)
+		for i := 0; i < nq; i++ {
+			s.heaps[i].PushAll(tile[i*nr:i*nr+nr], int32(start))
 		}
 	}
 }

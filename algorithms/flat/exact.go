@@ -17,7 +17,8 @@ import (
 // (angular data must be normalized already). Both have min(k, base.Rows)
 // columns. base is used in place when its rows are contiguous and copied
 // otherwise; l2 data whose components are all integers in 0..255 is copied
-// to bytes and computed exactly in integers (see bytes.go). Cancelling ctx stops the work and returns ctx's error.
+// to bytes and computed exactly in integers (see bytes.go). Cancelling
+// ctx stops the work and returns ctx's error.
 func Exact(ctx context.Context, base, queries vector.Matrix, metric vector.Metric, k, threads int) (vector.IDMatrix, vector.Matrix, error) {
 	switch {
 	case !metric.Valid():
@@ -49,10 +50,12 @@ func Exact(ctx context.Context, base, queries vector.Matrix, metric vector.Metri
 // exactVectors stores base for Exact: as the index stores it for l2 (bytes
 // when the byte kernels run, else split into head and tail dimensions when
 // its variance is concentrated, so the blocked search can skip tails; see
-// searchBlock), used in place otherwise when its rows are contiguous.
+// searchBlock) except that byte-valued data goes to the exact tile kernel
+// where that runs and the byte kernels do not (useTiles); used in place
+// otherwise when its rows are contiguous.
 func exactVectors(metric vector.Metric, base vector.Matrix) vectors {
 	if metric == vector.L2 {
-		return newVectors(metric, base)
+		return storeVectors(metric, base, true)
 	}
 	b := base.Compact(false)
 	return vectors{metric: metric, n: b.Rows, dim: b.Dim, h: b.Dim, head: b.Data[:b.Rows*b.Dim]}

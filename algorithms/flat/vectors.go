@@ -32,6 +32,10 @@ type vectors struct {
 	// (see bytes.go), and norms their squared norms.
 	bytes []uint8
 	norms []uint32
+	// tiles, when not nil, holds the byte vectors again laid out for the
+	// exact tile kernel, which then answers byte queries (Exact only; see
+	// useTiles).
+	tiles *distance.Uint8Rows
 }
 
 // headVariance is the share of the base's total variance the head
@@ -51,15 +55,26 @@ const minSplitDim = 32
 // newVectors stores base (any stride) for metric, splitting it for l2 when
 // its variance is concentrated in few dimensions.
 func newVectors(metric vector.Metric, base vector.Matrix) vectors {
+	return storeVectors(metric, base, false)
+}
+
+// storeVectors is newVectors; with tiles set, byte-valued l2 data the
+// index would not store as bytes gets byte and tile storage when the tile
+// kernel runs as assembly (see useTiles).
+func storeVectors(metric vector.Metric, base vector.Matrix, tiles bool) vectors {
 	n, d := base.Rows, base.Dim
 	v := vectors{metric: metric, n: n, dim: d, h: d}
-	if useBytes(metric, base) {
+	tiles = tiles && useTiles(metric, base)
+	if tiles || useBytes(metric, base) {
 		v.bytes = make([]uint8, n*d)
 		v.norms = make([]uint32, n)
 		for i := 0; i < n; i++ {
 			row := v.bytes[i*d : i*d+d]
 			toBytes(row, base.Row(i))
 			v.norms[i] = distance.SquaredNormUint8(row)
+		}
+		if tiles {
+			v.tiles = distance.NewUint8Rows(v.bytes, n, d)
 		}
 		return v
 	}
