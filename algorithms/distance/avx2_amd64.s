@@ -201,6 +201,19 @@
 	ROWSUMY(Y4, Y5, Y6, Y7, X4, Y12, X12, 4); \
 	ROWSUMY(Y8, Y9, Y10, Y11, X8, Y12, X12, 8)
 
+// L2STEP4Y adds the squared differences of 8 elements at byte offset off
+// of the query (R11) and of four rows (R12 + 0..3 row bytes) to Y0..Y3.
+#define L2STEP4Y(off) \
+	VMOVUPS off(R11), Y4; \
+	VSUBPS  off(R12), Y4, Y5; \
+	VSUBPS  off(R12)(R9*1), Y4, Y6; \
+	VSUBPS  off(R12)(R9*2), Y4, Y7; \
+	VSUBPS  off(R12)(R10*1), Y4, Y8; \
+	VFMADD231PS Y5, Y5, Y0; \
+	VFMADD231PS Y6, Y6, Y1; \
+	VFMADD231PS Y7, Y7, Y2; \
+	VFMADD231PS Y8, Y8, Y3
+
 // AVX2+FMA kernels. A dimension tail shorter than 8 is read with VMASKMOVPS
 // (masked-off lanes never fault), so no kernel reads outside its slices.
 
@@ -396,6 +409,110 @@ l2bsum:
 	JAE  l2brow
 
 l2bend:
+	VZEROUPPER
+	RET
+
+// func l2sqBatch4BoundAVX2(q, rows, out *float32, dim, n int, bound float32)
+//
+// l2sqBatch4AVX2 for a top-k scan: the same accumulator per row, added to
+// in the same order, but every 32 elements the four partial sums are
+// reduced exactly as the final sums are and compared with bound. Every
+// step only adds a square to each lane, and the reduction is monotone, so a
+// partial sum never exceeds the final one: when all four reach bound the
+// group is abandoned and the partial sums are written instead. Rows that
+// stay below bound get the bits l2sqBatch4AVX2 gives them. While a group is
+// read, the same line of the next group is prefetched, so the next group's
+// misses overlap this group's arithmetic and only the part of the rows the
+// scan actually reads is fetched ahead.
+TEXT ·l2sqBatch4BoundAVX2(SB), NOSPLIT, $0-44
+	BATCHSETUPY
+	VBROADCASTSS bound+40(FP), Y14
+	CMPQ BX, $4
+	JB   l2xend
+
+l2xrow:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVQ SI, R11
+	MOVQ DI, R12
+	LEAQ (DI)(R9*4), R14
+	MOVQ R8, R13
+	CMPQ R13, $32
+	JB   l2xdim8
+
+l2xdim32:
+	PREFETCHT0 (R14)
+	PREFETCHT0 (R14)(R9*1)
+	PREFETCHT0 (R14)(R9*2)
+	PREFETCHT0 (R14)(R10*1)
+	L2STEP4Y(0)
+	L2STEP4Y(32)
+	PREFETCHT0 64(R14)
+	PREFETCHT0 64(R14)(R9*1)
+	PREFETCHT0 64(R14)(R9*2)
+	PREFETCHT0 64(R14)(R10*1)
+	L2STEP4Y(64)
+	L2STEP4Y(96)
+	ADDQ $128, R11
+	ADDQ $128, R12
+	ADDQ $128, R14
+	SUBQ $32, R13
+	JZ   l2xsum
+	// Abandon the group when all four partial sums reach bound.
+	VMOVAPS Y0, Y9
+	VMOVAPS Y2, Y10
+	SUM4Y(Y9, Y1, Y10, Y3, Y11, Y12, X9, X11)
+	VCMPPS $0x1d, X14, X9, X10
+	VMOVMSKPS X10, AX
+	CMPQ AX, $15
+	JEQ  l2xcut
+	CMPQ R13, $32
+	JAE  l2xdim32
+
+l2xdim8:
+	CMPQ R13, $8
+	JB   l2xtail
+	L2STEP4Y(0)
+	ADDQ $32, R11
+	ADDQ $32, R12
+	SUBQ $8, R13
+	JMP  l2xdim8
+
+l2xtail:
+	TESTQ R13, R13
+	JZ    l2xsum
+	VMASKMOVPS (R11), Y15, Y4
+	VMASKMOVPS (R12), Y15, Y5
+	VMASKMOVPS (R12)(R9*1), Y15, Y6
+	VMASKMOVPS (R12)(R9*2), Y15, Y7
+	VMASKMOVPS (R12)(R10*1), Y15, Y8
+	VSUBPS Y5, Y4, Y5
+	VSUBPS Y6, Y4, Y6
+	VSUBPS Y7, Y4, Y7
+	VSUBPS Y8, Y4, Y8
+	VFMADD231PS Y5, Y5, Y0
+	VFMADD231PS Y6, Y6, Y1
+	VFMADD231PS Y7, Y7, Y2
+	VFMADD231PS Y8, Y8, Y3
+
+l2xsum:
+	SUM4Y(Y0, Y1, Y2, Y3, Y4, Y5, X0, X4)
+	VMOVUPS X0, (DX)
+	JMP  l2xnext
+
+l2xcut:
+	VMOVUPS X9, (DX)
+
+l2xnext:
+	ADDQ $16, DX
+	LEAQ (DI)(R9*4), DI
+	SUBQ $4, BX
+	CMPQ BX, $4
+	JAE  l2xrow
+
+l2xend:
 	VZEROUPPER
 	RET
 

@@ -1,0 +1,25 @@
+//go:build amd64 && !purego
+
+package distance
+
+//go:noescape
+func l2sqBatch4BoundAVX2(q, rows, out *float32, dim, n int, bound float32)
+
+// l2sqBatchBound runs the AVX2 bounded kernel when the AVX2 set is active,
+// with the rows past the last multiple of four finished by the pair kernel
+// as in batch4, and reports whether it did. The other sets have no bounded
+// kernel; their batch kernel is exact, which satisfies the contract.
+func l2sqBatchBound(q, rows, out []float32, bound float32) bool {
+	if active.name != avx2Kernels.name {
+		return false
+	}
+	d, n := len(q), len(out)
+	n4 := n &^ 3
+	if n4 > 0 {
+		l2sqBatch4BoundAVX2(&q[0], &rows[0], &out[0], d, n4, bound)
+	}
+	for i := n4; i < n; i++ {
+		out[i] = l2sqAVX2(q, rows[i*d:i*d+d])
+	}
+	return true
+}
