@@ -501,6 +501,114 @@ l2xend:
 	VZEROUPPER
 	RET
 
+// U8STEP4Y is L2STEP4Y for rows of bytes: 8 bytes at byte offset roff of
+// four rows (R12 + 0..3 row strides), zero-extended to int32 and converted
+// to float32, which is exact, against 8 query elements at byte offset qoff
+// of R11.
+#define U8STEP4Y(qoff, roff) \
+	VMOVUPS qoff(R11), Y4; \
+	VPMOVZXBD roff(R12), Y5; \
+	VPMOVZXBD roff(R12)(R9*1), Y6; \
+	VPMOVZXBD roff(R12)(R9*2), Y7; \
+	VPMOVZXBD roff(R12)(R10*1), Y8; \
+	VCVTDQ2PS Y5, Y5; \
+	VCVTDQ2PS Y6, Y6; \
+	VCVTDQ2PS Y7, Y7; \
+	VCVTDQ2PS Y8, Y8; \
+	VSUBPS Y5, Y4, Y5; \
+	VSUBPS Y6, Y4, Y6; \
+	VSUBPS Y7, Y4, Y7; \
+	VSUBPS Y8, Y4, Y8; \
+	VFMADD231PS Y5, Y5, Y0; \
+	VFMADD231PS Y6, Y6, Y1; \
+	VFMADD231PS Y7, Y7, Y2; \
+	VFMADD231PS Y8, Y8, Y3
+
+// func l2sqBatch4BoundUint8AVX2(q *float32, rows *uint8, out *float32, dim, n int, bound float32)
+//
+// l2sqBatch4BoundAVX2 for rows stored as bytes, dim a multiple of 8: each
+// byte becomes the float32 of the same value, and every row's lanes
+// receive the same squares in the same order as in l2sqBatch4AVX2, so a
+// row below bound gets exactly the bits the float kernel gives the widened
+// row. The rows are a quarter of the bytes, so a scan that streams them
+// from memory reads a quarter as much.
+TEXT ·l2sqBatch4BoundUint8AVX2(SB), NOSPLIT, $0-44
+	MOVQ q+0(FP), SI
+	MOVQ rows+8(FP), DI
+	MOVQ out+16(FP), DX
+	MOVQ dim+24(FP), R8
+	MOVQ n+32(FP), BX
+	MOVQ R8, R9
+	LEAQ (R9)(R9*2), R10
+	VBROADCASTSS bound+40(FP), Y14
+	CMPQ BX, $4
+	JB   u8xend
+
+u8xrow:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVQ SI, R11
+	MOVQ DI, R12
+	LEAQ (DI)(R9*4), R14
+	MOVQ R8, R13
+	CMPQ R13, $32
+	JB   u8xdim8
+
+u8xdim32:
+	PREFETCHT0 (R14)
+	PREFETCHT0 (R14)(R9*1)
+	PREFETCHT0 (R14)(R9*2)
+	PREFETCHT0 (R14)(R10*1)
+	U8STEP4Y(0, 0)
+	U8STEP4Y(32, 8)
+	U8STEP4Y(64, 16)
+	U8STEP4Y(96, 24)
+	ADDQ $128, R11
+	ADDQ $32, R12
+	ADDQ $32, R14
+	SUBQ $32, R13
+	JZ   u8xsum
+	// Abandon the group when all four partial sums reach bound.
+	VMOVAPS Y0, Y9
+	VMOVAPS Y2, Y10
+	SUM4Y(Y9, Y1, Y10, Y3, Y11, Y12, X9, X11)
+	VCMPPS $0x1d, X14, X9, X10
+	VMOVMSKPS X10, AX
+	CMPQ AX, $15
+	JEQ  u8xcut
+	CMPQ R13, $32
+	JAE  u8xdim32
+
+u8xdim8:
+	CMPQ R13, $8
+	JB   u8xsum
+	U8STEP4Y(0, 0)
+	ADDQ $32, R11
+	ADDQ $8, R12
+	SUBQ $8, R13
+	JMP  u8xdim8
+
+u8xsum:
+	SUM4Y(Y0, Y1, Y2, Y3, Y4, Y5, X0, X4)
+	VMOVUPS X0, (DX)
+	JMP  u8xnext
+
+u8xcut:
+	VMOVUPS X9, (DX)
+
+u8xnext:
+	ADDQ $16, DX
+	LEAQ (DI)(R9*4), DI
+	SUBQ $4, BX
+	CMPQ BX, $4
+	JAE  u8xrow
+
+u8xend:
+	VZEROUPPER
+	RET
+
 // func dotBatch4AVX2(q, rows, out *float32, dim, n int)
 TEXT ·dotBatch4AVX2(SB), NOSPLIT, $0-40
 	BATCHSETUPY
