@@ -188,10 +188,13 @@ type StoredOrder struct {
 // ScanAllowed is the package's ScanAllowed over such rows: every allowed
 // id is offered to h at dist(q, its row of data), len(q) values a row.
 func (s *StoredOrder) ScanAllowed(h *topk.Heap, k int, allow *Allow, order []int32, q, data []float32, dist func(a, b []float32) float32) int {
-	s.once.Do(func() { s.pos = Positions(order) })
 	d := len(q)
-	return ScanAllowed(h, k, allow, len(s.pos), func(id int32) float32 {
-		p := int(s.pos[id])
-		return dist(q, data[p*d:p*d+d])
-	})
+	return s.ScanAllowedRows(h, k, allow, order, func(p int) float32 { return dist(q, data[p*d:p*d+d]) })
+}
+
+// ScanAllowedRows is ScanAllowed for rows kept in any form: every allowed
+// id is offered to h at dist(its row number p).
+func (s *StoredOrder) ScanAllowedRows(h *topk.Heap, k int, allow *Allow, order []int32, dist func(p int) float32) int {
+	s.once.Do(func() { s.pos = Positions(order) })
+	return ScanAllowed(h, k, allow, len(s.pos), func(id int32) float32 { return dist(int(s.pos[id])) })
 }

@@ -2,7 +2,6 @@ package ivfflat
 
 import (
 	"github.com/annbench/annbench/algorithms"
-	"github.com/annbench/annbench/algorithms/distance"
 )
 
 var _ algorithms.FilteredSearcher = (*Index)(nil)
@@ -28,7 +27,7 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 		x.pool.Put(s)
 		return dst
 	}
-	s.fit(x.maxList)
+	s.fit(x.maxList, x.dim)
 	lists, _ := x.coarse.Nearest(q, nl, &s.probe)
 	s.heap.Reset(k)
 	count := int64(nl)
@@ -62,7 +61,8 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 
 // exactAllowed scans the allowed rows exactly.
 func (x *Index) exactAllowed(s *scratch, q []float32, k int, allow *algorithms.Allow, dst []int32) []int32 {
-	n := x.exact.ScanAllowed(&s.heap, k, allow, x.ids, q, x.vectors, distance.For(x.metric))
+	s.fit(0, x.dim)
+	n := x.exact.ScanAllowedRows(&s.heap, k, allow, x.ids, func(p int) float32 { return x.rowDistance(s, q, p) })
 	x.AddDistances(int64(n))
 	return s.heap.AppendSorted(dst, nil)
 }

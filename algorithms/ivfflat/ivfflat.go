@@ -85,7 +85,8 @@ type Index struct {
 	coarse  *Coarse
 	offsets []int     // list l holds positions offsets[l]..offsets[l+1]
 	ids     []int32   // base id of each position
-	vectors []float32 // vectors in list order
+	vectors []float32 // vectors in list order, nil when bytes holds them
+	bytes   []uint8   // byte-valued vectors in list order (compact.go)
 	maxList int
 	exact   algorithms.StoredOrder // small allow-sets (filter.go)
 
@@ -123,7 +124,7 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	if err := base.Validate(); err != nil {
 		return fmt.Errorf("ivfflat: base: %w", err)
 	}
-	x.coarse, x.offsets, x.ids, x.vectors, x.maxList = nil, nil, nil, nil, 0
+	x.coarse, x.offsets, x.ids, x.vectors, x.bytes, x.maxList = nil, nil, nil, nil, nil, 0
 	if base.Rows == 0 {
 		return nil
 	}
@@ -146,7 +147,8 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	for pos, id := range order {
 		copy(vectors[pos*d:pos*d+d], base.Row(int(id)))
 	}
-	x.coarse, x.offsets, x.ids, x.vectors = coarse, offsets, order, vectors
+	x.coarse, x.offsets, x.ids = coarse, offsets, order
+	x.setVectors(vectors)
 	x.maxList = maxListLen(offsets)
 	x.DropTrainingData()
 	return ctx.Err()
@@ -190,20 +192,26 @@ func (x *Index) SetQuery(p algorithms.Params) error {
 	return nil
 }
 
-// SizeBytes returns the bytes of centroids, ids, offsets and vectors.
+// SizeBytes returns the bytes of centroids, ids, offsets and vectors
+// (float32 or, when compact, bytes).
 func (x *Index) SizeBytes() int64 {
 	if x.coarse == nil {
 		return 0
 	}
-	return 4*int64(len(x.coarse.Centroids.Data)+len(x.coarse.norms)+len(x.ids)+len(x.vectors)) + 8*int64(len(x.offsets))
+	return 4*int64(len(x.coarse.Centroids.Data)+len(x.coarse.norms)+len(x.ids)+len(x.vectors)) + int64(len(x.bytes)) + 8*int64(len(x.offsets))
 }
 
 // scratch is the per-search working memory, recycled through a sync.Pool.
 type scratch struct {
 	probe Probe
 	dis   []float32 // one list's distances, maxList long
+	tmp   []float32 // four rows converted from bytes (compact.go)
 	heap  topk.Heap
 }
 
-// fit makes dis long enough for the longest list.
-func (s *scratch) fit(maxList int) { s.dis = slices.Grow(s.dis[:0], maxList) }
+// fit makes dis long enough for the longest list and tmp for four rows of
+// dim elements.
+func (s *scratch) fit(maxList, dim int) {
+	s.dis = slices.Grow(s.dis[:0], maxList)
+	s.tmp = slices.Grow(s.tmp[:0], 4*dim)[:4*dim]
+}

@@ -15,7 +15,7 @@ import (
 //	centroids nlist*dim float32
 //	sizes     nlist int32 (vectors per list)
 //	ids       n int32, in list order
-//	vectors   n*dim float32, in list order
+//	vectors   n*dim float32, in list order (also when kept as bytes)
 func (x *Index) header() binfmt.Header {
 	return binfmt.Header{Algorithm: Algorithm.Name, Metric: x.metric, Dim: x.dim}
 }
@@ -34,7 +34,7 @@ func (x *Index) Save(w io.Writer) error {
 			b.Int32s(ListSizes(x.offsets))
 		}
 		b.Int32s(x.ids)
-		b.Float32s(x.vectors)
+		x.eachFloatChunk(b.Float32s)
 	})
 }
 
@@ -74,7 +74,7 @@ func (x *Index) Load(r io.Reader) error {
 		return err
 	}
 	if n == 0 {
-		x.coarse, x.offsets, x.ids, x.vectors, x.maxList = nil, nil, nil, nil, 0
+		x.coarse, x.offsets, x.ids, x.vectors, x.bytes, x.maxList = nil, nil, nil, nil, nil, 0
 		return nil
 	}
 	offsets, err := ListOffsets(sizes, ids, n)
@@ -82,7 +82,8 @@ func (x *Index) Load(r io.Reader) error {
 		return fmt.Errorf("ivfflat: load: %w", err)
 	}
 	m := vector.Matrix{Data: cent, Rows: int(nlist), Dim: x.dim, Stride: x.dim}
-	x.coarse, x.offsets, x.ids, x.vectors = NewCoarse(x.metric, m), offsets, ids, vectors
+	x.coarse, x.offsets, x.ids = NewCoarse(x.metric, m), offsets, ids
+	x.setVectors(vectors)
 	x.maxList = maxListLen(offsets)
 	return nil
 }

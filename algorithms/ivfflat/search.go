@@ -1,6 +1,8 @@
 package ivfflat
 
 import (
+	"math"
+
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/datasets/vector"
 )
@@ -25,7 +27,7 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 	}
 	s := x.pool.Get().(*scratch)
 	nprobe := min(x.nprobe, x.coarse.NList())
-	s.fit(x.maxList)
+	s.fit(x.maxList, x.dim)
 	lists, _ := x.coarse.Nearest(q, nprobe, &s.probe)
 	s.heap.Reset(k)
 	count := int64(x.coarse.NList())
@@ -53,10 +55,14 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 }
 
 // listDistances returns the distances from q to the vectors at positions
-// lo..hi-1, in s.dis: squared l2, or the negated inner product (smaller is
+// lo..hi-1, in s.dis (from bytes, the same values; compact.go): squared l2, or the negated inner product (smaller is
 // nearer) for ip and angular.
 func (x *Index) listDistances(s *scratch, q []float32, lo, hi int) []float32 {
 	dis := s.dis[:hi-lo]
+	if x.bytes != nil {
+		distance.L2SqBatchBoundUint8(q, x.bytes[lo*x.dim:hi*x.dim], dis, float32(math.Inf(1)), s.tmp)
+		return dis
+	}
 	rows := x.vectors[lo*x.dim : hi*x.dim]
 	if x.metric == vector.L2 {
 		distance.L2SqBatch(q, rows, dis)
@@ -80,7 +86,11 @@ func (x *Index) scanBounded(s *scratch, q []float32, lo, hi int) {
 	for b := lo; b < hi; b += scanBlock {
 		e := min(hi, b+scanBlock)
 		dis := s.dis[:e-b]
-		distance.L2SqBatchBound(q, x.vectors[b*d:e*d], dis, s.heap.Threshold())
+		if x.bytes != nil {
+			distance.L2SqBatchBoundUint8(q, x.bytes[b*d:e*d], dis, s.heap.Threshold(), s.tmp)
+		} else {
+			distance.L2SqBatchBound(q, x.vectors[b*d:e*d], dis, s.heap.Threshold())
+		}
 		s.heap.PushAll(dis, int32(b))
 	}
 }
