@@ -58,6 +58,14 @@ type Sizer interface {
 	SizeBytes() int64
 }
 
+// StorageDescriber is implemented by indexes that choose at build or load
+// time how they store their data, beyond what their parameters say (ivfflat
+// keeps byte-valued vectors as bytes). Storage names the choice ("uint8",
+// "float32"); the runner records it with the build.
+type StorageDescriber interface {
+	Storage() string
+}
+
 // Counter is implemented by indexes that count distance computations.
 type Counter interface {
 	// DistanceCount returns the number of distance computations since the

@@ -285,6 +285,7 @@ func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) 
 	}
 	if ok {
 		b.Cached, b.LoadSeconds = true, time.Since(start).Seconds()
+		b.Storage = storage(idx)
 		fmt.Fprintf(e.log, "%s: loaded from cache in %s (built in %s)\n", name, seconds(b.LoadSeconds), seconds(b.Seconds))
 		return idx, b, nil
 	}
@@ -328,6 +329,7 @@ func (e *jobEnv) obtainIndex(ctx context.Context, job config.Job, label string) 
 	if c, ok := idx.(algorithms.Counter); ok {
 		b.DistanceCount = c.DistanceCount()
 	}
+	b.Storage = storage(idx)
 	fmt.Fprintf(e.log, "%s: built in %s\n", name, seconds(b.Seconds))
 	if useCache {
 		if err := cache.store(idx, entry, b); err != nil {
@@ -355,4 +357,12 @@ func (e *jobEnv) cacheEntry(job config.Job, label string) (indexCache, cacheEntr
 	}
 	fmt.Fprintf(e.log, "%s: warning: index cache not used: %v\n", label, err)
 	return cache, cacheEntry{}, false
+}
+
+// storage returns the storage idx says it chose, or "".
+func storage(idx algorithms.Index) string {
+	if s, ok := idx.(algorithms.StorageDescriber); ok {
+		return s.Storage()
+	}
+	return ""
 }

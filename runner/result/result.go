@@ -114,6 +114,10 @@ type Build struct {
 	// DistanceCount is the number of distance computations of the build,
 	// when the index counts them.
 	DistanceCount int64 `json:"distance_count,omitempty"`
+	// Storage is how the index chose to store its data, when it says
+	// (algorithms.StorageDescriber): e.g. "uint8" for ivfflat's byte
+	// copy of byte-valued vectors, "float32" otherwise.
+	Storage string `json:"storage,omitempty"`
 }
 
 // Point is the measurement of one query-parameter setting.
