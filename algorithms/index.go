@@ -66,6 +66,18 @@ type StorageDescriber interface {
 	Storage() string
 }
 
+// Persistent is the set of capabilities every built-in index has, stated
+// once: an Index that saves itself, restores what it saved (so the runner
+// can keep it in its index cache) and reports its size. Each built-in
+// index asserts it at compile time; the conformance suite checks the
+// round trip.
+type Persistent interface {
+	Index
+	Saver
+	Loader
+	Sizer
+}
+
 // Counter is implemented by indexes that count distance computations.
 type Counter interface {
 	// DistanceCount returns the number of distance computations since the

@@ -63,11 +63,8 @@ type Index struct {
 }
 
 var (
-	_ algorithms.Index         = (*Index)(nil)
+	_ algorithms.Persistent    = (*Index)(nil)
 	_ algorithms.BatchSearcher = (*Index)(nil)
-	_ algorithms.Saver         = (*Index)(nil)
-	_ algorithms.Loader        = (*Index)(nil)
-	_ algorithms.Sizer         = (*Index)(nil)
 )
 
 // ScanRows is the number of base vectors Search hands to one call of the

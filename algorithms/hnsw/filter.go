@@ -51,37 +51,16 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 	var cnt int
 	exact := count <= ef || float64(count)*float64(count) < filterExactUpfront*float64(ef)*float64(x.n)
 	if !exact {
-		ep := x.entry
-		d := x.dist(q, x.vec(ep))
-		cnt = 1
-		for l := x.maxLevel; l > 0; l-- {
-			var c int
-			ep, d, c = x.greedy(s, q, ep, d, l)
-			cnt += c
-		}
+		ep, d, c := x.descend(s, q)
 		budget := int(math.Ceil(FilterGraphBudget * float64(count)))
-		c, done := x.searchLayer0Filtered(s, q, ep, d, ef, allow, budget)
-		cnt += c
+		c2, done := x.searchLayer0Filtered(s, q, ep, d, ef, allow, budget)
+		cnt = c + c2
 		exact = !done
 	}
 	if exact {
 		cnt += x.scanAllowed(s, q, k, allow)
 	}
-	for s.top.len() > k {
-		s.top.pop()
-	}
-	m := s.top.len()
-	if cap(dst) >= m {
-		dst = dst[:m]
-	} else {
-		dst = make([]int32, m)
-	}
-	for i := m - 1; i >= 0; i-- {
-		dst[i] = int32(s.top.pop().id)
-	}
-	x.pool.Put(s)
-	x.AddDistances(int64(cnt))
-	return dst
+	return x.finish(s, k, cnt, dst)
 }
 
 // searchLayer0Filtered is searchLayer0 collecting only allowed nodes in

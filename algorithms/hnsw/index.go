@@ -47,11 +47,8 @@ type Index struct {
 }
 
 var (
-	_ algorithms.Index      = (*Index)(nil)
+	_ algorithms.Persistent = (*Index)(nil)
 	_ algorithms.QueryTuner = (*Index)(nil)
-	_ algorithms.Saver      = (*Index)(nil)
-	_ algorithms.Loader     = (*Index)(nil)
-	_ algorithms.Sizer      = (*Index)(nil)
 )
 
 // New returns an empty HNSW index for dim-dimensional vectors compared

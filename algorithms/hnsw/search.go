@@ -15,16 +15,31 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 	if k >= x.n {
 		cnt = x.scanAll(s, q)
 	} else {
-		ep := x.entry
-		d := x.dist(q, x.vec(ep))
-		cnt = 1
-		for l := x.maxLevel; l > 0; l-- {
-			var c int
-			ep, d, c = x.greedy(s, q, ep, d, l)
-			cnt += c
-		}
-		cnt += x.searchLayer0(s, q, ep, d, max(x.ef, k))
+		ep, d, c := x.descend(s, q)
+		cnt = c + x.searchLayer0(s, q, ep, d, max(x.ef, k))
 	}
+	return x.finish(s, k, cnt, dst)
+}
+
+// descend walks greedily from the entry point down the upper layers and
+// returns the node it reaches on layer 1, its distance to q and the number
+// of distances computed: where the layer-0 search of Search and
+// SearchFiltered starts.
+func (x *Index) descend(s *scratch, q []float32) (uint32, float32, int) {
+	ep := x.entry
+	d := x.dist(q, x.vec(ep))
+	cnt := 1
+	for l := x.maxLevel; l > 0; l-- {
+		var c int
+		ep, d, c = x.greedy(s, q, ep, d, l)
+		cnt += c
+	}
+	return ep, d, cnt
+}
+
+// finish ends a search: it writes the k nearest nodes left in s.top into
+// dst, nearest first, returns s to the pool and counts cnt distances.
+func (x *Index) finish(s *scratch, k, cnt int, dst []int32) []int32 {
 	for s.top.len() > k {
 		s.top.pop()
 	}
