@@ -4,18 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"sort"
-	"strings"
 
 	"github.com/annbench/annbench/runner/result"
 )
-
-// resultDepth is the depth of result files below a run directory:
-// <dataset>/<algorithm>/<file>.json.
-const resultDepth = 3
 
 // Load reads every result file under dir (see LoadWarn), writing warnings
 // about skipped files to os.Stderr.
@@ -26,9 +19,9 @@ func Load(dir string) ([]result.Result, error) {
 // LoadWarn reads the result files of one run directory, laid out as
 // <dir>/<dataset>/<algorithm>/<file>.json, and returns those result.Decode
 // reads (schema v2, and v1 upgraded), sorted by dataset, algorithm, index
-// parameters and setup. Only *.json files at exactly that depth are read,
-// so another run kept inside dir (such as results/baseline/<dataset>/...)
-// is not mixed in. JSON files of another schema (or none, such as cached
+// parameters and setup. Only the files result.Files lists are read, so
+// another run kept inside dir (such as results/baseline/<dataset>/...) is
+// not mixed in. JSON files of another schema (or none, such as cached
 // index descriptions) are skipped with a warning to warn; a malformed
 // result file is an error naming the file, and so are two files holding
 // the same measurement identity (result.Identity). Finding no result at
@@ -44,48 +37,32 @@ func LoadWarn(dir string, warn io.Writer) ([]result.Result, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("load results: %s is not a directory", dir)
 	}
+	files, err := result.Files(dir)
+	if err != nil {
+		return nil, fmt.Errorf("load results: %w", err)
+	}
 	var out []result.Result
 	seen := map[string]string{}
-	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		depth := 0
-		if rel, err := filepath.Rel(dir, path); err == nil && rel != "." {
-			depth = len(strings.Split(rel, string(filepath.Separator)))
-		}
-		if d.IsDir() {
-			if path != dir && (strings.HasPrefix(d.Name(), ".") || depth >= resultDepth) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if depth != resultDepth || !strings.EqualFold(filepath.Ext(path), ".json") {
-			return nil
-		}
+	for _, path := range files {
 		data, err := os.ReadFile(path)
 		if err != nil {
-			return fmt.Errorf("load results: %w", err)
+			return nil, fmt.Errorf("load results: %w", err)
 		}
 		r, err := result.Decode(data)
 		if errors.Is(err, result.ErrOtherSchema) {
 			fmt.Fprintf(warn, "warning: skipping %s: %v\n", path, err)
-			return nil
+			continue
 		}
 		if err != nil {
-			return fmt.Errorf("load results: %s: %w", path, err)
+			return nil, fmt.Errorf("load results: %s: %w", path, err)
 		}
 		key := r.Identity().Key()
 		if prev, ok := seen[key]; ok {
-			return fmt.Errorf("load results: %s and %s both hold %s %s on %s (%s); point at one run's directory",
+			return nil, fmt.Errorf("load results: %s and %s both hold %s %s on %s (%s); point at one run's directory",
 				prev, path, r.Algorithm, result.ParamString(r.IndexParams), r.Dataset, r.Identity().Setup())
 		}
 		seen[key] = path
 		out = append(out, r)
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("load results: no annbench result files under %s (expected %s/<dataset>/<algorithm>/<file>.json)",

@@ -268,15 +268,14 @@ type source struct {
 	fromOut bool
 }
 
-// readResults reads the result files of a result tree
-// (<dir>/<dataset>/<algorithm>/<file>.json).
+// readResults reads the result files of a result tree (result.Files),
+// skipping JSON of another schema.
 func readResults(dir string) ([]source, error) {
 	var out []source
-	files, err := filepath.Glob(filepath.Join(dir, "*", "*", "*.json"))
+	files, err := result.Files(dir)
 	if err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
-	sort.Strings(files)
 	for _, path := range files {
 		r, err := result.Read(path)
 		if err != nil {
