@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/datasets/atomicfile"
+	"github.com/annbench/annbench/datasets/fetch"
 	"github.com/annbench/annbench/runner/config"
 	"github.com/annbench/annbench/runner/result"
 )
@@ -200,14 +200,9 @@ func executableHash() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("identify this build for the index cache: %w", err)
 	}
-	f, err := os.Open(path)
+	sum, err := fetch.SHA256File(path)
 	if err != nil {
 		return "", fmt.Errorf("identify this build for the index cache: %w", err)
 	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("identify this build for the index cache: read %s: %w", path, err)
-	}
-	return "build:" + hex.EncodeToString(h.Sum(nil)), nil
+	return "build:" + sum, nil
 }

@@ -14,6 +14,7 @@
 // algorithms and datasets and must not import report or cmd.
 //
 // It imports algorithms (not the registry: indexes arrive in the plan),
-// algorithms/groundtruth and algorithms/score, datasets, runner/config,
+// algorithms/groundtruth and algorithms/score, datasets (and
+// datasets/fetch.SHA256File, which identifies a build), runner/config,
 // runner/result and runner/stats; never report or cmd.
 package runner

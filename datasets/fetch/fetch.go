@@ -245,7 +245,7 @@ func (f *Fetcher) present(rel string, size int64, sha string, lock *lockFile) (b
 	if !f.Verify || want == "" {
 		return true, nil
 	}
-	got, err := hashFile(p)
+	got, err := SHA256File(p)
 	if err != nil {
 		return false, err
 	}
@@ -441,7 +441,7 @@ func (f *Fetcher) verify(p, rel, source string, size int64, sha string, lock *lo
 	if size > 0 && st.Size() != size {
 		return fmt.Errorf("%s: got %d bytes, want %d", rel, st.Size(), size)
 	}
-	got, err := hashFile(p)
+	got, err := SHA256File(p)
 	if err != nil {
 		return err
 	}

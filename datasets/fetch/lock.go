@@ -94,8 +94,9 @@ func (l *lockFile) write(p string) error {
 	return atomicfile.WriteFile(p, append(b, '\n'), 0o644)
 }
 
-// hashFile returns the hex sha256 of the file at p.
-func hashFile(p string) (string, error) {
+// SHA256File returns the hex SHA-256 of the file at p, as the lock file
+// records it; the runner identifies development builds by it too.
+func SHA256File(p string) (string, error) {
 	fh, err := os.Open(p)
 	if err != nil {
 		return "", err

@@ -1,15 +1,13 @@
 package config
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"strings"
 
+	"github.com/annbench/annbench/datasets/fetch"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -213,16 +211,11 @@ func hashFile(p string) (string, string) {
 	if msg := checkFile(p); msg != "" {
 		return "", msg
 	}
-	f, err := os.Open(p)
+	sum, err := fetch.SHA256File(p)
 	if err != nil {
 		return "", fmt.Sprintf("cannot read %s: %v", p, unwrapPath(err))
 	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Sprintf("cannot read %s: %v", p, unwrapPath(err))
-	}
-	return hex.EncodeToString(h.Sum(nil))[:8], ""
+	return sum[:8], ""
 }
 
 // checkDirs checks that output and cache do not overlap (see

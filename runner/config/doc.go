@@ -19,5 +19,6 @@
 // data files or writes results.
 //
 // It imports algorithms, algorithms/registry, algorithms/external (adapter
-// entries), configs and datasets; never runner, report or cmd.
+// entries), configs, datasets and datasets/fetch (SHA256File); never
+// runner, report or cmd.
 package config
