@@ -115,28 +115,63 @@
 	VMOVUPS X0, (DX); \
 	VMOVUPS X4, (DX)(R14*1)
 
-// Rows kernels: one query against three rows anywhere in memory (the
-// neighbours of a graph node). The rows are read side by side, so their
-// cache misses are in flight together instead of one row's after another's.
+// Gather kernels: one query against rows scattered through memory (the
+// neighbours of a graph node), three rows side by side, so their cache
+// misses are in flight together instead of one row's after another's.
 // Each row keeps the four accumulators of the pair kernel and adds into
 // them in the pair kernel's order, so every distance has exactly the bits
-// l2sqAVX2 or dotAVX2 would give it. While it reads the three rows it
-// prefetches the same offsets of the next three (n0-n2), so the next
-// group's misses overlap this group's arithmetic.
+// l2sqAVX2 or dotAVX2 would give it. While it reads a group of three rows
+// a kernel prefetches the same offsets of the next group's rows.
+//
+// Registers: SI query, BX data, AX the next id, CX ids left, DI out, R11
+// R12 R13 this group's rows, R8 R10 R14 the next group's, DX elements left
+// and R9 byte offset within the rows. The frame holds the tail lane mask at
+// 0(SP), the last group's three sums at 32(SP) and out at 48(SP).
 
-// ROWSSETUPY loads the arguments of a rows kernel: SI query, R11 R12 R13
-// rows 0-2, R8 R10 R14 the next rows, DI out, DX elements left, R9 byte
-// offset 0; it zeroes Y0-Y11.
-#define ROWSSETUPY \
+// GATHERSETUPY loads the arguments of a gather kernel and stores the tail
+// lane mask of dim at 0(SP) (TAILMASKY clobbers AX and CX, so it runs
+// first).
+#define GATHERSETUPY \
+	MOVQ dim+40(FP), DX; \
+	TAILMASKY(DX, Y15); \
+	VMOVDQU Y15, 0(SP); \
 	MOVQ q+0(FP), SI; \
-	MOVQ r0+8(FP), R11; \
-	MOVQ r1+16(FP), R12; \
-	MOVQ r2+24(FP), R13; \
-	MOVQ n0+32(FP), R8; \
-	MOVQ n1+40(FP), R10; \
-	MOVQ n2+48(FP), R14; \
-	MOVQ dim+56(FP), DX; \
-	MOVQ out+64(FP), DI; \
+	MOVQ data+8(FP), BX; \
+	MOVQ ids+24(FP), AX; \
+	MOVQ n+32(FP), CX; \
+	MOVQ out+56(FP), DI
+
+// GATHERROW loads the row of the id at off(AX) into r, or jumps to bad
+// when that id is not below limit.
+#define GATHERROW(off, r) \
+	MOVL off(AX), r; \
+	CMPQ r, limit+48(FP); \
+	JAE  bad; \
+	IMULQ strideb+16(FP), r; \
+	ADDQ BX, r
+
+// GATHERNEXT points r at the row of id min(k, CX-1) counted from AX, for
+// prefetching only (an id past the data makes a harmless address), using
+// DX, which the group has not yet set.
+#define GATHERNEXT(k, r) \
+	MOVQ $k, r; \
+	CMPQ r, DX; \
+	CMOVQGT DX, r; \
+	MOVL (AX)(r*4), r; \
+	IMULQ strideb+16(FP), r; \
+	ADDQ BX, r
+
+// GATHERNEXT3 points R8 R10 R14 at the rows of the three ids after this
+// group (the last id repeated near the end).
+#define GATHERNEXT3 \
+	LEAQ -1(CX), DX; \
+	GATHERNEXT(3, R8); \
+	GATHERNEXT(4, R10); \
+	GATHERNEXT(5, R14)
+
+// GATHERZEROY starts a group: DX elements left, R9 offset 0, Y0-Y11 zero.
+#define GATHERZEROY \
+	MOVQ dim+40(FP), DX; \
 	XORQ R9, R9; \
 	ZERO8; \
 	VXORPS Y8, Y8, Y8; \
@@ -173,9 +208,9 @@
 	PREFETCHT0 64(R14)(R9*1)
 
 // ROWSTAILMASKY loads the masked tails of the query into Y12 and of the
-// rows into Y13, Y14 and Y15 (the mask itself is built in Y15 first).
+// rows into Y13, Y14 and Y15 (the mask itself is read into Y15 first).
 #define ROWSTAILMASKY \
-	TAILMASKY(DX, Y15); \
+	VMOVDQU 0(SP), Y15; \
 	VMASKMOVPS (SI)(R9*1), Y15, Y12; \
 	VMASKMOVPS (R11)(R9*1), Y15, Y13; \
 	VMASKMOVPS (R12)(R9*1), Y15, Y14; \
@@ -193,13 +228,45 @@
 	VADDPS tx, ax, ax; \
 	VMOVSHDUP ax, tx; \
 	VADDSS tx, ax, ax; \
-	MOVSS ax, off(DI)
+	VMOVSS ax, off(DI)
 
 // ROWSSUMY stores the three rows' sums at DI.
 #define ROWSSUMY \
 	ROWSUMY(Y0, Y1, Y2, Y3, X0, Y12, X12, 0); \
 	ROWSUMY(Y4, Y5, Y6, Y7, X4, Y12, X12, 4); \
 	ROWSUMY(Y8, Y9, Y10, Y11, X8, Y12, X12, 8)
+
+// GATHERLAST sets up the last group of one or two ids (CX of them): rows
+// R11 R12 R13 = ids 0, min(1, CX-1), min(1, CX-1); the next rows are the
+// same rows; the sums go to 32(SP), out is kept at 48(SP).
+#define GATHERLAST \
+	GATHERROW(0, R11); \
+	LEAQ -1(CX), DX; \
+	MOVQ DX, R12; \
+	MOVL (AX)(R12*4), R12; \
+	CMPQ R12, limit+48(FP); \
+	JAE  bad; \
+	IMULQ strideb+16(FP), R12; \
+	ADDQ BX, R12; \
+	MOVQ R12, R13; \
+	MOVQ R11, R8; \
+	MOVQ R12, R10; \
+	MOVQ R12, R14; \
+	MOVQ DI, 48(SP); \
+	LEAQ 32(SP), DI
+
+// GATHERSTORELAST copies the last group's one or two sums to out and
+// advances AX past its ids.
+#define GATHERSTORELAST \
+	MOVQ 48(SP), DI; \
+	VMOVSS 32(SP), X0; \
+	VMOVSS X0, (DI); \
+	CMPQ CX, $2; \
+	JB   storedlast; \
+	VMOVSS 36(SP), X0; \
+	VMOVSS X0, 4(DI); \
+storedlast: \
+	LEAQ (AX)(CX*4), AX
 
 // L2STEP4Y adds the squared differences of 8 elements at byte offset off
 // of the query (R11) and of four rows (R12 + 0..3 row bytes) to Y0..Y3.
@@ -754,13 +821,24 @@ dkend:
 	VZEROUPPER
 	RET
 
-// func l2sqRows3AVX2(q, r0, r1, r2, n0, n1, n2 *float32, dim int, out *float32)
-TEXT ·l2sqRows3AVX2(SB), NOSPLIT, $0-72
-	ROWSSETUPY
-	CMPQ DX, $32
-	JB   l2r8
+// func l2sqGatherAVX2(q, data *float32, strideb int, ids *uint32, n, dim, limit int, out *float32) int
+TEXT ·l2sqGatherAVX2(SB), NOSPLIT, $64-72
+	GATHERSETUPY
 
-l2r32:
+group:
+	CMPQ CX, $3
+	JB   last
+	GATHERROW(0, R11)
+	GATHERROW(4, R12)
+	GATHERROW(8, R13)
+	GATHERNEXT3
+
+rows:
+	GATHERZEROY
+	CMPQ DX, $32
+	JB   rows8
+
+rows32:
 	ROWSPREFETCH
 	L2ROWS3Y(0, Y0, Y4, Y8)
 	L2ROWS3Y(32, Y1, Y5, Y9)
@@ -769,20 +847,20 @@ l2r32:
 	ADDQ $128, R9
 	SUBQ $32, DX
 	CMPQ DX, $32
-	JAE  l2r32
+	JAE  rows32
 
-l2r8:
+rows8:
 	CMPQ DX, $8
-	JB   l2rtail
+	JB   rowstail
 	ROWSPREFETCH
 	L2ROWS3Y(0, Y1, Y5, Y9)
 	ADDQ $32, R9
 	SUBQ $8, DX
-	JMP  l2r8
+	JMP  rows8
 
-l2rtail:
+rowstail:
 	TESTQ DX, DX
-	JZ    l2rsum
+	JZ    rowssum
 	ROWSTAILMASKY
 	VSUBPS Y13, Y12, Y13
 	VSUBPS Y14, Y12, Y14
@@ -791,18 +869,50 @@ l2rtail:
 	VFMADD231PS Y14, Y14, Y6
 	VFMADD231PS Y15, Y15, Y10
 
-l2rsum:
+rowssum:
 	ROWSSUMY
+	CMPQ CX, $3
+	JB   stored
+	ADDQ $12, DI
+	ADDQ $12, AX
+	SUBQ $3, CX
+	JMP  group
+
+last:
+	TESTQ CX, CX
+	JZ    done
+	GATHERLAST
+	JMP   rows
+
+stored:
+	GATHERSTORELAST
+
+done:
+bad:
+	SUBQ ids+24(FP), AX
+	SHRQ $2, AX
+	MOVQ AX, ret+64(FP)
 	VZEROUPPER
 	RET
 
-// func dotRows3AVX2(q, r0, r1, r2, n0, n1, n2 *float32, dim int, out *float32)
-TEXT ·dotRows3AVX2(SB), NOSPLIT, $0-72
-	ROWSSETUPY
-	CMPQ DX, $32
-	JB   dr8
+// func dotGatherAVX2(q, data *float32, strideb int, ids *uint32, n, dim, limit int, out *float32) int
+TEXT ·dotGatherAVX2(SB), NOSPLIT, $64-72
+	GATHERSETUPY
 
-dr32:
+group:
+	CMPQ CX, $3
+	JB   last
+	GATHERROW(0, R11)
+	GATHERROW(4, R12)
+	GATHERROW(8, R13)
+	GATHERNEXT3
+
+rows:
+	GATHERZEROY
+	CMPQ DX, $32
+	JB   rows8
+
+rows32:
 	ROWSPREFETCH
 	DOTROWS3Y(0, Y0, Y4, Y8)
 	DOTROWS3Y(32, Y1, Y5, Y9)
@@ -811,26 +921,47 @@ dr32:
 	ADDQ $128, R9
 	SUBQ $32, DX
 	CMPQ DX, $32
-	JAE  dr32
+	JAE  rows32
 
-dr8:
+rows8:
 	CMPQ DX, $8
-	JB   drtail
+	JB   rowstail
 	ROWSPREFETCH
 	DOTROWS3Y(0, Y1, Y5, Y9)
 	ADDQ $32, R9
 	SUBQ $8, DX
-	JMP  dr8
+	JMP  rows8
 
-drtail:
+rowstail:
 	TESTQ DX, DX
-	JZ    drsum
+	JZ    rowssum
 	ROWSTAILMASKY
 	VFMADD231PS Y13, Y12, Y2
 	VFMADD231PS Y14, Y12, Y6
 	VFMADD231PS Y15, Y12, Y10
 
-drsum:
+rowssum:
 	ROWSSUMY
+	CMPQ CX, $3
+	JB   stored
+	ADDQ $12, DI
+	ADDQ $12, AX
+	SUBQ $3, CX
+	JMP  group
+
+last:
+	TESTQ CX, CX
+	JZ    done
+	GATHERLAST
+	JMP   rows
+
+stored:
+	GATHERSTORELAST
+
+done:
+bad:
+	SUBQ ids+24(FP), AX
+	SHRQ $2, AX
+	MOVQ AX, ret+64(FP)
 	VZEROUPPER
 	RET

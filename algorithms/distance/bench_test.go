@@ -253,3 +253,29 @@ func BenchmarkSpeedup(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkL2SqGather measures one query against m rows picked at random
+// from 10,000 rows of 128 dimensions (stride 176, like an HNSW node record),
+// m = 5 (two groups, the last one short) and 18 (six whole groups); ns/op is
+// per call.
+func BenchmarkL2SqGather(b *testing.B) {
+	const rows, dim, stride = 10000, 128, 176
+	r := rand.New(rand.NewPCG(3, 4))
+	data := randVec(r, rows*stride, 1, true)
+	q := randVec(r, dim, 2, true)
+	for _, m := range []int{5, 18} {
+		ids := make([]uint32, 1024*m)
+		for i := range ids {
+			ids[i] = uint32(r.IntN(rows))
+		}
+		out := make([]float32, m)
+		for _, ks := range availableKernels() {
+			b.Run(fmt.Sprintf("m=%d/%s", m, ks.name), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					o := i & 1023 * m
+					ks.l2sqGather(q, data, stride, ids[o:o+m], out, rows)
+				}
+			})
+		}
+	}
+}

@@ -11,9 +11,12 @@ type kernelSet struct {
 	dotBatch  func(q, rows, out []float32)
 	l2sqBlock func(qs []float32, nq int, rows []float32, nr, dim int, out []float32)
 	dotBlock  func(qs []float32, nq int, rows []float32, nr, dim int, out []float32)
-	// l2sqGather and dotGather measure q against rows at ids[i]*stride.
-	l2sqGather func(q, data []float32, stride int, ids []uint32, out []float32)
-	dotGather  func(q, data []float32, stride int, ids []uint32, out []float32)
+	// l2sqGather and dotGather measure q against rows at ids[i]*stride,
+	// stopping at the first id >= limit (the number of rows that fit in
+	// data); they return the number of ids measured. len(q) > 0 and
+	// len(ids) > 0.
+	l2sqGather func(q, data []float32, stride int, ids []uint32, out []float32, limit int) int
+	dotGather  func(q, data []float32, stride int, ids []uint32, out []float32, limit int) int
 }
 
 var genericKernels = kernelSet{

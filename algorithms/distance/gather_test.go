@@ -31,14 +31,19 @@ func TestGatherKernels(t *testing.T) {
 					q, data, ids := gatherCase(r, d, stride, 40, n)
 					out := randVec(r, n+1, 2, true) // out[n] must survive
 					sentinel := out[n]
-					ks.l2sqGather(q, data, stride, ids, out[:n])
+					limit := (len(data)-d)/stride + 1
+					if m := ks.l2sqGather(q, data, stride, ids, out[:n], limit); m != n {
+						t.Fatalf("l2sqGather d=%d n=%d measured %d ids, want all", d, n, m)
+					}
 					for i, id := range ids {
 						row := data[int(id)*stride : int(id)*stride+d]
 						if want := refL2(q, row); !closeL2(out[i], want) {
 							t.Fatalf("l2sqGather d=%d n=%d [%d]: got %v, want %v", d, n, i, out[i], want)
 						}
 					}
-					ks.dotGather(q, data, stride, ids, out[:n])
+					if m := ks.dotGather(q, data, stride, ids, out[:n], limit); m != n {
+						t.Fatalf("dotGather d=%d n=%d measured %d ids, want all", d, n, m)
+					}
 					for i, id := range ids {
 						row := data[int(id)*stride : int(id)*stride+d]
 						if want, mag := refDot(q, row); !closeDot(out[i], want, mag) {
@@ -66,8 +71,8 @@ func TestGatherMatchesPair(t *testing.T) {
 				q, data, ids := gatherCase(r, d, stride, 20, n)
 				l2 := make([]float32, n)
 				dot := make([]float32, n)
-				ks.l2sqGather(q, data, stride, ids, l2)
-				ks.dotGather(q, data, stride, ids, dot)
+				ks.l2sqGather(q, data, stride, ids, l2, 20)
+				ks.dotGather(q, data, stride, ids, dot, 20)
 				for i, id := range ids {
 					row := data[int(id)*stride : int(id)*stride+d]
 					if p := ks.l2sq(q, row); p != l2[i] {
@@ -75,6 +80,32 @@ func TestGatherMatchesPair(t *testing.T) {
 					}
 					if p := ks.dot(q, row); p != dot[i] {
 						t.Fatalf("%s d=%d n=%d: row %d at %d gathered dot %v, pair kernel %v", ks.name, d, n, id, i, dot[i], p)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestGatherLimit checks that every kernel set stops at an id past the
+// limit: no set may read the row of such an id, and the count it returns
+// says how many of the leading ids it measured (the AVX2 set measures
+// whole groups of three, so it may stop up to two ids early).
+func TestGatherLimit(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	for _, ks := range availableKernels() {
+		for _, d := range []int{3, 8, 13, 128} {
+			for _, n := range []int{1, 2, 3, 4, 5, 6, 7, 11} {
+				for bad := 0; bad < n; bad++ {
+					stride := d + 3
+					q, data, ids := gatherCase(r, d, stride, 12, n)
+					ids[bad] = 12 + uint32(r.IntN(3)) // rows 12-14 are past the data
+					out := make([]float32, n)
+					for _, k := range []func(q, data []float32, stride int, ids []uint32, out []float32, limit int) int{ks.l2sqGather, ks.dotGather} {
+						m := k(q, data, stride, ids, out, 12)
+						if m > bad || m < bad-bad%3 {
+							t.Fatalf("%s d=%d n=%d bad id at %d: measured %d ids", ks.name, d, n, bad, m)
+						}
 					}
 				}
 			}
@@ -110,7 +141,9 @@ func TestExportedGather(t *testing.T) {
 		nout   int
 		want   string
 	}{
-		{"row past data", 20, []uint32{8, 9}, 2, "ends past"},
+		{"row past data", 20, []uint32{8, 9}, 2, "row 9 "},
+		{"row past data in the last group", 20, []uint32{1, 2, 3, 4, 9}, 5, "row 9 "},
+		{"row past data in the first group", 20, []uint32{1, 12, 3, 4, 5}, 5, "row 12 "},
 		{"short out", 20, []uint32{1, 2, 3}, 2, "outputs"},
 		{"negative stride", -1, []uint32{1}, 1, "negative"},
 	} {

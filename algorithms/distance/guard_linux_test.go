@@ -46,8 +46,8 @@ func TestNoReadPastEnd(t *testing.T) {
 			ks.l2sqBlock(qs, 5, b, 5, d, out)
 			ks.dotBlock(qs, 5, b, 5, d, out)
 			ids := []uint32{4, 0, 4, 2, 4}
-			ks.l2sqGather(a, b, d, ids, out[:5])
-			ks.dotGather(a, b, d, ids[:3], out[:3])
+			ks.l2sqGather(a, b, d, ids, out[:5], 5)
+			ks.dotGather(a, b, d, ids[:4], out[:4], 5)
 		}
 		ab, bb := guarded[uint8](t, d), guarded[uint8](t, 5*d)
 		qb := guarded[uint8](t, 5*d)

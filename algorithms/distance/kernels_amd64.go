@@ -55,16 +55,17 @@ func l2sqBlock2AVX2(q, rows, out *float32, dim, n, ostride int)
 //go:noescape
 func dotBlock2AVX2(q, rows, out *float32, dim, n, ostride int)
 
-// l2sqRows3AVX2 and dotRows3AVX2 measure q against three rows of dim
-// elements anywhere in memory, writing out[0..2]; each result has exactly
-// the bits of l2sqAVX2 or dotAVX2 for that row. n0-n2 are the rows of the
-// next call, prefetched meanwhile (any address; prefetches never fault).
+// l2sqGatherAVX2 and dotGatherAVX2 measure q against the rows of dim
+// elements at data + ids[i]*strideb bytes, three rows at a time, writing
+// out[i] for i < n; each result has exactly the bits of l2sqAVX2 or dotAVX2
+// for that row. They stop before the first group holding an id >= limit
+// and return the number of ids measured (n when every id is below limit).
 //
 //go:noescape
-func l2sqRows3AVX2(q, r0, r1, r2, n0, n1, n2 *float32, dim int, out *float32)
+func l2sqGatherAVX2(q, data *float32, strideb int, ids *uint32, n, dim, limit int, out *float32) int
 
 //go:noescape
-func dotRows3AVX2(q, r0, r1, r2, n0, n1, n2 *float32, dim int, out *float32)
+func dotGatherAVX2(q, data *float32, strideb int, ids *uint32, n, dim, limit int, out *float32) int
 
 // Kernel levels, ordered by preference.
 const (
@@ -107,11 +108,11 @@ var avx512Kernels = kernelSet{
 	},
 	// One row at a time: a gathered distance must have the bits of the
 	// set's pair kernel, and no multi-row AVX-512 kernel keeps them yet.
-	l2sqGather: func(q, data []float32, stride int, ids []uint32, out []float32) {
-		gatherPairs(q, data, stride, ids, out, l2sqAVX512)
+	l2sqGather: func(q, data []float32, stride int, ids []uint32, out []float32, limit int) int {
+		return gatherPairs(q, data, stride, ids, out, limit, l2sqAVX512)
 	},
-	dotGather: func(q, data []float32, stride int, ids []uint32, out []float32) {
-		gatherPairs(q, data, stride, ids, out, dotAVX512)
+	dotGather: func(q, data []float32, stride int, ids []uint32, out []float32, limit int) int {
+		return gatherPairs(q, data, stride, ids, out, limit, dotAVX512)
 	},
 }
 
@@ -127,11 +128,11 @@ var avx2Kernels = kernelSet{
 	dotBlock: func(qs []float32, nq int, rows []float32, nr, dim int, out []float32) {
 		block(qs, nq, rows, nr, dim, out, 2, dotBlock2AVX2, dotBatch4AVX2, dotAVX2)
 	},
-	l2sqGather: func(q, data []float32, stride int, ids []uint32, out []float32) {
-		gather3(q, data, stride, ids, out, false)
+	l2sqGather: func(q, data []float32, stride int, ids []uint32, out []float32, limit int) int {
+		return l2sqGatherAVX2(&q[0], &data[0], stride*4, &ids[0], len(ids), len(q), limit, &out[0])
 	},
-	dotGather: func(q, data []float32, stride int, ids []uint32, out []float32) {
-		gather3(q, data, stride, ids, out, true)
+	dotGather: func(q, data []float32, stride int, ids []uint32, out []float32, limit int) int {
+		return dotGatherAVX2(&q[0], &data[0], stride*4, &ids[0], len(ids), len(q), limit, &out[0])
 	},
 }
 
@@ -201,44 +202,16 @@ func block(qs []float32, nq int, rows []float32, nr, dim int, out []float32, g i
 	}
 }
 
-// gather3 measures the ids three at a time with l2sqRows3AVX2, or
-// dotRows3AVX2 when dot is set, each call prefetching the next group; a
-// last group of one or two rows is padded with its last row, and the last
-// call prefetches its own rows again. The kernels are called directly,
-// not through a function value, so the padded group's arrays stay on the
-// stack. Arguments are checked by the caller; len(q) > 0.
-func gather3(q, data []float32, stride int, ids []uint32, out []float32, dot bool) {
-	d, n := len(q), len(ids)
-	var r, nx [3]*float32
-	var t [3]float32
-	for j := range r {
-		r[j] = &data[int(ids[min(j, n-1)])*stride]
-	}
-	for i := 0; i < n; i += 3 {
-		for j := range nx {
-			nx[j] = &data[int(ids[min(i+3+j, n-1)])*stride]
-		}
-		o := &t[0]
-		if i+3 <= n {
-			o = &out[i]
-		}
-		if dot {
-			dotRows3AVX2(&q[0], r[0], r[1], r[2], nx[0], nx[1], nx[2], d, o)
-		} else {
-			l2sqRows3AVX2(&q[0], r[0], r[1], r[2], nx[0], nx[1], nx[2], d, o)
-		}
-		if i+3 > n {
-			copy(out[i:n], t[:])
-		}
-		r = nx
-	}
-}
-
-// gatherPairs measures the ids one at a time with pair.
-func gatherPairs(q, data []float32, stride int, ids []uint32, out []float32, pair pairKernel) {
+// gatherPairs measures the ids one at a time with pair, stopping at the
+// first id >= limit; it returns the number measured.
+func gatherPairs(q, data []float32, stride int, ids []uint32, out []float32, limit int, pair pairKernel) int {
 	d := len(q)
 	for i, id := range ids {
+		if int(id) >= limit {
+			return i
+		}
 		o := int(id) * stride
 		out[i] = pair(q, data[o:o+d])
 	}
+	return len(ids)
 }
