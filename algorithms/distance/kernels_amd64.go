@@ -168,8 +168,9 @@ type blockKernel func(q, rows, out *float32, dim, n, ostride int)
 type pairKernel func(a, b []float32) float32
 
 // batch4 runs k over the largest multiple of four rows and pair over the
-// rest. Arguments are checked by the caller; dim > 0.
-func batch4(q, rows, out []float32, k batchKernel, pair pairKernel) {
+// rest, for float32 rows and for byte rows (uint8_amd64.go). Arguments are
+// checked by the caller; dim > 0.
+func batch4[T, D any](q, rows []T, out []D, k func(q, rows *T, out *D, dim, n int), pair func(a, b []T) D) {
 	d, n := len(q), len(out)
 	n4 := n &^ 3
 	if n4 > 0 {

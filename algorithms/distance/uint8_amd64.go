@@ -42,14 +42,7 @@ func dotUint8Block(qs []uint8, nq int, rows []uint8, nr, dim int, out []uint32) 
 // l2sqUint8BatchAVX512 runs the assembly over the largest multiple of four
 // rows and finishes the rest in Go. dim > 0.
 func l2sqUint8BatchAVX512(q, rows []uint8, out []uint32) {
-	d, n := len(q), len(out)
-	n4 := n &^ 3
-	if n4 > 0 {
-		l2sqU8Batch4AVX512(&q[0], &rows[0], &out[0], d, n4)
-	}
-	for i := n4; i < n; i++ {
-		out[i] = l2sqUint8Generic(q, rows[i*d:i*d+d])
-	}
+	batch4(q, rows, out, l2sqU8Batch4AVX512, l2sqUint8Generic)
 }
 
 // dotUint8BlockAVX512 runs the 4×4-tile assembly over groups of four
