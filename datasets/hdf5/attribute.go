@@ -278,16 +278,9 @@ func numberAt(t Datatype, b []byte) float64 {
 func (f *File) globalHeapObject(coll uint64, idx uint32, cache map[uint64][]byte) ([]byte, error) {
 	b, ok := cache[coll]
 	if !ok {
-		abs, err := f.addr(coll, "global heap collection")
+		hdr, abs, err := f.signedAt(coll, 8+f.lenSize, "GCOL", "global heap collection")
 		if err != nil {
 			return nil, err
-		}
-		hdr, err := f.readAt(abs, 8+f.lenSize, "global heap collection")
-		if err != nil {
-			return nil, err
-		}
-		if !bytes.Equal(hdr[:4], []byte("GCOL")) {
-			return nil, fmt.Errorf("global heap collection at %d: bad signature %q (want GCOL)", abs, hdr[:4])
 		}
 		d := decoder{b: hdr[8:], f: f}
 		size := d.length()

@@ -75,8 +75,8 @@ func (f *File) readSigned(abs uint64, n int, sig, name, what string) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	if string(b[:4]) != sig {
-		return nil, fmt.Errorf("%s at %d: bad signature %q (want %s)", name, abs, b[:4], sig)
+	if err := checkSig(b, sig, name, abs); err != nil {
+		return nil, err
 	}
 	if err := checkSum(b, what); err != nil {
 		return nil, err

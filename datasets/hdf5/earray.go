@@ -45,8 +45,10 @@ func (ea *earray) block(a uint64, n int, sig, what string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if sig != "" && string(b[:4]) != sig {
-		return nil, fmt.Errorf("%s at %d: bad signature %q (want %s)", what, abs, b[:4], sig)
+	if sig != "" {
+		if err := checkSig(b, sig, what, abs); err != nil {
+			return nil, err
+		}
 	}
 	if err := checkSum(b, what); err != nil {
 		return nil, err

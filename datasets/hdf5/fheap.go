@@ -1,7 +1,6 @@
 package hdf5
 
 import (
-	"bytes"
 	"fmt"
 	"math/bits"
 )
@@ -37,18 +36,11 @@ func encSize(v uint64) int {
 }
 
 func (f *File) fractalHeap(a uint64) (*fractalHeap, error) {
-	abs, err := f.addr(a, "fractal heap header")
-	if err != nil {
-		return nil, err
-	}
 	n := 4 + 1 + 2 + 2 + 1 + 4 + f.lenSize + f.offSize + f.lenSize + f.offSize + 8*f.lenSize +
 		2 + 2*f.lenSize + 2 + 2 + f.offSize + 2
-	b, err := f.readAt(abs, n, "fractal heap header")
+	b, abs, err := f.signedAt(a, n, "FRHP", "fractal heap header")
 	if err != nil {
 		return nil, err
-	}
-	if !bytes.Equal(b[:4], []byte("FRHP")) {
-		return nil, fmt.Errorf("fractal heap at %d: bad signature %q (want FRHP)", abs, b[:4])
 	}
 	d := decoder{b: b[5:], f: f}
 	h := &fractalHeap{f: f, addr: a}
@@ -155,16 +147,9 @@ func (h *fractalHeap) fromDirect(a, blockOff, size, off, n uint64) ([]byte, erro
 	if off < blockOff || off-blockOff+n > size {
 		return nil, fmt.Errorf("heap object at offset %d (%d bytes) outside direct block [%d, %d)", off, n, blockOff, blockOff+size)
 	}
-	abs, err := h.f.addr(a, "fractal heap direct block")
+	_, abs, err := h.f.signedAt(a, 4, "FHDB", "fractal heap direct block")
 	if err != nil {
 		return nil, err
-	}
-	sig, err := h.f.readAt(abs, 4, "fractal heap direct block")
-	if err != nil {
-		return nil, err
-	}
-	if !bytes.Equal(sig, []byte("FHDB")) {
-		return nil, fmt.Errorf("fractal heap direct block at %d: bad signature %q (want FHDB)", abs, sig)
 	}
 	return h.f.readAt(abs+(off-blockOff), int(n), "fractal heap object")
 }
@@ -294,8 +279,8 @@ func (f *File) btreeV2Records(a uint64) ([][]byte, error) {
 		if level > 0 {
 			want = "BTIN"
 		}
-		if string(b[:4]) != want {
-			return fmt.Errorf("v2 B-tree node at %d: bad signature %q (want %s)", nabs, b[:4], want)
+		if err := checkSig(b, want, "v2 B-tree node", nabs); err != nil {
+			return err
 		}
 		if err := checkSum(b, "v2 B-tree node"); err != nil {
 			return err

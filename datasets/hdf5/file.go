@@ -142,6 +142,34 @@ func (f *File) at(a uint64, n int, what string) ([]byte, error) {
 	return f.readAt(abs, n, what)
 }
 
+// signedAt reads the n bytes of the metadata block at file address a
+// (relative to the base address), which must start with the 4-byte
+// signature sig, and returns them with the block's absolute offset; what
+// names the block in errors.
+func (f *File) signedAt(a uint64, n int, sig, what string) ([]byte, uint64, error) {
+	abs, err := f.addr(a, what)
+	if err != nil {
+		return nil, 0, err
+	}
+	b, err := f.readAt(abs, n, what)
+	if err == nil {
+		err = checkSig(b, sig, what, abs)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	return b, abs, nil
+}
+
+// checkSig returns an error unless the block b, read at absolute offset
+// abs, starts with the 4-byte signature sig; what names the block.
+func checkSig(b []byte, sig, what string, abs uint64) error {
+	if string(b[:4]) != sig {
+		return fmt.Errorf("%s at %d: bad signature %q (want %s)", what, abs, b[:4], sig)
+	}
+	return nil
+}
+
 func (f *File) readSuperblock() error {
 	// The superblock is at 0, 512, 1024, 2048, ... (user block before it).
 	var off uint64

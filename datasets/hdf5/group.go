@@ -166,16 +166,9 @@ type btreeNode struct {
 // wantLevel ≥ 0 is checked against the node's level so cycles cannot
 // recur forever. key skips one key in the decoder.
 func (f *File) btreeV1Node(a uint64, typ uint8, wantLevel int, key func(*decoder)) (*btreeNode, error) {
-	abs, err := f.addr(a, "B-tree node")
+	hdr, abs, err := f.signedAt(a, 8+2*f.offSize, "TREE", "B-tree node")
 	if err != nil {
 		return nil, err
-	}
-	hdr, err := f.readAt(abs, 8+2*f.offSize, "B-tree node")
-	if err != nil {
-		return nil, err
-	}
-	if !bytes.Equal(hdr[:4], []byte("TREE")) {
-		return nil, fmt.Errorf("node at %d: bad signature %q (want TREE)", abs, hdr[:4])
 	}
 	if hdr[4] != typ {
 		return nil, fmt.Errorf("node at %d: type %d, want %d", abs, hdr[4], typ)
@@ -208,16 +201,9 @@ func (f *File) btreeV1Node(a uint64, typ uint8, wantLevel int, key func(*decoder
 
 // symbolNode reads the entries of a group symbol table node.
 func (f *File) symbolNode(a uint64) ([]symbolEntry, error) {
-	abs, err := f.addr(a, "group symbol node")
+	hdr, abs, err := f.signedAt(a, 8, "SNOD", "group symbol node")
 	if err != nil {
 		return nil, err
-	}
-	hdr, err := f.readAt(abs, 8, "group symbol node")
-	if err != nil {
-		return nil, err
-	}
-	if !bytes.Equal(hdr[:4], []byte("SNOD")) {
-		return nil, fmt.Errorf("group symbol node at %d: bad signature %q (want SNOD)", abs, hdr[:4])
 	}
 	n := int(uint16(hdr[6]) | uint16(hdr[7])<<8)
 	esize := 2*f.offSize + 24
@@ -235,16 +221,9 @@ func (f *File) symbolNode(a uint64) ([]symbolEntry, error) {
 
 // localHeap returns the data segment of the local heap at address a.
 func (f *File) localHeap(a uint64) ([]byte, error) {
-	abs, err := f.addr(a, "local heap")
+	hdr, abs, err := f.signedAt(a, 8+2*f.lenSize+f.offSize, "HEAP", "local heap")
 	if err != nil {
 		return nil, err
-	}
-	hdr, err := f.readAt(abs, 8+2*f.lenSize+f.offSize, "local heap")
-	if err != nil {
-		return nil, err
-	}
-	if !bytes.Equal(hdr[:4], []byte("HEAP")) {
-		return nil, fmt.Errorf("local heap at %d: bad signature %q (want HEAP)", abs, hdr[:4])
 	}
 	d := decoder{b: hdr[8:], f: f}
 	size := d.length()

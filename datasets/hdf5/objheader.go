@@ -211,8 +211,8 @@ func (f *File) readHeaderV2(h *objectHeader, abs uint64) error {
 		if err != nil {
 			return err
 		}
-		if !bytes.Equal(b[:4], []byte("OCHK")) {
-			return fmt.Errorf("object header continuation block at %d: bad signature %q (want OCHK)", blk.addr, b[:4])
+		if err := checkSig(b, "OCHK", "object header continuation block", blk.addr); err != nil {
+			return err
 		}
 		if err := checkSum(b, "object header continuation block"); err != nil {
 			return err
