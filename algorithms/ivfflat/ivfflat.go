@@ -147,7 +147,7 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	}
 	x.coarse, x.offsets, x.ids = coarse, offsets, order
 	x.setVectors(vectors)
-	x.maxList = maxListLen(offsets)
+	x.maxList = MaxListLen(offsets)
 	x.DropTrainingData()
 	return ctx.Err()
 }
@@ -172,7 +172,9 @@ func Group(assign []int32, nlist int) ([]int, []int32) {
 	return offsets, order
 }
 
-func maxListLen(offsets []int) int {
+// MaxListLen returns the length of the longest list given the offsets
+// Group or ListOffsets returned; IVF-PQ sizes its scratch by it too.
+func MaxListLen(offsets []int) int {
 	m := 0
 	for l := 0; l+1 < len(offsets); l++ {
 		m = max(m, offsets[l+1]-offsets[l])

@@ -84,7 +84,7 @@ func (x *Index) Load(r io.Reader) error {
 	m := vector.Matrix{Data: cent, Rows: int(nlist), Dim: x.dim, Stride: x.dim}
 	x.coarse, x.offsets, x.ids = NewCoarse(x.metric, m), offsets, ids
 	x.setVectors(vectors)
-	x.maxList = maxListLen(offsets)
+	x.maxList = MaxListLen(offsets)
 	return nil
 }
 

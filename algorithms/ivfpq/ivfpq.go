@@ -181,7 +181,7 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 		x.vectors = base.Compact(true).Data
 	}
 	x.coarse, x.offsets, x.ids = coarse, offsets, order
-	x.maxList = maxListLen(offsets)
+	x.maxList = ivfflat.MaxListLen(offsets)
 	x.DropTrainingData()
 	return ctx.Err()
 }
@@ -241,14 +241,6 @@ func (x *Index) encode(base vector.Matrix, c *ivfflat.Coarse, assign, order []in
 	}
 	wg.Wait()
 	faults.Raise()
-}
-
-func maxListLen(offsets []int) int {
-	m := 0
-	for l := 0; l+1 < len(offsets); l++ {
-		m = max(m, offsets[l+1]-offsets[l])
-	}
-	return m
 }
 
 // SetQuery applies the query-time parameters nprobe and rerank.

@@ -111,6 +111,6 @@ func (x *Index) Load(r io.Reader) error {
 	}
 	cm := vector.Matrix{Data: cent, Rows: int(nlist), Dim: x.dim, Stride: x.dim}
 	x.coarse, x.q, x.offsets, x.ids, x.codes, x.terms, x.vectors = ivfflat.NewCoarse(x.metric, cm), q, offsets, ids, codes, terms, vectors
-	x.maxList = maxListLen(offsets)
+	x.maxList = ivfflat.MaxListLen(offsets)
 	return nil
 }
