@@ -676,6 +676,72 @@ u8xend:
 	VZEROUPPER
 	RET
 
+// func l2sqUint8AVX2(q *float32, row *uint8, dim int) float32
+//
+// l2sqAVX2 of q and a row of bytes, dim a multiple of 8: the bytes become
+// the float32 of the same values, and the four accumulators receive the
+// same squares in the same order, so the result has exactly the bits
+// l2sqAVX2 gives the widened row.
+TEXT ·l2sqUint8AVX2(SB), NOSPLIT, $0-28
+	MOVQ q+0(FP), SI
+	MOVQ row+8(FP), DI
+	MOVQ dim+16(FP), DX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	CMPQ DX, $32
+	JB   l2u8
+
+l2u32:
+	VPMOVZXBD (DI), Y8
+	VPMOVZXBD 8(DI), Y9
+	VPMOVZXBD 16(DI), Y10
+	VPMOVZXBD 24(DI), Y11
+	VCVTDQ2PS Y8, Y8
+	VCVTDQ2PS Y9, Y9
+	VCVTDQ2PS Y10, Y10
+	VCVTDQ2PS Y11, Y11
+	VMOVUPS (SI), Y4
+	VMOVUPS 32(SI), Y5
+	VMOVUPS 64(SI), Y6
+	VMOVUPS 96(SI), Y7
+	VSUBPS Y8, Y4, Y4
+	VSUBPS Y9, Y5, Y5
+	VSUBPS Y10, Y6, Y6
+	VSUBPS Y11, Y7, Y7
+	VFMADD231PS Y4, Y4, Y0
+	VFMADD231PS Y5, Y5, Y1
+	VFMADD231PS Y6, Y6, Y2
+	VFMADD231PS Y7, Y7, Y3
+	ADDQ $128, SI
+	ADDQ $32, DI
+	SUBQ $32, DX
+	CMPQ DX, $32
+	JAE  l2u32
+
+l2u8:
+	CMPQ DX, $8
+	JB   l2udone
+	VPMOVZXBD (DI), Y8
+	VCVTDQ2PS Y8, Y8
+	VMOVUPS (SI), Y4
+	VSUBPS Y8, Y4, Y4
+	VFMADD231PS Y4, Y4, Y1
+	ADDQ $32, SI
+	ADDQ $8, DI
+	SUBQ $8, DX
+	JMP  l2u8
+
+l2udone:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	HSUM8
+	VZEROUPPER
+	MOVSS X0, ret+24(FP)
+	RET
+
 // func dotBatch4AVX2(q, rows, out *float32, dim, n int)
 TEXT ·dotBatch4AVX2(SB), NOSPLIT, $0-40
 	BATCHSETUPY

@@ -27,10 +27,13 @@ func l2sqBatchBound(q, rows, out []float32, bound float32) bool {
 //go:noescape
 func l2sqBatch4BoundUint8AVX2(q *float32, rows *uint8, out *float32, dim, n int, bound float32)
 
+//go:noescape
+func l2sqUint8AVX2(q *float32, row *uint8, dim int) float32
+
 // l2sqBatchBoundUint8 runs the AVX2 byte kernel when the AVX2 set is
 // active and the dimension is a multiple of 8, and reports whether it did.
-// The rows past the last multiple of four are converted into tmp one at a
-// time and measured by the pair kernel, as L2SqBatch measures them.
+// The rows past the last multiple of four are measured by the byte twin
+// of the pair kernel, as L2SqBatch measures them; tmp is not needed.
 func l2sqBatchBoundUint8(q []float32, rows []uint8, out []float32, bound float32, tmp []float32) bool {
 	d, n := len(q), len(out)
 	if active.name != avx2Kernels.name || d%8 != 0 {
@@ -40,10 +43,8 @@ func l2sqBatchBoundUint8(q []float32, rows []uint8, out []float32, bound float32
 	if n4 > 0 {
 		l2sqBatch4BoundUint8AVX2(&q[0], &rows[0], &out[0], d, n4, bound)
 	}
-	w := tmp[:d]
 	for i := n4; i < n; i++ {
-		Widen(w, rows[i*d:i*d+d])
-		out[i] = l2sqAVX2(q, w)
+		out[i] = l2sqUint8AVX2(&q[0], &rows[i*d], d)
 	}
 	return true
 }
