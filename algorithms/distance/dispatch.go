@@ -17,6 +17,11 @@ type kernelSet struct {
 	// len(ids) > 0.
 	l2sqGather func(q, data []float32, stride int, ids []uint32, out []float32, limit int) int
 	dotGather  func(q, data []float32, stride int, ids []uint32, out []float32, limit int) int
+	// rankPanels scores four queries against np panels (nearest.go) and
+	// argmin finds the first smallest value of a non-empty slice whose
+	// length is a multiple of PanelRows.
+	rankPanels func(q *[panelQueries][]float32, panel, bias, out []float32, dim, np int, scale float32)
+	argmin     func(v []float32) int
 }
 
 var genericKernels = kernelSet{
@@ -29,6 +34,8 @@ var genericKernels = kernelSet{
 	dotBlock:   dotBlockGeneric,
 	l2sqGather: l2sqGatherGeneric,
 	dotGather:  dotGatherGeneric,
+	rankPanels: rankPanelsGeneric,
+	argmin:     argminGeneric,
 }
 
 // active is the kernel set chosen once at start-up: the fastest one the CPU

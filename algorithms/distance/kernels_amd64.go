@@ -114,6 +114,9 @@ var avx512Kernels = kernelSet{
 	dotGather: func(q, data []float32, stride int, ids []uint32, out []float32, limit int) int {
 		return gatherPairs(q, data, stride, ids, out, limit, dotAVX512)
 	},
+	// AVX-512F CPUs run the AVX2 panel kernels.
+	rankPanels: rankPanelsAVX2,
+	argmin:     argminAVX2,
 }
 
 var avx2Kernels = kernelSet{
@@ -134,6 +137,8 @@ var avx2Kernels = kernelSet{
 	dotGather: func(q, data []float32, stride int, ids []uint32, out []float32, limit int) int {
 		return dotGatherAVX2(&q[0], &data[0], stride*4, &ids[0], len(ids), len(q), limit, &out[0])
 	},
+	rankPanels: rankPanelsAVX2,
+	argmin:     argminAVX2,
 }
 
 func chooseKernels() kernelSet {

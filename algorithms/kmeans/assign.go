@@ -7,151 +7,55 @@ import (
 	"github.com/annbench/annbench/datasets/vector"
 )
 
-// blockRows is the number of points whose inner products with all
-// centroids are computed by one DotBlock call.
-const blockRows = 16
-
-// assigner finds the nearest centroid of points. It computes the inner
-// products of a block of points with every centroid in one DotBlock tile
-// (each loaded centroid serves the whole block) and ranks centroids by
-// |c|² - 2<x,c> for l2, or by largest <x,c> when spherical.
+// assigner finds the nearest centroid of points. The centroids are packed
+// once per iteration into distance.Panels, whose kernel scores blocks of
+// points against all of them at full vector width whatever the dimension,
+// ranking centroids by |c|² - 2<x,c> for l2, or by largest <x,c> when
+// spherical.
 type assigner struct {
 	cent      vector.Matrix
 	spherical bool
 	cnorm     []float32
-	scratch   []assignScratch
-}
-
-type assignScratch struct {
-	dots []float32 // blockRows × k
-	pts  []float32 // blockRows × dim, for non-contiguous input
+	panels    distance.Panels
 }
 
 func newAssigner(cent vector.Matrix, spherical bool) *assigner {
 	return &assigner{cent: cent, spherical: spherical, cnorm: make([]float32, cent.Rows)}
 }
 
-// prepare recomputes the centroid norms after the centroids changed.
+// prepare repacks the centroids and their norms after they changed.
 func (a *assigner) prepare() {
+	k, d := a.cent.Rows, a.cent.Dim
+	if a.spherical {
+		a.panels.Set(a.cent.Data, k, d, nil, -1)
+		return
+	}
 	for i := range a.cnorm {
 		c := a.cent.Row(i)
 		a.cnorm[i] = distance.Dot(c, c)
 	}
+	a.panels.Set(a.cent.Data, k, d, a.cnorm, -2)
 }
 
 // run writes the nearest centroid of every row of x to assign and the
 // distance to it (squared L2, or the negated inner product when spherical)
 // to dist.
 func (a *assigner) run(x vector.Matrix, assign []int32, dist []float32, threads int) {
-	k, d := a.cent.Rows, a.cent.Dim
-	for len(a.scratch) < threads {
-		a.scratch = append(a.scratch, assignScratch{
-			dots: make([]float32, blockRows*k),
-			pts:  make([]float32, blockRows*d),
-		})
-	}
-	parallelChunks(x.Rows, threads, func(_, lo, hi, w int) {
-		s := &a.scratch[w]
-		for b := lo; b < hi; b += blockRows {
-			e := min(b+blockRows, hi)
-			a.block(x, b, e, s, assign[b:e], dist[b:e])
+	d := x.Dim
+	parallelChunks(x.Rows, threads, func(_, lo, hi, _ int) {
+		a.panels.Nearest(x.Data[lo*x.Stride:], hi-lo, x.Stride, assign[lo:hi], dist[lo:hi])
+		if a.spherical {
+			return
+		}
+		for i := lo; i < hi; i++ {
+			v := x.Data[i*x.Stride : i*x.Stride+d]
+			bd := dist[i] + distance.Dot(v, v)
+			if bd < 0 {
+				bd = 0
+			}
+			dist[i] = bd
 		}
 	})
-}
-
-// block assigns rows [lo, hi) of x, at most blockRows of them.
-func (a *assigner) block(x vector.Matrix, lo, hi int, s *assignScratch, assign []int32, dist []float32) {
-	k, d := a.cent.Rows, a.cent.Dim
-	nb := hi - lo
-	var pts []float32
-	if x.Contiguous() {
-		pts = x.Data[lo*d : hi*d]
-	} else {
-		pts = s.pts[:nb*d]
-		for i := 0; i < nb; i++ {
-			copy(pts[i*d:i*d+d], x.Row(lo+i))
-		}
-	}
-	dots := s.dots[:nb*k]
-	distance.DotBlock(pts, nb, a.cent.Data[:k*d], k, d, dots)
-	for i := 0; i < nb; i++ {
-		row := dots[i*k : i*k+k]
-		if a.spherical {
-			best, bd := argmax(row)
-			assign[i], dist[i] = int32(best), -bd
-			continue
-		}
-		best, bd := argminL2(row, a.cnorm)
-		v := pts[i*d : i*d+d]
-		bd += distance.Dot(v, v)
-		if bd < 0 {
-			bd = 0
-		}
-		assign[i], dist[i] = int32(best), bd
-	}
-}
-
-// argmax returns the index and value of the largest element of row.
-func argmax(row []float32) (int, float32) {
-	best, bd := 0, row[0]
-	for j, v := range row {
-		if v > bd {
-			best, bd = j, v
-		}
-	}
-	return best, bd
-}
-
-// argminL2 returns the first j minimizing cn[j] - 2*dots[j] and that
-// value. Four independent running minima keep the comparisons from forming
-// one long dependency chain; ties resolve to the smallest index, as a
-// plain scan would.
-func argminL2(dots, cn []float32) (int, float32) {
-	n := len(dots)
-	cn = cn[:n]
-	if n < 8 {
-		best, bd := 0, cn[0]-2*dots[0]
-		for j, s := range dots {
-			if v := cn[j] - 2*s; v < bd {
-				best, bd = j, v
-			}
-		}
-		return best, bd
-	}
-	var b [4]int
-	var v [4]float32
-	for l := 0; l < 4; l++ {
-		b[l], v[l] = l, cn[l]-2*dots[l]
-	}
-	j := 4
-	for ; j+4 <= n; j += 4 {
-		d := (*[4]float32)(dots[j : j+4])
-		c := (*[4]float32)(cn[j : j+4])
-		if x := c[0] - 2*d[0]; x < v[0] {
-			v[0], b[0] = x, j
-		}
-		if x := c[1] - 2*d[1]; x < v[1] {
-			v[1], b[1] = x, j+1
-		}
-		if x := c[2] - 2*d[2]; x < v[2] {
-			v[2], b[2] = x, j+2
-		}
-		if x := c[3] - 2*d[3]; x < v[3] {
-			v[3], b[3] = x, j+3
-		}
-	}
-	best, bd := b[0], v[0]
-	for l := 1; l < 4; l++ {
-		if v[l] < bd || (v[l] == bd && b[l] < best) {
-			best, bd = b[l], v[l]
-		}
-	}
-	for ; j < n; j++ {
-		if x := cn[j] - 2*dots[j]; x < bd {
-			best, bd = j, x
-		}
-	}
-	return best, bd
 }
 
 // Assign returns, for every row of data, the index of the nearest row of

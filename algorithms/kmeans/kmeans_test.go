@@ -301,26 +301,3 @@ func TestStopsWhenConverged(t *testing.T) {
 		t.Errorf("stopping at convergence changed the centroids")
 	}
 }
-
-func TestArgminL2(t *testing.T) {
-	rng := rand.New(rand.NewPCG(4, 4))
-	for _, n := range []int{1, 3, 7, 8, 9, 13, 64, 255, 256} {
-		for trial := 0; trial < 50; trial++ {
-			dots, cn := make([]float32, n), make([]float32, n)
-			for j := range dots {
-				// Few distinct values, so ties are common.
-				dots[j] = float32(rng.IntN(4))
-				cn[j] = float32(rng.IntN(4))
-			}
-			want, wv := 0, cn[0]-2*dots[0]
-			for j := range dots {
-				if v := cn[j] - 2*dots[j]; v < wv {
-					want, wv = j, v
-				}
-			}
-			if got, gv := argminL2(dots, cn); got != want || gv != wv {
-				t.Fatalf("n=%d: argminL2 = (%d, %g), want (%d, %g)", n, got, gv, want, wv)
-			}
-		}
-	}
-}

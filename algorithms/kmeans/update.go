@@ -12,8 +12,13 @@ import (
 
 // update moves every centroid to the mean of its assigned points and
 // records the cluster sizes in counts. Centroids of empty clusters are left
-// unchanged for repairEmpty. Points are summed in index order in float64,
-// so the result does not depend on the number of threads.
+// unchanged for repairEmpty. Each cluster's points are summed in index
+// order in float64, so the result does not depend on the number of threads.
+//
+// Every goroutine owns a range of clusters and reads the points in order,
+// adding each point of its range to the running sum of its cluster: the
+// reads follow memory, and the sums of up to sumFloats values stay in
+// cache. A range with larger sums is done in several passes.
 func update(x vector.Matrix, assign []int32, cent vector.Matrix, counts []int, threads int) {
 	k, d := cent.Rows, cent.Dim
 	for i := range counts {
@@ -22,46 +27,41 @@ func update(x vector.Matrix, assign []int32, cent vector.Matrix, counts []int, t
 	for _, c := range assign {
 		counts[c]++
 	}
-	// Counting sort of point indexes by cluster.
-	start := make([]int, k+1)
-	for c := 0; c < k; c++ {
-		start[c+1] = start[c] + counts[c]
-	}
-	order := make([]int32, len(assign))
-	fill := append([]int(nil), start[:k]...)
-	for i, c := range assign {
-		order[fill[c]] = int32(i)
-		fill[c]++
-	}
-	sums := make([][]float64, max(1, threads))
-	for i := range sums {
-		sums[i] = make([]float64, d)
-	}
-	parallelRange(k, threads, func(lo, hi, w int) {
-		sum := sums[w]
-		for c := lo; c < hi; c++ {
-			members := order[start[c]:start[c+1]]
-			if len(members) == 0 {
-				continue
-			}
-			for j := range sum {
-				sum[j] = 0
-			}
-			for _, p := range members {
-				row := x.Row(int(p))
+	per := max(1, sumFloats/max(d, 1))
+	parallelRange(k, threads, func(lo, hi, _ int) {
+		sums := make([]float64, min(hi-lo, per)*d)
+		for plo := lo; plo < hi; plo += per {
+			phi := min(plo+per, hi)
+			s := sums[:(phi-plo)*d]
+			clear(s)
+			for i, c := range assign {
+				if int(c) < plo || int(c) >= phi {
+					continue
+				}
+				sum := s[(int(c)-plo)*d : (int(c)-plo+1)*d]
+				row := x.Row(i)
 				row = row[:len(sum)]
 				for j, v := range row {
 					sum[j] += float64(v)
 				}
 			}
-			inv := 1 / float64(len(members))
-			out := cent.Row(c)
-			for j := range out {
-				out[j] = float32(sum[j] * inv)
+			for c := plo; c < phi; c++ {
+				if counts[c] == 0 {
+					continue
+				}
+				sum := s[(c-plo)*d : (c-plo+1)*d]
+				inv := 1 / float64(counts[c])
+				out := cent.Row(c)
+				for j := range out {
+					out[j] = float32(sum[j] * inv)
+				}
 			}
 		}
 	})
 }
+
+// sumFloats bounds the float64 cluster sums one pass of update keeps.
+const sumFloats = 1 << 18
 
 // parallelRange splits [0, n) into contiguous ranges, one per goroutine.
 func parallelRange(n, threads int, fn func(lo, hi, worker int)) {
