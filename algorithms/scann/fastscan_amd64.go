@@ -20,6 +20,24 @@ func lut4BlocksAVX2(t, qv *float32, dpb, nb int, neg float32, lut, lo, hi *float
 //go:noescape
 func quantize4AVX2(lut, lo *float32, nblocks int, s float32, out *byte)
 
+// encode4AVX2 is the AVX2 kernel of encode4 (encode_amd64.s).
+//
+//go:noescape
+func encode4AVX2(r, t *float32, dpb, nb int, codes *byte)
+
+// encode4 writes the codes of the first nb blocks (all of width dpb) of r
+// and returns the number done: nb with AVX2, else 0.
+func encode4(r, t []float32, dpb, nb int, codes []uint8) int {
+	if !hasAVX2 || nb == 0 {
+		return 0
+	}
+	_ = r[nb*dpb-1]
+	_ = t[nb*dpb*16-1]
+	_ = codes[nb-1]
+	encode4AVX2(&r[0], &t[0], dpb, nb, &codes[0])
+	return nb
+}
+
 // hasAVX2 reports whether the CPU runs scan4AVX2.
 var hasAVX2 = cpu.X86.HasAVX2
 

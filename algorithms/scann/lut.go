@@ -20,18 +20,21 @@ import (
 // hold one dimension of all codewords of a block, so a table row is a sum
 // of dpb scaled vectors of 16 floats.
 func (q *quantizer) transposed4() []float32 {
-	q.lut4Once.Do(func() {
-		t := make([]float32, q.nblocks*q.dpb*16)
-		for j := 0; j < q.nblocks; j++ {
-			for c := 0; c < 16; c++ {
-				for d, v := range q.codeword(j, c) {
-					t[(j*q.dpb+d)*16+c] = v
-				}
+	q.lut4Once.Do(func() { q.lut4 = q.transpose4() })
+	return q.lut4
+}
+
+// transpose4 returns the current 4-bit codebooks in transposed4's layout.
+func (q *quantizer) transpose4() []float32 {
+	t := make([]float32, q.nblocks*q.dpb*16)
+	for j := 0; j < q.nblocks; j++ {
+		for c := 0; c < 16; c++ {
+			for d, v := range q.codeword(j, c) {
+				t[(j*q.dpb+d)*16+c] = v
 			}
 		}
-		q.lut4 = t
-	})
-	return q.lut4
+	}
+	return t
 }
 
 // computeLUT writes the per-query lookup table of a 4-bit quantizer:

@@ -171,12 +171,16 @@ func (q *quantizer) train(ctx context.Context, ts *trainSet, iters int, rng *ran
 // encodeAll writes the code of every point of ts to codes, in parallel.
 // warm says codes already hold a previous assignment to start from.
 func (q *quantizer) encodeAll(ts *trainSet, codes []uint8, warm bool) {
+	var t []float32 // the codebooks transposed for encode4
+	if q.ksub == 16 {
+		t = q.transpose4()
+	}
 	parallelRanges(ts.n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			c := codes[i*q.nblocks : (i+1)*q.nblocks]
 			r := ts.res[i*q.dim : (i+1)*q.dim]
 			x := ts.x[i*q.dim : (i+1)*q.dim]
-			q.encode(r, x, ts.alpha[i], c, warm)
+			q.encode(r, x, ts.alpha[i], c, warm, t)
 		}
 	})
 }
@@ -189,9 +193,15 @@ const encodeSweeps = 10
 // It starts from the nearest codeword per block (or from codes when warm)
 // and, when α != 0, improves block by block: each block takes the codeword
 // that minimizes ‖r - r̃‖² + α((r - r̃)·x)² with the other blocks fixed.
-func (q *quantizer) encode(r, x []float32, alpha float64, codes []uint8, warm bool) {
+// t, when not nil, is the 4-bit codebooks transposed (transpose4), with
+// which encode4 finds the nearest codewords of the full-width blocks.
+func (q *quantizer) encode(r, x []float32, alpha float64, codes []uint8, warm bool, t []float32) {
 	if !warm || alpha == 0 {
-		for j := 0; j < q.nblocks; j++ {
+		j := 0
+		if t != nil {
+			j = encode4(r, t, q.dpb, q.dim/q.dpb, codes)
+		}
+		for ; j < q.nblocks; j++ {
 			codes[j] = q.nearest(j, r[j*q.dpb:j*q.dpb+q.width(j)])
 		}
 		if alpha == 0 {
@@ -292,6 +302,18 @@ func (q *quantizer) nearest(j int, v []float32) uint8 {
 // is reseeded from a random training point. Each point's terms are scaled
 // by its weight.
 func (q *quantizer) update(ts *trainSet, codes []uint8, rng *rand.Rand) {
+	for _, a := range ts.alpha {
+		if a != 0 {
+			q.updateCoupled(ts, codes, rng)
+			return
+		}
+	}
+	q.updatePlain(ts, codes, rng)
+}
+
+// updateCoupled is update block by block, each block's parallel residuals
+// moved to its new codewords before the next block is solved.
+func (q *quantizer) updateCoupled(ts *trainSet, codes []uint8, rng *rand.Rand) {
 	n, dpb := ts.n, q.dpb
 	// s[i] = (r_i - r̃_i)·x_i under the current codes and codebooks.
 	s := make([]float64, n)
@@ -372,6 +394,59 @@ func (q *quantizer) update(ts *trainSet, codes []uint8, rng *rand.Rand) {
 				r := ts.res[i*q.dim : (i+1)*q.dim]
 				x := ts.x[i*q.dim : (i+1)*q.dim]
 				s[i] += q.blockParallel(j, int(codes[i*q.nblocks+j]), r, x) - oldPar[i]
+			}
+		}
+	}
+}
+
+// updatePlain is update when every α is 0: the blocks do not interact, so
+// one pass over the points in memory order accumulates the weighted sums of
+// every block at once (walking the points once per block would miss the
+// cache on every point). Each codeword's sums add its points in index
+// order, as update's per-block loop does, so the codewords are the same;
+// a codeword with no points is the weighted mean's fallback, a random
+// training point, drawn in update's order.
+func (q *quantizer) updatePlain(ts *trainSet, codes []uint8, rng *rand.Rand) {
+	n, dpb, nb, k := ts.n, q.dpb, q.nblocks, q.ksub
+	sum := make([]float64, nb*k*dpb) // Σ weight·a per codeword
+	wt := make([]float64, nb*k)      // Σ weight per codeword
+	cnt := make([]int32, nb*k)
+	for i := 0; i < n; i++ {
+		om := ts.weight[i]
+		r := ts.res[i*q.dim : (i+1)*q.dim]
+		for j, c := range codes[i*nb : (i+1)*nb] {
+			e := j*k + int(c)
+			cnt[e]++
+			wt[e] += om
+			a := r[j*dpb : j*dpb+q.width(j)]
+			bc := sum[e*dpb : e*dpb+len(a)]
+			for d, v := range a {
+				bc[d] += om * float64(v)
+			}
+		}
+	}
+	A := make([]float64, dpb*dpb)
+	for j := 0; j < nb; j++ {
+		w := q.width(j)
+		for c := 0; c < k; c++ {
+			e := j*k + c
+			cw := q.codeword(j, c)
+			if cnt[e] == 0 {
+				i := rng.IntN(n)
+				copy(cw, ts.res[i*q.dim+j*dpb:i*q.dim+j*dpb+w])
+				continue
+			}
+			// The system update solves, diagonal here: weight·I.
+			clear(A)
+			for d := 0; d < w; d++ {
+				A[d*dpb+d] = wt[e]
+			}
+			sol := sum[e*dpb : e*dpb+w]
+			if !solveSPD(A, dpb, w, sol) {
+				continue // degenerate system: keep the old codeword
+			}
+			for d := 0; d < w; d++ {
+				cw[d] = float32(sol[d])
 			}
 		}
 	}
