@@ -157,7 +157,9 @@ type Comparison struct {
 	// Clock is CompareOptions.Clock, ClockWall when unset.
 	Clock string
 	// Notes warn about differences that make the two sides hard to
-	// compare: another k, mode or thread count, another CPU.
+	// compare: another k, mode or thread count, another CPU, a side that
+	// got little CPU time, every algorithm moving alike (a change of the
+	// machine's speed looks so). They never change a verdict.
 	Notes []string
 	// Missing lists, as "dataset" or "dataset/algorithm", what BASE has
 	// and NEW lacks.
@@ -246,6 +248,7 @@ func Compare(base, next []result.Result, opt CompareOptions) (*Comparison, error
 			c.Points = append(c.Points, c.points(ds, alg, bAlgs[alg], nAlgs[alg])...)
 		}
 	}
+	c.Notes = append(c.Notes, c.sharedShiftNotes()...)
 	return c, nil
 }
 
