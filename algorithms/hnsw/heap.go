@@ -110,6 +110,30 @@ func (h *maxHeap) pop() item {
 	return top
 }
 
+// replaceTop replaces the farthest item with (d, id), which must be
+// nearer, in one sift down: a push followed by a pop of the farthest,
+// done with half the work.
+func (h *maxHeap) replaceTop(d float32, id uint32) {
+	a := h.a
+	n := len(a)
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && a[c+1].d > a[c].d {
+			c++
+		}
+		if a[c].d <= d {
+			break
+		}
+		a[i] = a[c]
+		i = c
+	}
+	a[i] = item{d, id}
+}
+
 // drainAscending empties h into dst[:0] nearest first and returns it.
 func (h *maxHeap) drainAscending(dst []item) []item {
 	n := h.len()

@@ -82,10 +82,13 @@ func (x *Index) greedy(s *scratch, q []float32, ep uint32, d float32, level int)
 // and leaves the ef nearest nodes found in s.top. It returns the number of
 // distances computed.
 //
-// Each expansion first collects the unvisited neighbours and prefetches
-// the start of their vectors, then measures them all with one gather call,
-// which reads three vectors side by side: the loads of several vectors
-// overlap instead of each distance waiting for its own cache misses.
+// Each expansion first collects the unvisited neighbours without a branch
+// per neighbour (a visited test is a coin flip the predictor cannot learn:
+// every neighbour is written to ids and tagged, and the count advances only
+// for one not seen before), prefetches the start of their vectors in one
+// call, then measures them all with one gather call, which reads three
+// vectors side by side: the loads of several vectors overlap instead of
+// each distance waiting for its own cache misses.
 func (x *Index) searchLayer0(s *scratch, q []float32, ep uint32, epD float32, ef int) int {
 	s.vis.next(x.n)
 	tags, tag := s.vis.tags, s.vis.epoch
@@ -108,25 +111,25 @@ func (x *Index) searchLayer0(s *scratch, q []float32, ep uint32, epD float32, ef
 		nb := nodes[o+1 : o+1+int(nodes[o])]
 		m := 0
 		for _, id := range nb {
-			if tags[id] != tag {
-				tags[id] = tag
-				ids[m] = id
-				m++
-				prefetch(&nodes[int(id)*stride], pf)
-			}
+			seen := tags[id] ^ tag // 0 when visited
+			tags[id] = tag
+			ids[m] = id
+			m += int((uint32(seen) + 0xffff) >> 16)
 		}
 		if m == 0 {
 			continue
 		}
+		prefetchRows(&nodes[0], stride*4, &ids[0], m, pf)
 		cnt += m
 		x.distances(q, ids[:m], ds)
 		for i, id := range ids[:m] {
 			d := ds[i]
 			if d < bound || s.top.len() < ef {
 				s.cand.push(d, id)
-				s.top.push(d, id)
-				if s.top.len() > ef {
-					s.top.pop()
+				if s.top.len() < ef {
+					s.top.push(d, id)
+				} else {
+					s.top.replaceTop(d, id)
 				}
 				bound = s.top.top().d
 			}
