@@ -86,27 +86,10 @@ func (h *maxHeap) pop() item {
 	top := a[0]
 	n := len(a) - 1
 	last := a[n]
-	a = a[:n]
-	h.a = a
-	if n == 0 {
-		return top
+	h.a = a[:n]
+	if n > 0 {
+		siftDown(h.a, last)
 	}
-	i := 0
-	for {
-		c := 2*i + 1
-		if c >= n {
-			break
-		}
-		if c+1 < n && a[c+1].d > a[c].d {
-			c++
-		}
-		if a[c].d <= last.d {
-			break
-		}
-		a[i] = a[c]
-		i = c
-	}
-	a[i] = last
 	return top
 }
 
@@ -114,7 +97,12 @@ func (h *maxHeap) pop() item {
 // nearer, in one sift down: a push followed by a pop of the farthest,
 // done with half the work.
 func (h *maxHeap) replaceTop(d float32, id uint32) {
-	a := h.a
+	siftDown(h.a, item{d, id})
+}
+
+// siftDown puts x at the root of the max-heap a (whose root slot is free)
+// and moves it down until no child is farther.
+func siftDown(a []item, x item) {
 	n := len(a)
 	i := 0
 	for {
@@ -125,13 +113,13 @@ func (h *maxHeap) replaceTop(d float32, id uint32) {
 		if c+1 < n && a[c+1].d > a[c].d {
 			c++
 		}
-		if a[c].d <= d {
+		if a[c].d <= x.d {
 			break
 		}
 		a[i] = a[c]
 		i = c
 	}
-	a[i] = item{d, id}
+	a[i] = x
 }
 
 // drainAscending empties h into dst[:0] nearest first and returns it.
