@@ -75,25 +75,23 @@ func gatherPanic(q, data []float32, stride int, ids []uint32, limit int) {
 }
 
 func l2sqGatherGeneric(q, data []float32, stride int, ids []uint32, out []float32, limit int) int {
-	d := len(q)
-	for i, id := range ids {
-		if int(id) >= limit {
-			return i
-		}
-		o := int(id) * stride
-		out[i] = l2sqGeneric(q, data[o:o+d])
-	}
-	return len(ids)
+	return gatherPairs(q, data, stride, ids, out, limit, l2sqGeneric)
 }
 
 func dotGatherGeneric(q, data []float32, stride int, ids []uint32, out []float32, limit int) int {
+	return gatherPairs(q, data, stride, ids, out, limit, dotGeneric)
+}
+
+// gatherPairs measures the ids one at a time with pair, stopping at the
+// first id >= limit; it returns the number measured.
+func gatherPairs(q, data []float32, stride int, ids []uint32, out []float32, limit int, pair func(a, b []float32) float32) int {
 	d := len(q)
 	for i, id := range ids {
 		if int(id) >= limit {
 			return i
 		}
 		o := int(id) * stride
-		out[i] = dotGeneric(q, data[o:o+d])
+		out[i] = pair(q, data[o:o+d])
 	}
 	return len(ids)
 }

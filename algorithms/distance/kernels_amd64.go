@@ -207,17 +207,3 @@ func block(qs []float32, nq int, rows []float32, nr, dim int, out []float32, g i
 		batch4(qs[i*dim:i*dim+dim], rows[:nr*dim], out[i*nr:i*nr+nr], b, pair)
 	}
 }
-
-// gatherPairs measures the ids one at a time with pair, stopping at the
-// first id >= limit; it returns the number measured.
-func gatherPairs(q, data []float32, stride int, ids []uint32, out []float32, limit int, pair pairKernel) int {
-	d := len(q)
-	for i, id := range ids {
-		if int(id) >= limit {
-			return i
-		}
-		o := int(id) * stride
-		out[i] = pair(q, data[o:o+d])
-	}
-	return len(ids)
-}
