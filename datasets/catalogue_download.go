@@ -30,7 +30,7 @@ var downloadCatalogue = []Entry{
 		Dir:    "deep-1m",
 		Note: "Deep1M as annbench (Matsui) defines it: the first 1M vectors of Yandex Deep1B (GoogLeNet features, PCA to 96-d, unit length), " +
 			"taken as a ranged prefix of big-ann's base.1B.fbin; 10k queries; ground truth deep1M_groundtruth.ivecs from matsui528/deep1b_gt (computed for the Deep1B query set).",
-		Files: append(deepSubset(1),
+		Files: append(deepSet.files(1),
 			File{Role: RoleGroundTruth, Name: "deep1M_groundtruth.ivecs", Format: FormatIvecs, URL: deep1bGTZip,
 				Member: "deep1M_groundtruth.ivecs", Size: 10000 * (4 + 100*4)}),
 	},
@@ -42,32 +42,10 @@ var downloadCatalogue = []Entry{
 	annBenchmarks("glove-100-angular", 100, vector.Angular, 1183514, 10000, "GloVe word vectors, 100-d, Twitter corpus (~463 MB)."),
 	annBenchmarks("nytimes-256-angular", 256, vector.Angular, 290000, 10000, "New York Times bag-of-words, 256-d projection (~301 MB)."),
 	annBenchmarks("deep-image-96-angular", 96, vector.Angular, 9990000, 10000, "Deep1B image descriptors, 10M subset (~3.6 GB)."),
-	{
-		Name: "bigann-1m", Dim: 128, Metric: vector.L2, BaseCount: 1000000, QueryCount: 10000,
-		Format: FormatU8bin,
-		Note:   "big-ann-benchmarks BIGANN (SIFT1B, uint8): first 1M base vectors by ranged download with the header rewritten; 10k public queries; ground truth is computed exactly on first use.",
-		Files:  bigannSubset(1),
-	},
-	{
-		Name: "bigann-10m", Dim: 128, Metric: vector.L2, BaseCount: 10000000, QueryCount: 10000,
-		Format: FormatU8bin,
-		Note:   "big-ann-benchmarks BIGANN (SIFT1B, uint8): first 10M base vectors by ranged download; 10k public queries; published GT_10M ground truth (ids part).",
-		Files: append(bigannSubset(10), File{Role: RoleGroundTruth, Name: "bigann-10M.gt.ibin", Format: FormatIbin,
-			URL: bigannBase + "GT_10M/bigann-10M", Prefix: bigannGTIDBytes, Size: bigannGTIDBytes}),
-	},
-	{
-		Name: "deep-1m", Dim: 96, Metric: vector.L2, BaseCount: 1000000, QueryCount: 10000,
-		Format: FormatFbin,
-		Note:   "big-ann-benchmarks DEEP (Yandex Deep1B, float32): first 1M base vectors by ranged download; 10k public queries; ground truth is computed exactly on first use.",
-		Files:  deepSubset(1),
-	},
-	{
-		Name: "deep-10m", Dim: 96, Metric: vector.L2, BaseCount: 10000000, QueryCount: 10000,
-		Format: FormatFbin,
-		Note:   "big-ann-benchmarks DEEP (Yandex Deep1B, float32): first 10M base vectors by ranged download; 10k public queries; published GT_10M ground truth (ids part).",
-		Files: append(deepSubset(10), File{Role: RoleGroundTruth, Name: "deep-10M.gt.ibin", Format: FormatIbin,
-			URL: bigannBase + "GT_10M/deep-10M", Prefix: bigannGTIDBytes, Size: bigannGTIDBytes}),
-	},
+	bigannSet.entry("bigann-1m", 1, "big-ann-benchmarks BIGANN (SIFT1B, uint8): first 1M base vectors by ranged download with the header rewritten; 10k public queries; ground truth is computed exactly on first use."),
+	bigannSet.entry("bigann-10m", 10, "big-ann-benchmarks BIGANN (SIFT1B, uint8): first 10M base vectors by ranged download; 10k public queries; published GT_10M ground truth (ids part)."),
+	deepSet.entry("deep-1m", 1, "big-ann-benchmarks DEEP (Yandex Deep1B, float32): first 1M base vectors by ranged download; 10k public queries; ground truth is computed exactly on first use."),
+	deepSet.entry("deep-10m", 10, "big-ann-benchmarks DEEP (Yandex Deep1B, float32): first 10M base vectors by ranged download; 10k public queries; published GT_10M ground truth (ids part)."),
 }
 
 // bigannGTIDBytes is the header plus the ids of a big-ann ground-truth
@@ -94,27 +72,51 @@ func annBenchmarks(name string, dim int, m vector.Metric, base, query int, note 
 	}
 }
 
-// bigannSubset lists the base prefix (millions of uint8 vectors) and the
-// public queries of big-ann's BIGANN set.
-func bigannSubset(millions int) []File {
+// bigANNSet is one of big-ann-benchmarks' billion-scale sets: its name
+// in the GT_10M file names, dimension, file format, bytes per component,
+// and the directory holding base.1B and query.public.10K.
+type bigANNSet struct {
+	name      string
+	dim       int
+	format    Format
+	elemBytes int
+	dir       string
+}
+
+var (
+	// bigannSet is BIGANN (SIFT1B), uint8.
+	bigannSet = bigANNSet{name: "bigann", dim: 128, format: FormatU8bin, elemBytes: 1, dir: bigannBase + "bigann/"}
+	// deepSet is DEEP (Yandex Deep1B), float32.
+	deepSet = bigANNSet{name: "deep", dim: 96, format: FormatFbin, elemBytes: 4, dir: deepBase}
+)
+
+// files lists the base prefix (millions of vectors) and the public
+// queries of s.
+func (s bigANNSet) files(millions int) []File {
 	rows := millions * 1000000
-	size := int64(8 + rows*128)
+	size := int64(8 + rows*s.dim*s.elemBytes)
+	ext := "." + string(s.format)
 	return []File{
-		{Role: RoleBase, Name: "base." + strconv.Itoa(millions) + "M.u8bin", Format: FormatU8bin, URL: bigannBase + "bigann/base.1B.u8bin",
+		{Role: RoleBase, Name: "base." + strconv.Itoa(millions) + "M" + ext, Format: s.format, URL: s.dir + "base.1B" + ext,
 			Prefix: size, HeaderRows: rows, Size: size},
-		{Role: RoleQuery, Name: "query.public.10K.u8bin", Format: FormatU8bin, URL: bigannBase + "bigann/query.public.10K.u8bin",
-			Size: 8 + 10000*128},
+		{Role: RoleQuery, Name: "query.public.10K" + ext, Format: s.format, URL: s.dir + "query.public.10K" + ext,
+			Size: int64(8 + 10000*s.dim*s.elemBytes)},
 	}
 }
 
-// deepSubset is bigannSubset for the float32 DEEP set.
-func deepSubset(millions int) []File {
-	rows := millions * 1000000
-	size := int64(8 + rows*96*4)
-	return []File{
-		{Role: RoleBase, Name: "base." + strconv.Itoa(millions) + "M.fbin", Format: FormatFbin, URL: deepBase + "base.1B.fbin",
-			Prefix: size, HeaderRows: rows, Size: size},
-		{Role: RoleQuery, Name: "query.public.10K.fbin", Format: FormatFbin, URL: deepBase + "query.public.10K.fbin",
-			Size: 8 + 10000*96*4},
+// entry is the catalogue entry name for the first millions of base
+// vectors of s. big-ann publishes ground truth for the 10M prefix
+// (GT_10M), whose ids part the entry then includes; other prefixes get
+// theirs computed on first use.
+func (s bigANNSet) entry(name string, millions int, note string) Entry {
+	e := Entry{
+		Name: name, Dim: s.dim, Metric: vector.L2, BaseCount: millions * 1000000, QueryCount: 10000,
+		Format: s.format, Note: note, Files: s.files(millions),
 	}
+	if millions == 10 {
+		gt := s.name + "-10M"
+		e.Files = append(e.Files, File{Role: RoleGroundTruth, Name: gt + ".gt.ibin", Format: FormatIbin,
+			URL: bigannBase + "GT_10M/" + gt, Prefix: bigannGTIDBytes, Size: bigannGTIDBytes})
+	}
+	return e
 }
