@@ -120,42 +120,49 @@ func (d *Dataset) fingerprintOf(parts []string) (string, error) {
 	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// shape returns the rows and columns of part.
-func (d *Dataset) shape(part string) (rows, cols int) {
-	switch part {
-	case partBase:
-		return d.Base.Rows, d.Base.Dim
-	case partQuery:
-		return d.Query.Rows, d.Query.Dim
-	case partTrain:
-		return d.Train.Rows, d.Train.Dim
-	case partBaseLabels:
-		return len(d.BaseLabels), 1
-	case partQueryLabels:
-		return len(d.QueryLabels), 1
-	case partAttributes:
-		return len(d.Attributes), 1
+// content is one part of a dataset as the fingerprint sees it: its shape
+// and a writer of its values.
+type content struct {
+	rows, cols int
+	hash       func(hash.Hash)
+}
+
+// matrixContent is the content of a vector part.
+func matrixContent(m vector.Matrix) content {
+	return content{m.Rows, m.Dim, func(h hash.Hash) { hashMatrix(h, m) }}
+}
+
+// intsContent is the content of a one-column integer part.
+func intsContent[T int32 | int64](v []T) content {
+	return content{len(v), 1, func(h hash.Hash) { hashInts(h, v) }}
+}
+
+// contents maps every part of the dataset to its content.
+func (d *Dataset) contents() map[string]content {
+	return map[string]content{
+		partBase: matrixContent(d.Base), partQuery: matrixContent(d.Query), partTrain: matrixContent(d.Train),
+		partBaseLabels: intsContent(d.BaseLabels), partQueryLabels: intsContent(d.QueryLabels),
+		partAttributes: intsContent(d.Attributes),
 	}
-	return 0, 0
 }
 
 // partHash returns the hex SHA-256 of one part: from the memo, from the
 // provenance alone (synthetic), from the on-disk cache, or by hashing the
 // values. fpMu must be held.
 func (d *Dataset) partHash(part string) (string, error) {
-	rows, cols := d.shape(part)
-	shape := part + " " + strconv.Itoa(rows) + "x" + strconv.Itoa(cols)
+	c := d.contents()[part]
+	shape := part + " " + strconv.Itoa(c.rows) + "x" + strconv.Itoa(c.cols)
 	if v, ok := d.fp.memo[shape]; ok {
 		return v, nil
 	}
 	prov := d.fp.prov[part]
 	var sum string
 	var key string
-	if prov.key != "" && rows > 0 {
+	if prov.key != "" && c.rows > 0 {
 		key = fingerprintVersion + "\n" + shape + "\n" + prov.key
 	}
 	switch {
-	case rows == 0:
+	case c.rows == 0:
 		sum = hashString(fingerprintVersion + "\n" + shape + "\nempty")
 	case prov.derived:
 		sum = hashString(key)
@@ -165,7 +172,7 @@ func (d *Dataset) partHash(part string) (string, error) {
 		}
 		if sum == "" {
 			var err error
-			if sum, err = d.hashPart(part, shape); err != nil {
+			if sum, err = hashPart(part, shape, c); err != nil {
 				return "", err
 			}
 			if key != "" {
@@ -186,29 +193,13 @@ func hashString(s string) string {
 	return hex.EncodeToString(b[:])
 }
 
-// hashPart hashes the shape line and every value of part, little-endian.
-// Values in memory-mapped files are read under the fault guard, so a file
-// truncated underneath becomes an error.
-func (d *Dataset) hashPart(part, shape string) (string, error) {
+// hashPart hashes the shape line and every value of part (content c),
+// little-endian. Values in memory-mapped files are read under the fault
+// guard, so a file truncated underneath becomes an error.
+func hashPart(part, shape string, c content) (string, error) {
 	h := sha256.New()
 	h.Write([]byte(fingerprintVersion + "\n" + shape + "\n"))
-	err := mapped.Guard(func() {
-		switch part {
-		case partBase:
-			hashMatrix(h, d.Base)
-		case partQuery:
-			hashMatrix(h, d.Query)
-		case partTrain:
-			hashMatrix(h, d.Train)
-		case partBaseLabels:
-			hashInts(h, d.BaseLabels)
-		case partQueryLabels:
-			hashInts(h, d.QueryLabels)
-		case partAttributes:
-			hashInts(h, d.Attributes)
-		}
-	})
-	if err != nil {
+	if err := mapped.Guard(func() { c.hash(h) }); err != nil {
 		return "", fmt.Errorf("hash %s: %w", part, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
