@@ -12,86 +12,56 @@ import (
 // followed by n·d values: float32, int32, uint8 or int8.
 
 // binLayout checks the header of a big-ann file held in b against its size
-// and returns the number of rows to use (at most maxRows when maxRows > 0)
-// and the dimension.
-func binLayout(b []byte, elemSize, maxRows int) (rows, dim int, err error) {
+// and returns where the rows to use (at most maxRows when maxRows > 0)
+// lie: one after the other, after the header.
+func binLayout(b []byte, elemSize, maxRows int) (layout, error) {
 	if len(b) < 8 {
-		return 0, 0, errorf("%d bytes is too short for the 8-byte header (row count, dimension)", len(b))
+		return layout{}, errorf("%d bytes is too short for the 8-byte header (row count, dimension)", len(b))
 	}
 	n := int64(int32(binary.LittleEndian.Uint32(b)))
 	d := int64(int32(binary.LittleEndian.Uint32(b[4:])))
 	if n < 0 {
-		return 0, 0, errorf("header row count %d is negative", n)
+		return layout{}, errorf("header row count %d is negative", n)
 	}
 	if err := checkDim(d); err != nil {
-		return 0, 0, errorf("header: %v", err)
+		return layout{}, errorf("header: %v", err)
 	}
 	want := 8 + n*d*int64(elemSize)
 	if size := int64(len(b)); want != size {
-		return 0, 0, errorf("header says %d rows of dimension %d (%d bytes with the header) but the file has %d bytes",
+		return layout{}, errorf("header says %d rows of dimension %d (%d bytes with the header) but the file has %d bytes",
 			n, d, want, size)
 	}
 	if maxRows > 0 && int64(maxRows) < n {
 		n = int64(maxRows)
 	}
-	return int(n), int(d), nil
+	return layout{rows: int(n), dim: int(d), off: 8, stride: int(d)}, nil
 }
 
 // ParseFbin decodes an fbin file held in b, at most maxRows rows when
 // maxRows > 0. On little-endian machines the result views b without copying.
 func ParseFbin(b []byte, maxRows int) (vector.Matrix, error) {
-	n, d, err := binLayout(b, 4, maxRows)
-	if err != nil {
-		return vector.Matrix{}, err
-	}
-	return vector.Matrix{Data: binWords(b[8:8+n*d*4], decodeFloat32s), Rows: n, Dim: d, Stride: d}, nil
+	data, l, err := parseWords(b, maxRows, binLayout, decodeFloat32s)
+	return vector.Matrix{Data: data, Rows: l.rows, Dim: l.dim, Stride: l.stride}, err
 }
 
 // ParseIbin decodes an ibin file (int32 values, e.g. big-ann ground truth
 // ids) held in b, at most maxRows rows when maxRows > 0, viewing b when it
 // can.
 func ParseIbin(b []byte, maxRows int) (vector.IDMatrix, error) {
-	n, d, err := binLayout(b, 4, maxRows)
-	if err != nil {
-		return vector.IDMatrix{}, err
-	}
-	return vector.IDMatrix{Data: binWords(b[8:8+n*d*4], decodeInt32s), Rows: n, Dim: d, Stride: d}, nil
-}
-
-// binWords returns the 4-byte values of body: a view of it when it can be,
-// else a copy made with decode.
-func binWords[T float32 | int32](body []byte, decode func([]T, []byte)) []T {
-	if v, ok := view[T](body); ok {
-		return v
-	}
-	data := make([]T, len(body)/4)
-	decode(data, body)
-	return data
+	data, l, err := parseWords(b, maxRows, binLayout, decodeInt32s)
+	return vector.IDMatrix{Data: data, Rows: l.rows, Dim: l.dim, Stride: l.stride}, err
 }
 
 // ParseU8bin decodes a u8bin file (uint8 values) held in b, at most maxRows
 // rows when maxRows > 0, into a new float32 matrix.
 func ParseU8bin(b []byte, maxRows int) (vector.Matrix, error) {
-	return parseByteBin[uint8](b, maxRows)
+	return parseBytes[uint8](b, maxRows, binLayout)
 }
 
 // ParseI8bin decodes an i8bin file (int8 values) held in b, at most maxRows
 // rows when maxRows > 0, into a new float32 matrix.
 func ParseI8bin(b []byte, maxRows int) (vector.Matrix, error) {
-	return parseByteBin[int8](b, maxRows)
-}
-
-// parseByteBin decodes a big-ann file of byte values read as T.
-func parseByteBin[T uint8 | int8](b []byte, maxRows int) (vector.Matrix, error) {
-	n, d, err := binLayout(b, 1, maxRows)
-	if err != nil {
-		return vector.Matrix{}, err
-	}
-	m := vector.NewMatrix(n, d)
-	for i, v := range b[8 : 8+n*d] {
-		m.Data[i] = float32(T(v))
-	}
-	return m, nil
+	return parseBytes[int8](b, maxRows, binLayout)
 }
 
 // ReadFbin reads an fbin file, at most maxRows rows when maxRows > 0. Large

@@ -13,23 +13,24 @@ import (
 // must have the same d.
 
 // vecsLayout checks the record structure of a TEXMEX file held in b and
-// returns the number of records to use (at most maxRows when maxRows > 0)
-// and the dimension. An empty input is zero records of dimension 0.
-func vecsLayout(b []byte, elemSize, maxRows int) (rows, dim int, err error) {
+// returns where the records to use (at most maxRows when maxRows > 0) lie:
+// the values of record i start after its 4-byte header. An empty input is
+// zero records of dimension 0.
+func vecsLayout(b []byte, elemSize, maxRows int) (layout, error) {
 	if len(b) == 0 {
-		return 0, 0, nil
+		return layout{}, nil
 	}
 	if len(b) < 4 {
-		return 0, 0, errorf("%d bytes is too short for a record header of 4 bytes", len(b))
+		return layout{}, errorf("%d bytes is too short for a record header of 4 bytes", len(b))
 	}
 	d := int64(int32(binary.LittleEndian.Uint32(b)))
 	if err := checkDim(d); err != nil {
-		return 0, 0, errorf("record 0: %v", err)
+		return layout{}, errorf("record 0: %v", err)
 	}
 	rec := 4 + d*int64(elemSize)
 	size := int64(len(b))
 	if size%rec != 0 {
-		return 0, 0, errorf("size %d bytes is not a whole number of %d-byte records of dimension %d (%d records and %d bytes left over; truncated file or dimension changing between records?)",
+		return layout{}, errorf("size %d bytes is not a whole number of %d-byte records of dimension %d (%d records and %d bytes left over; truncated file or dimension changing between records?)",
 			size, rec, d, size/rec, size%rec)
 	}
 	n := size / rec
@@ -38,10 +39,10 @@ func vecsLayout(b []byte, elemSize, maxRows int) (rows, dim int, err error) {
 	}
 	for i := int64(1); i < n; i++ {
 		if got := int64(int32(binary.LittleEndian.Uint32(b[i*rec:]))); got != d {
-			return 0, 0, errorf("record %d: dimension %d differs from dimension %d of record 0", i, got, d)
+			return layout{}, errorf("record %d: dimension %d differs from dimension %d of record 0", i, got, d)
 		}
 	}
-	return int(n), int(d), nil
+	return layout{rows: int(n), dim: int(d), off: 4, stride: int(rec) / elemSize}, nil
 }
 
 // ParseFvecs decodes fvecs records held in b, at most maxRows of them when
@@ -49,60 +50,21 @@ func vecsLayout(b []byte, elemSize, maxRows int) (rows, dim int, err error) {
 // (Stride d+1, skipping the record headers), so b must outlive it and stay
 // unchanged.
 func ParseFvecs(b []byte, maxRows int) (vector.Matrix, error) {
-	n, d, err := vecsLayout(b, 4, maxRows)
-	if err != nil {
-		return vector.Matrix{}, err
-	}
-	data, stride := vecsWords(b, n, d, decodeFloat32s)
-	return vector.Matrix{Data: data, Rows: n, Dim: d, Stride: stride}, nil
+	data, l, err := parseWords(b, maxRows, vecsLayout, decodeFloat32s)
+	return vector.Matrix{Data: data, Rows: l.rows, Dim: l.dim, Stride: l.stride}, err
 }
 
 // ParseIvecs decodes ivecs records held in b, at most maxRows of them when
 // maxRows > 0. Like ParseFvecs it returns a view of b when it can.
 func ParseIvecs(b []byte, maxRows int) (vector.IDMatrix, error) {
-	n, d, err := vecsLayout(b, 4, maxRows)
-	if err != nil {
-		return vector.IDMatrix{}, err
-	}
-	data, stride := vecsWords(b, n, d, decodeInt32s)
-	return vector.IDMatrix{Data: data, Rows: n, Dim: d, Stride: stride}, nil
-}
-
-// vecsWords returns the values of the first n records of dimension d of a
-// TEXMEX file of 4-byte values held in b, and the stride between rows:
-// a view of b (stride d+1, skipping the record headers) when it can be,
-// else a contiguous copy made with decode.
-func vecsWords[T float32 | int32](b []byte, n, d int, decode func([]T, []byte)) (data []T, stride int) {
-	if n == 0 {
-		return nil, d
-	}
-	used := b[:n*(d+1)*4]
-	if v, ok := view[T](used); ok {
-		return v[1:], d + 1
-	}
-	data = make([]T, n*d)
-	for i := 0; i < n; i++ {
-		decode(data[i*d:i*d+d], used[(i*(d+1)+1)*4:])
-	}
-	return data, d
+	data, l, err := parseWords(b, maxRows, vecsLayout, decodeInt32s)
+	return vector.IDMatrix{Data: data, Rows: l.rows, Dim: l.dim, Stride: l.stride}, err
 }
 
 // ParseBvecs decodes bvecs records (uint8 components) held in b, at most
 // maxRows of them when maxRows > 0, into a new contiguous float32 matrix.
 func ParseBvecs(b []byte, maxRows int) (vector.Matrix, error) {
-	n, d, err := vecsLayout(b, 1, maxRows)
-	if err != nil {
-		return vector.Matrix{}, err
-	}
-	m := vector.NewMatrix(n, d)
-	for i := 0; i < n; i++ {
-		src := b[i*(d+4)+4 : (i+1)*(d+4)]
-		row := m.Row(i)
-		for j, v := range src {
-			row[j] = float32(v)
-		}
-	}
-	return m, nil
+	return parseBytes[uint8](b, maxRows, vecsLayout)
 }
 
 // ReadFvecs reads an fvecs file, at most maxRows records when maxRows > 0.
