@@ -206,15 +206,31 @@ func contains(list []string, s string) bool {
 func (d *decoder) intValue(n *yaml.Node, path string) (int, bool) {
 	r := resolve(n)
 	if r.Kind == yaml.ScalarNode && r.Tag == "!!int" {
-		var x int64
-		if err := r.Decode(&x); err == nil && x >= math.MinInt && x <= math.MaxInt {
-			return int(x), true
-		}
-		d.bad(n, path, "integer %s is out of range", r.Value)
-		return 0, false
+		return d.intScalar(n, r, path)
 	}
 	d.bad(n, path, "want an integer, got %s", describe(r))
 	return 0, false
+}
+
+// intScalar decodes r, the !!int scalar n resolves to, as an int.
+func (d *decoder) intScalar(n, r *yaml.Node, path string) (int, bool) {
+	var x int64
+	if err := r.Decode(&x); err != nil || x < math.MinInt || x > math.MaxInt {
+		d.bad(n, path, "integer %s is out of range", r.Value)
+		return 0, false
+	}
+	return int(x), true
+}
+
+// scalarAs decodes r, the scalar n resolves to, as a T, reporting problem
+// (a format taking r's text) when it does not decode.
+func scalarAs[T any](d *decoder, n, r *yaml.Node, path, problem string) (any, bool) {
+	var x T
+	if err := r.Decode(&x); err != nil {
+		d.bad(n, path, problem, r.Value)
+		return nil, false
+	}
+	return x, true
 }
 
 // stringValue decodes a scalar as text; numbers and booleans are taken as
@@ -238,26 +254,14 @@ func (d *decoder) paramValue(n *yaml.Node, path string) (any, bool) {
 	}
 	switch r.Tag {
 	case "!!int":
-		var x int64
-		if err := r.Decode(&x); err != nil || x < math.MinInt || x > math.MaxInt {
-			d.bad(n, path, "integer %s is out of range", r.Value)
-			return nil, false
+		if x, ok := d.intScalar(n, r, path); ok {
+			return x, true
 		}
-		return int(x), true
+		return nil, false
 	case "!!float":
-		var x float64
-		if err := r.Decode(&x); err != nil {
-			d.bad(n, path, "invalid number %s", r.Value)
-			return nil, false
-		}
-		return x, true
+		return scalarAs[float64](d, n, r, path, "invalid number %s")
 	case "!!bool":
-		var x bool
-		if err := r.Decode(&x); err != nil {
-			d.bad(n, path, "invalid boolean %s", r.Value)
-			return nil, false
-		}
-		return x, true
+		return scalarAs[bool](d, n, r, path, "invalid boolean %s")
 	case "!!null":
 		d.bad(n, path, "missing value")
 		return nil, false
@@ -400,14 +404,9 @@ func (d *decoder) config(root *yaml.Node, c *Config) {
 // keepFloat decodes a number (integer or decimal), returning old when the
 // value is invalid.
 func (d *decoder) keepFloat(n *yaml.Node, path string, old float64) float64 {
-	r := resolve(n)
-	if r.Kind == yaml.ScalarNode && (r.Tag == "!!int" || r.Tag == "!!float") {
-		var x float64
-		if err := r.Decode(&x); err == nil {
-			return x
-		}
+	if x, ok := d.numberValue(n, path); ok {
+		return x
 	}
-	d.bad(n, path, "want a number, got %s", describe(r))
 	return old
 }
 
