@@ -50,3 +50,16 @@ func CheckShape(metric vector.Metric, dim int) error {
 	}
 	return nil
 }
+
+// CheckBase returns an error unless base is a well-formed matrix whose rows
+// have dimension dim; an empty base, whatever its dimension, builds the
+// empty index. Every built-in index's Build calls it first.
+func CheckBase(base vector.Matrix, dim int) error {
+	if err := base.Validate(); err != nil {
+		return fmt.Errorf("base: %w", err)
+	}
+	if base.Rows > 0 && base.Dim != dim {
+		return fmt.Errorf("base dimension %d, index dimension %d", base.Dim, dim)
+	}
+	return nil
+}

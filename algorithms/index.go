@@ -78,6 +78,14 @@ type Persistent interface {
 	Sizer
 }
 
+// Tunable is a Persistent index whose query-time parameters change
+// without a rebuild: every built-in index but flat, each of which asserts
+// it at compile time.
+type Tunable interface {
+	Persistent
+	QueryTuner
+}
+
 // Counter is implemented by indexes that count distance computations.
 type Counter interface {
 	// DistanceCount returns the number of distance computations since the
@@ -128,16 +136,31 @@ var _ Trainer = (*TrainingSplit)(nil)
 // the base. train is used only during Build.
 func (t *TrainingSplit) SetTrainingData(train vector.Matrix) { t.train = train }
 
-// TrainingData returns the split SetTrainingData set, or base when none
-// was set. A split whose dimension is not dim is an error.
-func (t *TrainingSplit) TrainingData(base vector.Matrix, dim int) (vector.Matrix, error) {
+// CheckBase is CheckBase for an index that trains: it checks base, and
+// the split SetTrainingData set, if any, the same way.
+func (t *TrainingSplit) CheckBase(base vector.Matrix, dim int) error {
+	if err := CheckBase(base, dim); err != nil {
+		return err
+	}
 	if t.train.Rows == 0 {
-		return base, nil
+		return nil
+	}
+	if err := t.train.Validate(); err != nil {
+		return fmt.Errorf("training data: %w", err)
 	}
 	if t.train.Dim != dim {
-		return vector.Matrix{}, fmt.Errorf("training data dimension %d, index dimension %d", t.train.Dim, dim)
+		return fmt.Errorf("training data dimension %d, index dimension %d", t.train.Dim, dim)
 	}
-	return t.train, nil
+	return nil
+}
+
+// TrainingData returns the split SetTrainingData set, or base when none
+// was set; CheckBase has checked both.
+func (t *TrainingSplit) TrainingData(base vector.Matrix) vector.Matrix {
+	if t.train.Rows == 0 {
+		return base
+	}
+	return t.train
 }
 
 // DropTrainingData forgets the split; Build calls it once it has trained.

@@ -95,11 +95,8 @@ func New(metric vector.Metric, dim int) (*Index, error) {
 
 // Build copies the base vectors into the index.
 func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
-	if base.Rows > 0 && base.Dim != x.dim {
-		return fmt.Errorf("flat: base dimension %d, index dimension %d", base.Dim, x.dim)
-	}
-	if err := base.Validate(); err != nil {
-		return fmt.Errorf("flat: base: %w", err)
+	if err := algorithms.CheckBase(base, x.dim); err != nil {
+		return fmt.Errorf("flat: %w", err)
 	}
 	if base.Rows == 0 {
 		base.Dim = x.dim

@@ -19,11 +19,8 @@ import (
 // cancellation of ctx, the index is left empty.
 func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	x.clear()
-	if err := base.Validate(); err != nil {
-		return fmt.Errorf("hnsw: base: %w", err)
-	}
-	if base.Rows > 0 && base.Dim != x.dim {
-		return fmt.Errorf("hnsw: base dimension %d, index dimension %d", base.Dim, x.dim)
+	if err := algorithms.CheckBase(base, x.dim); err != nil {
+		return fmt.Errorf("hnsw: %w", err)
 	}
 	if base.Rows >= math.MaxUint32 {
 		return fmt.Errorf("hnsw: %d vectors is more than the %d an index holds", base.Rows, uint32(math.MaxUint32-1))

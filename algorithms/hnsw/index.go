@@ -46,10 +46,7 @@ type Index struct {
 	algorithms.BuildProgress   // vectors inserted
 }
 
-var (
-	_ algorithms.Persistent = (*Index)(nil)
-	_ algorithms.QueryTuner = (*Index)(nil)
-)
+var _ algorithms.Tunable = (*Index)(nil)
 
 // New returns an empty HNSW index for dim-dimensional vectors compared
 // with metric. Angular vectors must arrive normalized.

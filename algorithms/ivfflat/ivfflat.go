@@ -97,8 +97,7 @@ type Index struct {
 }
 
 var (
-	_ algorithms.Persistent       = (*Index)(nil)
-	_ algorithms.QueryTuner       = (*Index)(nil)
+	_ algorithms.Tunable          = (*Index)(nil)
 	_ algorithms.StorageDescriber = (*Index)(nil)
 )
 
@@ -116,21 +115,14 @@ func New(metric vector.Metric, dim int, cfg Config) (*Index, error) {
 // Build trains the coarse quantizer and files every base vector in the
 // list of its nearest centroid.
 func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
-	if base.Dim != x.dim {
-		return fmt.Errorf("ivfflat: base dimension %d, index dimension %d", base.Dim, x.dim)
-	}
-	if err := base.Validate(); err != nil {
-		return fmt.Errorf("ivfflat: base: %w", err)
+	if err := x.CheckBase(base, x.dim); err != nil {
+		return fmt.Errorf("ivfflat: %w", err)
 	}
 	x.coarse, x.offsets, x.ids, x.vectors, x.bytes, x.maxList = nil, nil, nil, nil, nil, 0
 	if base.Rows == 0 {
 		return nil
 	}
-	train, err := x.TrainingData(base, x.dim)
-	if err != nil {
-		return fmt.Errorf("ivfflat: %w", err)
-	}
-	train = kmeans.Sample(train, x.cfg.TrainingSampleSize, x.cfg.Seed)
+	train := kmeans.Sample(x.TrainingData(base), x.cfg.TrainingSampleSize, x.cfg.Seed)
 	p := x.Progress()
 	coarse, err := TrainCoarse(ctx, train, x.cfg.NList, x.metric, x.cfg.Seed, x.cfg.Iterations, p)
 	if err != nil {

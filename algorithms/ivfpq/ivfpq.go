@@ -52,14 +52,7 @@ var Algorithm = algorithms.Algorithm{
 		pq.RerankParam,
 	},
 	New: func(metric vector.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
-		return New(metric, dim, Config{
-			NList:              p.Int("nlist", 100),
-			M:                  p.Int("M", 0),
-			NBits:              p.Int("nbits", 8),
-			TrainingSampleSize: p.Int("training_sample_size", 100000),
-			Seed:               uint64(p.Int("seed", 1)),
-			StoreVectors:       p.Bool("store_vectors", true),
-		})
+		return New(metric, dim, Config{NList: p.Int("nlist", 100), Config: pq.ConfigFrom(p)})
 	},
 }
 
@@ -67,16 +60,10 @@ var Algorithm = algorithms.Algorithm{
 type Config struct {
 	// NList is the number of lists (default 100).
 	NList int
-	// M is the number of sub-quantizers; 0 picks pq.DefaultM(dim).
-	M int
-	// NBits is the code width per sub-quantizer; only 8 is supported.
-	NBits int
-	// TrainingSampleSize caps the training vectors (default 100000).
-	TrainingSampleSize int
-	// Seed seeds sampling and k-means (default 1).
-	Seed uint64
-	// StoreVectors keeps the full vectors for exact re-ranking.
-	StoreVectors bool
+	// Config holds the settings of the residual codes (M, NBits,
+	// StoreVectors) and of training (TrainingSampleSize and Seed, which
+	// the coarse quantizer uses too), with pq's defaults.
+	pq.Config
 	// Iterations is the number of k-means iterations of the coarse
 	// quantizer (default ivfflat.DefaultIterations).
 	Iterations int
@@ -106,10 +93,7 @@ type Index struct {
 	pool                       sync.Pool
 }
 
-var (
-	_ algorithms.Persistent = (*Index)(nil)
-	_ algorithms.QueryTuner = (*Index)(nil)
-)
+var _ algorithms.Tunable = (*Index)(nil)
 
 // New returns an empty IVF-PQ index for dim-dimensional vectors.
 func New(metric vector.Metric, dim int, cfg Config) (*Index, error) {
@@ -119,20 +103,8 @@ func New(metric vector.Metric, dim int, cfg Config) (*Index, error) {
 	if cfg.NList <= 0 {
 		cfg.NList = 100
 	}
-	if cfg.M == 0 {
-		cfg.M = pq.DefaultM(dim)
-	}
-	if cfg.NBits == 0 {
-		cfg.NBits = 8
-	}
-	if cfg.NBits != 8 {
-		return nil, fmt.Errorf("ivfpq: nbits=%d is not supported (only 8)", cfg.NBits)
-	}
-	if cfg.TrainingSampleSize <= 0 {
-		cfg.TrainingSampleSize = 100000
-	}
-	if cfg.Seed == 0 {
-		cfg.Seed = 1
+	if err := cfg.Fill(dim); err != nil {
+		return nil, fmt.Errorf("ivfpq: %w", err)
 	}
 	q, err := pq.NewQuantizer(dim, cfg.M)
 	if err != nil {
@@ -146,21 +118,14 @@ func New(metric vector.Metric, dim int, cfg Config) (*Index, error) {
 // Build trains the coarse quantizer and the residual codebooks, then files
 // and encodes every base vector.
 func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
-	if base.Dim != x.dim {
-		return fmt.Errorf("ivfpq: base dimension %d, index dimension %d", base.Dim, x.dim)
-	}
-	if err := base.Validate(); err != nil {
-		return fmt.Errorf("ivfpq: base: %w", err)
+	if err := x.CheckBase(base, x.dim); err != nil {
+		return fmt.Errorf("ivfpq: %w", err)
 	}
 	x.coarse, x.offsets, x.ids, x.codes, x.terms, x.vectors, x.maxList = nil, nil, nil, nil, nil, nil, 0
 	if base.Rows == 0 {
 		return nil
 	}
-	train, err := x.TrainingData(base, x.dim)
-	if err != nil {
-		return fmt.Errorf("ivfpq: %w", err)
-	}
-	train = kmeans.Sample(train, x.cfg.TrainingSampleSize, x.cfg.Seed)
+	train := kmeans.Sample(x.TrainingData(base), x.cfg.TrainingSampleSize, x.cfg.Seed)
 	p := x.Progress()
 	coarse, err := ivfflat.TrainCoarse(ctx, train, x.cfg.NList, x.metric, x.cfg.Seed, x.cfg.Iterations, p)
 	if err != nil {

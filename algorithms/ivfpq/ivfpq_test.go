@@ -10,6 +10,7 @@ import (
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/conformance"
 	"github.com/annbench/annbench/algorithms/ivfpq"
+	"github.com/annbench/annbench/algorithms/pq"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -47,8 +48,8 @@ func TestConfigErrors(t *testing.T) {
 		name string
 		cfg  ivfpq.Config
 	}{
-		{"M does not divide dim", ivfpq.Config{M: 5}},
-		{"nbits 4", ivfpq.Config{M: 4, NBits: 4}},
+		{"M does not divide dim", ivfpq.Config{Config: pq.Config{M: 5}}},
+		{"nbits 4", ivfpq.Config{Config: pq.Config{M: 4, NBits: 4}}},
 	} {
 		if _, err := ivfpq.New(vector.L2, 16, tc.cfg); err == nil {
 			t.Errorf("%s: no error", tc.name)
@@ -60,7 +61,7 @@ func TestConfigErrors(t *testing.T) {
 }
 
 func TestRerankNeedsVectors(t *testing.T) {
-	idx, err := ivfpq.New(vector.L2, 16, ivfpq.Config{NList: 4, M: 4, StoreVectors: false})
+	idx, err := ivfpq.New(vector.L2, 16, ivfpq.Config{NList: 4, Config: pq.Config{M: 4, StoreVectors: false}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +76,7 @@ func TestRerankNeedsVectors(t *testing.T) {
 func TestTrainingData(t *testing.T) {
 	base := clustered(1, 3000, 16)
 	learn := clustered(2, 2000, 16)
-	idx, err := ivfpq.New(vector.L2, 16, ivfpq.Config{NList: 16, M: 8, StoreVectors: true})
+	idx, err := ivfpq.New(vector.L2, 16, ivfpq.Config{NList: 16, Config: pq.Config{M: 8, StoreVectors: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +103,7 @@ func TestTrainingData(t *testing.T) {
 
 func TestLoadRejectsOtherShape(t *testing.T) {
 	base := clustered(1, 500, 16)
-	idx, err := ivfpq.New(vector.L2, 16, ivfpq.Config{NList: 4, M: 8})
+	idx, err := ivfpq.New(vector.L2, 16, ivfpq.Config{NList: 4, Config: pq.Config{M: 8}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,9 +115,15 @@ func TestLoadRejectsOtherShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, other := range map[string]func() (*ivfpq.Index, error){
-		"M":      func() (*ivfpq.Index, error) { return ivfpq.New(vector.L2, 16, ivfpq.Config{NList: 4, M: 4}) },
-		"metric": func() (*ivfpq.Index, error) { return ivfpq.New(vector.IP, 16, ivfpq.Config{NList: 4, M: 8}) },
-		"dim":    func() (*ivfpq.Index, error) { return ivfpq.New(vector.L2, 32, ivfpq.Config{NList: 4, M: 8}) },
+		"M": func() (*ivfpq.Index, error) {
+			return ivfpq.New(vector.L2, 16, ivfpq.Config{NList: 4, Config: pq.Config{M: 4}})
+		},
+		"metric": func() (*ivfpq.Index, error) {
+			return ivfpq.New(vector.IP, 16, ivfpq.Config{NList: 4, Config: pq.Config{M: 8}})
+		},
+		"dim": func() (*ivfpq.Index, error) {
+			return ivfpq.New(vector.L2, 32, ivfpq.Config{NList: 4, Config: pq.Config{M: 8}})
+		},
 	} {
 		x, err := other()
 		if err != nil {

@@ -53,13 +53,7 @@ var Algorithm = algorithms.Algorithm{
 		RerankParam,
 	},
 	New: func(metric vector.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
-		return New(metric, dim, Config{
-			M:                  p.Int("M", 0),
-			NBits:              p.Int("nbits", 8),
-			TrainingSampleSize: p.Int("training_sample_size", 100000),
-			Seed:               uint64(p.Int("seed", 1)),
-			StoreVectors:       p.Bool("store_vectors", true),
-		})
+		return New(metric, dim, ConfigFrom(p))
 	},
 }
 
@@ -75,6 +69,40 @@ type Config struct {
 	Seed uint64
 	// StoreVectors keeps the full vectors for exact re-ranking.
 	StoreVectors bool
+}
+
+// ConfigFrom reads a Config from the index-time parameters M, nbits,
+// training_sample_size, seed and store_vectors, which pq and ivfpq both
+// declare.
+func ConfigFrom(p algorithms.Params) Config {
+	return Config{
+		M:                  p.Int("M", 0),
+		NBits:              p.Int("nbits", 8),
+		TrainingSampleSize: p.Int("training_sample_size", 100000),
+		Seed:               uint64(p.Int("seed", 1)),
+		StoreVectors:       p.Bool("store_vectors", true),
+	}
+}
+
+// Fill replaces the zero fields by their defaults for dim-dimensional
+// vectors and rejects an NBits other than 8; New and ivfpq.New call it.
+func (c *Config) Fill(dim int) error {
+	if c.M == 0 {
+		c.M = DefaultM(dim)
+	}
+	if c.NBits == 0 {
+		c.NBits = 8
+	}
+	if c.NBits != 8 {
+		return fmt.Errorf("nbits=%d is not supported (only 8)", c.NBits)
+	}
+	if c.TrainingSampleSize <= 0 {
+		c.TrainingSampleSize = 100000
+	}
+	if c.Seed == 0 {
+		c.Seed = 1
+	}
+	return nil
 }
 
 // DefaultM returns the first of dim/4, dim/8, dim/2 and dim that is
@@ -107,30 +135,15 @@ type Index struct {
 	pool sync.Pool
 }
 
-var (
-	_ algorithms.Persistent = (*Index)(nil)
-	_ algorithms.QueryTuner = (*Index)(nil)
-)
+var _ algorithms.Tunable = (*Index)(nil)
 
 // New returns an empty PQ index for dim-dimensional vectors.
 func New(metric vector.Metric, dim int, cfg Config) (*Index, error) {
 	if err := algorithms.CheckShape(metric, dim); err != nil {
 		return nil, fmt.Errorf("pq: %w", err)
 	}
-	if cfg.M == 0 {
-		cfg.M = DefaultM(dim)
-	}
-	if cfg.NBits == 0 {
-		cfg.NBits = 8
-	}
-	if cfg.NBits != 8 {
-		return nil, fmt.Errorf("pq: nbits=%d is not supported (only 8)", cfg.NBits)
-	}
-	if cfg.TrainingSampleSize <= 0 {
-		cfg.TrainingSampleSize = 100000
-	}
-	if cfg.Seed == 0 {
-		cfg.Seed = 1
+	if err := cfg.Fill(dim); err != nil {
+		return nil, fmt.Errorf("pq: %w", err)
 	}
 	q, err := NewQuantizer(dim, cfg.M)
 	if err != nil {
@@ -143,21 +156,14 @@ func New(metric vector.Metric, dim int, cfg Config) (*Index, error) {
 
 // Build learns the codebooks and encodes every base vector.
 func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
-	if base.Dim != x.dim {
-		return fmt.Errorf("pq: base dimension %d, index dimension %d", base.Dim, x.dim)
-	}
-	if err := base.Validate(); err != nil {
-		return fmt.Errorf("pq: base: %w", err)
+	if err := x.CheckBase(base, x.dim); err != nil {
+		return fmt.Errorf("pq: %w", err)
 	}
 	x.n, x.codes, x.vectors = 0, nil, nil
 	if base.Rows == 0 {
 		return nil
 	}
-	train, err := x.TrainingData(base, x.dim)
-	if err != nil {
-		return fmt.Errorf("pq: %w", err)
-	}
-	train = kmeans.Sample(train, x.cfg.TrainingSampleSize, x.cfg.Seed)
+	train := kmeans.Sample(x.TrainingData(base), x.cfg.TrainingSampleSize, x.cfg.Seed)
 	p := x.Progress()
 	if err := x.q.Train(ctx, train, TrainOptions{Seed: x.cfg.Seed, Progress: p}); err != nil {
 		return err

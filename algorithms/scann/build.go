@@ -17,11 +17,8 @@ import (
 // Build partitions the base, trains the anisotropic codebooks on partition
 // residuals, encodes every vector and lays the codes out for scanning.
 func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
-	if base.Rows > 0 && base.Dim != x.dim {
-		return fmt.Errorf("scann: base dimension %d, index dimension %d", base.Dim, x.dim)
-	}
-	if err := base.Validate(); err != nil {
-		return fmt.Errorf("scann: base: %w", err)
+	if err := x.CheckBase(base, x.dim); err != nil {
+		return fmt.Errorf("scann: %w", err)
 	}
 	x.reset()
 	if base.Rows == 0 {
@@ -29,14 +26,7 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	}
 	data := x.prepare(base)
 	train := data
-	split, err := x.TrainingData(vector.Matrix{}, x.dim)
-	if err != nil {
-		return fmt.Errorf("scann: %w", err)
-	}
-	if split.Rows > 0 {
-		if err := split.Validate(); err != nil {
-			return fmt.Errorf("scann: training data: %w", err)
-		}
+	if split := x.TrainingData(vector.Matrix{}); split.Rows > 0 {
 		train = x.prepare(split)
 	}
 	rng := rand.New(rand.NewPCG(x.opt.Seed, 0x7363616e6e))

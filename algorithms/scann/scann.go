@@ -145,10 +145,7 @@ type Index struct {
 	pool sync.Pool
 }
 
-var (
-	_ algorithms.Persistent = (*Index)(nil)
-	_ algorithms.QueryTuner = (*Index)(nil)
-)
+var _ algorithms.Tunable = (*Index)(nil)
 
 // New returns an unbuilt index for dim-dimensional vectors.
 func New(metric vector.Metric, dim int, opt Options) (*Index, error) {
