@@ -30,20 +30,9 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 	s.fit(x.maxList, x.dim)
 	lists, _ := x.coarse.Nearest(q, nl, &s.probe)
 	s.heap.Reset(k)
-	count := int64(nl)
-	seen := 0
-	for i, l := range lists {
-		if i >= nprobe && seen >= k {
-			break
-		}
-		lo, hi := x.offsets[l], x.offsets[l+1]
-		if lo == hi {
-			continue
-		}
-		dis := x.listDistances(s, q, lo, hi)
-		count += int64(hi - lo)
+	rows := VisitLists(lists, x.offsets, nprobe, k, func(_, lo, hi int) (seen int) {
 		ids := x.ids[lo:hi]
-		for j, dd := range dis {
+		for j, dd := range x.listDistances(s, q, lo, hi) {
 			if !allow.Contains(ids[j]) {
 				continue
 			}
@@ -52,11 +41,36 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 				s.heap.Push(dd, ids[j])
 			}
 		}
-	}
+		return seen
+	})
 	dst = s.heap.AppendSorted(dst, nil)
-	x.AddDistances(count)
+	x.AddDistances(int64(nl) + rows)
 	x.pool.Put(s)
 	return dst
+}
+
+// VisitLists walks the lists of a filtered search nearest first (lists as
+// Coarse.Nearest orders them, offsets as Group returns them): all of the
+// nprobe nearest, then further ones until want allowed rows have been
+// seen, so that a selective filter still finds enough. visit scans
+// positions lo..hi of the i-th list, which is not empty, and returns how
+// many allowed rows it saw. VisitLists returns the number of rows visited.
+// IVF-PQ walks its lists with it too.
+func VisitLists(lists []int32, offsets []int, nprobe, want int, visit func(i, lo, hi int) (seen int)) int64 {
+	var rows int64
+	seen := 0
+	for i, l := range lists {
+		if i >= nprobe && seen >= want {
+			break
+		}
+		lo, hi := offsets[l], offsets[l+1]
+		if lo == hi {
+			continue
+		}
+		seen += visit(i, lo, hi)
+		rows += int64(hi - lo)
+	}
+	return rows
 }
 
 // exactAllowed scans the allowed rows exactly.

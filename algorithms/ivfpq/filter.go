@@ -3,6 +3,7 @@ package ivfpq
 import (
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/distance"
+	"github.com/annbench/annbench/algorithms/ivfflat"
 	"github.com/annbench/annbench/algorithms/pq"
 	"github.com/annbench/annbench/datasets/vector"
 )
@@ -45,19 +46,9 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 	}
 	s.heap.Reset(keep)
 	m := x.cfg.M
-	count := int64(nl)
-	seen := 0
-	for li, l := range lists {
-		if li >= nprobe && seen >= keep {
-			break
-		}
-		lo, hi := x.offsets[l], x.offsets[l+1]
-		if lo == hi {
-			continue
-		}
+	rows := ivfflat.VisitLists(lists, x.offsets, nprobe, keep, func(li, lo, hi int) (seen int) {
 		dis := s.dis[:hi-lo]
 		pq.Scan(x.codes[lo*m:hi*m], s.tab, dis)
-		count += int64(hi - lo)
 		bias := ldist[li]
 		ids := x.ids[lo:hi]
 		for i, d := range dis {
@@ -71,8 +62,9 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 			}
 			s.heap.Push(d, int32(lo+i))
 		}
-	}
-	dst = x.finish(s, q, k, count, dst)
+		return seen
+	})
+	dst = x.finish(s, q, k, int64(nl)+rows, dst)
 	x.pool.Put(s)
 	return dst
 }
