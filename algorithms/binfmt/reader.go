@@ -277,3 +277,27 @@ func (b *Reader) Close() error {
 	}
 	return nil
 }
+
+// ReadFixed reads a T that Writer.Fixed wrote, a struct of fixed-size
+// numbers; what names it in an error. Once it is read, check judges it:
+// an error check returns is recorded as Fail records one, so reading
+// stops there.
+func ReadFixed[T any](b *Reader, what string, check func(T) error) T {
+	var v T
+	n := binary.Size(&v)
+	if n < 0 {
+		b.Fail(fmt.Errorf("read %s: %T is not of fixed size", what, v))
+		return v
+	}
+	buf := make([]byte, n)
+	b.Raw(buf, what)
+	if b.err == nil {
+		if _, err := binary.Decode(buf, binary.LittleEndian, &v); err != nil {
+			b.err = fmt.Errorf("read %s: %w", what, err)
+		}
+	}
+	if b.err == nil {
+		b.err = check(v)
+	}
+	return v
+}

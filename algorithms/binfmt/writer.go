@@ -123,3 +123,19 @@ func (b *Writer) Close() error {
 	}
 	return b.err
 }
+
+// Fixed writes v, a struct of fixed-size numbers, field by field in the
+// order they are declared: a uint32 field as Uint32 writes it, a uint64 as
+// Uint64, a float64 as Float64. One struct type can so state the fixed
+// start of a body for both Save and Load.
+func (b *Writer) Fixed(v any) {
+	if b.err != nil {
+		return
+	}
+	p, err := binary.Append(nil, binary.LittleEndian, v)
+	if err != nil {
+		b.err = fmt.Errorf("write %T: %w", v, err)
+		return
+	}
+	b.Raw(p)
+}

@@ -29,14 +29,18 @@ import (
 	"sync"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/topk"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
+// name is the registry name of the index, which its files also state.
+const name = "flat"
+
 // Algorithm is the registry entry of the exact index.
 var Algorithm = algorithms.Algorithm{
-	Name:    "flat",
+	Name:    name,
 	Doc:     "exact search by a full scan of all base vectors (the recall = 1 reference)",
 	Metrics: vector.Metrics,
 	Params:  algorithms.Spec{},
@@ -59,7 +63,8 @@ type Index struct {
 	dim    int
 	v      vectors
 	algorithms.DistanceCounter
-	pool sync.Pool // *scratch
+	binfmt.Persistence           // Save and Load of the body in persist.go
+	pool               sync.Pool // *scratch
 }
 
 var (
@@ -90,6 +95,7 @@ func New(metric vector.Metric, dim int) (*Index, error) {
 	}
 	x := &Index{metric: metric, dim: dim, v: vectors{metric: metric, dim: dim, h: dim}}
 	x.pool.New = func() any { return &scratch{q: make([]float32, dim)} }
+	x.Persistence = binfmt.Persist(name, metric, dim, x.writeBody, x.readBody)
 	return x, nil
 }
 

@@ -2,40 +2,37 @@ package ivfflat
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
-// Persistence: an algorithms/binfmt index file whose body is
+// fixed is the start of the body: its fixed-size fields, stored in this
+// order (binfmt.Writer.Fixed).
+type fixed struct {
+	NList uint32 // lists actually built; 0 for an empty index
+	N     uint64
+}
+
+// writeBody writes the body of the index's algorithms/binfmt file:
 //
-//	nlist     uint32 (lists actually built; 0 for an empty index)
-//	n         uint64
+//	fixed     the fields of type fixed
 //	centroids nlist*dim float32
 //	sizes     nlist int32 (vectors per list)
 //	ids       n int32, in list order
 //	vectors   n*dim float32, in list order (also when kept as bytes)
-func (x *Index) header() binfmt.Header {
-	return binfmt.Header{Algorithm: Algorithm.Name, Metric: x.metric, Dim: x.dim}
-}
-
-// Save writes the index as an algorithms/binfmt index file.
-func (x *Index) Save(w io.Writer) error {
-	return binfmt.Save(w, x.header(), func(b *binfmt.Writer) {
-		nlist := 0
-		if x.coarse != nil {
-			nlist = x.coarse.NList()
-		}
-		b.Uint32(uint32(nlist))
-		b.Uint64(uint64(len(x.ids)))
-		if x.coarse != nil {
-			b.Float32s(x.coarse.Centroids.Data)
-			b.Int32s(ListSizes(x.offsets))
-		}
-		b.Int32s(x.ids)
-		x.eachFloatChunk(b.Float32s)
-	})
+func (x *Index) writeBody(b *binfmt.Writer) {
+	f := fixed{N: uint64(len(x.ids))}
+	if x.coarse != nil {
+		f.NList = uint32(x.coarse.NList())
+	}
+	b.Fixed(f)
+	if x.coarse != nil {
+		b.Float32s(x.coarse.Centroids.Data)
+		b.Int32s(ListSizes(x.offsets))
+	}
+	b.Int32s(x.ids)
+	x.eachFloatChunk(b.Float32s)
 }
 
 // ListSizes returns the length of every list given their offsets, as
@@ -48,43 +45,42 @@ func ListSizes(offsets []int) []int32 {
 	return sizes
 }
 
-// Load reads what Save wrote into an index made with the same metric and
-// dimension. Corrupt, truncated or foreign input is an error and leaves
-// the index as it was.
-func (x *Index) Load(r io.Reader) error {
-	var nlist uint32
-	var n uint64
-	var cent, vectors []float32
-	var sizes, ids []int32
-	err := binfmt.Load(r, x.header(), func(b *binfmt.Reader) {
-		nlist = b.Uint32("nlist")
-		n = b.Uint64("vector count")
-		if b.Err() == nil && (n > 1<<31 || uint64(nlist) > max(n, 1) || (nlist == 0) != (n == 0)) {
-			b.Fail(fmt.Errorf("implausible header: nlist=%d n=%d", nlist, n))
-		}
-		if n > 0 {
-			dim := uint64(x.dim)
-			cent = b.Float32s(uint64(nlist)*dim, "centroids")
-			sizes = b.Int32s(uint64(nlist), "list sizes")
-			ids = b.Int32s(n, "ids")
-			vectors = b.Float32s(n*dim, "vectors")
-		}
-	})
-	if err != nil {
-		return err
-	}
+// readBody reads what writeBody wrote, for an index made with the same
+// metric and dimension; its install checks the lists.
+func (x *Index) readBody(b *binfmt.Reader) (install func() error) {
+	f := binfmt.ReadFixed(b, "fixed fields", func(f fixed) error { return CheckListCount(f.NList, f.N) })
+	nlist, n := f.NList, f.N
 	if n == 0 {
-		x.coarse, x.offsets, x.ids, x.vectors, x.bytes, x.maxList = nil, nil, nil, nil, nil, 0
+		return func() error {
+			x.coarse, x.offsets, x.ids, x.vectors, x.bytes, x.maxList = nil, nil, nil, nil, nil, 0
+			return nil
+		}
+	}
+	dim := uint64(x.dim)
+	cent := b.Float32s(uint64(nlist)*dim, "centroids")
+	sizes := b.Int32s(uint64(nlist), "list sizes")
+	ids := b.Int32s(n, "ids")
+	vectors := b.Float32s(n*dim, "vectors")
+	return func() error {
+		offsets, err := ListOffsets(sizes, ids, n)
+		if err != nil {
+			return err
+		}
+		m := vector.Matrix{Data: cent, Rows: int(nlist), Dim: x.dim, Stride: x.dim}
+		x.coarse, x.offsets, x.ids = NewCoarse(x.metric, m), offsets, ids
+		x.setVectors(vectors)
+		x.maxList = MaxListLen(offsets)
 		return nil
 	}
-	offsets, err := ListOffsets(sizes, ids, n)
-	if err != nil {
-		return fmt.Errorf("ivfflat: load: %w", err)
+}
+
+// CheckListCount checks the list and vector counts a file states: at most
+// 2^31 vectors, and 1 to n lists for n > 0 vectors, none for none; IVF-PQ
+// files state them too.
+func CheckListCount(nlist uint32, n uint64) error {
+	if n > 1<<31 || uint64(nlist) > max(n, 1) || (nlist == 0) != (n == 0) {
+		return fmt.Errorf("implausible header: nlist=%d n=%d", nlist, n)
 	}
-	m := vector.Matrix{Data: cent, Rows: int(nlist), Dim: x.dim, Stride: x.dim}
-	x.coarse, x.offsets, x.ids = NewCoarse(x.metric, m), offsets, ids
-	x.setVectors(vectors)
-	x.maxList = MaxListLen(offsets)
 	return nil
 }
 

@@ -2,81 +2,69 @@ package pq
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/annbench/annbench/algorithms/binfmt"
 )
 
-// Persistence: an algorithms/binfmt index file whose body is
+// fixed is the start of the body: its fixed-size fields, stored in this
+// order (binfmt.Writer.Fixed).
+type fixed struct {
+	M       uint32
+	N       uint64
+	Vectors uint32 // 1 when full vectors follow the codes
+}
+
+// writeBody writes the body of the index's algorithms/binfmt file:
 //
-//	M        uint32
-//	n        uint64
-//	vectors  uint32 (1 when full vectors follow the codes)
+//	fixed     the fields of type fixed
 //	quantizer (Quantizer.Write), absent when n = 0 (nothing was trained)
-//	codes    n*M bytes
-//	vectors  n*dim float32, when stored
-func (x *Index) header() binfmt.Header {
-	return binfmt.Header{Algorithm: Algorithm.Name, Metric: x.metric, Dim: x.dim}
+//	codes     n*M bytes
+//	vectors   n*dim float32, when stored
+func (x *Index) writeBody(b *binfmt.Writer) {
+	f := fixed{M: uint32(x.cfg.M), N: uint64(x.n)}
+	if len(x.vectors) > 0 {
+		f.Vectors = 1
+	}
+	b.Fixed(f)
+	if x.n > 0 {
+		x.q.Write(b)
+	}
+	b.Raw(x.codes)
+	b.Float32s(x.vectors)
 }
 
-// Save writes the index as an algorithms/binfmt index file.
-func (x *Index) Save(w io.Writer) error {
-	return binfmt.Save(w, x.header(), func(b *binfmt.Writer) {
-		b.Uint32(uint32(x.cfg.M))
-		b.Uint64(uint64(x.n))
-		hasVec := uint32(0)
-		if len(x.vectors) > 0 {
-			hasVec = 1
-		}
-		b.Uint32(hasVec)
-		if x.n > 0 {
-			x.q.Write(b)
-		}
-		b.Raw(x.codes)
-		b.Float32s(x.vectors)
-	})
-}
-
-// Load reads what Save wrote into an index made with the same metric,
-// dimension and M. Corrupt, truncated or foreign input is an error and
-// leaves the index as it was.
-func (x *Index) Load(r io.Reader) error {
-	var n uint64
-	var q *Quantizer
+// readBody reads what writeBody wrote, for an index made with the same
+// metric, dimension and M. An empty index keeps its untrained quantizer.
+func (x *Index) readBody(b *binfmt.Reader) (install func() error) {
+	f := binfmt.ReadFixed(b, "fixed fields", func(f fixed) error { return x.cfg.CheckStored(f.M, f.N, f.Vectors) })
+	n := f.N
+	q := x.q
 	var codes []byte
 	var vectors []float32
-	err := binfmt.Load(r, x.header(), func(b *binfmt.Reader) {
-		m := b.Uint32("M")
-		n = b.Uint64("vector count")
-		hasVec := b.Uint32("vector flag")
-		if b.Err() == nil {
-			switch {
-			case int(m) != x.cfg.M:
-				b.Fail(fmt.Errorf("file holds an index with M=%d, this index has M=%d", m, x.cfg.M))
-			case n > 1<<31 || hasVec > 1:
-				b.Fail(fmt.Errorf("implausible header: n=%d vector flag=%d", n, hasVec))
-			case n > 0 && hasVec == 0 && x.cfg.StoreVectors:
-				b.Fail(fmt.Errorf("file has no stored vectors but the index is configured with store_vectors=true"))
-			}
-		}
-		if n == 0 {
-			return
-		}
-		if q, _ = ReadQuantizer(b); q != nil && (q.Dim != x.dim || q.M != x.cfg.M) {
-			b.Fail(fmt.Errorf("stored quantizer dim=%d M=%d does not match the header", q.Dim, q.M))
-		}
-		codes = b.Bytes(n*uint64(m), "codes")
-		if hasVec == 1 {
+	if n > 0 {
+		q, _ = ReadQuantizer(b, x.dim, x.cfg.M)
+		codes = b.Bytes(n*uint64(f.M), "codes")
+		if f.Vectors == 1 {
 			vectors = b.Float32s(n*uint64(x.dim), "vectors")
 		}
-	})
-	if err != nil {
-		return err
 	}
-	if n == 0 {
-		x.n, x.codes, x.vectors = 0, nil, nil
+	return func() error {
+		x.q, x.codes, x.vectors, x.n = q, codes, vectors, int(n)
 		return nil
 	}
-	x.q, x.codes, x.vectors, x.n = q, codes, vectors, int(n)
+}
+
+// CheckStored checks what a PQ or IVF-PQ file states about its codes
+// against the index's configuration c: m sub-spaces, n vectors and
+// whether full vectors follow (vectors 1) or not (0).
+func (c Config) CheckStored(m uint32, n uint64, vectors uint32) error {
+	switch {
+	case int(m) != c.M:
+		return fmt.Errorf("file holds an index with M=%d, this index has M=%d", m, c.M)
+	case n > 1<<31 || vectors > 1:
+		return fmt.Errorf("implausible header: n=%d vector flag=%d", n, vectors)
+	case n > 0 && vectors == 0 && c.StoreVectors:
+		return fmt.Errorf("file has no stored vectors but the index is configured with store_vectors=true")
+	}
 	return nil
 }

@@ -15,9 +15,11 @@ func (q *Quantizer) Write(b *binfmt.Writer) {
 	b.Float32s(q.Centroids)
 }
 
-// ReadQuantizer reads what Quantizer.Write wrote. A failure is also
-// recorded in b, so reading stops there.
-func ReadQuantizer(b *binfmt.Reader) (*Quantizer, error) {
+// ReadQuantizer reads what Quantizer.Write wrote for a quantizer of
+// dimension wantDim with wantM sub-spaces; a stored quantizer of another
+// shape is an error. A failure is also recorded in b, so reading stops
+// there.
+func ReadQuantizer(b *binfmt.Reader, wantDim, wantM int) (*Quantizer, error) {
 	dim := b.Uint32("quantizer dimension")
 	m := b.Uint32("quantizer M")
 	ksub := b.Uint32("quantizer centroid count")
@@ -40,6 +42,9 @@ func ReadQuantizer(b *binfmt.Reader) (*Quantizer, error) {
 		return nil, err
 	}
 	q.Centroids = b.Float32s(uint64(q.M*Ksub*q.Dsub), "codebooks")
+	if b.Err() == nil && (q.Dim != wantDim || q.M != wantM) {
+		b.Fail(fmt.Errorf("stored quantizer dim=%d M=%d does not match the header", q.Dim, q.M))
+	}
 	if b.Err() != nil {
 		return nil, b.Err()
 	}

@@ -182,7 +182,7 @@ func TestQuantizerWriteRead(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		got, err := ReadQuantizer(r)
+		got, err := ReadQuantizer(r, q.Dim, q.M)
 		if cerr := r.Close(); err == nil {
 			err = cerr
 		}

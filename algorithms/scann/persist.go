@@ -2,20 +2,25 @@ package scann
 
 import (
 	"fmt"
-	"io"
 	"math"
 
 	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
-// Persistence: an algorithms/binfmt index file whose body is
+// fixed is the start of the body: its fixed-size fields, stored in this
+// order (binfmt.Writer.Fixed).
+type fixed struct {
+	NBits        uint32
+	DimsPerBlock uint32
+	N            uint64  // stored vectors
+	Leaves       uint32  // partitions
+	Threshold    float64 // effective anisotropic threshold (informational)
+}
+
+// writeBody writes the body of the index's algorithms/binfmt file:
 //
-//	nbits      uint32
-//	dpb        uint32 dims per block
-//	n          uint64 stored vectors
-//	leaves     uint32
-//	threshold  float64 effective anisotropic threshold (informational)
+//	fixed      the fields of type fixed
 //	then, when n > 0:
 //	centers    leaves×dim float32
 //	codebooks  nblocks×ksub×dpb float32
@@ -24,99 +29,78 @@ import (
 //	codes      codeStart[leaves] bytes (implied by the layout)
 //	extra      n float32 (l2 only)
 //	data       n×dim float32
-func (x *Index) header() binfmt.Header {
-	return binfmt.Header{Algorithm: Algorithm.Name, Metric: x.metric, Dim: x.dim}
+func (x *Index) writeBody(b *binfmt.Writer) {
+	b.Fixed(fixed{NBits: uint32(x.opt.NBits), DimsPerBlock: uint32(x.opt.DimsPerBlock), N: uint64(x.n), Leaves: uint32(x.nleaves), Threshold: x.threshold})
+	if x.n > 0 {
+		b.Float32s(x.centers)
+		b.Float32s(x.q.codebooks)
+		b.Int32s(x.leafStart)
+		b.Int32s(x.ids)
+		b.Raw(x.codes)
+		b.Float32s(x.extra)
+		b.Float32s(x.data)
+	}
 }
 
-// Save writes the index as an algorithms/binfmt index file.
-func (x *Index) Save(w io.Writer) error {
-	return binfmt.Save(w, x.header(), func(b *binfmt.Writer) {
-		b.Uint32(uint32(x.opt.NBits))
-		b.Uint32(uint32(x.opt.DimsPerBlock))
-		b.Uint64(uint64(x.n))
-		b.Uint32(uint32(x.nleaves))
-		b.Float64(x.threshold)
-		if x.n > 0 {
-			b.Float32s(x.centers)
-			b.Float32s(x.q.codebooks)
-			b.Int32s(x.leafStart)
-			b.Int32s(x.ids)
-			b.Raw(x.codes)
-			b.Float32s(x.extra)
-			b.Float32s(x.data)
-		}
-	})
+// checkFixed checks the fixed fields of a stored index against x: the stored nbits
+// and dims_per_block must be the index's.
+func (x *Index) checkFixed(f fixed) error {
+	switch {
+	case int64(f.NBits) != int64(x.opt.NBits):
+		return fmt.Errorf("stored nbits %d, index nbits %d", f.NBits, x.opt.NBits)
+	case int64(f.DimsPerBlock) != int64(x.opt.DimsPerBlock):
+		return fmt.Errorf("stored dims_per_block %d, index dims_per_block %d", f.DimsPerBlock, x.opt.DimsPerBlock)
+	case f.N > math.MaxInt32:
+		return fmt.Errorf("stored vector count %d is too large", f.N)
+	case f.N == 0 && f.Leaves != 0:
+		return fmt.Errorf("empty index with %d leaves", f.Leaves)
+	case f.N > 0 && (f.Leaves < 1 || uint64(f.Leaves) > f.N):
+		return fmt.Errorf("stored leaf count %d, want 1..%d for %d vectors", f.Leaves, f.N, f.N)
+	case math.IsNaN(f.Threshold) || f.Threshold < 0 || f.Threshold >= 1:
+		return fmt.Errorf("stored anisotropic threshold %g is outside [0, 1)", f.Threshold)
+	}
+	return nil
 }
 
-// Load reads what Save wrote. The stored metric, dimension, nbits and
-// dims_per_block must match the index's. Corrupt, truncated or foreign
-// input is an error and leaves the index empty.
-func (x *Index) Load(r io.Reader) error {
-	x.reset()
-	err := binfmt.Load(r, x.header(), x.readBody)
-	if err == nil && x.n > 0 {
-		for _, part := range []struct {
-			what string
-			v    []float32
-		}{{"centers", x.centers}, {"codebooks", x.q.codebooks}, {"norms", x.extra}, {"vectors", x.data}} {
-			if err = finite(part.v, part.what); err != nil {
-				err = fmt.Errorf("scann: load: %w", err)
-				break
-			}
-		}
+// readBody reads what writeBody wrote, stopping at the first problem; its
+// install checks that every stored float is finite.
+func (x *Index) readBody(b *binfmt.Reader) (install func() error) {
+	f := binfmt.ReadFixed(b, "fixed fields", x.checkFixed)
+	if f.N == 0 {
+		return func() error { x.reset(); return nil }
 	}
-	if err != nil {
-		x.reset()
-	}
-	return err
-}
-
-// readBody reads the body Save wrote into the (reset) index, stopping at
-// the first problem.
-func (x *Index) readBody(b *binfmt.Reader) {
-	nbits := b.Uint32("nbits")
-	dpb := b.Uint32("dims_per_block")
-	n64 := b.Uint64("vector count")
-	L := b.Uint32("leaf count")
-	th := b.Float64("anisotropic threshold")
-	if b.Err() == nil {
-		switch {
-		case int64(nbits) != int64(x.opt.NBits):
-			b.Fail(fmt.Errorf("stored nbits %d, index nbits %d", nbits, x.opt.NBits))
-		case int64(dpb) != int64(x.opt.DimsPerBlock):
-			b.Fail(fmt.Errorf("stored dims_per_block %d, index dims_per_block %d", dpb, x.opt.DimsPerBlock))
-		case n64 > math.MaxInt32:
-			b.Fail(fmt.Errorf("stored vector count %d is too large", n64))
-		case n64 == 0 && L != 0:
-			b.Fail(fmt.Errorf("empty index with %d leaves", L))
-		case n64 > 0 && (L < 1 || uint64(L) > n64):
-			b.Fail(fmt.Errorf("stored leaf count %d, want 1..%d for %d vectors", L, n64, n64))
-		case math.IsNaN(th) || th < 0 || th >= 1:
-			b.Fail(fmt.Errorf("stored anisotropic threshold %g is outside [0, 1)", th))
-		}
-	}
-	if b.Err() != nil || n64 == 0 {
-		return
-	}
-	n, nl, dim := int(n64), int(L), uint64(x.dim)
+	n, nl, dim := int(f.N), int(f.Leaves), uint64(x.dim)
 	q := newQuantizer(x.dim, x.opt.DimsPerBlock, x.opt.NBits)
 	centers := b.Float32s(uint64(nl)*dim, "centers")
 	b.Float32sInto(q.codebooks, "codebooks")
 	leafStart := b.Int32s(uint64(nl)+1, "partition offsets")
-	ids := b.Int32s(n64, "ids")
+	ids := b.Int32s(f.N, "ids")
 	if b.Err() == nil {
 		b.Fail(checkPartitions(leafStart, ids, n))
 	}
 	if b.Err() != nil {
-		return
+		return nil
 	}
-	x.n, x.nleaves, x.leafStart, x.ids, x.centers, x.q, x.threshold = n, nl, leafStart, ids, centers, q, th
-	x.computeCodeStart()
-	x.codes = b.Bytes(uint64(x.codeStart[nl]), "codes")
+	codeStart, maxLeaf := codeOffsets(leafStart, q)
+	codes := b.Bytes(uint64(codeStart[nl]), "codes")
+	var extra []float32
 	if x.metric == vector.L2 {
-		x.extra = b.Float32s(n64, "norms")
+		extra = b.Float32s(f.N, "norms")
 	}
-	x.data = b.Float32s(n64*dim, "vectors")
+	data := b.Float32s(f.N*dim, "vectors")
+	return func() error {
+		for _, part := range []struct {
+			what string
+			v    []float32
+		}{{"centers", centers}, {"codebooks", q.codebooks}, {"norms", extra}, {"vectors", data}} {
+			if err := finite(part.v, part.what); err != nil {
+				return err
+			}
+		}
+		x.n, x.nleaves, x.leafStart, x.ids, x.centers, x.q, x.threshold = n, nl, leafStart, ids, centers, q, f.Threshold
+		x.codeStart, x.maxLeaf, x.codes, x.extra, x.data = codeStart, maxLeaf, codes, extra, data
+		return nil
+	}
 }
 
 // checkPartitions checks that the partition offsets rise from 0 to n and
@@ -149,19 +133,20 @@ func finite(v []float32, what string) error {
 	return nil
 }
 
-// computeCodeStart derives the code offsets of each leaf and the largest
-// leaf from leafStart.
-func (x *Index) computeCodeStart() {
-	L, nb := x.nleaves, x.q.nblocks
-	x.codeStart = make([]int64, L+1)
-	x.maxLeaf = 0
+// codeOffsets returns the byte offset of each leaf's codes in the code
+// array (one more than there are leaves, the last the array's length) and
+// the size of the largest leaf, for the partition offsets leafStart.
+func codeOffsets(leafStart []int32, q *quantizer) (codeStart []int64, maxLeaf int) {
+	L, nb := len(leafStart)-1, q.nblocks
+	codeStart = make([]int64, L+1)
 	for l := 0; l < L; l++ {
-		size := int64(x.leafStart[l+1] - x.leafStart[l])
-		x.maxLeaf = max(x.maxLeaf, int(size))
-		if x.q.ksub == 256 {
-			x.codeStart[l+1] = x.codeStart[l] + size*int64(nb)
+		size := int64(leafStart[l+1] - leafStart[l])
+		maxLeaf = max(maxLeaf, int(size))
+		if q.ksub == 256 {
+			codeStart[l+1] = codeStart[l] + size*int64(nb)
 		} else {
-			x.codeStart[l+1] = x.codeStart[l] + (size+groupSize-1)/groupSize*int64(numPairs(nb)*pairBytes)
+			codeStart[l+1] = codeStart[l] + (size+groupSize-1)/groupSize*int64(numPairs(nb)*pairBytes)
 		}
 	}
+	return codeStart, maxLeaf
 }

@@ -27,6 +27,7 @@ import (
 	"sync"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -56,9 +57,12 @@ const (
 	DefaultReorder = 100
 )
 
+// name is the registry name of the index, which its files also state.
+const name = "scann"
+
 // Algorithm is the registry entry of the ScaNN-style index.
 var Algorithm = algorithms.Algorithm{
-	Name:    "scann",
+	Name:    name,
 	Doc:     "ScaNN-style: k-means partitions, anisotropic product quantization of residuals, 4-bit SIMD fast scan, exact re-ranking",
 	Metrics: vector.Metrics,
 	Params: algorithms.Spec{
@@ -142,7 +146,8 @@ type Index struct {
 
 	algorithms.BuildProgress
 	algorithms.DistanceCounter
-	pool sync.Pool
+	binfmt.Persistence // Save and Load of the body in persist.go
+	pool               sync.Pool
 }
 
 var _ algorithms.Tunable = (*Index)(nil)
@@ -194,6 +199,7 @@ func New(metric vector.Metric, dim int, opt Options) (*Index, error) {
 		}
 	}
 	x.pool.New = func() any { return new(scratch) }
+	x.Persistence = binfmt.Persist(name, metric, dim, x.writeBody, x.readBody)
 	return x, nil
 }
 
