@@ -342,22 +342,16 @@ func OpenFiles(ctx context.Context, s FileSpec, opt Options) (*Dataset, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("%w", err)
 		}
-		if f.role == RoleGroundTruth && baseRows < c.shapes[RoleBase].rows {
-			continue // refers to the full base
-		}
-		limit := 0
-		switch f.role {
-		case RoleBase, RoleBaseLabels, RoleAttributes:
-			limit = baseRows
-		case RoleQuery, RoleQueryLabels, RoleGroundTruth:
-			limit = opt.MaxQueries
+		role := roles[f.role]
+		if role.wholeBase && baseRows < c.shapes[RoleBase].rows {
+			continue
 		}
 		ident, identErr := fileIdentity(f.path)
-		if err := d.readSpecFile(f, c.formats[f.role], limit, owned); err != nil {
+		if err := d.readSpecFile(f, c.formats[f.role], role.rowLimit(baseRows, opt.MaxQueries), owned); err != nil {
 			return nil, fmt.Errorf("%s: %w", f.key, err)
 		}
-		if part := rolePart[f.role]; part != "" && identErr == nil {
-			d.setProvenance(part, provenance{key: fmt.Sprintf("%s format %s key %q %s", ident, c.formats[f.role], f.hdfKey, derive)})
+		if role.part != "" && identErr == nil {
+			d.setProvenance(role.part, provenance{key: fmt.Sprintf("%s format %s key %q %s", ident, c.formats[f.role], f.hdfKey, derive)})
 		}
 	}
 	if s.Holdout > 0 {
@@ -424,7 +418,7 @@ func (d *Dataset) readSpecFile(f specFile, format Format, limit int, owned map[R
 			p.labels[i] = p.ids.Row(i)[0]
 		}
 	}
-	d.place(f.role, p)
+	roles[f.role].place(d, p)
 	if f.role == RoleAttributes && d.Attributes == nil {
 		d.Attributes = make([]int64, len(p.labels))
 		for i, l := range p.labels {

@@ -53,30 +53,53 @@ type part struct {
 	metric vector.Metric
 }
 
-// place stores what was read for role in the dataset field of that role;
-// it reports false for a role it does not know.
-func (d *Dataset) place(role Role, p part) bool {
-	switch role {
-	case RoleBase:
-		d.Base = p.vecs
-	case RoleQuery:
-		d.Query = p.vecs
-	case RoleLearn:
-		d.Train = p.vecs
-	case RoleGroundTruth:
-		d.GroundTruth = p.ids
-	case RoleGroundTruthDistances:
-		d.GroundTruthDist = p.vecs
-	case RoleBaseLabels:
-		d.BaseLabels = p.labels
-	case RoleQueryLabels:
-		d.QueryLabels = p.labels
-	case RoleAttributes:
-		d.Attributes = p.attrs
-	default:
-		return false
+// roleInfo is what loading knows of one file role.
+type roleInfo struct {
+	// place stores what a file of the role contributed in the Dataset
+	// field of the role.
+	place func(d *Dataset, p part)
+	// part is the fingerprint part the role fills, "" for ground truth
+	// (which is keyed by the fingerprint, not part of it).
+	part string
+	// rowsPer says what the file's rows stand for, and so which row limit
+	// applies.
+	rowsPer rowsPer
+	// wholeBase is true when the file refers to every base row (ground
+	// truth), so it is dropped when only a prefix of the base is read.
+	wholeBase bool
+}
+
+// rowsPer says what the rows of a file stand for.
+type rowsPer int
+
+const (
+	perOther rowsPer = iota // training vectors: not limited
+	perBase                 // one row per base vector
+	perQuery                // one row per query
+)
+
+// roles maps every file role to what loading knows of it.
+var roles = map[Role]roleInfo{
+	RoleBase:                 {func(d *Dataset, p part) { d.Base = p.vecs }, partBase, perBase, false},
+	RoleQuery:                {func(d *Dataset, p part) { d.Query = p.vecs }, partQuery, perQuery, false},
+	RoleLearn:                {func(d *Dataset, p part) { d.Train = p.vecs }, partTrain, perOther, false},
+	RoleGroundTruth:          {func(d *Dataset, p part) { d.GroundTruth = p.ids }, "", perQuery, true},
+	RoleGroundTruthDistances: {func(d *Dataset, p part) { d.GroundTruthDist = p.vecs }, "", perQuery, true},
+	RoleBaseLabels:           {func(d *Dataset, p part) { d.BaseLabels = p.labels }, partBaseLabels, perBase, false},
+	RoleQueryLabels:          {func(d *Dataset, p part) { d.QueryLabels = p.labels }, partQueryLabels, perQuery, false},
+	RoleAttributes:           {func(d *Dataset, p part) { d.Attributes = p.attrs }, partAttributes, perBase, false},
+}
+
+// rowLimit is the row limit of a file of the role when base files are
+// limited to baseRows rows and query files to queryRows (0: no limit).
+func (r roleInfo) rowLimit(baseRows, queryRows int) int {
+	switch r.rowsPer {
+	case perBase:
+		return baseRows
+	case perQuery:
+		return queryRows
 	}
-	return true
+	return 0
 }
 
 // fileReader reads the part one file of a dataset contributes, at most
@@ -187,27 +210,24 @@ func (e Entry) openFiles(ctx context.Context, opt Options) (*Dataset, error) {
 		if f.Optional && !exists(path) {
 			continue
 		}
-		if (f.Role == RoleGroundTruth || f.Role == RoleGroundTruthDistances) && opt.MaxBase > 0 && opt.MaxBase < e.BaseCount {
-			continue // refers to the full base
+		role, known := roles[f.Role]
+		if !known {
+			return nil, fmt.Errorf("dataset %s: file %s: unknown role %q", e.Name, path, f.Role)
+		}
+		if role.wholeBase && opt.MaxBase > 0 && opt.MaxBase < e.BaseCount {
+			continue
 		}
 		read, found := fileReaders[f.Format]
 		if !found {
 			return nil, fmt.Errorf("dataset %s: file %s: no reader for format %q", e.Name, path, f.Format)
 		}
-		limit := 0
-		switch f.Role {
-		case RoleBase, RoleBaseLabels:
-			limit = opt.MaxBase
-		case RoleQuery, RoleQueryLabels, RoleGroundTruth, RoleGroundTruthDistances:
-			limit = opt.MaxQueries
-		}
 		ident, identErr := fileIdentity(path) // before reading: see fileIdentity
-		p, err := read(path, f, limit)
+		p, err := read(path, f, role.rowLimit(opt.MaxBase, opt.MaxQueries))
 		if err != nil {
 			return nil, fmt.Errorf("dataset %s: %w", e.Name, err)
 		}
-		if part := rolePart[f.Role]; part != "" && identErr == nil {
-			d.setProvenance(part, provenance{key: fmt.Sprintf("%s format %s key %q normalized %t", ident, f.Format, f.Key, e.Metric == vector.Angular)})
+		if role.part != "" && identErr == nil {
+			d.setProvenance(role.part, provenance{key: fmt.Sprintf("%s format %s key %q normalized %t", ident, f.Format, f.Key, e.Metric == vector.Angular)})
 		}
 		if p.closer != nil {
 			d.AddCloser(p.closer)
@@ -219,9 +239,7 @@ func (e Entry) openFiles(ctx context.Context, opt Options) (*Dataset, error) {
 		}
 		src[f.Role] = path
 		owned[f.Role] = p.owned
-		if !d.place(f.Role, p) {
-			return nil, fmt.Errorf("dataset %s: file %s: unknown role %q", e.Name, path, f.Role)
-		}
+		role.place(d, p)
 	}
 	if err := e.check(d, src, opt); err != nil {
 		return nil, err
@@ -229,12 +247,6 @@ func (e Entry) openFiles(ctx context.Context, opt Options) (*Dataset, error) {
 	d.normalizeAngular(owned)
 	ok = true
 	return d, nil
-}
-
-// rolePart maps the file roles that enter the fingerprint to their part.
-var rolePart = map[Role]string{
-	RoleBase: partBase, RoleQuery: partQuery, RoleLearn: partTrain,
-	RoleBaseLabels: partBaseLabels, RoleQueryLabels: partQueryLabels, RoleAttributes: partAttributes,
 }
 
 // check verifies that the files of a dataset agree with each other and with

@@ -78,6 +78,25 @@ func TestEntryOpen(t *testing.T) {
 	}
 }
 
+// TestEntryOpenLimitsAttributes checks that a base limit keeps as many
+// attributes as base vectors, as it does for own data.
+func TestEntryOpenLimitsAttributes(t *testing.T) {
+	dir := t.TempDir()
+	e := writeTiny(t, dir)
+	attrs := make([]int64, 20)
+	for i := range attrs {
+		attrs[i] = int64(100 + i)
+	}
+	writeNpyInts(t, filepath.Join(dir, "tiny", "attrs.npy"), attrs)
+	e.Files = append(e.Files, File{Role: RoleAttributes, Name: "attrs.npy", Format: FormatNpy})
+	d, err := e.Open(context.Background(), Options{DataDir: dir, MaxBase: 10})
+	must(t, err)
+	defer d.Close()
+	if d.Base.Rows != 10 || len(d.Attributes) != 10 || d.Attributes[9] != 109 {
+		t.Fatalf("base %d rows, attributes %v", d.Base.Rows, d.Attributes)
+	}
+}
+
 func TestEntryOpenAngularCopiesMappedData(t *testing.T) {
 	dir := t.TempDir()
 	e := writeTiny(t, dir)
