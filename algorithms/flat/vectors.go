@@ -86,27 +86,14 @@ func storeVectors(metric vector.Metric, base vector.Matrix, tiles bool) vectors 
 	if t > 0 {
 		v.tail = make([]float32, n*t)
 	}
+	// A row is stored in the column order permute gives, split at h.
+	buf := make([]float32, d)
 	for i := 0; i < n; i++ {
-		v.storeRow(i, base.Row(i))
+		v.permute(buf, base.Row(i), false)
+		copy(v.head[i*v.h:(i+1)*v.h], buf)
+		copy(v.tail[i*t:(i+1)*t], buf[v.h:])
 	}
 	return v
-}
-
-// storeRow writes original-order vector x as row i.
-func (v *vectors) storeRow(i int, x []float32) {
-	h, t := v.h, v.dim-v.h
-	head := v.head[i*h : i*h+h]
-	if v.perm == nil {
-		copy(head, x)
-		return
-	}
-	tail := v.tail[i*t : i*t+t]
-	for c, j := range v.perm[:h] {
-		head[c] = x[j]
-	}
-	for c, j := range v.perm[h:] {
-		tail[c] = x[j]
-	}
 }
 
 // row writes vector i in original order into dst (len dim).
