@@ -26,20 +26,27 @@ import (
 // name is the registry name of the index, which its files also state.
 const name = "ivfflat"
 
+// NListParam and NProbeParam are the parameters of the lists, shared by
+// ivfflat and ivfpq: how many there are, and how many a query scans.
+var (
+	NListParam = algorithms.ParamSpec{Name: "nlist", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100, Min: 1, Max: 1 << 24,
+		Doc: "number of k-means lists (capped at the number of base vectors)"}
+	NProbeParam = algorithms.ParamSpec{Name: "nprobe", Kind: algorithms.Int, Stage: algorithms.QueryTime, Default: 1, Min: 1, Max: 1 << 24,
+		Doc: "number of nearest lists scanned per query"}
+)
+
 // Algorithm is the registry entry of the IVF-Flat index.
 var Algorithm = algorithms.Algorithm{
 	Name:    name,
 	Doc:     "inverted file: k-means lists of full vectors, exact distances within the nprobe nearest lists",
 	Metrics: vector.Metrics,
 	Params: algorithms.Spec{
-		{Name: "nlist", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100, Min: 1, Max: 1 << 24,
-			Doc: "number of k-means lists (capped at the number of base vectors)"},
+		NListParam,
 		{Name: "training_sample_size", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100000, Min: 1, Max: 1 << 30,
 			Doc: "vectors sampled from the train split (or the base when there is none) for k-means, which further uses at most 256 per list"},
 		{Name: "seed", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 1, Min: 0, Max: 1 << 62,
 			Doc: "seed of sampling and k-means"},
-		{Name: "nprobe", Kind: algorithms.Int, Stage: algorithms.QueryTime, Default: 1, Min: 1, Max: 1 << 24,
-			Doc: "number of nearest lists scanned per query"},
+		NProbeParam,
 	},
 	New: func(metric vector.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
 		return New(metric, dim, Config{

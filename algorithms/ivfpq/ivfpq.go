@@ -43,16 +43,14 @@ var Algorithm = algorithms.Algorithm{
 	Doc:     "inverted file with PQ-encoded residuals (faiss IndexIVFPQ), ADC scan of nprobe lists, optional exact rerank",
 	Metrics: vector.Metrics,
 	Params: algorithms.Spec{
-		{Name: "nlist", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100, Min: 1, Max: 1 << 24,
-			Doc: "number of k-means lists (capped at the number of base vectors)"},
+		ivfflat.NListParam,
 		pq.CodeParams[0], pq.CodeParams[1],
 		{Name: "training_sample_size", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100000, Min: 1, Max: 1 << 30,
 			Doc: "vectors sampled from the train split (or the base when there is none) to learn centroids and codebooks"},
 		{Name: "seed", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 1, Min: 0, Max: 1 << 62,
 			Doc: "seed of sampling and k-means"},
 		pq.CodeParams[2],
-		{Name: "nprobe", Kind: algorithms.Int, Stage: algorithms.QueryTime, Default: 1, Min: 1, Max: 1 << 24,
-			Doc: "number of nearest lists scanned per query"},
+		ivfflat.NProbeParam,
 		pq.RerankParam,
 	},
 	New: func(metric vector.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
