@@ -206,13 +206,8 @@ func (b *builder) greedy(q []float32, ep uint32, d float32, level int) (uint32, 
 func (b *builder) searchLayer(s *scratch, q []float32, self, ep uint32, epD float32, level int) {
 	x := b.x
 	ef := x.cfg.EfConstruction
-	s.vis.next(x.n)
-	tags, tag := s.vis.tags, s.vis.epoch
-	tags[ep] = tag
+	tags, tag := s.begin(x.n, ep, epD)
 	tags[self] = tag
-	s.cand.reset()
-	s.top.reset()
-	s.cand.push(epD, ep)
 	s.top.push(epD, ep)
 	bound := epD
 	ids := s.idBuf(x.m0)

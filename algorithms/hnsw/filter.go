@@ -68,12 +68,7 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 // allowed neighbours may run through them. It gives up, returning done
 // false, once it has computed more than budget distances.
 func (x *Index) searchLayer0Filtered(s *scratch, q []float32, ep uint32, epD float32, ef int, allow *algorithms.Allow, budget int) (cnt int, done bool) {
-	s.vis.next(x.n)
-	tags, tag := s.vis.tags, s.vis.epoch
-	tags[ep] = tag
-	s.cand.reset()
-	s.top.reset()
-	s.cand.push(epD, ep)
+	tags, tag := s.begin(x.n, ep, epD)
 	bound := float32(math.Inf(1))
 	if allow.Contains(int32(ep)) {
 		s.top.push(epD, ep)
@@ -89,8 +84,7 @@ func (x *Index) searchLayer0Filtered(s *scratch, q []float32, ep uint32, epD flo
 			break
 		}
 		s.cand.pop()
-		o := int(c.id)*stride + dim
-		nb := nodes[o+1 : o+1+int(nodes[o])]
+		nb := layer0(nodes, stride, dim, c.id)
 		m := 0
 		for _, id := range nb {
 			if tags[id] != tag {

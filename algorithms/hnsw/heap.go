@@ -7,55 +7,24 @@ type item struct {
 }
 
 // minHeap is a binary min-heap of items by distance: the candidate queue
-// of the best-first search, nearest on top.
-type minHeap struct{ a []item }
+// of the best-first search, nearest on top. It is the max-heap of the
+// negated distances (as hnswlib's candidate queue is), so the two heaps
+// share one sift-up and one sift-down.
+type minHeap struct{ h maxHeap }
 
-func (h *minHeap) reset()    { h.a = h.a[:0] }
-func (h *minHeap) len() int  { return len(h.a) }
-func (h *minHeap) top() item { return h.a[0] }
+func (h *minHeap) reset()   { h.h.reset() }
+func (h *minHeap) len() int { return h.h.len() }
 
-func (h *minHeap) push(d float32, id uint32) {
-	a := append(h.a, item{})
-	i := len(a) - 1
-	for i > 0 {
-		p := (i - 1) >> 1
-		if a[p].d <= d {
-			break
-		}
-		a[i] = a[p]
-		i = p
-	}
-	a[i] = item{d, id}
-	h.a = a
+func (h *minHeap) top() item {
+	t := h.h.top()
+	return item{-t.d, t.id}
 }
 
+func (h *minHeap) push(d float32, id uint32) { h.h.push(-d, id) }
+
 func (h *minHeap) pop() item {
-	a := h.a
-	top := a[0]
-	n := len(a) - 1
-	last := a[n]
-	a = a[:n]
-	h.a = a
-	if n == 0 {
-		return top
-	}
-	i := 0
-	for {
-		c := 2*i + 1
-		if c >= n {
-			break
-		}
-		if c+1 < n && a[c+1].d < a[c].d {
-			c++
-		}
-		if a[c].d >= last.d {
-			break
-		}
-		a[i] = a[c]
-		i = c
-	}
-	a[i] = last
-	return top
+	t := h.h.pop()
+	return item{-t.d, t.id}
 }
 
 // maxHeap is a binary max-heap of items by distance: the ef nearest found
@@ -86,9 +55,10 @@ func (h *maxHeap) pop() item {
 	top := a[0]
 	n := len(a) - 1
 	last := a[n]
-	h.a = a[:n]
+	a = a[:n]
+	h.a = a
 	if n > 0 {
-		siftDown(h.a, last)
+		siftDown(a, last)
 	}
 	return top
 }

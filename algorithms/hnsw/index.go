@@ -112,6 +112,15 @@ func (x *Index) list(id uint32, level int) []uint32 {
 	return x.upper[o : o+x.m+1 : o+x.m+1]
 }
 
+// layer0 returns the layer-0 neighbours of node id from nodes laid out as
+// Index.nodes is (records of stride uint32s: the vector's dim, then the
+// count and the ids); the search loops pass their local copies of the
+// fields.
+func layer0(nodes []uint32, stride, dim int, id uint32) []uint32 {
+	o := int(id)*stride + dim
+	return nodes[o+1 : o+1+int(nodes[o])]
+}
+
 // SetQuery applies the query-time parameter ef.
 func (x *Index) SetQuery(p algorithms.Params) error {
 	ef := p.Int("ef", DefaultEf)
@@ -149,6 +158,20 @@ type scratch struct {
 	// levelSel holds an inserted node's chosen neighbours per level
 	// until it is linked back.
 	levelSel [maxLevels][]item
+}
+
+// begin readies s for a best-first search over n nodes from ep, at
+// distance epD: a fresh visited set with ep marked, ep the only candidate
+// and s.top empty. It returns the visited tags and the tag that marks a
+// node seen.
+func (s *scratch) begin(n int, ep uint32, epD float32) ([]uint16, uint16) {
+	s.vis.next(n)
+	tags, tag := s.vis.tags, s.vis.epoch
+	tags[ep] = tag
+	s.cand.reset()
+	s.top.reset()
+	s.cand.push(epD, ep)
+	return tags, tag
 }
 
 // idBuf returns a buffer for the unvisited neighbours of one node.

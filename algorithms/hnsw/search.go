@@ -90,12 +90,7 @@ func (x *Index) greedy(s *scratch, q []float32, ep uint32, d float32, level int)
 // vectors side by side: the loads of several vectors overlap instead of
 // each distance waiting for its own cache misses.
 func (x *Index) searchLayer0(s *scratch, q []float32, ep uint32, epD float32, ef int) int {
-	s.vis.next(x.n)
-	tags, tag := s.vis.tags, s.vis.epoch
-	tags[ep] = tag
-	s.cand.reset()
-	s.top.reset()
-	s.cand.push(epD, ep)
+	tags, tag := s.begin(x.n, ep, epD)
 	s.top.push(epD, ep)
 	bound := epD
 	nodes, stride, dim, pf := x.nodes, x.stride, x.dim, x.pfLines
@@ -107,8 +102,7 @@ func (x *Index) searchLayer0(s *scratch, q []float32, ep uint32, epD float32, ef
 			break
 		}
 		s.cand.pop()
-		o := int(c.id)*stride + dim
-		nb := nodes[o+1 : o+1+int(nodes[o])]
+		nb := layer0(nodes, stride, dim, c.id)
 		m := 0
 		for _, id := range nb {
 			seen := tags[id] ^ tag // 0 when visited
