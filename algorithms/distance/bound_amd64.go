@@ -48,3 +48,14 @@ func l2sqBatchBoundUint8(q []float32, rows []uint8, out []float32, bound float32
 	}
 	return true
 }
+
+// l2sqUint8Row measures one byte row with the byte twin of the AVX2 pair
+// kernel when the AVX2 set is active and the dimension is a multiple of
+// 8, and reports whether it did.
+func l2sqUint8Row(q []float32, row []uint8) (float32, bool) {
+	d := len(q)
+	if active.name != avx2Kernels.name || d%8 != 0 || d == 0 || len(row) < d {
+		return 0, false
+	}
+	return l2sqUint8AVX2(&q[0], &row[0], d), true
+}

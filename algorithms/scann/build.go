@@ -78,7 +78,7 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 // reset drops a previous build.
 func (x *Index) reset() {
 	x.n, x.nleaves, x.maxLeaf = 0, 0, 0
-	x.data, x.ids, x.centers, x.leafStart = nil, nil, nil, nil
+	x.rows, x.ids, x.centers, x.leafStart = distance.Rows{}, nil, nil, nil
 	x.q, x.codes, x.codeStart, x.extra = nil, nil, nil, nil
 }
 
@@ -164,12 +164,13 @@ func (x *Index) layout(data, centers vector.Matrix, leafOf []int32, q *quantizer
 		x.ids[next[l]] = int32(i)
 		next[l]++
 	}
-	x.data = make([]float32, n*x.dim)
+	rows := make([]float32, n*x.dim)
 	rowCodes := make([]uint8, n*nb) // codes in leaf order
 	for p, id := range x.ids {
-		copy(x.data[p*x.dim:(p+1)*x.dim], data.Row(int(id)))
+		copy(rows[p*x.dim:(p+1)*x.dim], data.Row(int(id)))
 		copy(rowCodes[p*nb:(p+1)*nb], codes[int(id)*nb:(int(id)+1)*nb])
 	}
+	x.keepRows(rows)
 	if x.metric == vector.L2 {
 		x.extra = make([]float32, n)
 		x.parallelRows(n, func(p int, buf []float32) {

@@ -38,7 +38,7 @@ func (x *Index) writeBody(b *binfmt.Writer) {
 		b.Int32s(x.ids)
 		b.Raw(x.codes)
 		b.Float32s(x.extra)
-		b.Float32s(x.data)
+		x.rows.EachFloatChunk(b.Float32s)
 	}
 }
 
@@ -98,7 +98,8 @@ func (x *Index) readBody(b *binfmt.Reader) (install func() error) {
 			}
 		}
 		x.n, x.nleaves, x.leafStart, x.ids, x.centers, x.q, x.threshold = n, nl, leafStart, ids, centers, q, f.Threshold
-		x.codeStart, x.maxLeaf, x.codes, x.extra, x.data = codeStart, maxLeaf, codes, extra, data
+		x.codeStart, x.maxLeaf, x.codes, x.extra = codeStart, maxLeaf, codes, extra
+		x.keepRows(data)
 		return nil
 	}
 }

@@ -28,6 +28,7 @@ import (
 
 	"github.com/annbench/annbench/algorithms"
 	"github.com/annbench/annbench/algorithms/binfmt"
+	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -132,9 +133,9 @@ type Index struct {
 	algorithms.TrainingSplit
 
 	n         int
-	data      []float32 // n×dim base copy in leaf order; unit rows for angular
-	ids       []int32   // original id of each stored row
-	centers   []float32 // L×dim
+	rows      distance.Rows // n×dim base copy in leaf order for re-ranking; unit rows for angular; bytes when byte-valued l2 (rows.go)
+	ids       []int32       // original id of each stored row
+	centers   []float32     // L×dim
 	nleaves   int
 	leafStart []int32 // L+1 row offsets
 	q         *quantizer
@@ -233,7 +234,7 @@ func (x *Index) SetQuery(p algorithms.Params) error {
 // ids, the l2 correction terms and the full-precision vectors kept for
 // re-ranking.
 func (x *Index) SizeBytes() int64 {
-	s := int64(len(x.data)+len(x.centers)+len(x.extra))*4 + int64(len(x.ids)+len(x.leafStart))*4 +
+	s := x.rows.SizeBytes() + int64(len(x.centers)+len(x.extra))*4 + int64(len(x.ids)+len(x.leafStart))*4 +
 		int64(len(x.codes)) + int64(len(x.codeStart))*8
 	if x.q != nil {
 		s += int64(len(x.q.codebooks)) * 4

@@ -25,6 +25,7 @@ type scratch struct {
 	out16   []uint16  // fast-scan sums of one partition
 	outF    []float32 // 8-bit scan sums of one partition
 	candIDs []int32
+	row     []float32 // one row converted from bytes (rows.go)
 }
 
 func (s *scratch) ensure(x *Index) {
@@ -46,6 +47,9 @@ func (s *scratch) ensure(x *Index) {
 	}
 	if n := (x.maxLeaf + groupSize - 1) / groupSize * groupSize; len(s.out16) < n {
 		s.out16 = make([]uint16, n)
+	}
+	if len(s.row) < x.dim {
+		s.row = make([]float32, x.dim)
 	}
 	if len(s.outF) < x.maxLeaf {
 		s.outF = make([]float32, x.maxLeaf)
@@ -176,9 +180,18 @@ func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, allow *a
 		s.candIDs = h.Append(s.candIDs[:0]) // re-scored below: order does not matter
 		e := &s.exact
 		e.Reset(k)
-		dist := distance.For(x.metric)
-		for _, p := range s.candIDs {
-			e.Push(dist(q, x.data[int(p)*x.dim:(int(p)+1)*x.dim]), p)
+		// Rows are read at random places; loading the row prefetchAhead
+		// candidates on while measuring this one overlaps their memory
+		// latency (fashion-mnist, reorder 20/50/100: 13/17/40% faster).
+		ids := s.candIDs
+		for _, p := range ids[:min(prefetchAhead, len(ids))] {
+			x.rows.Prefetch(int(p))
+		}
+		for i, p := range ids {
+			if i+prefetchAhead < len(ids) {
+				x.rows.Prefetch(int(ids[i+prefetchAhead]))
+			}
+			e.Push(x.rowDistance(s, q, int(p)), p)
 		}
 		count += int64(len(s.candIDs))
 		dst = e.AppendSorted(dst, nil)
