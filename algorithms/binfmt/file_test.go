@@ -12,7 +12,9 @@ import (
 
 func TestSaveLoad(t *testing.T) {
 	write := func(b *Writer) { b.Uint64(7); b.Float32s([]float32{1, 2, 3}) }
-	demo := func(read func(*Reader) func() error) Persistence { return Persist("demo", vector.L2, 3, write, read) }
+	load := func(data []byte, read func(*Reader) func() error) error {
+		return Load(bytes.NewReader(data), "demo", vector.L2, 3, read)
+	}
 	var n uint64
 	var v []float32
 	installed := false
@@ -22,10 +24,10 @@ func TestSaveLoad(t *testing.T) {
 		return func() error { installed = true; return nil }
 	}
 	var buf bytes.Buffer
-	if err := demo(read).Save(&buf); err != nil {
+	if err := Save(&buf, "demo", vector.L2, 3, write); err != nil {
 		t.Fatal(err)
 	}
-	if err := demo(read).Load(bytes.NewReader(buf.Bytes())); err != nil {
+	if err := load(buf.Bytes(), read); err != nil {
 		t.Fatal(err)
 	}
 	if n != 7 || len(v) != 3 || v[2] != 3 || !installed {
@@ -34,13 +36,13 @@ func TestSaveLoad(t *testing.T) {
 	noInstall := func() error { t.Error("install called for input that does not load"); return nil }
 
 	// A body that stops early leaves data behind: Load says so.
-	err := demo(func(b *Reader) func() error { b.Uint64("n"); return noInstall }).Load(bytes.NewReader(buf.Bytes()))
+	err := load(buf.Bytes(), func(b *Reader) func() error { b.Uint64("n"); return noInstall })
 	if err == nil || !strings.HasPrefix(err.Error(), "demo: load: ") || !strings.Contains(err.Error(), "unexpected data") {
 		t.Fatalf("short body: err = %v, want demo: load: ... unexpected data", err)
 	}
 	// A problem the body records is returned, prefixed.
 	bad := errors.New("implausible")
-	err = demo(func(b *Reader) func() error { b.Fail(bad); return nil }).Load(bytes.NewReader(buf.Bytes()))
+	err = load(buf.Bytes(), func(b *Reader) func() error { b.Fail(bad); return nil })
 	if !errors.Is(err, bad) || !strings.HasPrefix(err.Error(), "demo: load: ") {
 		t.Fatalf("failing body: err = %v, want demo: load: implausible", err)
 	}
@@ -48,26 +50,26 @@ func TestSaveLoad(t *testing.T) {
 	damaged := bytes.Clone(buf.Bytes())
 	damaged[len(damaged)-1] ^= 1
 	installed = false
-	err = demo(read).Load(bytes.NewReader(damaged))
+	err = load(damaged, read)
 	if err == nil || installed || !strings.HasPrefix(err.Error(), "demo: load: ") || !strings.Contains(err.Error(), "checksum") {
 		t.Fatalf("damaged checksum: err = %v, installed %v; want demo: load: ... checksum and no install", err, installed)
 	}
 	// A problem install finds is returned, prefixed.
-	err = demo(func(b *Reader) func() error {
+	err = load(buf.Bytes(), func(b *Reader) func() error {
 		read(b)
 		return func() error { return bad }
-	}).Load(bytes.NewReader(buf.Bytes()))
+	})
 	if !errors.Is(err, bad) || !strings.HasPrefix(err.Error(), "demo: load: ") {
 		t.Fatalf("failing install: err = %v, want demo: load: implausible", err)
 	}
 	// Another algorithm's header is refused before the body runs.
 	ran := false
-	other := Persist("other", vector.L2, 3, write, func(*Reader) func() error { ran = true; return noInstall })
-	if err := other.Load(bytes.NewReader(buf.Bytes())); err == nil || ran || !strings.HasPrefix(err.Error(), "other: load: ") {
+	err = Load(bytes.NewReader(buf.Bytes()), "other", vector.L2, 3, func(*Reader) func() error { ran = true; return noInstall })
+	if err == nil || ran || !strings.HasPrefix(err.Error(), "other: load: ") {
 		t.Fatalf("foreign file: err = %v, body ran %v; want an other: load: error and no body", err, ran)
 	}
 	// A failing writer is reported with the save prefix.
-	if err := demo(read).Save(failWriter{}); err == nil || !strings.HasPrefix(err.Error(), "demo: save: ") {
+	if err := Save(failWriter{}, "demo", vector.L2, 3, write); err == nil || !strings.HasPrefix(err.Error(), "demo: save: ") {
 		t.Fatalf("failing writer: err = %v, want demo: save: ...", err)
 	}
 }

@@ -29,18 +29,14 @@ import (
 	"sync"
 
 	"github.com/annbench/annbench/algorithms"
-	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/topk"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
-// name is the registry name of the index, which its files also state.
-const name = "flat"
-
 // Algorithm is the registry entry of the exact index.
 var Algorithm = algorithms.Algorithm{
-	Name:    name,
+	Name:    "flat",
 	Doc:     "exact search by a full scan of all base vectors (the recall = 1 reference)",
 	Metrics: vector.Metrics,
 	Params:  algorithms.Spec{},
@@ -63,8 +59,7 @@ type Index struct {
 	dim    int
 	v      vectors
 	algorithms.DistanceCounter
-	binfmt.Persistence           // Save and Load of the body in persist.go
-	pool               sync.Pool // *scratch
+	pool sync.Pool // *scratch
 }
 
 var (
@@ -95,7 +90,6 @@ func New(metric vector.Metric, dim int) (*Index, error) {
 	}
 	x := &Index{metric: metric, dim: dim, v: vectors{metric: metric, dim: dim, h: dim}}
 	x.pool.New = func() any { return &scratch{q: make([]float32, dim)} }
-	x.Persistence = binfmt.Persist(name, metric, dim, x.writeBody, x.readBody)
 	return x, nil
 }
 

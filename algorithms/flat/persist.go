@@ -2,11 +2,23 @@ package flat
 
 import (
 	"fmt"
+	"io"
 	"math"
 
 	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/datasets/vector"
 )
+
+// Save writes the index as an algorithms/binfmt index file.
+func (x *Index) Save(w io.Writer) error {
+	return binfmt.Save(w, Algorithm.Name, x.metric, x.dim, x.writeBody)
+}
+
+// Load reads what Save wrote; input that does not load leaves the index
+// as it was.
+func (x *Index) Load(r io.Reader) error {
+	return binfmt.Load(r, Algorithm.Name, x.metric, x.dim, x.readBody)
+}
 
 // writeBody writes the body of the index's algorithms/binfmt file:
 //

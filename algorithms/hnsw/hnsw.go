@@ -46,12 +46,9 @@ const (
 	maxLevels = 32
 )
 
-// name is the registry name of the index, which its files also state.
-const name = "hnsw"
-
 // Algorithm is the registry entry of the HNSW index.
 var Algorithm = algorithms.Algorithm{
-	Name:    name,
+	Name:    "hnsw",
 	Doc:     "Hierarchical Navigable Small World graph (Malkov & Yashunin) with the neighbour-selection heuristic",
 	Metrics: vector.Metrics,
 	Params: algorithms.Spec{

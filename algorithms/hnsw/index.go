@@ -7,7 +7,6 @@ import (
 	"unsafe"
 
 	"github.com/annbench/annbench/algorithms"
-	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/datasets/vector"
 )
@@ -45,7 +44,6 @@ type Index struct {
 	algorithms.DistanceCounter // Search's distances; Build's are not counted
 	pool                       sync.Pool
 	algorithms.BuildProgress   // vectors inserted
-	binfmt.Persistence         // Save and Load of the body in persist.go
 }
 
 var _ algorithms.Tunable = (*Index)(nil)
@@ -64,7 +62,6 @@ func New(metric vector.Metric, dim int, cfg Config) (*Index, error) {
 	x.pfLines = min((dim*4+63)/64, maxPrefetchLines)
 	x.stride = (dim + x.m0 + 1 + 15) &^ 15
 	x.pool.New = func() any { return new(scratch) }
-	x.Persistence = binfmt.Persist(name, metric, dim, x.writeBody, x.readBody)
 	return x, nil
 }
 

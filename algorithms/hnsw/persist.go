@@ -2,6 +2,7 @@ package hnsw
 
 import (
 	"fmt"
+	"io"
 	"math"
 
 	"github.com/annbench/annbench/algorithms/binfmt"
@@ -15,7 +16,18 @@ type fixed struct {
 	Seed           uint64
 	N              uint64 // number of nodes
 	Entry          uint32 // entry point node
-	MaxLevel       uint32
+	MaxLevel       uint32 // top layer, the entry point's
+}
+
+// Save writes the index as an algorithms/binfmt index file.
+func (x *Index) Save(w io.Writer) error {
+	return binfmt.Save(w, Algorithm.Name, x.metric, x.dim, x.writeBody)
+}
+
+// Load reads what Save wrote; input that does not load leaves the index
+// as it was.
+func (x *Index) Load(r io.Reader) error {
+	return binfmt.Load(r, Algorithm.Name, x.metric, x.dim, x.readBody)
 }
 
 // writeBody writes the body of the index's algorithms/binfmt file:

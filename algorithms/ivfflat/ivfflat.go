@@ -17,14 +17,10 @@ import (
 	"sync"
 
 	"github.com/annbench/annbench/algorithms"
-	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/algorithms/kmeans"
 	"github.com/annbench/annbench/algorithms/topk"
 	"github.com/annbench/annbench/datasets/vector"
 )
-
-// name is the registry name of the index, which its files also state.
-const name = "ivfflat"
 
 // NListParam and NProbeParam are the parameters of the lists, shared by
 // ivfflat and ivfpq: how many there are, and how many a query scans.
@@ -37,7 +33,7 @@ var (
 
 // Algorithm is the registry entry of the IVF-Flat index.
 var Algorithm = algorithms.Algorithm{
-	Name:    name,
+	Name:    "ivfflat",
 	Doc:     "inverted file: k-means lists of full vectors, exact distances within the nprobe nearest lists",
 	Metrics: vector.Metrics,
 	Params: algorithms.Spec{
@@ -104,7 +100,6 @@ type Index struct {
 	algorithms.TrainingSplit
 	algorithms.BuildProgress
 	algorithms.DistanceCounter // coarse distances included
-	binfmt.Persistence         // Save and Load of the body in persist.go
 	pool                       sync.Pool
 }
 
@@ -121,7 +116,6 @@ func New(metric vector.Metric, dim int, cfg Config) (*Index, error) {
 	cfg.defaults()
 	x := &Index{metric: metric, dim: dim, cfg: cfg, nprobe: 1}
 	x.pool.New = func() any { return new(scratch) }
-	x.Persistence = binfmt.Persist(name, metric, dim, x.writeBody, x.readBody)
 	return x, nil
 }
 

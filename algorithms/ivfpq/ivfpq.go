@@ -25,7 +25,6 @@ import (
 	"sync"
 
 	"github.com/annbench/annbench/algorithms"
-	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/algorithms/ivfflat"
 	"github.com/annbench/annbench/algorithms/kmeans"
 	"github.com/annbench/annbench/algorithms/pq"
@@ -34,12 +33,9 @@ import (
 	"github.com/annbench/annbench/datasets/vector"
 )
 
-// name is the registry name of the index, which its files also state.
-const name = "ivfpq"
-
 // Algorithm is the registry entry of the IVF-PQ index.
 var Algorithm = algorithms.Algorithm{
-	Name:    name,
+	Name:    "ivfpq",
 	Doc:     "inverted file with PQ-encoded residuals (faiss IndexIVFPQ), ADC scan of nprobe lists, optional exact rerank",
 	Metrics: vector.Metrics,
 	Params: algorithms.Spec{
@@ -92,7 +88,6 @@ type Index struct {
 	algorithms.TrainingSplit
 	algorithms.BuildProgress
 	algorithms.DistanceCounter // coarse distances included
-	binfmt.Persistence         // Save and Load of the body in persist.go
 	pool                       sync.Pool
 }
 
@@ -115,7 +110,6 @@ func New(metric vector.Metric, dim int, cfg Config) (*Index, error) {
 	}
 	x := &Index{metric: metric, dim: dim, cfg: cfg, q: q, nprobe: 1}
 	x.pool.New = func() any { return &scratch{tab: pq.NewTable(cfg.M)} }
-	x.Persistence = binfmt.Persist(name, metric, dim, x.writeBody, x.readBody)
 	return x, nil
 }
 

@@ -1,6 +1,8 @@
 package ivfpq
 
 import (
+	"io"
+
 	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/algorithms/ivfflat"
 	"github.com/annbench/annbench/algorithms/pq"
@@ -12,8 +14,19 @@ import (
 type fixed struct {
 	M       uint32
 	NList   uint32 // lists actually built; 0 for an empty index
-	N       uint64
+	N       uint64 // stored vectors
 	Vectors uint32 // 1 when full vectors are stored
+}
+
+// Save writes the index as an algorithms/binfmt index file.
+func (x *Index) Save(w io.Writer) error {
+	return binfmt.Save(w, Algorithm.Name, x.metric, x.dim, x.writeBody)
+}
+
+// Load reads what Save wrote; input that does not load leaves the index
+// as it was.
+func (x *Index) Load(r io.Reader) error {
+	return binfmt.Load(r, Algorithm.Name, x.metric, x.dim, x.readBody)
 }
 
 // writeBody writes the body of the index's algorithms/binfmt file:

@@ -18,7 +18,6 @@ import (
 	"sync"
 
 	"github.com/annbench/annbench/algorithms"
-	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/algorithms/kmeans"
 	"github.com/annbench/annbench/algorithms/topk"
 	"github.com/annbench/annbench/datasets/vector"
@@ -40,12 +39,9 @@ var CodeParams = algorithms.Spec{
 var RerankParam = algorithms.ParamSpec{Name: "rerank", Kind: algorithms.Int, Stage: algorithms.QueryTime, Default: 0, Min: 0, Max: 1 << 20,
 	Doc: "re-score this many ADC candidates with exact distances (0 = return ADC order; needs store_vectors)"}
 
-// name is the registry name of the index, which its files also state.
-const name = "pq"
-
 // Algorithm is the registry entry of the PQ index.
 var Algorithm = algorithms.Algorithm{
-	Name:    name,
+	Name:    "pq",
 	Doc:     "product quantization: 8-bit codes per sub-vector, exhaustive ADC scan, optional exact re-ranking",
 	Metrics: vector.Metrics,
 	Params: algorithms.Spec{
@@ -136,8 +132,7 @@ type Index struct {
 	algorithms.TrainingSplit
 	algorithms.BuildProgress
 	algorithms.DistanceCounter
-	binfmt.Persistence // Save and Load of the body in persist.go
-	pool               sync.Pool
+	pool sync.Pool
 }
 
 var _ algorithms.Tunable = (*Index)(nil)
@@ -156,7 +151,6 @@ func New(metric vector.Metric, dim int, cfg Config) (*Index, error) {
 	}
 	x := &Index{metric: metric, dim: dim, cfg: cfg, q: q}
 	x.pool.New = func() any { return &scratch{tab: NewTable(cfg.M), dis: make([]float32, scanBlock)} }
-	x.Persistence = binfmt.Persist(name, metric, dim, x.writeBody, x.readBody)
 	return x, nil
 }
 

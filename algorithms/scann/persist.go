@@ -2,6 +2,7 @@ package scann
 
 import (
 	"fmt"
+	"io"
 	"math"
 
 	"github.com/annbench/annbench/algorithms/binfmt"
@@ -16,6 +17,17 @@ type fixed struct {
 	N            uint64  // stored vectors
 	Leaves       uint32  // partitions
 	Threshold    float64 // effective anisotropic threshold (informational)
+}
+
+// Save writes the index as an algorithms/binfmt index file.
+func (x *Index) Save(w io.Writer) error {
+	return binfmt.Save(w, Algorithm.Name, x.metric, x.dim, x.writeBody)
+}
+
+// Load reads what Save wrote; input that does not load leaves the index
+// as it was.
+func (x *Index) Load(r io.Reader) error {
+	return binfmt.Load(r, Algorithm.Name, x.metric, x.dim, x.readBody)
 }
 
 // writeBody writes the body of the index's algorithms/binfmt file:

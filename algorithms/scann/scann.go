@@ -27,7 +27,6 @@ import (
 	"sync"
 
 	"github.com/annbench/annbench/algorithms"
-	"github.com/annbench/annbench/algorithms/binfmt"
 	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/datasets/vector"
 )
@@ -58,12 +57,9 @@ const (
 	DefaultReorder = 100
 )
 
-// name is the registry name of the index, which its files also state.
-const name = "scann"
-
 // Algorithm is the registry entry of the ScaNN-style index.
 var Algorithm = algorithms.Algorithm{
-	Name:    name,
+	Name:    "scann",
 	Doc:     "ScaNN-style: k-means partitions, anisotropic product quantization of residuals, 4-bit SIMD fast scan, exact re-ranking",
 	Metrics: vector.Metrics,
 	Params: algorithms.Spec{
@@ -147,8 +143,7 @@ type Index struct {
 
 	algorithms.BuildProgress
 	algorithms.DistanceCounter
-	binfmt.Persistence // Save and Load of the body in persist.go
-	pool               sync.Pool
+	pool sync.Pool
 }
 
 var _ algorithms.Tunable = (*Index)(nil)
@@ -200,7 +195,6 @@ func New(metric vector.Metric, dim int, opt Options) (*Index, error) {
 		}
 	}
 	x.pool.New = func() any { return new(scratch) }
-	x.Persistence = binfmt.Persist(name, metric, dim, x.writeBody, x.readBody)
 	return x, nil
 }
 
