@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -30,10 +31,11 @@ func floatTwin(t *testing.T, x *Index, base vector.Matrix) *Index {
 		t.Fatal(err)
 	}
 	y.coarse, y.offsets, y.ids, y.maxList = x.coarse, x.offsets, x.ids, x.maxList
-	y.vectors = make([]float32, 0, len(x.ids)*x.dim)
+	v := make([]float32, 0, len(x.ids)*x.dim)
 	for _, id := range x.ids {
-		y.vectors = append(y.vectors, base.Row(int(id))...)
+		v = append(v, base.Row(int(id))...)
 	}
+	y.rows = distance.NewRows(v, x.dim, false)
 	return y
 }
 
@@ -54,7 +56,7 @@ func TestCompactMatchesFloat(t *testing.T) {
 		if err := x.Build(context.Background(), base); err != nil {
 			t.Fatal(err)
 		}
-		if x.Storage() != "uint8" || x.vectors != nil {
+		if x.Storage() != "uint8" || x.rows.Floats() != nil {
 			t.Fatalf("d=%d: storage %q, want uint8", d, x.Storage())
 		}
 		y := floatTwin(t, x, base)

@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/algorithms/kmeans"
 	"github.com/annbench/annbench/algorithms/topk"
 	"github.com/annbench/annbench/datasets/vector"
@@ -90,10 +91,9 @@ type Index struct {
 	nprobe int
 
 	coarse  *Coarse
-	offsets []int     // list l holds positions offsets[l]..offsets[l+1]
-	ids     []int32   // base id of each position
-	vectors []float32 // vectors in list order, nil when bytes holds them
-	bytes   []uint8   // byte-valued vectors in list order (compact.go)
+	offsets []int         // list l holds positions offsets[l]..offsets[l+1]
+	ids     []int32       // base id of each position
+	rows    distance.Rows // vectors in list order, as bytes when compact (compact.go)
 	maxList int
 	exact   algorithms.StoredOrder // small allow-sets (filter.go)
 
@@ -125,7 +125,7 @@ func (x *Index) Build(ctx context.Context, base vector.Matrix) error {
 	if err := x.CheckBase(base, x.dim); err != nil {
 		return fmt.Errorf("ivfflat: %w", err)
 	}
-	x.coarse, x.offsets, x.ids, x.vectors, x.bytes, x.maxList = nil, nil, nil, nil, nil, 0
+	x.coarse, x.offsets, x.ids, x.rows, x.maxList = nil, nil, nil, distance.Rows{}, 0
 	if base.Rows == 0 {
 		return nil
 	}
@@ -197,7 +197,7 @@ func (x *Index) SizeBytes() int64 {
 	if x.coarse == nil {
 		return 0
 	}
-	return 4*int64(len(x.coarse.Centroids.Data)+len(x.coarse.norms)+len(x.ids)+len(x.vectors)) + int64(len(x.bytes)) + 8*int64(len(x.offsets))
+	return 4*int64(len(x.coarse.Centroids.Data)+len(x.coarse.norms)+len(x.ids)) + x.rows.SizeBytes() + 8*int64(len(x.offsets))
 }
 
 // scratch is the per-search working memory, recycled through a sync.Pool.

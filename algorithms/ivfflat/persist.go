@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/annbench/annbench/algorithms/binfmt"
+	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -44,7 +45,7 @@ func (x *Index) writeBody(b *binfmt.Writer) {
 		b.Int32s(ListSizes(x.offsets))
 	}
 	b.Int32s(x.ids)
-	x.eachFloatChunk(b.Float32s)
+	x.rows.EachFloatChunk(b.Float32s)
 }
 
 // ListSizes returns the length of every list given their offsets, as
@@ -64,7 +65,7 @@ func (x *Index) readBody(b *binfmt.Reader) (install func() error) {
 	nlist, n := f.NList, f.N
 	if n == 0 {
 		return func() error {
-			x.coarse, x.offsets, x.ids, x.vectors, x.bytes, x.maxList = nil, nil, nil, nil, nil, 0
+			x.coarse, x.offsets, x.ids, x.rows, x.maxList = nil, nil, nil, distance.Rows{}, 0
 			return nil
 		}
 	}

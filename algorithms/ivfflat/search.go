@@ -59,11 +59,11 @@ func (x *Index) Search(q []float32, k int, dst []int32) []int32 {
 // nearer) for ip and angular.
 func (x *Index) listDistances(s *scratch, q []float32, lo, hi int) []float32 {
 	dis := s.dis[:hi-lo]
-	if x.bytes != nil {
-		distance.L2SqBatchBoundUint8(q, x.bytes[lo*x.dim:hi*x.dim], dis, float32(math.Inf(1)), s.tmp)
+	if b := x.rows.Bytes(); b != nil {
+		distance.L2SqBatchBoundUint8(q, b[lo*x.dim:hi*x.dim], dis, float32(math.Inf(1)), s.tmp)
 		return dis
 	}
-	rows := x.vectors[lo*x.dim : hi*x.dim]
+	rows := x.rows.Floats()[lo*x.dim : hi*x.dim]
 	if x.metric == vector.L2 {
 		distance.L2SqBatch(q, rows, dis)
 		return dis
@@ -83,13 +83,14 @@ func (x *Index) listDistances(s *scratch, q []float32, lo, hi int) []float32 {
 // after one PushAll of listDistances.
 func (x *Index) scanBounded(s *scratch, q []float32, lo, hi int) {
 	d := x.dim
+	bytes, floats := x.rows.Bytes(), x.rows.Floats()
 	for b := lo; b < hi; b += scanBlock {
 		e := min(hi, b+scanBlock)
 		dis := s.dis[:e-b]
-		if x.bytes != nil {
-			distance.L2SqBatchBoundUint8(q, x.bytes[b*d:e*d], dis, s.heap.Threshold(), s.tmp)
+		if bytes != nil {
+			distance.L2SqBatchBoundUint8(q, bytes[b*d:e*d], dis, s.heap.Threshold(), s.tmp)
 		} else {
-			distance.L2SqBatchBound(q, x.vectors[b*d:e*d], dis, s.heap.Threshold())
+			distance.L2SqBatchBound(q, floats[b*d:e*d], dis, s.heap.Threshold())
 		}
 		s.heap.PushAll(dis, int32(b))
 	}
