@@ -55,13 +55,18 @@ func dotBatchGeneric(q, rows []float32, out []float32) {
 }
 
 func l2sqBlockGeneric(qs []float32, nq int, rows []float32, nr, dim int, out []float32) {
-	for i := 0; i < nq; i++ {
-		l2sqBatchGeneric(qs[i*dim:i*dim+dim], rows[:nr*dim], out[i*nr:i*nr+nr])
-	}
+	blockOfBatches(qs, nq, rows, nr, dim, out, l2sqBatchGeneric)
 }
 
 func dotBlockGeneric(qs []float32, nq int, rows []float32, nr, dim int, out []float32) {
+	blockOfBatches(qs, nq, rows, nr, dim, out, dotBatchGeneric)
+}
+
+// blockOfBatches is a portable block kernel made of a batch kernel: it runs
+// batch for each of the nq queries against the nr rows, writing query i's
+// distances to out[i*nr : i*nr+nr].
+func blockOfBatches(qs []float32, nq int, rows []float32, nr, dim int, out []float32, batch func(q, rows, out []float32)) {
 	for i := 0; i < nq; i++ {
-		dotBatchGeneric(qs[i*dim:i*dim+dim], rows[:nr*dim], out[i*nr:i*nr+nr])
+		batch(qs[i*dim:i*dim+dim], rows[:nr*dim], out[i*nr:i*nr+nr])
 	}
 }
