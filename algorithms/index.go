@@ -166,6 +166,18 @@ func (t *TrainingSplit) TrainingData(base vector.Matrix) vector.Matrix {
 // DropTrainingData forgets the split; Build calls it once it has trained.
 func (t *TrainingSplit) DropTrainingData() { t.train = vector.Matrix{} }
 
+// TrainingSampleParam is the index-time parameter training_sample_size of
+// an index that trains on a seeded sample of TrainingData (pq, ivfflat,
+// ivfpq); learns ends its doc, saying what the sample trains.
+func TrainingSampleParam(learns string) ParamSpec {
+	return ParamSpec{Name: "training_sample_size", Kind: Int, Stage: IndexTime, Default: 100000, Min: 1, Max: 1 << 30,
+		Doc: "vectors sampled from the train split (or the base when there is none) " + learns}
+}
+
+// TrainingSeedParam is the index-time parameter seed of those indexes.
+var TrainingSeedParam = ParamSpec{Name: "seed", Kind: Int, Stage: IndexTime, Default: 1, Min: 0, Max: 1 << 62,
+	Doc: "seed of sampling and k-means"}
+
 // TimedRequest describes the timed passes a SelfTimer runs.
 type TimedRequest struct {
 	// Queries are the query vectors, searched in order.

@@ -39,10 +39,8 @@ var Algorithm = algorithms.Algorithm{
 	Metrics: vector.Metrics,
 	Params: algorithms.Spec{
 		NListParam,
-		{Name: "training_sample_size", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100000, Min: 1, Max: 1 << 30,
-			Doc: "vectors sampled from the train split (or the base when there is none) for k-means, which further uses at most 256 per list"},
-		{Name: "seed", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 1, Min: 0, Max: 1 << 62,
-			Doc: "seed of sampling and k-means"},
+		algorithms.TrainingSampleParam("for k-means, which further uses at most 256 per list"),
+		algorithms.TrainingSeedParam,
 		NProbeParam,
 	},
 	New: func(metric vector.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {

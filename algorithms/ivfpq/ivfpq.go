@@ -41,10 +41,8 @@ var Algorithm = algorithms.Algorithm{
 	Params: algorithms.Spec{
 		ivfflat.NListParam,
 		pq.CodeParams[0], pq.CodeParams[1],
-		{Name: "training_sample_size", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100000, Min: 1, Max: 1 << 30,
-			Doc: "vectors sampled from the train split (or the base when there is none) to learn centroids and codebooks"},
-		{Name: "seed", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 1, Min: 0, Max: 1 << 62,
-			Doc: "seed of sampling and k-means"},
+		algorithms.TrainingSampleParam("to learn centroids and codebooks"),
+		algorithms.TrainingSeedParam,
 		pq.CodeParams[2],
 		ivfflat.NProbeParam,
 		pq.RerankParam,

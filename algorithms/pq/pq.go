@@ -46,10 +46,8 @@ var Algorithm = algorithms.Algorithm{
 	Metrics: vector.Metrics,
 	Params: algorithms.Spec{
 		CodeParams[0], CodeParams[1], CodeParams[2],
-		{Name: "training_sample_size", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 100000, Min: 1, Max: 1 << 30,
-			Doc: "vectors sampled from the train split (or the base when there is none) to learn the codebooks"},
-		{Name: "seed", Kind: algorithms.Int, Stage: algorithms.IndexTime, Default: 1, Min: 0, Max: 1 << 62,
-			Doc: "seed of sampling and k-means"},
+		algorithms.TrainingSampleParam("to learn the codebooks"),
+		algorithms.TrainingSeedParam,
 		RerankParam,
 	},
 	New: func(metric vector.Metric, dim int, p algorithms.Params) (algorithms.Index, error) {
