@@ -155,8 +155,8 @@ func (x *Index) layout(data, centers vector.Matrix, leafOf []int32, q *quantizer
 	}
 	for l := 0; l < L; l++ {
 		x.leafStart[l+1] += x.leafStart[l]
-		x.maxLeaf = max(x.maxLeaf, int(x.leafStart[l+1]-x.leafStart[l]))
 	}
+	x.codeStart, x.maxLeaf = codeOffsets(x.leafStart, q)
 	x.ids = make([]int32, n)
 	next := make([]int32, L)
 	copy(next, x.leafStart[:L])
@@ -183,19 +183,11 @@ func (x *Index) layout(data, centers vector.Matrix, leafOf []int32, q *quantizer
 			x.extra[p] = e
 		})
 	}
-	x.codeStart = make([]int64, L+1)
 	if q.ksub == 256 {
 		x.codes = rowCodes
-		for l := 0; l <= L; l++ {
-			x.codeStart[l] = int64(x.leafStart[l]) * int64(nb)
-		}
 		return
 	}
 	gb := numPairs(nb) * pairBytes
-	for l := 0; l < L; l++ {
-		size := int64(x.leafStart[l+1] - x.leafStart[l])
-		x.codeStart[l+1] = x.codeStart[l] + (size+groupSize-1)/groupSize*int64(gb)
-	}
 	x.codes = make([]byte, x.codeStart[L])
 	for l := 0; l < L; l++ {
 		lo, hi := int(x.leafStart[l]), int(x.leafStart[l+1])
@@ -206,6 +198,24 @@ func (x *Index) layout(data, centers vector.Matrix, leafOf []int32, q *quantizer
 			packGroup(x.codes[off:off+int64(gb)], rowCodes[first*nb:], cnt, nb)
 		}
 	}
+}
+
+// codeOffsets returns the byte offset of each leaf's codes in the code
+// array (one more than there are leaves, the last the array's length) and
+// the size of the largest leaf, for the partition offsets leafStart.
+func codeOffsets(leafStart []int32, q *quantizer) (codeStart []int64, maxLeaf int) {
+	L, nb := len(leafStart)-1, q.nblocks
+	codeStart = make([]int64, L+1)
+	for l := 0; l < L; l++ {
+		size := int64(leafStart[l+1] - leafStart[l])
+		maxLeaf = max(maxLeaf, int(size))
+		if q.ksub == 256 {
+			codeStart[l+1] = codeStart[l] + size*int64(nb)
+		} else {
+			codeStart[l+1] = codeStart[l] + (size+groupSize-1)/groupSize*int64(numPairs(nb)*pairBytes)
+		}
+	}
+	return codeStart, maxLeaf
 }
 
 // parallelRows calls fn for rows 0..n-1 on GOMAXPROCS goroutines, each with

@@ -145,21 +145,3 @@ func finite(v []float32, what string) error {
 	}
 	return nil
 }
-
-// codeOffsets returns the byte offset of each leaf's codes in the code
-// array (one more than there are leaves, the last the array's length) and
-// the size of the largest leaf, for the partition offsets leafStart.
-func codeOffsets(leafStart []int32, q *quantizer) (codeStart []int64, maxLeaf int) {
-	L, nb := len(leafStart)-1, q.nblocks
-	codeStart = make([]int64, L+1)
-	for l := 0; l < L; l++ {
-		size := int64(leafStart[l+1] - leafStart[l])
-		maxLeaf = max(maxLeaf, int(size))
-		if q.ksub == 256 {
-			codeStart[l+1] = codeStart[l] + size*int64(nb)
-		} else {
-			codeStart[l+1] = codeStart[l] + (size+groupSize-1)/groupSize*int64(numPairs(nb)*pairBytes)
-		}
-	}
-	return codeStart, maxLeaf
-}
