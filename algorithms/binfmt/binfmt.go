@@ -1,6 +1,9 @@
 // Package binfmt is the one encoding of annbench index files. Every
-// index's Save writes through a Writer and its Load reads through a
-// Reader, so every file has the same frame:
+// index's Save and Load hand Save and Load here its identity (algorithm,
+// metric, dimension) and the two halves of its body: a function that
+// writes it through a Writer and one that reads it through a Reader and
+// returns what installs it. So every file has the same frame, written,
+// checked and wrapped in errors in one place:
 //
 //	magic      [8]byte "ANNBINDX"
 //	version    uint32  FormatVersion
@@ -20,6 +23,10 @@
 // their final size) and verifies the checksum and the end of the input
 // in Close. Any flipped byte, truncation, trailing garbage or file of
 // another algorithm, metric, dimension or format version is an error.
+//
+// A body usually starts with a struct of fixed-size fields, written by
+// Writer.Fixed and read (and checked) by ReadFixed: one declaration of
+// those fields serves both directions.
 //
 // It imports only the standard library and datasets/vector; the indexes
 // import it and it knows none of them.
