@@ -330,3 +330,21 @@ func TestRealLookups(t *testing.T) {
 		}
 	}
 }
+
+// TestPeerConfigs plans every run under configs/peers (the side of the
+// native-peer comparisons the README reports) with the real registry and
+// catalogue, so that they keep matching the parameters they name.
+func TestPeerConfigs(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "configs", "peers", "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no configs/peers/*.yaml (%v)", err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			c, p := mustPlan(t, f)
+			if c.Mode != "single" || c.Threads != 1 || len(p.Jobs) != 1 || len(p.Jobs[0].Queries) != 24 {
+				t.Errorf("%s: mode %s, threads %d, %d jobs; want one single-thread job of 24 query settings", f, c.Mode, c.Threads, len(p.Jobs))
+			}
+		})
+	}
+}
