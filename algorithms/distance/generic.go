@@ -1,44 +1,15 @@
 package distance
 
+import "github.com/annbench/annbench/datasets/vector"
+
 // Portable kernels. They are the reference the accelerated kernels are
 // tested against and the implementation on platforms without them.
 
-func l2sqGeneric(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		d0 := a[i] - b[i]
-		d1 := a[i+1] - b[i+1]
-		d2 := a[i+2] - b[i+2]
-		d3 := a[i+3] - b[i+3]
-		s0 += d0 * d0
-		s1 += d1 * d1
-		s2 += d2 * d2
-		s3 += d3 * d3
-	}
-	for ; i < len(a); i++ {
-		d := a[i] - b[i]
-		s0 += d * d
-	}
-	return (s0 + s1) + (s2 + s3)
-}
+// l2sqGeneric and dotGeneric are vector.SquaredL2 and vector.Dot in
+// float32: the summation order the scorer's float64 reference shares.
+func l2sqGeneric(a, b []float32) float32 { return vector.SquaredL2[float32](a, b) }
 
-func dotGeneric(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
-}
+func dotGeneric(a, b []float32) float32 { return vector.Dot[float32](a, b) }
 
 func l2sqBatchGeneric(q, rows []float32, out []float32) {
 	d := len(q)

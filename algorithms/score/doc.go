@@ -12,8 +12,6 @@
 // true neighbours; the k-th of them sets the distance a returned id must
 // reach to count (see Truth for how ties are judged).
 //
-// It imports only the vector types, never an index, the runner or the
-// datasets package.
-//
-// It imports only datasets/vector; never an index, the runner or report.
+// It imports only datasets/vector; never an index, the runner, report or
+// the datasets package.
 package score
