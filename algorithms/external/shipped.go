@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/datasets/atomicfile"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -58,12 +59,7 @@ func scriptDir(cache string) (string, error) {
 		if old, err := os.ReadFile(path); err == nil && string(old) == string(b) {
 			continue
 		}
-		tmp := fmt.Sprintf("%s.tmp%d", path, os.Getpid())
-		if err := os.WriteFile(tmp, b, 0o644); err != nil {
-			return "", fmt.Errorf("write adapters: %w", err)
-		}
-		if err := os.Rename(tmp, path); err != nil {
-			os.Remove(tmp)
+		if err := atomicfile.WriteFile(path, b, 0o644); err != nil {
 			return "", fmt.Errorf("write adapters: %w", err)
 		}
 	}
