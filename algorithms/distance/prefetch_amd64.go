@@ -4,8 +4,11 @@ package distance
 
 import "unsafe"
 
-// prefetchLines asks the CPU to start loading lines cache lines from p;
-// lines must be positive and p need not be valid.
+// PrefetchLines asks the CPU to start loading lines consecutive cache
+// lines from p into all cache levels, so that data about to be measured
+// arrives while earlier work runs. lines must be positive; p need not be
+// valid (a prefetch never faults). It does nothing without the amd64
+// assembly.
 //
 //go:noescape
-func prefetchLines(p unsafe.Pointer, lines int)
+func PrefetchLines(p unsafe.Pointer, lines int)

@@ -2,11 +2,11 @@
 
 #include "textflag.h"
 
-// func prefetchLines(p unsafe.Pointer, lines int)
+// func PrefetchLines(p unsafe.Pointer, lines int)
 //
 // Hints the CPU to load lines consecutive 64-byte cache lines starting at
 // p into all cache levels. lines must be positive.
-TEXT ·prefetchLines(SB), NOSPLIT|NOFRAME, $0-16
+TEXT ·PrefetchLines(SB), NOSPLIT|NOFRAME, $0-16
 	MOVQ p+0(FP), AX
 	MOVQ lines+8(FP), CX
 loop:

@@ -4,5 +4,6 @@ package distance
 
 import "unsafe"
 
-// prefetchLines does nothing where there is no prefetch instruction kernel.
-func prefetchLines(p unsafe.Pointer, lines int) {}
+// PrefetchLines does nothing where there is no prefetch instruction
+// kernel (see the amd64 version).
+func PrefetchLines(p unsafe.Pointer, lines int) {}

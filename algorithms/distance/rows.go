@@ -115,10 +115,10 @@ func (r *Rows) EachFloatChunk(fn func([]float32)) {
 func (r *Rows) Prefetch(p int) {
 	d := r.dim
 	if r.b != nil {
-		prefetchLines(unsafe.Pointer(&r.b[p*d]), (d+63)/64)
+		PrefetchLines(unsafe.Pointer(&r.b[p*d]), (d+63)/64)
 		return
 	}
 	if d > 0 {
-		prefetchLines(unsafe.Pointer(&r.f[p*d]), (4*d+63)/64)
+		PrefetchLines(unsafe.Pointer(&r.f[p*d]), (4*d+63)/64)
 	}
 }

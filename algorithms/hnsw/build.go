@@ -8,8 +8,10 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/distance"
 	"github.com/annbench/annbench/datasets/vector"
 )
 
@@ -226,7 +228,7 @@ func (b *builder) searchLayer(s *scratch, q []float32, self, ep uint32, epD floa
 				tags[id] = tag
 				ids[m] = id
 				m++
-				prefetch(&x.nodes[int(id)*x.stride], x.pfLines)
+				distance.PrefetchLines(unsafe.Pointer(&x.nodes[int(id)*x.stride]), x.pfLines)
 			}
 		}
 		for _, id := range ids[:m] {

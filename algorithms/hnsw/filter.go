@@ -5,6 +5,7 @@ import (
 	"unsafe"
 
 	"github.com/annbench/annbench/algorithms"
+	"github.com/annbench/annbench/algorithms/distance"
 )
 
 var _ algorithms.FilteredSearcher = (*Index)(nil)
@@ -91,7 +92,7 @@ func (x *Index) searchLayer0Filtered(s *scratch, q []float32, ep uint32, epD flo
 				tags[id] = tag
 				ids[m] = id
 				m++
-				prefetch(&nodes[int(id)*stride], pf)
+				distance.PrefetchLines(unsafe.Pointer(&nodes[int(id)*stride]), pf)
 			}
 		}
 		cnt += m

@@ -1,19 +1,5 @@
 #include "textflag.h"
 
-// func prefetch(p *uint32, lines int)
-//
-// Hints the CPU to load lines consecutive 64-byte cache lines starting at
-// p into all cache levels. lines must be positive.
-TEXT ·prefetch(SB), NOSPLIT|NOFRAME, $0-16
-	MOVQ p+0(FP), AX
-	MOVQ lines+8(FP), CX
-loop:
-	PREFETCHT0 (AX)
-	ADDQ $64, AX
-	DECQ CX
-	JNZ  loop
-	RET
-
 // func prefetchRows(base *uint32, strideb int, ids *uint32, n, lines int)
 //
 // Hints the CPU to load the first lines cache lines of the record at

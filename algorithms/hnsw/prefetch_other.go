@@ -2,8 +2,5 @@
 
 package hnsw
 
-// prefetch is a no-op where no prefetch instruction is wired up.
-func prefetch(p *uint32, lines int) {}
-
 // prefetchRows is a no-op where no prefetch instruction is wired up.
 func prefetchRows(base *uint32, strideb int, ids *uint32, n, lines int) {}
