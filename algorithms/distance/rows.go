@@ -3,6 +3,8 @@ package distance
 import (
 	"math"
 	"unsafe"
+
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // Rows holds the vectors an index measures exactly, row after row, as
@@ -89,6 +91,16 @@ func (r *Rows) L2Sq(q []float32, p int, tmp []float32) float32 {
 	}
 	Widen(tmp[:d], row)
 	return L2Sq(q, tmp[:d])
+}
+
+// Distance returns the distance For(m) gives from q to the float row p:
+// L2Sq for l2, NegDot otherwise. tmp must hold dim elements (see L2Sq and
+// Row).
+func (r *Rows) Distance(m vector.Metric, q []float32, p int, tmp []float32) float32 {
+	if m == vector.L2 {
+		return r.L2Sq(q, p, tmp)
+	}
+	return NegDot(q, r.Row(p, tmp))
 }
 
 // rowsChunk is the number of elements EachFloatChunk converts at a time.

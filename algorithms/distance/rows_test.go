@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/annbench/annbench/datasets/vector"
 )
 
 // TestRowsCompact checks which data NewRows keeps as bytes: only with
@@ -81,6 +83,11 @@ func TestRowsDistances(t *testing.T) {
 				got, exact := rows.L2Sq(q, p, tmp), L2Sq(q, wrow)
 				if math.Float32bits(got) != math.Float32bits(exact) {
 					t.Fatalf("d=%d byte query %v row %d: L2Sq %v, float row %v", d, byteQuery, p, got, exact)
+				}
+				for _, m := range []vector.Metric{vector.L2, vector.IP} {
+					if got, want := rows.Distance(m, q, p, tmp), For(m)(q, wrow); math.Float32bits(got) != math.Float32bits(want) {
+						t.Fatalf("d=%d %s row %d: Distance %v, For of the float row %v", d, m, p, got, want)
+					}
 				}
 			}
 		}

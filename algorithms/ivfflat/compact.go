@@ -30,13 +30,3 @@ func (x *Index) Storage() string { return x.rows.Storage() }
 func (x *Index) setVectors(v []float32) {
 	x.rows = distance.NewRows(v, x.dim, x.metric == vector.L2 && x.dim >= compactMinDim)
 }
-
-// rowDistance returns the distance from q to the vector at position p as
-// the float path computes it (distance.For of the metric); s.tmp serves a
-// byte row that needs converting.
-func (x *Index) rowDistance(s *scratch, q []float32, p int) float32 {
-	if x.metric == vector.L2 {
-		return x.rows.L2Sq(q, p, s.tmp)
-	}
-	return distance.For(x.metric)(q, x.rows.Row(p, s.tmp))
-}

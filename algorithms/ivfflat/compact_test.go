@@ -87,7 +87,7 @@ func TestCompactMatchesFloat(t *testing.T) {
 					}
 				}
 				for p := lo; p < hi; p += 7 {
-					if a, b := x.rowDistance(sx, q, p), y.rowDistance(sy, q, p); math.Float32bits(a) != math.Float32bits(b) {
+					if a, b := x.rows.Distance(x.metric, q, p, sx.tmp), y.rows.Distance(y.metric, q, p, sy.tmp); math.Float32bits(a) != math.Float32bits(b) {
 						t.Fatalf("d=%d query %d row %d: %v, float storage %v", d, qi, p, a, b)
 					}
 				}

@@ -76,7 +76,7 @@ func VisitLists(lists []int32, offsets []int, nprobe, want int, visit func(i, lo
 // exactAllowed scans the allowed rows exactly.
 func (x *Index) exactAllowed(s *scratch, q []float32, k int, allow *algorithms.Allow, dst []int32) []int32 {
 	s.fit(0, x.dim)
-	n := x.exact.ScanAllowedRows(&s.heap, k, allow, x.ids, func(p int) float32 { return x.rowDistance(s, q, p) })
+	n := x.exact.ScanAllowedRows(&s.heap, k, allow, x.ids, func(p int) float32 { return x.rows.Distance(x.metric, q, p, s.tmp) })
 	x.AddDistances(int64(n))
 	return s.heap.AppendSorted(dst, nil)
 }

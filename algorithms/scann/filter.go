@@ -38,7 +38,7 @@ func (x *Index) SearchFiltered(q []float32, k int, allow *algorithms.Allow, dst 
 
 // exactAllowed scans the allowed rows with exact distances.
 func (x *Index) exactAllowed(s *scratch, q []float32, k int, allow *algorithms.Allow, dst []int32) []int32 {
-	c := x.exact.ScanAllowedRows(&s.exact, k, allow, x.ids, func(p int) float32 { return x.rowDistance(s, q, p) })
+	c := x.exact.ScanAllowedRows(&s.exact, k, allow, x.ids, func(p int) float32 { return x.rows.Distance(x.metric, q, p, s.row) })
 	x.AddDistances(int64(c))
 	return s.exact.AppendSorted(dst, nil)
 }

@@ -25,12 +25,3 @@ func (x *Index) keepRows(v []float32) {
 
 // Storage names how the re-ranking copy is kept: "uint8" or "float32".
 func (x *Index) Storage() string { return x.rows.Storage() }
-
-// rowDistance returns the exact distance from q to stored row p, as
-// distance.For of the metric computes it on the float row.
-func (x *Index) rowDistance(s *scratch, q []float32, p int) float32 {
-	if x.metric == vector.L2 {
-		return x.rows.L2Sq(q, p, s.row)
-	}
-	return distance.For(x.metric)(q, x.rows.Row(p, s.row))
-}

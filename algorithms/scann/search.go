@@ -191,7 +191,7 @@ func (x *Index) search(s *scratch, q []float32, k, nprobe, reorder int, allow *a
 			if i+prefetchAhead < len(ids) {
 				x.rows.Prefetch(int(ids[i+prefetchAhead]))
 			}
-			e.Push(x.rowDistance(s, q, int(p)), p)
+			e.Push(x.rows.Distance(x.metric, q, int(p), s.row), p)
 		}
 		count += int64(len(s.candIDs))
 		dst = e.AppendSorted(dst, nil)
