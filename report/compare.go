@@ -17,10 +17,11 @@ type CompareOptions struct {
 	// Threshold is the relative QPS change that counts as a regression
 	// (or an improvement) when it is also significant; 0 means 0.10.
 	Threshold float64
-	// Alpha is the significance level of the Mann–Whitney test of the two
-	// sides' passes; 0 means 0.01 (a comparison makes one test per
-	// dataset, algorithm and recall target, some 24 at once, so 0.05 would
-	// let chance through too often).
+	// Alpha is the false-discovery rate at which the Mann–Whitney tests of
+	// the two sides' passes are judged: a comparison makes one test per
+	// dataset, algorithm and recall target (some 20 at once), their
+	// p-values are adjusted together by Benjamini–Hochberg, and a row
+	// whose adjusted value is at most Alpha is significant. 0 means 0.01.
 	Alpha float64
 	// RecallThreshold is the absolute recall loss at identical parameters
 	// that counts as a regression; 0 means 0.01. Recall does not vary
@@ -95,8 +96,10 @@ const (
 	// the comparison.
 	Regression Verdict = "REGRESSION"
 	// TooFew means the change exceeds the threshold but the sides have too
-	// few passes for the test to ever be significant at Alpha: no verdict
-	// is guessed. It does not fail the comparison.
+	// few passes to judge it: no test could be significant at Alpha, or
+	// the row's test is (p ≤ Alpha) but not after the adjustment over all
+	// the comparison's tests (q > Alpha). No verdict is guessed. It does
+	// not fail the comparison.
 	TooFew Verdict = "not enough samples"
 	// Lost means BASE reached the recall target and NEW did not; shown
 	// but not counted as a regression, since a smaller sweep does the
@@ -124,6 +127,10 @@ type LevelChange struct {
 	// P is the two-sided Mann–Whitney p-value of the two sides' passes at
 	// the target, NaN when no test was made.
 	P float64
+	// Q is P adjusted by Benjamini–Hochberg over the comparison's tests
+	// (see Compare), NaN when no test was made; the verdict compares it
+	// with Alpha.
+	Q float64
 	// Verdict classifies the change.
 	Verdict Verdict
 }
@@ -168,11 +175,19 @@ type Comparison struct {
 	Levels []LevelChange
 	// Points holds recall at identical parameters.
 	Points []PointChange
+
+	tests int
 }
 
 // Regressions returns how many rows are regressions.
 func (c *Comparison) Regressions() int {
 	return c.count(Regression)
+}
+
+// Tests returns how many distinct Mann–Whitney tests the QPS rows made
+// (the m of the Benjamini–Hochberg adjustment).
+func (c *Comparison) Tests() int {
+	return c.tests
 }
 
 // TooFew returns how many rows could not be judged for lack of passes.
@@ -205,8 +220,9 @@ func (c *Comparison) Failed() bool {
 // each algorithm's best QPS along its frontier on both sides (AtRecall),
 // with one sample per timed pass. The change is a regression when NEW is
 // slower by more than the threshold and a two-sided Mann–Whitney U test
-// of the two sides' samples is significant at Alpha; when the sides have
-// too few passes for any test to be significant the row says so (TooFew)
+// of the two sides' samples is significant at Alpha after the
+// Benjamini–Hochberg adjustment over all the rows' tests (judgeLevels);
+// when the sides have too few passes for that the row says so (TooFew)
 // instead of guessing. At identical parameters it compares recall, a
 // regression when it drops by more than RecallThreshold. Datasets and
 // algorithms of BASE absent from NEW are listed in Missing. It fails only
@@ -248,12 +264,13 @@ func Compare(base, next []result.Result, opt CompareOptions) (*Comparison, error
 			c.Points = append(c.Points, c.points(ds, alg, bAlgs[alg], nAlgs[alg])...)
 		}
 	}
+	c.judgeLevels()
 	c.Notes = append(c.Notes, c.sharedShiftNotes()...)
 	return c, nil
 }
 
 func (c *Comparison) level(ds, alg string, b, n Estimate) LevelChange {
-	l := LevelChange{Dataset: ds, Algorithm: alg, Base: b, New: n, Change: math.NaN(), P: math.NaN()}
+	l := LevelChange{Dataset: ds, Algorithm: alg, Base: b, New: n, Change: math.NaN(), P: math.NaN(), Q: math.NaN()}
 	switch {
 	case !b.Reached && !n.Reached:
 		l.Verdict = NotReached
@@ -266,20 +283,71 @@ func (c *Comparison) level(ds, alg string, b, n Estimate) LevelChange {
 		if t, err := stats.MannWhitney(n.Samples, b.Samples); err == nil {
 			l.P = t.P
 		}
+		// The verdict waits for judgeLevels, which needs every test.
+	}
+	return l
+}
+
+// judgeLevels gives the rows both sides reached their verdicts. Their
+// p-values are adjusted together by Benjamini–Hochberg, so Alpha bounds
+// the expected share of false regressions among the rows called
+// changed, however many rows the comparison has: some 24 rows tested
+// each at Alpha would, with no change at all, now and then carry one
+// that is nominally significant. A test counts once however many recall
+// targets it answers (rows at one frontier point share their passes).
+func (c *Comparison) judgeLevels() {
+	key := func(l *LevelChange) string {
+		var b strings.Builder
+		b.WriteString(l.Dataset + "\x00" + l.Algorithm)
+		for _, s := range [][]float64{l.Base.Samples, l.New.Samples} {
+			b.WriteByte(0)
+			for _, x := range s {
+				fmt.Fprintf(&b, "%x,", math.Float64bits(x))
+			}
+		}
+		return b.String()
+	}
+	test := map[string]int{}
+	var ps []float64
+	for i := range c.Levels {
+		l := &c.Levels[i]
+		if l.Verdict != "" || math.IsNaN(l.P) {
+			continue
+		}
+		if _, ok := test[key(l)]; !ok {
+			test[key(l)] = len(ps)
+			ps = append(ps, l.P)
+		}
+	}
+	adjusted := stats.AdjustBH(ps)
+	c.tests = len(ps)
+	for i := range c.Levels {
+		l := &c.Levels[i]
+		if l.Verdict != "" {
+			continue
+		}
+		l.Q = math.NaN()
+		if j, ok := test[key(l)]; ok && !math.IsNaN(l.P) {
+			l.Q = adjusted[j]
+		}
 		switch {
 		case math.Abs(l.Change) <= c.Threshold:
 			l.Verdict = Same
-		case stats.MinP(len(n.Samples), len(b.Samples)) > c.Alpha:
+		case stats.MinP(len(l.New.Samples), len(l.Base.Samples)) > c.Alpha:
 			l.Verdict = TooFew
-		case !(l.P <= c.Alpha):
-			l.Verdict = Same
-		case l.Change < 0:
+		case l.Q <= c.Alpha && l.Change < 0:
 			l.Verdict = Regression
-		default:
+		case l.Q <= c.Alpha:
 			l.Verdict = Better
+		case l.P <= c.Alpha:
+			// Significant alone but not among all the tests: with
+			// these passes a change of a few rows cannot be told from
+			// the chance one of many.
+			l.Verdict = TooFew
+		default:
+			l.Verdict = Same
 		}
 	}
-	return l
 }
 
 // points matches the points of one algorithm by index and query
@@ -481,14 +549,15 @@ func (c *Comparison) WriteTable(w io.Writer) error {
 	}
 	fmt.Fprintf(bw, "Best QPS at recall ≥ target along each side's Pareto frontier (median of the timed passes), "+
 		"with a %g%% confidence interval of the median (— with fewer than %d passes). A regression is a loss of more than %s that a two-sided "+
-		"Mann–Whitney U test of the two sides' passes finds significant (p ≤ %g).\n\n",
-		100*ciLevel, stats.MinSamplesForMedianCI(ciLevel), fmtChange(c.Threshold)[1:], c.Alpha)
-	fmt.Fprint(bw, "| dataset | algorithm | recall ≥ | base QPS | new QPS | change | p | passes | base CI | new CI | verdict |\n")
-	fmt.Fprint(bw, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
+		"Mann–Whitney U test of the two sides' passes finds significant: p is the test's, q the same adjusted by Benjamini–Hochberg "+
+		"over the table's %d tests, and q ≤ %g is significant (a false-discovery rate of %g).\n\n",
+		100*ciLevel, stats.MinSamplesForMedianCI(ciLevel), fmtChange(c.Threshold)[1:], c.Tests(), c.Alpha, c.Alpha)
+	fmt.Fprint(bw, "| dataset | algorithm | recall ≥ | base QPS | new QPS | change | p | q | passes | base CI | new CI | verdict |\n")
+	fmt.Fprint(bw, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, l := range c.Levels {
-		fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+		fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			mdEscape(l.Dataset), mdEscape(l.Algorithm), fmtTarget(l.Base.Target),
-			estimateCell(l.Base), estimateCell(l.New), changeCell(l.Change), pCell(l.P),
+			estimateCell(l.Base), estimateCell(l.New), changeCell(l.Change), pCell(l.P), pCell(l.Q),
 			passesCell(l), ciCell(l.Base), ciCell(l.New), l.Verdict)
 	}
 	fmt.Fprintf(bw, "\n## Recall at identical parameters\n\nA regression is a recall loss of more than %g.\n\n", c.RecallThreshold)
@@ -507,8 +576,9 @@ func (c *Comparison) WriteTable(w io.Writer) error {
 	}
 	if n := c.TooFew(); n > 0 {
 		fmt.Fprintf(bw, "%d row(s) changed by more than %s but could not be judged: not enough samples "+
-			"(a test at p ≤ %g needs at least %d passes per side; raise trials or the rounds of an A/B run).\n",
-			n, fmtChange(c.Threshold)[1:], c.Alpha, stats.MinSamplesForTest(c.Alpha))
+			"(a test at p ≤ %g needs at least %d passes per side, and a change in a few of the %d tests needs more to pass the adjustment; "+
+			"raise trials or the rounds of an A/B run).\n",
+			n, fmtChange(c.Threshold)[1:], c.Alpha, stats.MinSamplesForTest(c.Alpha), c.Tests())
 	}
 	if len(c.Missing) > 0 && !c.AllowMissing {
 		fmt.Fprintf(bw, "**Missing in NEW: %s.**\n", strings.Join(c.Missing, ", "))

@@ -13,14 +13,89 @@ import (
 )
 
 func TestCompareGolden(t *testing.T) {
-	c := mustCompare(t, fixture(t, "base"), fixture(t, "new"), CompareOptions{})
+	// The fixtures have five passes a side: at a false-discovery rate of
+	// 0.05 the planted slowdown of hnsw M=16 is found.
+	c := mustCompare(t, fixture(t, "base"), fixture(t, "new"), CompareOptions{Alpha: 0.05})
 	var buf bytes.Buffer
 	if err := c.WriteTable(&buf); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "compare.md", buf.Bytes())
-	if c.Regressions() == 0 {
-		t.Errorf("the planted slowdown of hnsw M=16 in testdata/new was not found")
+	if c.Regressions() != 3 {
+		t.Errorf("%d regressions, want 3: the planted slowdown of hnsw M=16 in testdata/new (two rows) and the recall loss", c.Regressions())
+	}
+	// At the default 0.01 five passes cannot carry a change of one
+	// algorithm through the adjustment over 9 tests (its p 2/C(10,5) =
+	// 0.008 becomes q 0.018): those rows are "not enough samples", not
+	// "~", and only the recall loss fails.
+	c = mustCompare(t, fixture(t, "base"), fixture(t, "new"), CompareOptions{})
+	if c.Regressions() != 1 || c.TooFew() != 2 || c.Tests() != 9 {
+		t.Errorf("default alpha: %d regressions, %d not enough samples, %d tests; want 1, 2, 9", c.Regressions(), c.TooFew(), c.Tests())
+	}
+}
+
+// TestCompareFalseDiscovery plants changes in some algorithms of a
+// comparison of six and checks the Benjamini–Hochberg verdicts.
+func TestCompareFalseDiscovery(t *testing.T) {
+	algs := []string{"flat", "hnsw", "ivfflat", "ivfpq", "pq", "scann"}
+	set := func(n int, scale map[string]float64) []result.Result {
+		var rs []result.Result
+		for _, a := range algs {
+			s := scale[a]
+			if s == 0 {
+				s = 1
+			}
+			r := sweepN(a, s, 0.01, n)
+			if a == "flat" {
+				r.Points = r.Points[len(r.Points)-1:] // one point, recall 0.993
+			}
+			rs = append(rs, r)
+		}
+		return rs
+	}
+	byAlg := func(c *Comparison, v Verdict) map[string]int {
+		m := map[string]int{}
+		for _, l := range c.Levels {
+			if l.Verdict == v {
+				m[l.Algorithm]++
+			}
+		}
+		return m
+	}
+	// The machine (or a shared kernel) halves everything: found with six
+	// passes a side, every row at the smallest p, 2/C(12,6) = 0.0022.
+	c := mustCompare(t, set(6, nil), set(6, map[string]float64{"flat": 0.5, "hnsw": 0.5, "ivfflat": 0.5, "ivfpq": 0.5, "pq": 0.5, "scann": 0.5}), CompareOptions{})
+	if c.Regressions() != len(c.Levels) {
+		t.Errorf("everything halved, 6 passes: %d of %d rows regressions", c.Regressions(), len(c.Levels))
+	}
+	// Rows at one frontier point share their passes and count as one
+	// test: flat's four rows are one, each other algorithm's four rows
+	// interpolate between different points and are four.
+	if c.Tests() != 1+4*(len(algs)-1) {
+		t.Errorf("%d tests, want %d", c.Tests(), 1+4*(len(algs)-1))
+	}
+	// One algorithm halved: with six passes a side its four tests at
+	// p 0.0022 do not survive the adjustment over 21 (q 0.011), so its
+	// rows say "not enough samples" and nothing fails.
+	c = mustCompare(t, set(6, nil), set(6, map[string]float64{"hnsw": 0.5}), CompareOptions{})
+	if c.Failed() || byAlg(c, TooFew)["hnsw"] != 4 || c.TooFew() != 4 {
+		t.Errorf("hnsw halved, 6 passes: failed %v, not enough samples %v", c.Failed(), byAlg(c, TooFew))
+	}
+	// Eight passes a side (p 2/C(16,8) = 0.00016) find it, and only it.
+	c = mustCompare(t, set(8, nil), set(8, map[string]float64{"hnsw": 0.5}), CompareOptions{})
+	if got := byAlg(c, Regression); c.Regressions() != 4 || got["hnsw"] != 4 {
+		t.Errorf("hnsw halved, 8 passes: regressions %v", got)
+	}
+	for _, l := range c.Levels {
+		if l.Algorithm == "hnsw" && !(l.Q <= 0.01 && l.Q >= l.P) {
+			t.Errorf("hnsw %v: p %v q %v, want p ≤ q ≤ 0.01", l.Base.Target, l.P, l.Q)
+		}
+	}
+	// Two algorithms slowed by 20% with six passes: four tests each at
+	// p 0.0022 among 21 give q 0.0057 (BH's k = 8), so both are found.
+	c = mustCompare(t, set(6, nil), set(6, map[string]float64{"hnsw": 0.8, "pq": 0.8}), CompareOptions{})
+	if got := byAlg(c, Regression); c.Regressions() != 8 || got["hnsw"] != 4 || got["pq"] != 4 {
+		t.Errorf("hnsw and pq slowed, 6 passes: regressions %v", got)
 	}
 }
 

@@ -26,8 +26,8 @@ order base, new, base, new, …, each side with its own index cache (built
 in the first round, loaded after), so a slow stretch of the machine falls
 on both sides alike. Each side's timed passes are merged over the rounds
 and compared as 'annbench compare' does: QPS at matched recall, a
-regression needing both a loss beyond --threshold and a significant
-Mann–Whitney test at --alpha.
+regression needing both a loss beyond --threshold and a Mann–Whitney test
+significant at the false-discovery rate --alpha over all rows.
 
 Overrides apply to both sides; ab sets output and cache itself. The
 config must be one both builds understand.

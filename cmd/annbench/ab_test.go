@@ -39,7 +39,7 @@ func TestABCLI(t *testing.T) {
 		t.Fatalf("A/A: exit status %d\n%s\n%s", code, stdout, errs)
 	}
 	// Two rounds of five passes merge into ten per side.
-	if !strings.Contains(stdout, "| synthetic-2k-16 | hnsw | 0.8 | 20,206 | 20,206 | +0.0% | 1.000 | 10/10 |") {
+	if !strings.Contains(stdout, "| synthetic-2k-16 | hnsw | 0.8 | 20,206 | 20,206 | +0.0% | 1.000 | 1.000 | 10/10 |") {
 		t.Errorf("A/A table lacks the merged hnsw row:\n%s", stdout)
 	}
 	for _, p := range []string{"runs/base-1", "runs/new-2", "base/synthetic-2k-16/hnsw", "new/tiny-angular/flat"} {
@@ -53,7 +53,7 @@ func TestABCLI(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "regression(s)") {
 		t.Fatalf("slowed: exit status %d, want 1\n%s", code, errs)
 	}
-	if !strings.Contains(stdout, "| synthetic-2k-16 | hnsw | 0.99 | 4,937 | 3,604 | -27.0% | <0.001 | 15/15 |") || !strings.Contains(stdout, "REGRESSION") {
+	if !strings.Contains(stdout, "| synthetic-2k-16 | hnsw | 0.99 | 4,937 | 3,604 | -27.0% | <0.001 | <0.001 | 15/15 |") || !strings.Contains(stdout, "REGRESSION") {
 		t.Errorf("slowed: table does not show the hnsw regression:\n%s", stdout)
 	}
 	if _, err := os.Stat(filepath.Join(out, "synthetic-2k-16", "compare.png")); err != nil {

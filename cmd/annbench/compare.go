@@ -28,7 +28,7 @@ type compareFlags struct {
 func (f *compareFlags) register(c *cobra.Command, outHelp string) {
 	f.threshold = 0.10
 	c.Flags().Var(&f.threshold, "threshold", "relative QPS loss that counts as a regression when significant, as a fraction or percentage (0.1 or 10%)")
-	c.Flags().Float64Var(&f.alpha, "alpha", 0.01, "significance level of the Mann–Whitney test of the two sides' passes")
+	c.Flags().Float64Var(&f.alpha, "alpha", 0.01, "false-discovery rate of the Mann–Whitney tests of the two sides' passes (Benjamini–Hochberg over the rows)")
 	c.Flags().Float64Var(&f.recallThreshold, "recall-threshold", 0.01, "recall loss at identical parameters that counts as a regression")
 	c.Flags().BoolVar(&f.allowMissing, "allow-missing", false, "do not fail when NEW lacks a dataset or algorithm that BASE has")
 	c.Flags().StringVar(&f.clock, "clock", report.ClockWall, "count QPS per second of wall time (wall) or of the process's CPU time per search thread (cpu: the code's cost, unaffected by other processes)")
@@ -113,10 +113,13 @@ timed pass), and the recall at identical index and query parameters.
 
 A QPS change is a regression only when NEW is slower by more than
 --threshold AND a two-sided Mann–Whitney U test of the two sides' passes
-is significant at --alpha, so run-to-run noise does not fail a build. When
-the sides have too few passes for the test ever to be significant (fewer
-than 5 each at 0.01), such a row reads "not enough samples" and does not
-fail. A recall loss at identical parameters larger than --recall-threshold
+is significant, so run-to-run noise does not fail a build. The tests of
+all rows are judged together: their p-values are adjusted by
+Benjamini–Hochberg (column q) and --alpha is the false-discovery rate, so
+twenty-odd rows do not give chance twenty-odd tries. When the sides have
+too few passes to judge a row beyond the threshold (fewer than 5 each at
+0.01, or a row significant alone but not after the adjustment), it reads
+"not enough samples" and does not fail. A recall loss at identical parameters larger than --recall-threshold
 is a regression too. A dataset or algorithm that BASE has and NEW lacks
 fails the comparison unless --allow-missing. The exit status is 1 on a
 failure, 0 otherwise, 2 on a usage error.

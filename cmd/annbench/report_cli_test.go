@@ -42,12 +42,16 @@ func TestCompareCLI(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"compare-regression", []string{"compare", "--no-plots", base, newer}, 1, "3 regression(s)"},
+		// Five passes a side: at --alpha 0.05 the 30% slowdown of hnsw
+		// M=16 is found; at the default 0.01 its rows are "not enough
+		// samples" and only the recall loss fails.
+		{"compare-regression", []string{"compare", "--no-plots", "--alpha", "0.05", base, newer}, 1, "3 regression(s)"},
+		{"compare-few-passes", []string{"compare", "--no-plots", base, newer}, 1, "1 regression(s)"},
 		{"compare-same", []string{"compare", "--no-plots", base, base}, 0, ""},
 		// A 50% threshold hides the 27% slowdown; the recall loss of 0.06
 		// stays a regression until --recall-threshold exceeds it.
 		{"compare-loose", []string{"compare", "--no-plots", "--threshold", "50%", "--recall-threshold", "0.1", base, newer}, 0, ""},
-		{"compare-fraction", []string{"compare", "--no-plots", "--threshold=0.5", base, newer}, 1, "1 regression(s)"},
+		{"compare-fraction", []string{"compare", "--no-plots", "--alpha", "0.05", "--threshold=0.5", base, newer}, 1, "1 regression(s)"},
 		{"compare-bad-threshold", []string{"compare", "--threshold", "lots", base, newer}, 2, `invalid argument "lots" for "--threshold"`},
 		{"compare-zero-threshold", []string{"compare", "--threshold", "0%", base, newer}, 2, "want a fraction in (0, 1]"},
 		{"compare-nan-threshold", []string{"compare", "--threshold", "NaN", base, newer}, 2, "want a fraction in (0, 1]"},

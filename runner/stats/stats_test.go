@@ -223,3 +223,33 @@ func TestMinP(t *testing.T) {
 		t.Errorf("degenerate inputs")
 	}
 }
+
+func TestAdjustBH(t *testing.T) {
+	nan := math.NaN()
+	// Worked by hand: m = 4 finite p-values 0.01, 0.02, 0.03, 0.5 give
+	// 4·0.01/1 = 0.04, 4·0.02/2 = 0.04, 4·0.03/3 = 0.04, 4·0.5/4 = 0.5.
+	got := AdjustBH([]float64{0.03, nan, 0.5, 0.01, 0.02})
+	want := []float64{0.04, nan, 0.5, 0.04, 0.04}
+	for i := range want {
+		if math.IsNaN(want[i]) != math.IsNaN(got[i]) || (!math.IsNaN(want[i]) && math.Abs(got[i]-want[i]) > 1e-12) {
+			t.Fatalf("AdjustBH = %v, want %v", got, want)
+		}
+	}
+	// Step-up: a larger p can lower a smaller one's adjusted value
+	// (4·0.04/2 = 0.08 < 4·0.03/1 = 0.12), and 4·0.9/3 = 1.2 becomes
+	// the 0.95 above it.
+	got = AdjustBH([]float64{0.03, 0.04, 0.9, 0.95})
+	if math.Abs(got[0]-0.08) > 1e-12 || math.Abs(got[1]-0.08) > 1e-12 || got[3] != 0.95 || got[2] != 0.95 {
+		t.Fatalf("AdjustBH = %v, want [0.08 0.08 0.95 0.95]", got)
+	}
+	if got := AdjustBH([]float64{0.9, 0.8}); got[0] != 0.9 || got[1] != 0.9 {
+		t.Fatalf("AdjustBH = %v, want [0.9 0.9]", got)
+	}
+	// One test is its own adjustment; none gives none.
+	if got := AdjustBH([]float64{0.003}); got[0] != 0.003 {
+		t.Fatalf("AdjustBH one test = %v", got)
+	}
+	if got := AdjustBH(nil); len(got) != 0 {
+		t.Fatalf("AdjustBH(nil) = %v", got)
+	}
+}
