@@ -307,17 +307,24 @@ func (c *Comparison) judgeLevels() {
 		}
 		return b.String()
 	}
-	test := map[string]int{}
+	// testOf[i] is row i's index in ps, or -1 for a row without a test.
+	testOf := make([]int, len(c.Levels))
+	seen := map[string]int{}
 	var ps []float64
 	for i := range c.Levels {
 		l := &c.Levels[i]
+		testOf[i] = -1
 		if l.Verdict != "" || math.IsNaN(l.P) {
 			continue
 		}
-		if _, ok := test[key(l)]; !ok {
-			test[key(l)] = len(ps)
+		k := key(l)
+		j, ok := seen[k]
+		if !ok {
+			j = len(ps)
+			seen[k] = j
 			ps = append(ps, l.P)
 		}
+		testOf[i] = j
 	}
 	adjusted := stats.AdjustBH(ps)
 	c.tests = len(ps)
@@ -327,7 +334,7 @@ func (c *Comparison) judgeLevels() {
 			continue
 		}
 		l.Q = math.NaN()
-		if j, ok := test[key(l)]; ok && !math.IsNaN(l.P) {
+		if j := testOf[i]; j >= 0 {
 			l.Q = adjusted[j]
 		}
 		switch {
