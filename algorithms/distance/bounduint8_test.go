@@ -25,14 +25,7 @@ func TestL2SqBatchBoundUint8(t *testing.T) {
 			wide := make([]float32, n*d)
 			Widen(wide, rows)
 			for _, byteQuery := range []bool{true, false} {
-				q := make([]float32, d)
-				for i := range q {
-					if byteQuery {
-						q[i] = float32(r.UintN(256))
-					} else {
-						q[i] = 300*r.Float32() - 20
-					}
-				}
+				q := testQuery(r, d, byteQuery)
 				exact := make([]float32, n)
 				L2SqBatch(q, wide, exact)
 				sorted := slices.Sorted(slices.Values(exact))
@@ -94,4 +87,19 @@ func TestL2SqBatchBoundUint8Panics(t *testing.T) {
 			L2SqBatchBoundUint8(make([]float32, 8), make([]uint8, tc.rows), make([]float32, 2), 1, make([]float32, tc.tmp))
 		}()
 	}
+}
+
+// testQuery returns a query of dimension d for the byte-row kernels:
+// byte-valued when byteQuery (as a query of the same data), else floats
+// in [-20, 280), off the byte grid and partly outside its range.
+func testQuery(r *rand.Rand, d int, byteQuery bool) []float32 {
+	q := make([]float32, d)
+	for i := range q {
+		if byteQuery {
+			q[i] = float32(r.UintN(256))
+		} else {
+			q[i] = 300*r.Float32() - 20
+		}
+	}
+	return q
 }

@@ -66,14 +66,7 @@ func TestRowsDistances(t *testing.T) {
 		}
 		tmp := make([]float32, d)
 		for _, byteQuery := range []bool{true, false} {
-			q := make([]float32, d)
-			for i := range q {
-				if byteQuery {
-					q[i] = float32(r.UintN(256))
-				} else {
-					q[i] = 300*r.Float32() - 20
-				}
-			}
+			q := testQuery(r, d, byteQuery)
 			for _, p := range []int{0, 1, n / 2, n - 1} {
 				rows.Prefetch(p)
 				wrow := want[p*d : p*d+d]
